@@ -1,0 +1,82 @@
+package io.voxcpm.mrcp.synth;
+
+import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.mrcp.message.CompletionCause;
+import io.voxcpm.mrcp.message.MrcpHeaderNames;
+import io.voxcpm.mrcp.message.MrcpRequest;
+import io.voxcpm.mrcp.message.MrcpStatus;
+import io.voxcpm.ssml.SsmlText;
+import java.util.Locale;
+
+/** Turns a SPEAK body into the words to speak, by its Content-Type. */
+final class SpeakContent {
+
+    static final String TEXT_PLAIN = "text/plain";
+    static final String SSML = "application/ssml+xml";
+    /** What UniMRCP's umc sends. */
+    static final String SYNTHESIS_SSML = "application/synthesis+ssml";
+    /** What Asterisk sends for prompts starting with http://, https:// or file://. */
+    static final String URI_LIST = "text/uri-list";
+
+    /** Why a body cannot be spoken, and the status/cause the client should get. */
+    static final class Rejection extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final CompletionCause cause;
+
+        Rejection(int status, CompletionCause cause, String message) {
+            super(message);
+            this.status = status;
+            this.cause = cause;
+        }
+    }
+
+    private SpeakContent() {
+    }
+
+    static String text(MrcpRequest speak, int maxChars) throws Rejection {
+        String body = speak.bodyText();
+        if (body.isBlank()) {
+            throw new Rejection(MrcpStatus.MANDATORY_HEADER_MISSING,
+                    CompletionCause.PARSE_FAILURE, "SPEAK has no text to speak (empty body)");
+        }
+        String type = mediaType(speak.headers().get(MrcpHeaderNames.CONTENT_TYPE), body);
+        String text = switch (type) {
+            case TEXT_PLAIN -> body;
+            case SSML, SYNTHESIS_SSML -> {
+                try {
+                    yield SsmlText.toPlainText(body);
+                } catch (SynthesisException e) {
+                    throw new Rejection(MrcpStatus.METHOD_FAILED,
+                            CompletionCause.PARSE_FAILURE, "SSML: " + e.getMessage());
+                }
+            }
+            case URI_LIST -> throw new Rejection(MrcpStatus.UNSUPPORTED_HEADER_VALUE,
+                    CompletionCause.URI_FAILURE,
+                    "text/uri-list is not fetched: this server never loads arbitrary URIs");
+            default -> throw new Rejection(MrcpStatus.UNSUPPORTED_HEADER_VALUE,
+                    CompletionCause.PARSE_FAILURE,
+                    "unsupported Content-Type '" + type + "' (use text/plain or application/ssml+xml)");
+        };
+        if (text.isBlank()) {
+            throw new Rejection(MrcpStatus.METHOD_FAILED,
+                    CompletionCause.PARSE_FAILURE, "the SSML holds no text to speak");
+        }
+        if (text.length() > maxChars) {
+            throw new Rejection(MrcpStatus.METHOD_FAILED,
+                    CompletionCause.ERROR,
+                    "text of " + text.length() + " characters exceeds the limit of " + maxChars);
+        }
+        return text;
+    }
+
+    /** The media type without parameters; a body with no Content-Type is sniffed like FreeSWITCH does. */
+    private static String mediaType(String contentType, String body) {
+        if (contentType == null || contentType.isBlank()) {
+            String start = body.stripLeading();
+            return start.startsWith("<?xml") || start.startsWith("<speak") ? SSML : TEXT_PLAIN;
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,127 @@
+package io.voxcpm.server;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code voxcpm-mrcp} command line. With no subcommand it serves. */
+@Command(name = "voxcpm-mrcp", mixinStandardHelpOptions = true, version = "voxcpm-mrcp 0.1.0",
+        description = "MRCPv2 speech-synthesis server for Asterisk and FreeSWITCH (UniMRCP clients).",
+        subcommands = {Main.Serve.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        String[] effective = args.length == 0 || args[0].startsWith("-") && !isTopLevelOption(args[0])
+                ? prepend("serve", args) : args;
+        System.exit(cli.execute(effective));
+    }
+
+    private static boolean isTopLevelOption(String arg) {
+        return List.of("-h", "--help", "-V", "--version").contains(arg);
+    }
+
+    private static String[] prepend(String first, String[] rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    @Override
+    public Integer call() {
+        return new CommandLine(new Serve()).execute();
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Run the server (the default). SIP on UDP+TCP 8060, MRCPv2 on TCP 1544, RTP 5000-6000.")
+    static final class Serve implements Callable<Integer> {
+
+        @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (see README).")
+        Path config;
+
+        @Option(names = "--address", paramLabel = "IP", description = "Local address to listen on (default 0.0.0.0).")
+        String address;
+
+        @Option(names = "--advertised-address", paramLabel = "IP",
+                description = "Address put in SDP answers and Contact headers (default: the address a request came in on).")
+        String advertisedAddress;
+
+        @Option(names = "--sip-port", paramLabel = "PORT", description = "SIP port, UDP and TCP (default 8060).")
+        Integer sipPort;
+
+        @Option(names = "--mrcp-port", paramLabel = "PORT", description = "MRCPv2 TCP port (default 1544).")
+        Integer mrcpPort;
+
+        @Option(names = "--rtp-ports", paramLabel = "MIN-MAX", description = "RTP port range (default 5000-6000).")
+        String rtpPorts;
+
+        @Option(names = "--engine", paramLabel = "KIND",
+                description = "embedded (MaryTTS voice, no model), worker (VoxCPM2 workers) or vllm.")
+        String engine;
+
+        @Option(names = "--workers", paramLabel = "HOST:PORT[,...]", split = ",",
+                description = "VoxCPM2 worker endpoints (with --engine worker).")
+        List<String> workers;
+
+        @Option(names = "--vllm-url", paramLabel = "URL", description = "vLLM-Omni base URL (with --engine vllm).")
+        String vllmUrl;
+
+        @Override
+        public Integer call() throws Exception {
+            ServerConfig cfg;
+            try {
+                cfg = effectiveConfig();
+            } catch (ServerConfig.ConfigException e) {
+                System.err.println("voxcpm-mrcp: " + e.getMessage());
+                return 2;
+            }
+            VoxcpmMrcpServer server;
+            try {
+                server = VoxcpmMrcpServer.start(cfg);
+            } catch (VoxcpmMrcpServer.StartupException e) {
+                System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
+                return 1;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "shutdown"));
+            stopped.await();
+            return 0;
+        }
+
+        ServerConfig effectiveConfig() throws ServerConfig.ConfigException {
+            ServerConfig cfg = config == null ? ServerConfig.DEFAULTS : ServerConfig.load(config);
+            ServerConfig.Sip sip = cfg.sip();
+            cfg = cfg.withSip(new ServerConfig.Sip(address != null ? address : sip.address(),
+                    sipPort != null ? sipPort : sip.port(),
+                    advertisedAddress != null ? advertisedAddress : sip.advertisedAddress(), sip.t1Ms()));
+            if (mrcpPort != null) {
+                cfg = cfg.withMrcp(new ServerConfig.Mrcp(mrcpPort, cfg.mrcp().inactivityTimeoutS(),
+                        cfg.mrcp().terminationTimeoutMs()));
+            }
+            if (rtpPorts != null) {
+                String[] range = rtpPorts.split("-");
+                try {
+                    if (range.length != 2) {
+                        throw new NumberFormatException();
+                    }
+                    cfg = cfg.withRtp(new ServerConfig.Rtp(Integer.parseInt(range[0].trim()),
+                            Integer.parseInt(range[1].trim()), cfg.rtp().ptimeMs()));
+                } catch (NumberFormatException e) {
+                    throw new ServerConfig.ConfigException("--rtp-ports must look like 5000-6000, got '" + rtpPorts + "'");
+                }
+            }
+            ServerConfig.Engine e = cfg.engine();
+            cfg = cfg.withEngine(new ServerConfig.Engine(engine != null ? engine : e.kind(), e.threads(),
+                    workers != null ? workers : e.workers(), vllmUrl != null ? vllmUrl : e.vllmUrl(), e.vllmModel()));
+            return cfg.validated();
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.voxcpm.server;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the server can be told, with UniMRCP's defaults so existing PBX profiles work unchanged.
+ * Read from YAML ({@code --config}); command-line options override single values.
+ */
+public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine) {
+
+    public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
+            Synth.DEFAULTS, Engine.DEFAULTS);
+
+    public ServerConfig {
+        sip = sip == null ? Sip.DEFAULTS : sip;
+        mrcp = mrcp == null ? Mrcp.DEFAULTS : mrcp;
+        rtp = rtp == null ? Rtp.DEFAULTS : rtp;
+        synth = synth == null ? Synth.DEFAULTS : synth;
+        engine = engine == null ? Engine.DEFAULTS : engine;
+    }
+
+    /**
+     * @param address           the local address to listen on
+     * @param port              UDP and TCP port; 0 picks a free one (tests)
+     * @param advertisedAddress the address written into SDP answers and Contact headers (behind NAT); when
+     *                          null, the address each request arrived on
+     * @param t1Ms              RFC 3261 T1, the base of the UDP retransmission timers
+     */
+    public record Sip(String address, Integer port, @JsonProperty("advertised-address") String advertisedAddress,
+                      @JsonProperty("t1-ms") Integer t1Ms) {
+        public static final Sip DEFAULTS = new Sip("0.0.0.0", 8060, null, 500);
+
+        public Sip {
+            address = or(address, "0.0.0.0");
+            port = or(port, 8060);
+            t1Ms = or(t1Ms, 500);
+        }
+    }
+
+    /**
+     * @param inactivityTimeoutS   an MRCP connection silent this long is closed (UniMRCP: 600 s)
+     * @param terminationTimeoutMs grace after an MRCP connection drops before its sessions' audio is
+     *                             stopped, so a BYE racing the TCP close wins (UniMRCP: 3 s)
+     */
+    public record Mrcp(Integer port, @JsonProperty("inactivity-timeout-s") Integer inactivityTimeoutS,
+                       @JsonProperty("termination-timeout-ms") Integer terminationTimeoutMs) {
+        public static final Mrcp DEFAULTS = new Mrcp(1544, 600, 3000);
+
+        public Mrcp {
+            port = or(port, 1544);
+            inactivityTimeoutS = or(inactivityTimeoutS, 600);
+            terminationTimeoutMs = or(terminationTimeoutMs, 3000);
+        }
+    }
+
+    public record Rtp(@JsonProperty("port-min") Integer portMin, @JsonProperty("port-max") Integer portMax,
+                      @JsonProperty("ptime-ms") Integer ptimeMs) {
+        public static final Rtp DEFAULTS = new Rtp(5000, 6000, 20);
+
+        public Rtp {
+            portMin = or(portMin, 5000);
+            portMax = or(portMax, 6000);
+            ptimeMs = or(ptimeMs, 20);
+        }
+    }
+
+    /**
+     * @param playoutMarginMs  how long after the last RTP packet SPEAK-COMPLETE is sent: clients close
+     *                         the session on SPEAK-COMPLETE and drop what is still in their jitter buffer
+     * @param maxSessions      concurrent sessions before new INVITEs get 480
+     * @param speechMarkers    send SPEECH-MARKER events (FreeSWITCH and Asterisk treat them as errors)
+     * @param maxPendingSpeaks SPEAKs queued behind the playing one before more are refused
+     */
+    public record Synth(@JsonProperty("playout-margin-ms") Integer playoutMarginMs,
+                        @JsonProperty("max-sessions") Integer maxSessions,
+                        @JsonProperty("speech-markers") Boolean speechMarkers,
+                        @JsonProperty("max-pending-speaks") Integer maxPendingSpeaks) {
+        public static final Synth DEFAULTS = new Synth(200, 500, false, 16);
+
+        public Synth {
+            playoutMarginMs = or(playoutMarginMs, 200);
+            maxSessions = or(maxSessions, 500);
+            speechMarkers = or(speechMarkers, false);
+            maxPendingSpeaks = or(maxPendingSpeaks, 16);
+        }
+    }
+
+    /**
+     * @param kind      {@code embedded} (MaryTTS, no model), {@code worker} (VoxCPM2 workers over gRPC)
+     *                  or {@code vllm} (a vLLM-Omni endpoint)
+     * @param threads   synthesis threads of the embedded engine
+     * @param workers   worker endpoints, {@code host:port} each, or one DNS name
+     * @param vllmUrl   base URL of a vLLM-Omni server
+     */
+    public record Engine(String kind, Integer threads, List<String> workers, @JsonProperty("vllm-url") String vllmUrl,
+                         @JsonProperty("vllm-model") String vllmModel) {
+        public static final Engine DEFAULTS = new Engine("embedded", 2, List.of(), null, null);
+
+        public Engine {
+            kind = or(kind, "embedded");
+            threads = or(threads, 2);
+            workers = workers == null ? List.of() : List.copyOf(workers);
+            vllmModel = or(vllmModel, "openbmb/VoxCPM2");
+        }
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
+    /** Reads a YAML file; unknown keys are errors so that a typo never silently keeps a default. */
+    public static ServerConfig load(Path file) throws ConfigException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        try {
+            ServerConfig config = yaml.readValue(Files.readString(file), ServerConfig.class);
+            return (config == null ? DEFAULTS : config).validated();
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file " + file + " does not exist");
+        } catch (JsonMappingException e) {
+            throw new ConfigException(file + ": " + e.getOriginalMessage() + " at " + location(e));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static String location(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+            }
+        }
+        return path.length() == 0 ? "line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
+                : "'" + path + "'";
+    }
+
+    /** Checks the values together; every problem is listed so the operator fixes them in one go. */
+    public ServerConfig validated() throws ConfigException {
+        List<String> problems = new ArrayList<>();
+        checkPort(problems, "sip.port", sip.port());
+        checkPort(problems, "mrcp.port", mrcp.port());
+        if (rtp.portMin() < 1024 || rtp.portMax() > 65534 || rtp.portMin() >= rtp.portMax()) {
+            problems.add("rtp.port-min/port-max must be a range within 1024-65534, got "
+                    + rtp.portMin() + "-" + rtp.portMax());
+        }
+        if (rtp.ptimeMs() < 10 || rtp.ptimeMs() > 200 || rtp.ptimeMs() % 10 != 0) {
+            problems.add("rtp.ptime-ms must be a multiple of 10 between 10 and 200, got " + rtp.ptimeMs());
+        }
+        if (synth.playoutMarginMs() < 0 || synth.playoutMarginMs() > 5000) {
+            problems.add("synth.playout-margin-ms must be 0-5000, got " + synth.playoutMarginMs());
+        }
+        if (engine.threads() < 1 || engine.threads() > 64) {
+            problems.add("engine.threads must be 1-64, got " + engine.threads());
+        }
+        if (synth.maxSessions() < 1) {
+            problems.add("synth.max-sessions must be at least 1, got " + synth.maxSessions());
+        }
+        if (synth.maxPendingSpeaks() < 0) {
+            problems.add("synth.max-pending-speaks must not be negative, got " + synth.maxPendingSpeaks());
+        }
+        switch (engine.kind()) {
+            case "embedded" -> { }
+            case "worker" -> {
+                if (engine.workers().isEmpty()) {
+                    problems.add("engine.kind 'worker' needs engine.workers (host:port entries or a DNS name)");
+                }
+            }
+            case "vllm" -> {
+                if (engine.vllmUrl() == null || engine.vllmUrl().isBlank()) {
+                    problems.add("engine.kind 'vllm' needs engine.vllm-url, e.g. http://127.0.0.1:8091");
+                }
+            }
+            default -> problems.add("engine.kind must be embedded, worker or vllm, got '" + engine.kind() + "'");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(String.join("; ", problems));
+        }
+        return this;
+    }
+
+    private static void checkPort(List<String> problems, String name, int port) {
+        if (port < 0 || port > 65535) {
+            problems.add(name + " must be 0-65535, got " + port);
+        }
+    }
+
+    public ServerConfig withSip(Sip s) {
+        return new ServerConfig(s, mrcp, rtp, synth, engine);
+    }
+
+    public ServerConfig withMrcp(Mrcp m) {
+        return new ServerConfig(sip, m, rtp, synth, engine);
+    }
+
+    public ServerConfig withRtp(Rtp r) {
+        return new ServerConfig(sip, mrcp, r, synth, engine);
+    }
+
+    public ServerConfig withSynth(Synth s) {
+        return new ServerConfig(sip, mrcp, rtp, s, engine);
+    }
+
+    public ServerConfig withEngine(Engine e) {
+        return new ServerConfig(sip, mrcp, rtp, synth, e);
+    }
+
+    /** A configuration mistake, worded for the operator. */
+    public static final class ConfigException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.voxcpm.server;
+
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.mrcp.server.MrcpChannelRegistry;
+import io.voxcpm.mrcp.server.MrcpServer;
+import io.voxcpm.mrcp.synth.SynthSettings;
+import io.voxcpm.rtp.MediaClock;
+import io.voxcpm.rtp.RtpMedia;
+import io.voxcpm.rtp.RtpPortAllocator;
+import io.voxcpm.session.SessionManager;
+import io.voxcpm.sip.SipConfig;
+import io.voxcpm.sip.SipServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running server: SIP, MRCP and RTP listeners around one speech engine. */
+public final class VoxcpmMrcpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(VoxcpmMrcpServer.class);
+
+    private final List<AutoCloseable> resources;
+    private final SipServer sip;
+    private final MrcpServer mrcp;
+    private final SessionManager sessions;
+
+    private VoxcpmMrcpServer(List<AutoCloseable> resources, SipServer sip, MrcpServer mrcp, SessionManager sessions) {
+        this.resources = resources;
+        this.sip = sip;
+        this.mrcp = mrcp;
+        this.sessions = sessions;
+    }
+
+    /** Starts with the engine the configuration names. */
+    public static VoxcpmMrcpServer start(ServerConfig config) throws StartupException {
+        SpeechEngine engine = Engines.create(config.engine());
+        try {
+            return start(config, engine);
+        } catch (StartupException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    /** Starts around an engine the caller owns the creation of; the server closes it. */
+    public static VoxcpmMrcpServer start(ServerConfig config, SpeechEngine engine) throws StartupException {
+        List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(engine);
+        try {
+            InetAddress bind = InetAddress.getByName(config.sip().address());
+            MrcpChannelRegistry registry = new MrcpChannelRegistry();
+            MrcpServer mrcp;
+            try {
+                mrcp = MrcpServer.builder(registry)
+                        .bindAddress(new InetSocketAddress(bind, config.mrcp().port()))
+                        .inactivityTimeout(Duration.ofSeconds(config.mrcp().inactivityTimeoutS()))
+                        .start();
+            } catch (java.io.IOException e) {
+                throw new StartupException("MRCP TCP port " + config.mrcp().port() + ": " + e.getMessage(), e);
+            }
+            opened.add(mrcp);
+            MediaClock clock = new MediaClock();
+            opened.add(clock);
+            RtpMedia media = new RtpMedia(clock, new RtpPortAllocator(bind, config.rtp().portMin(),
+                    config.rtp().portMax()));
+            EventExecutorGroup synthExecutors = new DefaultEventExecutorGroup(
+                    Math.max(2, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory("synth"));
+            opened.add(() -> synthExecutors.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+            SynthSettings synth = new SynthSettings(Duration.ofMillis(config.synth().playoutMarginMs()),
+                    config.synth().maxPendingSpeaks(), SynthSettings.DEFAULTS.maxTextChars());
+            SessionManager sessions = new SessionManager(new SessionManager.Settings(config.synth().maxSessions(),
+                    mrcp.port(), config.sip().advertisedAddress()), registry, media, engine, synth, synthExecutors);
+            opened.add(sessions);
+            SipConfig sipConfig = SipConfig.defaults()
+                    .withBindAddress(config.sip().address())
+                    .withPort(config.sip().port())
+                    .withExternalAddress(config.sip().advertisedAddress())
+                    .withT1(Duration.ofMillis(config.sip().t1Ms()));
+            SipServer sip;
+            try {
+                sip = SipServer.start(sipConfig, sessions);
+            } catch (IllegalStateException e) {
+                throw new StartupException("SIP port " + config.sip().port() + ": " + e.getMessage(), e);
+            }
+            // SIP closes first on shutdown so every dialog ends (and releases its session) before the rest
+            opened.add(sip);
+            log.info("voxcpm-mrcp ready: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}, engine {}",
+                    config.sip().address(), sip.udpPort(), mrcp.port(), config.rtp().portMin(),
+                    config.rtp().portMax(), engine.name());
+            return new VoxcpmMrcpServer(opened, sip, mrcp, sessions);
+        } catch (UnknownHostException e) {
+            closeAll(opened);
+            throw new StartupException("unknown listen address '" + config.sip().address() + "'", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeAll(opened);
+            throw new StartupException("interrupted while starting", e);
+        } catch (StartupException | RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    public int sipPort() {
+        return sip.udpPort();
+    }
+
+    public int mrcpPort() {
+        return mrcp.port();
+    }
+
+    public int sessionCount() {
+        return sessions.sessionCount();
+    }
+
+    @Override
+    public void close() {
+        log.info("voxcpm-mrcp shutting down");
+        closeAll(resources);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("while shutting down {}: {}", resources.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    /** The server cannot start; the message says what to fix. */
+    public static final class StartupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public StartupException(String message) {
+            super(message);
+        }
+
+        public StartupException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
