@@ -1,26 +1,26 @@
 package io.voxcpm.audio;
 
 /**
- * ITU-T G.711 µ-law and A-law, bit-exact with the reference implementation (Sun's g711.c as used by
- * sox and G.191): µ-law works on the top 14 bits of a sample and A-law on the top 13, truncating
- * (arithmetic shift), so the tables are indexed by the shifted sample and hold every possible code.
+ * ITU-T G.711 µ-law and A-law, bit-exact with sox. The segment coding is the classic one (Sun's
+ * g711.c, as in G.191) on 14-bit (µ-law) and 13-bit (A-law) samples; like sox, the 16-bit sample is
+ * first rounded to that width, not truncated as G.191 does, which removes a half-step bias toward
+ * minus infinity. Encoding is one lookup in a 64 KiB table per law, indexed by the 16-bit sample.
  */
 public final class G711 {
 
     private static final int ULAW_BIAS = 0x84 >> 2; // 0x84 is the 16-bit bias; we work in 14-bit units
     private static final int ULAW_CLIP = 8159;      // largest 14-bit magnitude µ-law can code
 
-    private static final byte[] LINEAR14_TO_ULAW = new byte[1 << 14];
-    private static final byte[] LINEAR13_TO_ALAW = new byte[1 << 13];
+    private static final byte[] LINEAR_TO_ULAW = new byte[1 << 16];
+    private static final byte[] LINEAR_TO_ALAW = new byte[1 << 16];
     private static final short[] ULAW_TO_LINEAR = new short[256];
     private static final short[] ALAW_TO_LINEAR = new short[256];
 
     static {
-        for (int v = -(1 << 13); v < (1 << 13); v++) {
-            LINEAR14_TO_ULAW[v + (1 << 13)] = encodeUlaw14(v);
-        }
-        for (int v = -(1 << 12); v < (1 << 12); v++) {
-            LINEAR13_TO_ALAW[v + (1 << 12)] = encodeAlaw13(v);
+        for (int s = Short.MIN_VALUE; s <= Short.MAX_VALUE; s++) {
+            // Round half up to 14 / 13 bits; the top few samples round past the largest value and clip.
+            LINEAR_TO_ULAW[s + 32768] = encodeUlaw14(Math.min((s + 2) >> 2, (1 << 13) - 1));
+            LINEAR_TO_ALAW[s + 32768] = encodeAlaw13(Math.min((s + 4) >> 3, (1 << 12) - 1));
         }
         for (int code = 0; code < 256; code++) {
             ULAW_TO_LINEAR[code] = decodeUlaw(code);
@@ -32,7 +32,7 @@ public final class G711 {
     }
 
     public static byte linearToUlaw(short sample) {
-        return LINEAR14_TO_ULAW[(sample >> 2) + (1 << 13)];
+        return LINEAR_TO_ULAW[sample + 32768];
     }
 
     public static short ulawToLinear(byte code) {
@@ -40,7 +40,7 @@ public final class G711 {
     }
 
     public static byte linearToAlaw(short sample) {
-        return LINEAR13_TO_ALAW[(sample >> 3) + (1 << 12)];
+        return LINEAR_TO_ALAW[sample + 32768];
     }
 
     public static short alawToLinear(byte code) {
@@ -50,14 +50,14 @@ public final class G711 {
     /** Encodes {@code len} samples into {@code dst} from {@code dstOff}, one byte each. */
     public static void encodeUlaw(short[] src, int off, int len, byte[] dst, int dstOff) {
         for (int i = 0; i < len; i++) {
-            dst[dstOff + i] = LINEAR14_TO_ULAW[(src[off + i] >> 2) + (1 << 13)];
+            dst[dstOff + i] = LINEAR_TO_ULAW[src[off + i] + 32768];
         }
     }
 
     /** Encodes {@code len} samples into {@code dst} from {@code dstOff}, one byte each. */
     public static void encodeAlaw(short[] src, int off, int len, byte[] dst, int dstOff) {
         for (int i = 0; i < len; i++) {
-            dst[dstOff + i] = LINEAR13_TO_ALAW[(src[off + i] >> 3) + (1 << 12)];
+            dst[dstOff + i] = LINEAR_TO_ALAW[src[off + i] + 32768];
         }
     }
 
