@@ -11,10 +11,17 @@ final class Signals {
     private Signals() {
     }
 
+    /**
+     * A tone with ±1 LSB TPDF dither. Without dither a rejected tone's residue (under half an LSB at
+     * -90 dB) rounds to exact zeros, which reads as -infinity; dither turns the rounding into noise
+     * spread over all bins (about -125 dB in one 1 Hz bin), so the residue can be measured.
+     */
     static short[] tone(double freq, int rate, int samples) {
+        Random random = new Random(Double.doubleToLongBits(freq) ^ rate);
         short[] s = new short[samples];
         for (int n = 0; n < samples; n++) {
-            s[n] = (short) Math.round(TONE_AMPLITUDE * Math.sin(2 * Math.PI * freq * n / rate));
+            double dither = random.nextDouble() - random.nextDouble();
+            s[n] = (short) Math.round(TONE_AMPLITUDE * Math.sin(2 * Math.PI * freq * n / rate) + dither);
         }
         return s;
     }
