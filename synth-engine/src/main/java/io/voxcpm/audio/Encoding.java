@@ -1,0 +1,11 @@
+package io.voxcpm.audio;
+
+/** Payload encodings the server can put on the wire. */
+public enum Encoding {
+    /** G.711 µ-law (RTP payload type 0). */
+    PCMU,
+    /** G.711 A-law (RTP payload type 8). */
+    PCMA,
+    /** 16-bit linear PCM, big-endian network order (RFC 3551 L16). */
+    L16
+}
