@@ -162,9 +162,11 @@ public final class EmbeddedEngine implements SpeechEngine {
             return;
         }
         closed = true;
-        List<Runnable> queued = workers.shutdownNow();
+        // no shutdownNow: an interrupt makes MaryTTS fail noisily, and a sentence takes well under a second
+        List<Runnable> queued = new ArrayList<>();
+        workers.getQueue().drainTo(queued);
+        workers.shutdown();
         try {
-            // a sentence being rendered cannot be interrupted; it takes well under a second
             workers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

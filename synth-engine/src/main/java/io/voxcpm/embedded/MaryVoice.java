@@ -1,5 +1,6 @@
 package io.voxcpm.embedded;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -74,7 +75,13 @@ final class MaryVoice {
 
     private static short[] toPcm(AudioInputStream audio) throws IOException {
         try (InputStream in = PCM.matches(audio.getFormat()) ? audio : AudioSystem.getAudioInputStream(PCM, audio)) {
-            byte[] bytes = in.readAllBytes();
+            // not readAllBytes: it asks for 0 bytes when its buffer fills, and MaryTTS' stream answers -1
+            ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
+            byte[] buffer = new byte[1 << 14];
+            for (int n; (n = in.read(buffer, 0, buffer.length)) >= 0; ) {
+                out.write(buffer, 0, n);
+            }
+            byte[] bytes = out.toByteArray();
             short[] samples = new short[bytes.length / 2];
             for (int i = 0; i < samples.length; i++) {
                 samples[i] = (short) ((bytes[2 * i] & 0xff) | (bytes[2 * i + 1] << 8));
