@@ -1,5 +1,8 @@
 package io.voxcpm.sip;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * What the SIP layer asks of the rest of the server. Called on a SIP event loop: must not block.
  */
@@ -7,6 +10,16 @@ public interface SipApplication {
 
     /** A new dialog's INVITE carrying an SDP offer (already checked to be application/sdp). */
     InviteOutcome onInvite(SipCall call, String sdpOffer);
+
+    /**
+     * What the SIP layer actually calls for a new dialog's INVITE. Override it when the answer waits on
+     * something (a worker's capacity, a port allocation on another loop); it may complete on any thread.
+     * Until it completes a CANCEL can still end the call: the INVITE then gets 487, {@link #onTerminated}
+     * is called with {@code CANCEL}, and the outcome that comes later is ignored (release what it holds).
+     */
+    default CompletionStage<InviteOutcome> onInviteAsync(SipCall call, String sdpOffer) {
+        return CompletableFuture.completedFuture(onInvite(call, sdpOffer));
+    }
 
     /** A re-INVITE inside an existing dialog (session refresh, media change). */
     InviteOutcome onReinvite(SipCall call, String sdpOffer);

@@ -1,0 +1,19 @@
+package io.voxcpm.sip;
+
+/** A confirmed (or 2xx-sent) dialog. Confined to the SIP event loop. */
+final class Dialog {
+
+    final String key;
+    final SipCall call;
+    /** The INVITE or re-INVITE whose 2xx still waits for its ACK, if any. */
+    ServerTransaction awaitingAck;
+
+    Dialog(String key, SipCall call) {
+        this.key = key;
+        this.call = call;
+    }
+
+    static String key(String callId, String localTag, String remoteTag) {
+        return callId + '\n' + localTag + '\n' + (remoteTag == null ? "" : remoteTag);
+    }
+}

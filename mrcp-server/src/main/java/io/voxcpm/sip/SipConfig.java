@@ -1,0 +1,70 @@
+package io.voxcpm.sip;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * SIP listener settings.
+ *
+ * @param bindAddress     the address to listen on, e.g. {@code 0.0.0.0}
+ * @param port            the UDP and TCP port (UniMRCP's default is 8060); 0 picks a free one for both
+ * @param externalAddress the address to put in Contact (and for the session layer to advertise in SDP)
+ *                        when the server is behind NAT; null to use the address the request arrived on
+ * @param t1              RFC 3261 T1, the first 2xx retransmission interval; Timer H is 64*T1
+ * @param t2              RFC 3261 T2, the retransmission interval cap
+ * @param maxDialogs      dialogs kept at once; further INVITEs get 503
+ * @param maxTransactions server transactions kept at once; further requests get a stateless 503
+ */
+public record SipConfig(String bindAddress, int port, String externalAddress, Duration t1, Duration t2,
+                        int maxDialogs, int maxTransactions) {
+
+    public static final int DEFAULT_PORT = 8060;
+
+    public SipConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(t1, "t1");
+        Objects.requireNonNull(t2, "t2");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (t1.isZero() || t1.isNegative() || t2.compareTo(t1) < 0) {
+            throw new IllegalArgumentException("need 0 < T1 <= T2, got " + t1 + ", " + t2);
+        }
+        if (maxDialogs < 1 || maxTransactions < 1) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+    }
+
+    /** All interfaces, port 8060, T1 500 ms, T2 4 s, 10000 dialogs, 20000 transactions. */
+    public static SipConfig defaults() {
+        return new SipConfig("0.0.0.0", DEFAULT_PORT, null, Duration.ofMillis(500), Duration.ofSeconds(4),
+                10_000, 20_000);
+    }
+
+    public SipConfig withBindAddress(String address) {
+        return new SipConfig(address, port, externalAddress, t1, t2, maxDialogs, maxTransactions);
+    }
+
+    public SipConfig withPort(int newPort) {
+        return new SipConfig(bindAddress, newPort, externalAddress, t1, t2, maxDialogs, maxTransactions);
+    }
+
+    public SipConfig withExternalAddress(String address) {
+        return new SipConfig(bindAddress, port, address, t1, t2, maxDialogs, maxTransactions);
+    }
+
+    /** Sets T1 and keeps T2 = 8*T1, the RFC's ratio; for fast tests. */
+    public SipConfig withT1(Duration newT1) {
+        return new SipConfig(bindAddress, port, externalAddress, newT1, newT1.multipliedBy(8), maxDialogs,
+                maxTransactions);
+    }
+
+    public SipConfig withLimits(int dialogs, int transactions) {
+        return new SipConfig(bindAddress, port, externalAddress, t1, t2, dialogs, transactions);
+    }
+
+    /** Timer H (and the time a finished transaction is kept to absorb retransmissions): 64*T1. */
+    Duration timerH() {
+        return t1.multipliedBy(64);
+    }
+}

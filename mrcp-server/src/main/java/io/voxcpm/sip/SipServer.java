@@ -1,0 +1,184 @@
+package io.voxcpm.sip;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The SIP listener: UDP and TCP on the same port, one event loop for all SIP state (signalling is light; a
+ * single loop keeps transactions and dialogs free of locks).
+ */
+public final class SipServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SipServer.class);
+    private static final int BIND_ATTEMPTS = 10;
+
+    private final EventLoopGroup group;
+    private final UserAgentServer uas;
+    private final Channel udp;
+    private final Channel tcp;
+
+    private SipServer(EventLoopGroup group, UserAgentServer uas, Channel udp, Channel tcp) {
+        this.group = group;
+        this.uas = uas;
+        this.udp = udp;
+        this.tcp = tcp;
+    }
+
+    /**
+     * Binds UDP and TCP and starts answering. With port 0 both get the same free port.
+     *
+     * @throws IllegalStateException when the port cannot be bound
+     */
+    public static SipServer start(SipConfig config, SipApplication app) throws InterruptedException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sip"),
+                NioIoHandler.newFactory());
+        try {
+            EventLoop loop = group.next();
+            UserAgentServer uas = new UserAgentServer(config, app, loop);
+            for (int attempt = 1; ; attempt++) {
+                Channel udp = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+                        .handler(new DatagramHandler(uas))
+                        .bind(config.bindAddress(), config.port()).sync().channel();
+                int port = ((InetSocketAddress) udp.localAddress()).getPort();
+                try {
+                    Channel tcp = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+                            .option(ChannelOption.SO_REUSEADDR, true)
+                            .childOption(ChannelOption.TCP_NODELAY, true)
+                            .childHandler(new StreamInitializer(uas))
+                            .bind(config.bindAddress(), port).sync().channel();
+                    log.info("SIP listening on {}:{} (UDP, TCP)", config.bindAddress(), port);
+                    return new SipServer(group, uas, udp, tcp);
+                } catch (Exception e) {  // the ephemeral UDP port was taken on TCP: try another one
+                    udp.close().sync();
+                    if (config.port() != 0 || attempt >= BIND_ATTEMPTS) {
+                        throw new IllegalStateException("cannot bind SIP TCP port " + port + ": " + e.getMessage(), e);
+                    }
+                }
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    public int udpPort() {
+        return ((InetSocketAddress) udp.localAddress()).getPort();
+    }
+
+    public int tcpPort() {
+        return ((InetSocketAddress) tcp.localAddress()).getPort();
+    }
+
+    /** Ends every open dialog ({@code SHUTDOWN}), closes the sockets and stops the event loop. */
+    @Override
+    public void close() {
+        try {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            udp.eventLoop().execute(() -> {
+                uas.shutdown();
+                done.complete(null);
+            });
+            done.get(5, TimeUnit.SECONDS);
+            udp.close().sync();
+            tcp.close().sync();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("SIP shutdown incomplete: {}", e.toString());
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** For tests: state sizes, read on the SIP loop. */
+    int[] stateSizes() throws Exception {
+        return udp.eventLoop().submit(() -> new int[] {uas.transactionCount(), uas.dialogCount()}).get();
+    }
+
+    private static final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final UserAgentServer uas;
+
+        DatagramHandler(UserAgentServer uas) {
+            this.uas = uas;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            byte[] bytes = ByteBufUtil.getBytes(packet.content());
+            if (isKeepAlive(bytes)) {
+                return;
+            }
+            uas.receive(new Inbound(bytes, packet.sender(), (InetSocketAddress) ctx.channel().localAddress(),
+                    ctx.channel(), false));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.warn("SIP UDP error: {}", cause.toString());
+        }
+
+        private static boolean isKeepAlive(byte[] bytes) {
+            for (byte b : bytes) {
+                if (b != '\r' && b != '\n' && b != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private static final class StreamInitializer extends ChannelInitializer<SocketChannel> {
+        private final UserAgentServer uas;
+
+        StreamInitializer(UserAgentServer uas) {
+            this.uas = uas;
+        }
+
+        @Override
+        protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(new SipStreamFramer(), new StreamHandler(uas));
+        }
+    }
+
+    private static final class StreamHandler extends SimpleChannelInboundHandler<byte[]> {
+        private final UserAgentServer uas;
+
+        StreamHandler(UserAgentServer uas) {
+            this.uas = uas;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, byte[] message) {
+            uas.receive(new Inbound(message, (InetSocketAddress) ctx.channel().remoteAddress(),
+                    (InetSocketAddress) ctx.channel().localAddress(), ctx.channel(), true));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.warn("closing SIP TCP connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+}
