@@ -1,0 +1,195 @@
+package io.voxcpm.mrcp.message;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses one framed head (start line, header lines, blank line) the way UniMRCP reads them: lines end
+ * with LF or CRLF, {@code Name:value} with or without blanks after the colon, empty values allowed,
+ * names compared without case. It reports every problem as a {@link MrcpDecodeError} carrying as much
+ * as could be read, because the request-id and Content-Length decide whether the peer can be answered
+ * and whether the stream can go on.
+ */
+final class HeadParser {
+
+    /** The outcome: {@code error} is null for a good head; {@code contentLength} is -1 when unknown. */
+    record Head(StartLine start, MrcpHeaders headers, long contentLength, MrcpDecodeError error) { }
+
+    private final int maxLineBytes;
+    private final int maxHeaders;
+
+    HeadParser(int maxLineBytes, int maxHeaders) {
+        this.maxLineBytes = maxLineBytes;
+        this.maxHeaders = maxHeaders;
+    }
+
+    /** {@code head} holds the start line through the blank line that ends the header block. */
+    Head parse(byte[] head) {
+        List<int[]> lines = splitLines(head);
+        StartLine start = parseStartLine(head, lines.get(0));
+        long requestId = start != null && start.isRequest() ? start.requestId() : MrcpDecodeError.NO_REQUEST_ID;
+
+        int status = 0;
+        String problem = null;
+        if (start == null) {
+            status = MrcpStatus.UNRECOGNIZED_MESSAGE;
+            problem = "unreadable start line";
+        } else if (!MrcpMessage.VERSION.equals(start.version())) {
+            status = MrcpStatus.PROTOCOL_VERSION_NOT_SUPPORTED;
+            problem = "unsupported version " + start.version();
+        }
+
+        // Every line is read even after a problem, so that a Content-Length further down still frames the body.
+        List<MrcpHeader> fields = new ArrayList<>();
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        for (int i = 1; i < lines.size(); i++) {
+            int[] line = lines.get(i);
+            int lineStatus = 0;
+            String lineProblem = null;
+            String text = null;
+            if (line[1] - line[0] > maxLineBytes) {
+                lineStatus = MrcpStatus.MESSAGE_TOO_LARGE;
+                lineProblem = "header line longer than " + maxLineBytes + " bytes";
+            } else {
+                try {
+                    text = utf8.decode(ByteBuffer.wrap(head, line[0], line[1] - line[0])).toString();
+                    if (text.indexOf('\r') >= 0) {
+                        text = null;
+                        lineStatus = MrcpStatus.UNRECOGNIZED_MESSAGE;
+                        lineProblem = "bare CR in header line";
+                    }
+                } catch (CharacterCodingException e) {
+                    lineStatus = MrcpStatus.UNRECOGNIZED_MESSAGE;
+                    lineProblem = "header line is not UTF-8";
+                }
+            }
+            if (text != null && (text.charAt(0) == ' ' || text.charAt(0) == '\t')) {
+                // obsolete line folding (RFC 6787 field-value grammar): joins the previous value
+                if (fields.isEmpty()) {
+                    lineStatus = MrcpStatus.UNRECOGNIZED_MESSAGE;
+                    lineProblem = "continuation line without a header";
+                } else {
+                    MrcpHeader last = fields.remove(fields.size() - 1);
+                    String more = text.strip();
+                    String joined = last.value().isEmpty() || more.isEmpty() ? last.value() + more
+                            : last.value() + " " + more;
+                    fields.add(new MrcpHeader(last.name(), joined));
+                }
+            } else if (text != null) {
+                int colon = text.indexOf(':');
+                String name = colon > 0 ? text.substring(0, colon).strip() : "";
+                if (!isToken(name)) {
+                    lineStatus = MrcpStatus.UNRECOGNIZED_MESSAGE;
+                    lineProblem = "malformed header line";
+                } else {
+                    fields.add(new MrcpHeader(name, text.substring(colon + 1).strip()));
+                }
+            }
+            if (problem == null && lineProblem != null) {
+                status = lineStatus;
+                problem = lineProblem;
+            }
+        }
+        if (problem == null && fields.size() > maxHeaders) {
+            status = MrcpStatus.MESSAGE_TOO_LARGE;
+            problem = "more than " + maxHeaders + " header fields";
+        }
+
+        MrcpHeaders.Builder headers = MrcpHeaders.builder();
+        long contentLength = -1;
+        String channelId = null;
+        for (MrcpHeader field : fields) {
+            if (field.name().equalsIgnoreCase(MrcpHeaderNames.CONTENT_LENGTH)) {
+                long value = parseLength(field.value());
+                if (value < 0 || (contentLength >= 0 && value != contentLength)) {
+                    // without a trustworthy body length the next message cannot be found
+                    return new Head(start, null, -1, new MrcpDecodeError(MrcpStatus.ILLEGAL_HEADER_VALUE,
+                            "invalid Content-Length", requestId, channelIdOf(fields), false));
+                }
+                contentLength = value;
+            } else {
+                headers.add(field.name(), field.value());
+                if (channelId == null && field.name().equalsIgnoreCase(MrcpHeaderNames.CHANNEL_IDENTIFIER)) {
+                    channelId = field.value();
+                }
+            }
+        }
+        contentLength = Math.max(contentLength, 0);
+        if (problem == null && (channelId == null || channelId.isEmpty())) {
+            status = MrcpStatus.MANDATORY_HEADER_MISSING;
+            problem = "no Channel-Identifier";
+        }
+        if (problem != null) {
+            // the block was framed and Content-Length is known, so exactly this message can be skipped
+            return new Head(start, null, contentLength,
+                    new MrcpDecodeError(status, problem, requestId, channelIdOf(fields), true));
+        }
+        return new Head(start, headers.build(), contentLength, null);
+    }
+
+    /**
+     * Reads just the start line of a head that could not be framed, to learn whom to answer.
+     * Returns null when it is not a request line.
+     */
+    static StartLine parseRequestLine(byte[] bytes, int length) {
+        StartLine start = StartLine.parse(new String(bytes, 0, length, StandardCharsets.ISO_8859_1));
+        return start != null && start.isRequest() ? start : null;
+    }
+
+    private static StartLine parseStartLine(byte[] head, int[] line) {
+        // start-line tokens are ASCII; Latin-1 keeps any stray byte one char so nothing throws
+        return StartLine.parse(new String(head, line[0], line[1] - line[0], StandardCharsets.ISO_8859_1));
+    }
+
+    /** [start, end) of each line's content, without its CR LF, up to but excluding the blank line. */
+    private static List<int[]> splitLines(byte[] head) {
+        List<int[]> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < head.length; i++) {
+            if (head[i] == '\n') {
+                int end = i > start && head[i - 1] == '\r' ? i - 1 : i;
+                if (end == start) {
+                    break;
+                }
+                lines.add(new int[] {start, end});
+                start = i + 1;
+            }
+        }
+        return lines;
+    }
+
+    private static String channelIdOf(List<MrcpHeader> fields) {
+        for (MrcpHeader field : fields) {
+            if (field.name().equalsIgnoreCase(MrcpHeaderNames.CHANNEL_IDENTIFIER) && !field.value().isEmpty()) {
+                return field.value();
+            }
+        }
+        return null;
+    }
+
+    private static long parseLength(String value) {
+        if (value.length() > 18 || !MessageTokens.isDigits(value)) {
+            return -1;
+        }
+        return Long.parseLong(value);
+    }
+
+    private static boolean isToken(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

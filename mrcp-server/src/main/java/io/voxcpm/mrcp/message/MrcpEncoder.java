@@ -1,0 +1,72 @@
+package io.voxcpm.mrcp.message;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToByteEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes {@link MrcpMessage}s: start line with the exact self-inclusive message-length, the header
+ * fields in their order as {@code Name: value}, Content-Length (in bytes) when there is a body, the
+ * empty line, the body. Values are written as given, so a Channel-Identifier taken from a request is
+ * echoed byte for byte. A Content-Length among the given headers is ignored: the body decides it.
+ */
+@ChannelHandler.Sharable
+public final class MrcpEncoder extends MessageToByteEncoder<MrcpMessage> {
+
+    public MrcpEncoder() {
+        super(MrcpMessage.class);
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, MrcpMessage msg, ByteBuf out) {
+        out.writeBytes(encode(msg));
+    }
+
+    /** The wire form of one message. */
+    public static byte[] encode(MrcpMessage msg) {
+        StringBuilder tail = new StringBuilder(128);
+        if (msg instanceof MrcpRequest r) {
+            tail.append(r.method()).append(' ').append(r.requestId());
+        } else if (msg instanceof MrcpResponse r) {
+            tail.append(r.requestId()).append(' ').append(r.statusCode()).append(' ').append(r.state().wireName());
+        } else if (msg instanceof MrcpEvent e) {
+            tail.append(e.eventName()).append(' ').append(e.requestId()).append(' ').append(e.state().wireName());
+        }
+        tail.append("\r\n");
+        for (MrcpHeader header : msg.headers().entries()) {
+            if (!header.name().equalsIgnoreCase(MrcpHeaderNames.CONTENT_LENGTH)) {
+                tail.append(header.name()).append(": ").append(header.value()).append("\r\n");
+            }
+        }
+        byte[] body = msg.body();
+        if (body.length > 0) {
+            tail.append(MrcpHeaderNames.CONTENT_LENGTH).append(": ").append(body.length).append("\r\n");
+        }
+        tail.append("\r\n");
+        byte[] tailBytes = tail.toString().getBytes(StandardCharsets.UTF_8);
+
+        // "MRCP/2.0 " + length + " " + tail + body, where length counts its own digits
+        long rest = MrcpMessage.VERSION.length() + 2L + tailBytes.length + body.length;
+        long length = messageLength(rest);
+        byte[] prefix = (MrcpMessage.VERSION + ' ' + length + ' ').getBytes(StandardCharsets.US_ASCII);
+        byte[] wire = new byte[prefix.length + tailBytes.length + body.length];
+        System.arraycopy(prefix, 0, wire, 0, prefix.length);
+        System.arraycopy(tailBytes, 0, wire, prefix.length, tailBytes.length);
+        System.arraycopy(body, 0, wire, prefix.length + tailBytes.length, body.length);
+        return wire;
+    }
+
+    /**
+     * The smallest total length L with L = rest + digits(L). Adding the digits can carry into one more
+     * digit (rest 95 gives 97, but rest 98 gives 101, not 100), hence the loop.
+     */
+    static long messageLength(long rest) {
+        int digits = 1;
+        while (Long.toString(rest + digits).length() != digits) {
+            digits++;
+        }
+        return rest + digits;
+    }
+}

@@ -1,0 +1,166 @@
+package io.voxcpm.mrcp.message;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The header fields of one message: ordered, looked up case-insensitively, immutable. Names keep the
+ * spelling they had and values their exact characters, because peers compare some of them byte for
+ * byte (the Channel-Identifier above all). A message carries few headers, so lookups scan a list.
+ */
+public final class MrcpHeaders {
+
+    private static final MrcpHeaders EMPTY = new MrcpHeaders(List.of());
+
+    private final List<MrcpHeader> entries;
+
+    private MrcpHeaders(List<MrcpHeader> entries) {
+        this.entries = entries;
+    }
+
+    public static MrcpHeaders empty() {
+        return EMPTY;
+    }
+
+    public static Builder builder() {
+        return new Builder(new ArrayList<>());
+    }
+
+    /** Shorthand for a message that carries only its Channel-Identifier. */
+    public static MrcpHeaders ofChannel(String channelId) {
+        return builder().add(MrcpHeaderNames.CHANNEL_IDENTIFIER, channelId).build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(new ArrayList<>(entries));
+    }
+
+    /** The first value of the named header, or null. */
+    public String get(String name) {
+        for (MrcpHeader header : entries) {
+            if (header.name().equalsIgnoreCase(name)) {
+                return header.value();
+            }
+        }
+        return null;
+    }
+
+    /** Every value of the named header, in message order. */
+    public List<String> getAll(String name) {
+        List<String> values = new ArrayList<>(1);
+        for (MrcpHeader header : entries) {
+            if (header.name().equalsIgnoreCase(name)) {
+                values.add(header.value());
+            }
+        }
+        return values;
+    }
+
+    public boolean contains(String name) {
+        return get(name) != null;
+    }
+
+    /** All fields in message order. */
+    public List<MrcpHeader> entries() {
+        return entries;
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MrcpHeaders other && entries.equals(other.entries);
+    }
+
+    @Override
+    public int hashCode() {
+        return entries.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return entries.toString();
+    }
+
+    static void checkName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("empty header name");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            // a token: visible ASCII without the separator that ends a name
+            if (c <= ' ' || c >= 0x7f || c == ':') {
+                throw new IllegalArgumentException("invalid character in header name: " + name);
+            }
+        }
+    }
+
+    static void checkValue(String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("null header value");
+        }
+        // CR or LF in a value would let it end the line and inject fields or a body
+        if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("line break in header value");
+        }
+    }
+
+    /** Collects fields in order. Not thread-safe; each {@link #build()} takes a snapshot. */
+    public static final class Builder {
+
+        private final List<MrcpHeader> entries;
+
+        private Builder(List<MrcpHeader> entries) {
+            this.entries = entries;
+        }
+
+        /** Appends a field, keeping any others of that name. */
+        public Builder add(String name, String value) {
+            entries.add(new MrcpHeader(name, value));
+            return this;
+        }
+
+        /** Replaces every field of that name by one, at the place of the first (or appended). */
+        public Builder set(String name, String value) {
+            MrcpHeader header = new MrcpHeader(name, value);
+            for (int i = 0; i < entries.size(); i++) {
+                if (entries.get(i).name().equalsIgnoreCase(name)) {
+                    entries.set(i, header);
+                    removeFrom(i + 1, name);
+                    return this;
+                }
+            }
+            entries.add(header);
+            return this;
+        }
+
+        public Builder remove(String name) {
+            removeFrom(0, name);
+            return this;
+        }
+
+        public Builder addAll(MrcpHeaders headers) {
+            entries.addAll(headers.entries);
+            return this;
+        }
+
+        public MrcpHeaders build() {
+            return entries.isEmpty() ? EMPTY : new MrcpHeaders(Collections.unmodifiableList(new ArrayList<>(entries)));
+        }
+
+        private void removeFrom(int start, String name) {
+            for (int i = entries.size() - 1; i >= start; i--) {
+                if (entries.get(i).name().equalsIgnoreCase(name)) {
+                    entries.remove(i);
+                }
+            }
+        }
+    }
+}
