@@ -1,6 +1,7 @@
 package io.voxcpm.rtp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
@@ -167,7 +168,11 @@ public final class RtpAudioChannel implements AudioChannel, Paced {
         current.compareAndSet(talkspurt, null);
     }
 
-    /** Send failures surface here because writes use the void promise; one line per failure kind. */
+    /**
+     * Send failures surface here because writes use the void promise; one line per failure kind.
+     * Sharable only so that bind retries may reuse it: a single channel of the session ever keeps it.
+     */
+    @ChannelHandler.Sharable
     private static final class ErrorLogger extends ChannelInboundHandlerAdapter {
         private final String sessionId;
         private Class<?> lastLogged;

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.BitSet;
@@ -82,6 +83,10 @@ public final class RtpPortAllocator {
                 return (DatagramChannel) bound.channel();
             }
             release(slot);
+            if (!(bound.cause() instanceof IOException)) {
+                // Not a socket error (a pipeline or configuration bug): another port would fail the same way.
+                throw new IllegalStateException("cannot set up an RTP channel", bound.cause());
+            }
             busyElsewhere++;
             lastFailure = bound.cause();
         }
