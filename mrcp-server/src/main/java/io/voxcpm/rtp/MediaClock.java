@@ -54,10 +54,14 @@ public final class MediaClock implements AutoCloseable {
     }
 
     public MediaClock(int loops) {
+        this(loops, Epoll.isAvailable());
+    }
+
+    /** {@code epoll = false} forces the portable NIO transport (the fallback off Linux). */
+    MediaClock(int loops, boolean epoll) {
         if (loops < 1) {
             throw new IllegalArgumentException("loops: " + loops + " (expected: >= 1)");
         }
-        boolean epoll = Epoll.isAvailable();
         IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         datagramChannelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
         group = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("rtp-clock", true), handlers);

@@ -30,9 +30,13 @@ class RtpAudioChannelTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        clock = new MediaClock(2);
+        clock = newClock();
         media = new RtpMedia(clock, new RtpPortAllocator(InetAddress.getLoopbackAddress(), 24000, 24999));
         receiver = new LoopbackReceiver();
+    }
+
+    MediaClock newClock() {
+        return new MediaClock(2);
     }
 
     @AfterEach
