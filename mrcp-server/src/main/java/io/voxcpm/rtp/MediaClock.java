@@ -1,0 +1,154 @@
+package io.voxcpm.rtp;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared pacing clock for outbound RTP: a few event loops, each running one fixed-rate timer per
+ * packetization time in use; on every tick each stream registered on that timer sends its next packet.
+ * RTP sockets are bound on the same loops, so a tick writes straight to the socket with no hand-off.
+ *
+ * <p>Why one timer per (loop, ptime) rather than one fine-grained tick: almost every stream uses 20 ms,
+ * so they share one wake-up per 20 ms; a 10, 30 or 40 ms stream gets a timer of its own period and never
+ * has to count sub-ticks or share a phase with another period. A ptime that no stream uses costs nothing
+ * (its timer is cancelled when its last stream leaves).
+ *
+ * <p>Why {@code scheduleAtFixedRate} does not drift: in Netty 4.2 (checked in 4.2.18's
+ * {@code ScheduledFutureTask.run}) a periodic task with a positive period is requeued with
+ * {@code deadlineNanos += periodNanos}, i.e. from its previous deadline, not from the time it actually
+ * ran; lateness of one tick is not carried into the next. After a stall (GC, overloaded host) the missed
+ * ticks run back to back, so each stream sends its late packets in a short burst with their correct
+ * timestamps, as a network jitter spike would deliver them. With the epoll transport the loop sleeps on a
+ * timerfd with sub-millisecond precision; the NIO fallback rounds its select timeout up to whole
+ * milliseconds, which delays individual ticks by under 1 ms but does not accumulate.
+ */
+public final class MediaClock implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MediaClock.class);
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final Class<? extends DatagramChannel> datagramChannelClass;
+    private final Map<EventExecutor, Shard> shards = new IdentityHashMap<>();
+
+    /** A clock with one loop per two cores (at least one, at most four). */
+    public MediaClock() {
+        this(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2)));
+    }
+
+    public MediaClock(int loops) {
+        this(loops, Epoll.isAvailable());
+    }
+
+    /** {@code epoll = false} forces the portable NIO transport (the fallback off Linux). */
+    MediaClock(int loops, boolean epoll) {
+        if (loops < 1) {
+            throw new IllegalArgumentException("loops: " + loops + " (expected: >= 1)");
+        }
+        IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        datagramChannelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        group = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("rtp-clock", true), handlers);
+        for (EventExecutor loop : group) {
+            shards.put(loop, new Shard((EventLoop) loop));
+        }
+        log.info("Media clock started: {} event loop(s), {} transport", loops, epoll ? "epoll" : "nio");
+    }
+
+    /** The loop a new stream and its socket should live on (round robin). */
+    EventLoop nextLoop() {
+        return group.next();
+    }
+
+    Class<? extends DatagramChannel> datagramChannelClass() {
+        return datagramChannelClass;
+    }
+
+    /** Starts ticking {@code stream} every {@code ptimeMs} from the next tick of that period on {@code loop}. */
+    void register(EventLoop loop, int ptimeMs, Paced stream) {
+        Shard shard = shard(loop);
+        // Always deferred, never run inline: a tick may be iterating the stream list right now.
+        loop.execute(() -> shard.add(ptimeMs, stream));
+    }
+
+    void unregister(EventLoop loop, int ptimeMs, Paced stream) {
+        Shard shard = shard(loop);
+        if (!loop.isShuttingDown()) {
+            loop.execute(() -> shard.remove(ptimeMs, stream));
+        }
+    }
+
+    private Shard shard(EventLoop loop) {
+        Shard shard = shards.get(loop);
+        if (shard == null) {
+            throw new IllegalArgumentException("event loop " + loop + " does not belong to this clock");
+        }
+        return shard;
+    }
+
+    /** Stops every loop; streams still registered stop sending. */
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** The timers of one event loop; touched only from that loop. */
+    private static final class Shard {
+        private final EventLoop loop;
+        private final Map<Integer, Ticker> tickers = new HashMap<>();
+
+        Shard(EventLoop loop) {
+            this.loop = loop;
+        }
+
+        void add(int ptimeMs, Paced stream) {
+            tickers.computeIfAbsent(ptimeMs, p -> new Ticker(loop, p)).streams.add(stream);
+        }
+
+        void remove(int ptimeMs, Paced stream) {
+            Ticker ticker = tickers.get(ptimeMs);
+            if (ticker != null && ticker.streams.remove(stream) && ticker.streams.isEmpty()) {
+                ticker.future.cancel(false);
+                tickers.remove(ptimeMs);
+            }
+        }
+    }
+
+    private static final class Ticker implements Runnable {
+        final List<Paced> streams = new ArrayList<>();
+        final ScheduledFuture<?> future;
+
+        Ticker(EventLoop loop, int ptimeMs) {
+            long period = TimeUnit.MILLISECONDS.toNanos(ptimeMs);
+            future = loop.scheduleAtFixedRate(this, period, period, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void run() {
+            for (int i = 0, n = streams.size(); i < n; i++) {
+                try {
+                    streams.get(i).tick();
+                } catch (RuntimeException e) {
+                    // A throwing periodic task is cancelled by Netty: one bad stream must not silence the rest.
+                    log.error("RTP stream tick failed", e);
+                }
+            }
+        }
+    }
+}

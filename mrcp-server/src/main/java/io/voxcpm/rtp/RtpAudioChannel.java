@@ -1,0 +1,192 @@
+package io.voxcpm.rtp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RTP sender of one session, driven by the {@link MediaClock}.
+ *
+ * <p>Timestamps are {@code random base + clock ticks × samples per frame}: they advance on every tick,
+ * whether a packet leaves or not, so after silence, a pause or an underrun they still match the wall
+ * clock (UniMRCP drops a packet and restarts its receiver when arrival time and timestamp disagree by
+ * more than 4000 samples). Sequence numbers advance only per packet sent, so they stay contiguous.
+ *
+ * <p>The marker bit is set on the first packet of each talkspurt and the first after a resume. It is not
+ * set after an underrun (the engine briefly slower than real time): RFC 3551 §4.1 asks for it after
+ * silence suppression, a deliberate pause, but UniMRCP treats a marker as a new talkspurt and re-syncs
+ * its jitter buffer, which can throw away audio still buffered. The timestamp jump with contiguous
+ * sequence numbers already tells the receiver that nothing was lost, and it plays the gap as silence.
+ *
+ * <p>Nothing is sent when no talkspurt is active or while one is paused (no comfort noise, as UniMRCP).
+ */
+public final class RtpAudioChannel implements AudioChannel, Paced {
+
+    private static final Logger log = LoggerFactory.getLogger(RtpAudioChannel.class);
+
+    private final String sessionId;
+    private final MediaClock clock;
+    private final EventLoop loop;
+    private final DatagramChannel socket;
+    private final InetSocketAddress remote;
+    private final int payloadType;
+    private final int ptimeMs;
+    private final int samplesPerFrame;
+    private final int frameBytes;
+    private final int ssrc;
+    private final int timestampBase;
+    private final AtomicReference<RtpTalkspurt> current = new AtomicReference<>();
+    private volatile boolean closed;
+
+    // Touched only on the clock's event loop.
+    private long ticks;
+    private int sequenceNumber;
+    private long dropped;
+
+    private RtpAudioChannel(String sessionId, MediaClock clock, EventLoop loop, DatagramChannel socket,
+                            InetSocketAddress remote, int payloadType, int samplesPerFrame, int ptimeMs,
+                            int frameBytes) {
+        this.sessionId = sessionId;
+        this.clock = clock;
+        this.loop = loop;
+        this.socket = socket;
+        this.remote = remote;
+        this.payloadType = payloadType;
+        this.samplesPerFrame = samplesPerFrame;
+        this.ptimeMs = ptimeMs;
+        this.frameBytes = frameBytes;
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        this.ssrc = random.nextInt();
+        this.timestampBase = random.nextInt();
+        this.sequenceNumber = random.nextInt(0x10000);
+    }
+
+    static RtpAudioChannel open(String sessionId, MediaClock clock, RtpPortAllocator ports,
+                                InetSocketAddress remote, int payloadType, int samplesPerFrame, int ptimeMs,
+                                int frameBytes) throws RtpPortsExhaustedException {
+        EventLoop loop = clock.nextLoop();
+        DatagramChannel socket = ports.bind(loop, clock.datagramChannelClass(), new ErrorLogger(sessionId));
+        RtpAudioChannel channel = new RtpAudioChannel(sessionId, clock, loop, socket, remote, payloadType,
+                samplesPerFrame, ptimeMs, frameBytes);
+        clock.register(loop, ptimeMs, channel);
+        log.debug("[{}] RTP from port {} to {}: PT {}, {} ms, {} bytes/frame, SSRC {}", sessionId,
+                channel.localPort(), remote, payloadType, ptimeMs, frameBytes, Integer.toUnsignedString(channel.ssrc));
+        return channel;
+    }
+
+    /** The bound local RTP port, to advertise in the SDP answer. */
+    public int localPort() {
+        return socket.localAddress().getPort();
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public int ssrc() {
+        return ssrc;
+    }
+
+    @Override
+    public int frameBytes() {
+        return frameBytes;
+    }
+
+    @Override
+    public Talkspurt begin(Talkspurt.Listener listener) {
+        if (closed) {
+            throw new IllegalStateException("RTP channel of session " + sessionId + " is closed");
+        }
+        RtpTalkspurt talkspurt = new RtpTalkspurt(this, listener);
+        RtpTalkspurt previous = current.getAndSet(talkspurt);
+        if (previous != null) {
+            previous.abort();
+        }
+        return talkspurt;
+    }
+
+    /** Stops sending at once (a queued talkspurt is aborted, without callback) and releases the port. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RtpTalkspurt talkspurt = current.getAndSet(null);
+        if (talkspurt != null) {
+            talkspurt.abort();
+        }
+        clock.unregister(loop, ptimeMs, this);
+        socket.close();
+        log.debug("[{}] RTP port {} closed", sessionId, socket.localAddress().getPort());
+    }
+
+    @Override
+    public void tick() {
+        ticks++;
+        RtpTalkspurt talkspurt = current.get();
+        if (talkspurt != null && !closed) {
+            talkspurt.tick();
+        }
+    }
+
+    /** Called by the talkspurt on this tick, on the clock's loop. */
+    void send(byte[] frame, boolean marker) {
+        if (!socket.isWritable()) {
+            // The socket buffer is full: a late packet is worth less than the next one, so drop it.
+            if (dropped++ == 0) {
+                log.warn("[{}] RTP socket to {} not writable, dropping packets", sessionId, remote);
+            }
+            return;
+        }
+        // Timestamp of the frame's first sample: the previous tick's media time, the start of this ptime.
+        int timestamp = timestampBase + (int) ((ticks - 1) * samplesPerFrame);
+        ByteBuf buf = socket.alloc().directBuffer(RtpPacketEncoder.HEADER_BYTES + frame.length);
+        RtpPacketEncoder.encode(buf, marker, payloadType, sequenceNumber, timestamp, ssrc, frame);
+        sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
+        socket.writeAndFlush(new DatagramPacket(buf, remote), socket.voidPromise());
+    }
+
+    void playedOut(Talkspurt.Listener listener) {
+        try {
+            listener.onPlayedOut();
+        } catch (RuntimeException e) {
+            log.error("[{}] talkspurt listener failed", sessionId, e);
+        }
+    }
+
+    void detach(RtpTalkspurt talkspurt) {
+        current.compareAndSet(talkspurt, null);
+    }
+
+    /**
+     * Send failures surface here because writes use the void promise; one line per failure kind.
+     * Sharable only so that bind retries may reuse it: a single channel of the session ever keeps it.
+     */
+    @ChannelHandler.Sharable
+    private static final class ErrorLogger extends ChannelInboundHandlerAdapter {
+        private final String sessionId;
+        private Class<?> lastLogged;
+
+        ErrorLogger(String sessionId) {
+            this.sessionId = sessionId;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause.getClass() != lastLogged) {
+                lastLogged = cause.getClass();
+                log.warn("[{}] RTP send failed: {}", sessionId, cause.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,402 @@
+package io.voxcpm.rtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.voxcpm.rtp.LoopbackReceiver.Arrival;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RtpAudioChannelTest {
+
+    private static final int PCMU = 0;
+    private static final int L16 = 96;
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+    /** UniMRCP's DEVIATION_THRESHOLD: beyond this the receiver drops the packet and restarts. */
+    private static final long DEVIATION_SAMPLES = 4000;
+
+    private MediaClock clock;
+    private RtpMedia media;
+    private LoopbackReceiver receiver;
+    private final List<RtpAudioChannel> opened = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        clock = newClock();
+        media = new RtpMedia(clock, new RtpPortAllocator(InetAddress.getLoopbackAddress(), 24000, 24999));
+        receiver = new LoopbackReceiver();
+    }
+
+    MediaClock newClock() {
+        return new MediaClock(2);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        opened.forEach(RtpAudioChannel::close);
+        receiver.close();
+        clock.close();
+    }
+
+    private RtpAudioChannel open(int payloadType, int clockRate, int ptimeMs, int frameBytes) throws Exception {
+        RtpAudioChannel channel = media.open("test-" + opened.size(), receiver.address(), payloadType,
+                clockRate, ptimeMs, frameBytes);
+        opened.add(channel);
+        return channel;
+    }
+
+    private RtpAudioChannel pcmu() throws Exception {
+        return open(PCMU, 8000, 20, 160);
+    }
+
+    /** A frame whose bytes tell which one it is. */
+    private static byte[] frame(int index, int bytes) {
+        byte[] frame = new byte[bytes];
+        for (int i = 0; i < bytes; i++) {
+            frame[i] = (byte) (index * 31 + i);
+        }
+        return frame;
+    }
+
+    private static final class Counting implements Talkspurt.Listener {
+        final AtomicInteger calls = new AtomicInteger();
+        final List<String> threads = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onPlayedOut() {
+            threads.add(Thread.currentThread().getName());
+            calls.incrementAndGet();
+        }
+    }
+
+    private List<RtpPacket> awaitPackets(RtpAudioChannel channel, int count) {
+        await().atMost(PATIENCE).until(() -> receiver.packets(channel.ssrc()).size() >= count);
+        return receiver.packets(channel.ssrc());
+    }
+
+    private static void assertContiguousSequence(List<RtpPacket> packets) {
+        for (int i = 1; i < packets.size(); i++) {
+            assertThat(packets.get(i).sequenceNumber())
+                    .as("sequence number of packet %d", i)
+                    .isEqualTo((packets.get(i - 1).sequenceNumber() + 1) & 0xFFFF);
+        }
+    }
+
+    /** The check UniMRCP's receiver applies to each packet: timestamps follow the arrival clock. */
+    private static void assertTimestampsFollowArrival(List<Arrival> arrivals, int clockRate) {
+        Arrival first = arrivals.get(0);
+        for (Arrival a : arrivals) {
+            long tsElapsed = Integer.toUnsignedLong(a.packet().timestamp() - first.packet().timestamp());
+            long arrivalElapsed = (a.nanos() - first.nanos()) * clockRate / 1_000_000_000L;
+            assertThat(Math.abs(tsElapsed - arrivalElapsed)).as("timestamp vs arrival deviation, samples")
+                    .isLessThan(DEVIATION_SAMPLES);
+        }
+    }
+
+    @Test
+    void sendsATalkspurtInOrderAsContiguousPacketsAndReportsPlayedOutOnce() throws Exception {
+        RtpAudioChannel channel = pcmu();
+        Counting listener = new Counting();
+        Talkspurt talkspurt = channel.begin(listener);
+        for (int i = 0; i < 25; i++) {
+            talkspurt.write(frame(i, 160));
+        }
+        talkspurt.finish();
+
+        await().atMost(PATIENCE).until(() -> listener.calls.get() == 1);
+        List<RtpPacket> packets = awaitPackets(channel, 25);
+
+        assertThat(packets).hasSize(25);
+        for (int i = 0; i < packets.size(); i++) {
+            RtpPacket p = packets.get(i);
+            assertThat(p.payload()).as("payload %d", i).isEqualTo(frame(i, 160));
+            assertThat(p.payloadType()).isEqualTo(PCMU);
+            assertThat(p.ssrc()).isEqualTo(channel.ssrc());
+            assertThat(p.marker()).as("marker of packet %d", i).isEqualTo(i == 0);
+            if (i > 0) {
+                assertThat(p.timestamp() - packets.get(i - 1).timestamp()).isEqualTo(160);
+            }
+        }
+        assertContiguousSequence(packets);
+        assertThat(listener.threads).allSatisfy(t -> assertThat(t).startsWith("rtp-clock"));
+        await().during(Duration.ofMillis(200)).atMost(PATIENCE).until(() -> listener.calls.get() == 1);
+        assertThat(receiver.packets(channel.ssrc())).hasSize(25);
+    }
+
+    @Test
+    void anEmptyFinishedTalkspurtPlaysOutWithoutSending() throws Exception {
+        RtpAudioChannel channel = pcmu();
+        Counting listener = new Counting();
+
+        channel.begin(listener).finish();
+
+        await().atMost(PATIENCE).until(() -> listener.calls.get() == 1);
+        assertThat(receiver.packets(channel.ssrc())).isEmpty();
+    }
+
+    @Test
+    void anUnderrunLeavesAGapInTimestampsButNotInSequenceNumbersAndSetsNoMarker() throws Exception {
+        RtpAudioChannel channel = pcmu();
+        Counting listener = new Counting();
+        Talkspurt talkspurt = channel.begin(listener);
+        for (int i = 0; i < 5; i++) {
+            talkspurt.write(frame(i, 160));
+        }
+        awaitPackets(channel, 5);
+        Thread.sleep(150); // the engine falls behind: at least 7 ticks with nothing queued
+        for (int i = 5; i < 10; i++) {
+            talkspurt.write(frame(i, 160));
+        }
+        talkspurt.finish();
+
+        await().atMost(PATIENCE).until(() -> listener.calls.get() == 1);
+        List<Arrival> arrivals = receiver.arrivals(channel.ssrc());
+        List<RtpPacket> packets = arrivals.stream().map(Arrival::packet).toList();
+
+        assertThat(packets).hasSize(10);
+        assertContiguousSequence(packets);
+        assertThat(packets).extracting(RtpPacket::marker).containsExactly(
+                true, false, false, false, false, false, false, false, false, false);
+        int gap = packets.get(5).timestamp() - packets.get(4).timestamp();
+        assertThat(gap % 160).isZero();
+        assertThat(gap).isGreaterThanOrEqualTo(7 * 160);
+        assertTimestampsFollowArrival(arrivals, 8000);
+    }
+
+    @Test
+    void pauseHoldsFramesWhileTimestampsRunAndResumeSetsTheMarker() throws Exception {
+        RtpAudioChannel channel = pcmu();
+        Counting listener = new Counting();
+        Talkspurt talkspurt = channel.begin(listener);
+        for (int i = 0; i < 40; i++) {
+            talkspurt.write(frame(i, 160));
+        }
+        talkspurt.finish();
+        awaitPackets(channel, 5);
+
+        talkspurt.pause();
+        int sentBeforePause = receiver.packets(channel.ssrc()).size();
+        await().pollDelay(Duration.ofMillis(300)).atMost(PATIENCE)
+                .until(() -> receiver.packets(channel.ssrc()).size() <= sentBeforePause + 1);
+        int heldAt = receiver.packets(channel.ssrc()).size();
+        assertThat(listener.calls).hasValue(0);
+        talkspurt.resume();
+
+        await().atMost(PATIENCE).until(() -> listener.calls.get() == 1);
+        List<Arrival> arrivals = receiver.arrivals(channel.ssrc());
+        List<RtpPacket> packets = arrivals.stream().map(Arrival::packet).toList();
+        assertThat(packets).hasSize(40);
+        for (int i = 0; i < 40; i++) {
+            assertThat(packets.get(i).payload()).isEqualTo(frame(i, 160));
+            assertThat(packets.get(i).marker()).as("marker of packet %d", i).isEqualTo(i == 0 || i == heldAt);
+        }
+        assertContiguousSequence(packets);
+        int pauseTicks = (packets.get(heldAt).timestamp() - packets.get(heldAt - 1).timestamp()) / 160;
+        assertThat(packets.get(heldAt).timestamp() - packets.get(heldAt - 1).timestamp()).isEqualTo(pauseTicks * 160);
+        assertThat(pauseTicks).as("ticks across the pause").isGreaterThanOrEqualTo(300 / 20);
+        assertTimestampsFollowArrival(arrivals, 8000);
+    }
+
+    @Test
+    void aNewTalkspurtKeepsSsrcAndSequenceAndStartsWithAMarker() throws Exception {
+        RtpAudioChannel channel = pcmu();
+        for (int round = 0; round < 2; round++) {
+            Counting listener = new Counting();
+            Talkspurt talkspurt = channel.begin(listener);
+            for (int i = 0; i < 5; i++) {
+                talkspurt.write(frame(round * 5 + i, 160));
+            }
+            talkspurt.finish();
+            await().atMost(PATIENCE).until(() -> listener.calls.get() == 1);
+            Thread.sleep(100);
+        }
+
+        List<Arrival> arrivals = receiver.arrivals(channel.ssrc());
+        List<RtpPacket> packets = arrivals.stream().map(Arrival::packet).toList();
+        assertThat(packets).hasSize(10);
+        assertThat(packets).extracting(RtpPacket::marker).containsExactly(
+                true, false, false, false, false, true, false, false, false, false);
+        assertContiguousSequence(packets);
+        assertTimestampsFollowArrival(arrivals, 8000);
+    }
+
+    @Test
+    void beginAbortsATalkspurtStillPlayingWithoutItsCallback() throws Exception {
+        RtpAudioChannel channel = pcmu();
+        Counting first = new Counting();
+        Talkspurt old = channel.begin(first);
+        for (int i = 0; i < 100; i++) {
+            old.write(frame(i, 160));
+        }
+        awaitPackets(channel, 3);
+
+        Counting second = new Counting();
+        Talkspurt next = channel.begin(second);
+        next.write(frame(1000, 160));
+        next.finish();
+        await().atMost(PATIENCE).until(() -> second.calls.get() == 1);
+
+        List<RtpPacket> packets = receiver.packets(channel.ssrc());
+        RtpPacket last = packets.get(packets.size() - 1);
+        assertThat(last.payload()).isEqualTo(frame(1000, 160));
+        assertThat(last.marker()).isTrue();
+        assertThat(packets.size()).isLessThan(50);
+        assertThat(first.calls).hasValue(0);
+        old.write(frame(7, 160)); // an engine thread still producing for the aborted talkspurt
+    }
+
+    @Test
+    void abortStopsSendingAtOnce() throws Exception {
+        RtpAudioChannel channel = pcmu();
+        Counting listener = new Counting();
+        Talkspurt talkspurt = channel.begin(listener);
+        for (int i = 0; i < 100; i++) {
+            talkspurt.write(frame(i, 160));
+        }
+        talkspurt.finish();
+        awaitPackets(channel, 3);
+
+        talkspurt.abort();
+        int afterAbort = receiver.packets(channel.ssrc()).size();
+
+        await().pollDelay(Duration.ofMillis(300)).atMost(PATIENCE)
+                .until(() -> receiver.packets(channel.ssrc()).size() <= afterAbort + 1);
+        assertThat(listener.calls).hasValue(0);
+    }
+
+    @Test
+    void closeStopsAQueuedTalkspurtWithoutCallbackAndRefusesNewOnes() throws Exception {
+        RtpAudioChannel channel = pcmu();
+        Counting listener = new Counting();
+        Talkspurt talkspurt = channel.begin(listener);
+        for (int i = 0; i < 100; i++) {
+            talkspurt.write(frame(i, 160));
+        }
+        talkspurt.finish();
+        awaitPackets(channel, 3);
+
+        channel.close();
+        int afterClose = receiver.packets(channel.ssrc()).size();
+
+        await().pollDelay(Duration.ofMillis(300)).atMost(PATIENCE)
+                .until(() -> receiver.packets(channel.ssrc()).size() <= afterClose + 1);
+        assertThat(listener.calls).hasValue(0);
+        assertThatThrownBy(() -> channel.begin(listener)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void framesMustHaveTheNegotiatedSizeAndNotFollowFinish() throws Exception {
+        Talkspurt talkspurt = pcmu().begin(new Counting());
+
+        assertThatThrownBy(() -> talkspurt.write(new byte[159])).isInstanceOf(IllegalArgumentException.class);
+        talkspurt.finish();
+        assertThatThrownBy(() -> talkspurt.write(new byte[160])).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void streamsWithOtherPacketizationTimesRunOnTheSameClock() throws Exception {
+        int[] ptimes = {10, 20, 30, 40};
+        List<RtpAudioChannel> channels = new ArrayList<>();
+        List<Counting> listeners = new ArrayList<>();
+        for (int ptime : ptimes) {
+            int bytes = 16 * ptime * 2; // L16 at 16 kHz
+            RtpAudioChannel channel = open(L16, 16000, ptime, bytes);
+            Counting listener = new Counting();
+            Talkspurt talkspurt = channel.begin(listener);
+            for (int i = 0; i < 400 / ptime; i++) {
+                talkspurt.write(frame(i, bytes));
+            }
+            talkspurt.finish();
+            channels.add(channel);
+            listeners.add(listener);
+        }
+        await().atMost(PATIENCE).until(() -> listeners.stream().allMatch(l -> l.calls.get() == 1));
+
+        for (int c = 0; c < ptimes.length; c++) {
+            int ptime = ptimes[c];
+            List<Arrival> arrivals = receiver.arrivals(channels.get(c).ssrc());
+            List<RtpPacket> packets = arrivals.stream().map(Arrival::packet).toList();
+            assertThat(packets).as("ptime %d", ptime).hasSize(400 / ptime);
+            for (int i = 1; i < packets.size(); i++) {
+                assertThat(packets.get(i).timestamp() - packets.get(i - 1).timestamp()).isEqualTo(16 * ptime);
+                assertThat(packets.get(i).payload()).isEqualTo(frame(i, 32 * ptime));
+            }
+            assertContiguousSequence(packets);
+            assertTimestampsFollowArrival(arrivals, 16000);
+            // No bursts: the run spans at least half the media time it carries.
+            long spanMs = (arrivals.get(arrivals.size() - 1).nanos() - arrivals.get(0).nanos()) / 1_000_000;
+            assertThat(spanMs).as("span of the ptime %d stream", ptime)
+                    .isGreaterThanOrEqualTo((packets.size() - 1) * ptime / 2L);
+        }
+    }
+
+    @Test
+    void twoHundredStreamsOnOneClockAreAllDelivered() throws Exception {
+        int streams = 200;
+        int frames = 25;
+        List<RtpAudioChannel> channels = new ArrayList<>();
+        AtomicInteger playedOut = new AtomicInteger();
+        for (int s = 0; s < streams; s++) {
+            RtpAudioChannel channel = pcmu();
+            Talkspurt talkspurt = channel.begin(playedOut::incrementAndGet);
+            for (int i = 0; i < frames; i++) {
+                talkspurt.write(frame(s + i, 160));
+            }
+            talkspurt.finish();
+            channels.add(channel);
+        }
+        await().atMost(PATIENCE).until(() -> playedOut.get() == streams);
+        await().atMost(PATIENCE).until(() ->
+                channels.stream().allMatch(c -> receiver.packets(c.ssrc()).size() == frames));
+
+        InterArrival stats = new InterArrival();
+        for (int s = 0; s < streams; s++) {
+            RtpAudioChannel channel = channels.get(s);
+            List<Arrival> arrivals = receiver.arrivals(channel.ssrc());
+            List<RtpPacket> packets = arrivals.stream().map(Arrival::packet).toList();
+            for (int i = 0; i < frames; i++) {
+                assertThat(packets.get(i).payload()).isEqualTo(frame(s + i, 160));
+                assertThat(packets.get(i).marker()).isEqualTo(i == 0);
+            }
+            assertContiguousSequence(packets);
+            stats.add(arrivals);
+            long spanMs = (arrivals.get(frames - 1).nanos() - arrivals.get(0).nanos()) / 1_000_000;
+            assertThat(spanMs).as("span of stream %d", s).isGreaterThanOrEqualTo((frames - 1) * 20 / 2);
+        }
+        assertThat(receiver.streams()).isEqualTo(streams);
+        System.out.printf("200 streams x %d packets, inter-arrival: %s%n", frames, stats);
+    }
+
+    /** Inter-arrival statistics of one or more streams, in milliseconds. */
+    private static final class InterArrival {
+        private long count;
+        private double sum;
+        private double sumSquares;
+        private double max;
+
+        void add(List<Arrival> arrivals) {
+            for (int i = 1; i < arrivals.size(); i++) {
+                double ms = (arrivals.get(i).nanos() - arrivals.get(i - 1).nanos()) / 1e6;
+                count++;
+                sum += ms;
+                sumSquares += ms * ms;
+                max = Math.max(max, ms);
+            }
+        }
+
+        @Override
+        public String toString() {
+            double mean = sum / count;
+            return String.format("n=%d mean=%.2f ms stdev=%.2f ms max=%.2f ms", count, mean,
+                    Math.sqrt(Math.max(0, sumSquares / count - mean * mean)), max);
+        }
+    }
+}
