@@ -14,8 +14,8 @@ import java.util.Objects;
  * with no lead-in to trim. The first outputs wait for K/2 samples of look-ahead.
  *
  * <p>Output depends only on the input samples, not on how they were split into calls. Not thread-safe:
- * one instance per stream. Allocates only the returned arrays (and grows its input buffer when a
- * larger chunk than any before arrives).
+ * one instance per stream. Allocates only the returned arrays (plus scratch once, and a larger input
+ * buffer when a larger chunk than any before arrives).
  */
 public final class Resampler {
 
