@@ -62,11 +62,16 @@ class WorkerProcessTest(unittest.TestCase):
                     pb.SynthesizeRequest(text="Hello.", mode=pb.MODE_ZERO_SHOT, request_tag="session-42"), timeout=10))
                 self.assertTrue(responses[-1].HasField("summary"))
                 channel.close()
+                probe = run("-m", "voxcpm_worker.probe", f"127.0.0.1:{port_file.read_text()}")
+                self.assertEqual(probe.returncode, 0, probe.stderr)
+                self.assertIn("SERVING", probe.stdout)
                 proc.send_signal(signal.SIGTERM)
                 _, stderr = proc.communicate(timeout=30)
                 self.assertEqual(proc.returncode, 0, stderr)
                 self.assertIn("[session-42]", stderr, "call logs carry the request tag")
                 self.assertIn("TEST DOUBLE", stderr)
+                probe = run("-m", "voxcpm_worker.probe", f"127.0.0.1:{port_file.read_text()}")
+                self.assertEqual(probe.returncode, 1, "a stopped worker is not healthy")
             finally:
                 if proc.poll() is None:
                     proc.kill()
