@@ -14,8 +14,8 @@ import java.util.Objects;
  * with no lead-in to trim. The first outputs wait for K/2 samples of look-ahead.
  *
  * <p>Output depends only on the input samples, not on how they were split into calls. Not thread-safe:
- * one instance per stream. Allocates only the returned arrays (and grows its input buffer when a
- * larger chunk than any before arrives).
+ * one instance per stream. Allocates only the returned arrays (plus scratch once, and a larger input
+ * buffer when a larger chunk than any before arrives).
  */
 public final class Resampler {
 
@@ -25,6 +25,11 @@ public final class Resampler {
     private final int taps;
     private final int up;
     private final int down;
+
+    /** Outputs computed together by the decimation fast path; bounds its scratch arrays. */
+    private static final int DECIMATION_BLOCK = 256;
+    private float[] lanes;
+    private float[] acc;
 
     /** Input samples; buf[pos] is the newest sample the next output needs, buf[pos - taps + 1] the oldest. */
     private float[] buf;
@@ -146,9 +151,10 @@ public final class Resampler {
         int k = taps;
         int p = pos;
         if (up == 1) {
-            for (int n = 0; n < count; n++) {
-                out[n] = toShort(dot(h, 0, b, p - k + 1, k));
-                p += down;
+            for (int done = 0; done < count; done += DECIMATION_BLOCK) {
+                int n = Math.min(DECIMATION_BLOCK, count - done);
+                decimateBlock(p - k + 1, out, done, n);
+                p += n * down;
             }
         } else {
             int ph = phase;
@@ -167,6 +173,51 @@ public final class Resampler {
         }
         pos = p;
         samplesOut += count;
+    }
+
+    /**
+     * Integer decimation, the fast path: y[n] = Σ_j h[j]·x[base + n·M + j]. Writing j = q·M + r and
+     * splitting the input into M lanes x_r[t] = x[base + t·M + r] turns each tap into a contiguous
+     * multiply-add across the block's outputs, acc[n] += h[qM + r]·x_r[n + q], which the JIT compiles
+     * to SIMD; a per-output dot product is a serial reduction it cannot vectorise. Each output still
+     * sums its taps in ascending j, so results do not depend on where blocks or chunks begin.
+     */
+    private void decimateBlock(int base, short[] out, int outOff, int count) {
+        int m = down;
+        int k = taps;
+        int q = (k + m - 1) / m;
+        int stride = count + q - 1;
+        if (lanes == null) {
+            lanes = new float[m * (DECIMATION_BLOCK + q - 1)];
+            acc = new float[DECIMATION_BLOCK];
+        }
+        float[] b = buf;
+        for (int r = 0; r < m; r++) {
+            int lane = r * stride;
+            for (int t = 0; t < stride; t++) {
+                int i = base + t * m + r;
+                lanes[lane + t] = i < bufLen ? b[i] : 0f; // past the end only where the tap is 0
+            }
+        }
+        float[] h = design.coefficients();
+        float[] a = acc;
+        Arrays.fill(a, 0, count, 0f);
+        for (int qi = 0; qi < q; qi++) {
+            for (int r = 0; r < m; r++) {
+                int j = qi * m + r;
+                if (j >= k) {
+                    break;
+                }
+                float c = h[j];
+                int from = r * stride + qi;
+                for (int n = 0; n < count; n++) {
+                    a[n] += c * lanes[from + n];
+                }
+            }
+        }
+        for (int n = 0; n < count; n++) {
+            out[outOff + n] = toShort(a[n]);
+        }
     }
 
     /** Four partial sums break the add dependency chain; fixed order keeps the result deterministic. */

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,18 +93,16 @@ class EmbeddedEngineTest {
 
     @Test
     void cancelAfterFirstChunkStopsWithoutCompletion() {
-        AtomicReference<Synthesis> handle = new AtomicReference<>();
+        CompletableFuture<Synthesis> handle = new CompletableFuture<>();
         RecordingSink cancelled = new RecordingSink() {
             @Override
             public void onAudio(short[] samples) {
                 super.onAudio(samples);
-                handle.get().cancel();
-                handle.get().cancel(); // idempotent
+                handle.join().cancel();
+                handle.join().cancel(); // idempotent
             }
         };
-        synchronized (handle) {
-            handle.set(engine.synthesize(SynthesisRequest.of(MANY_SENTENCES), cancelled));
-        }
+        handle.complete(engine.synthesize(SynthesisRequest.of(MANY_SENTENCES), cancelled));
         await().atMost(PATIENCE).until(() -> !cancelled.chunks.isEmpty());
         // a request queued behind the cancelled one finishing shows the cancelled one had its chance to go on
         RecordingSink later = speak(SynthesisRequest.of(MANY_SENTENCES));

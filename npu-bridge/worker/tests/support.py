@@ -1,0 +1,65 @@
+"""Shared helpers: an in-process worker over real gRPC on loopback, with the stand-in model."""
+import io
+import sys
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+
+WORKER_DIR = Path(__file__).resolve().parent.parent
+if str(WORKER_DIR) not in sys.path:
+    sys.path.insert(0, str(WORKER_DIR))
+
+import grpc  # noqa: E402
+
+from voxcpm_worker import server  # noqa: E402
+from voxcpm_worker.model import LoadOptions, load  # noqa: E402
+from voxcpm_worker.protos import health_pb, health_pb_grpc, pb, pb_grpc  # noqa: E402
+
+PYTHON = sys.executable
+
+
+def start_worker(instances=1, queue_capacity=4, chunk_delay=0.0, fail_after=None, voice_dir=None):
+    options = LoadOptions(model="standin", device="cpu", standin_chunk_delay=chunk_delay, standin_fail_after=fail_after)
+    worker = server.start(lambda: load(options), "127.0.0.1:0", instances=instances, queue_capacity=queue_capacity,
+                          voice_dir=voice_dir)
+    channel = grpc.insecure_channel(f"127.0.0.1:{worker.port}")
+    return worker, channel, pb_grpc.VoxcpmWorkerStub(channel), health_pb_grpc.HealthStub(channel)
+
+
+def standin(worker, index=0):
+    return worker.scheduler.instances[index].model.tts
+
+
+def tone_wav(seconds=1.0, rate=16000, freq=220.0) -> bytes:
+    t = np.arange(int(seconds * rate)) / rate
+    samples = (0.3 * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(samples.tobytes())
+    return buf.getvalue()
+
+
+def collect(responses):
+    """Splits a Synthesize stream into (chunks, summary)."""
+    chunks, summary = [], None
+    for response in responses:
+        if response.HasField("chunk"):
+            chunks.append(response.chunk)
+        else:
+            summary = response.summary
+    return chunks, summary
+
+
+def wait_until(condition, timeout=10.0, message="condition"):
+    """Polls for an outcome; the timeout only bounds a hung test, it asserts no speed."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"timed out waiting for {message}")

@@ -1,0 +1,94 @@
+"""Command line: python -m voxcpm_worker --model-dir /models/VoxCPM2 --device npu:0 --listen 0.0.0.0:50051"""
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from .errors import EXIT_CODES_HELP, EXIT_FAILURE, EXIT_OK, StartupError
+
+DESCRIPTION = """Serves VoxCPM2 speech synthesis over gRPC (voxcpm.worker.v1.VoxcpmWorker + grpc.health.v1).
+Loads the model from a local directory onto one accelerator (Ascend npu, cuda or cpu), in bf16 with the
+audio VAE in float32, checks that every parameter is resident, and streams 160 ms chunks of 48 kHz PCM."""
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m voxcpm_worker", description=DESCRIPTION, epilog=EXIT_CODES_HELP,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model-dir", help="local VoxCPM2 model directory (config.json + weights); nothing is downloaded")
+    p.add_argument("--device", default="auto",
+                   help="npu, npu:N, cuda, cuda:N, cpu or auto (auto prefers npu, then cuda, then cpu; default auto)")
+    p.add_argument("--listen", default="0.0.0.0:50051", help="host:port to serve on; port 0 picks a free one")
+    p.add_argument("--port-file", help="write the bound port to this file once serving (for supervisors and tests)")
+    p.add_argument("--instances", type=int, default=1,
+                   help="model instances on the device, each serving one request at a time (default 1)")
+    p.add_argument("--queue-capacity", type=int, default=8,
+                   help="requests that may wait for an instance; more are refused with RESOURCE_EXHAUSTED (default 8)")
+    p.add_argument("--voice-dir", help="directory keeping registered voices across restarts (default: a temp dir)")
+    p.add_argument("--enable-denoiser", action="store_true", help="load the ZipEnhancer denoiser (off by default)")
+    p.add_argument("--zipenhancer-path", help="local ZipEnhancer model directory, with --enable-denoiser")
+    p.add_argument("--no-compile", action="store_true", help="skip torch.compile on CUDA (never used on npu/cpu)")
+    p.add_argument("--cfg-value", type=float, default=2.0, help="default CFG scale (default 2.0)")
+    p.add_argument("--inference-timesteps", type=int, default=10, help="default diffusion steps per patch (default 10)")
+    p.add_argument("--max-length", type=int, default=4096, help="default max generated 160 ms patches (default 4096)")
+    p.add_argument("--log-level", default="INFO")
+    t = p.add_argument_group("test double (never the default)")
+    t.add_argument("--model", choices=("voxcpm2", "standin"), default="voxcpm2",
+                   help="standin = StandInVoxCPM, a TEST DOUBLE producing deterministic tones (no weights needed)")
+    t.add_argument("--standin-chunk-delay", type=float, default=0.0, help="seconds the stand-in spends per chunk")
+    t.add_argument("--standin-fail-after", type=int, help="the stand-in raises after this many chunks of a call")
+    args = p.parse_args(argv)
+    if args.instances < 1:
+        p.error("--instances must be at least 1")
+    if args.queue_capacity < 0:
+        p.error("--queue-capacity must not be negative")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s %(threadName)s: %(message)s")
+    log = logging.getLogger("voxcpm_worker")
+    from . import server
+    from .model import LoadOptions, load
+    from .modes import Defaults
+
+    options = LoadOptions(model=args.model, model_dir=args.model_dir, device=args.device,
+                          enable_denoiser=args.enable_denoiser, zipenhancer_path=args.zipenhancer_path,
+                          compile=not args.no_compile, standin_chunk_delay=args.standin_chunk_delay,
+                          standin_fail_after=args.standin_fail_after)
+    if args.model == "standin":
+        log.warning("model 'standin': TEST DOUBLE, no VoxCPM2 is loaded; audio is synthetic tones")
+    try:
+        worker = server.start(lambda: load(options), address=args.listen, instances=args.instances,
+                              queue_capacity=args.queue_capacity, voice_dir=args.voice_dir,
+                              defaults=Defaults(args.cfg_value, args.inference_timesteps, args.max_length))
+    except StartupError as exc:
+        log.error("cannot start: %s", exc)
+        return exc.exit_code
+    except OSError as exc:
+        log.error("cannot start: %s", exc)
+        return EXIT_FAILURE
+    host = args.listen.rsplit(":", 1)[0]
+    log.info("serving on %s:%d (%d instance(s), queue capacity %d)", host, worker.port, args.instances,
+             args.queue_capacity)
+    if args.port_file:
+        tmp = Path(args.port_file + ".part")
+        tmp.write_text(str(worker.port))
+        tmp.replace(args.port_file)
+
+    stopping = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.set())
+    stopping.wait()
+    log.info("stopping")
+    worker.stop()
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

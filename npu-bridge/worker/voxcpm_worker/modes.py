@@ -1,0 +1,108 @@
+"""Turns a SynthesizeRequest into what voxcpm is called with: target text and prompt-cache source.
+
+The four modes map onto VoxCPM2 as follows:
+  zero-shot       no prompt cache
+  design          no prompt cache, "(description)text"
+  clone           reference-only cache; an optional style description as the same prefix
+  ultimate clone  reference + transcript continuation cache; never a description, because in
+                  prompt-continuation mode the model reads the description aloud
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .voices import REFERENCE, REF_CONTINUATION, InvalidAudio, Voice, VoiceRegistry, validate_wav
+
+ZERO_SHOT, DESIGN, CLONE, ULTIMATE_CLONE = "zero-shot", "design", "clone", "ultimate-clone"
+
+_WHITESPACE = re.compile(r"\s+")
+_PARENS = re.compile(r"[()（）]")
+
+
+class InvalidRequest(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Defaults:
+    cfg_value: float = 2.0
+    inference_timesteps: int = 10
+    max_length: int = 4096  # in 160 ms patches, voxcpm's max_len (the wrapper's default)
+
+
+@dataclass(frozen=True)
+class Plan:
+    mode: str
+    target_text: str
+    cache_kind: Optional[str]
+    voice: Optional[Voice]
+    inline_wav: Optional[bytes]
+    transcript: str
+    cfg_value: float
+    inference_timesteps: int
+    max_length: int
+    seed: int
+
+
+def design_prefix(description: str) -> str:
+    """ASCII parentheses only: full-width ones are stripped by voxcpm's zh normaliser and inner ones
+    would end the prefix early (the Gradio demo removes them the same way)."""
+    cleaned = _WHITESPACE.sub(" ", _PARENS.sub("", description)).strip()
+    return f"({cleaned})" if cleaned else ""
+
+
+def plan(request, mode_name: str, voices: VoiceRegistry, defaults: Defaults) -> Plan:
+    """``mode_name`` is one of the four constants (the servicer maps the proto enum to it)."""
+    text = _WHITESPACE.sub(" ", request.text.replace("\n", " ")).strip()  # as voxcpm's wrapper does
+    if not text:
+        raise InvalidRequest("text is empty")
+    description = request.description.strip()
+    which = request.WhichOneof("reference")
+    voice = None
+    inline_wav = None
+    transcript = ""
+    if which == "voice_id":
+        voice = voices.get(request.voice_id)
+        if voice is None:
+            raise InvalidRequest(f"unknown voice_id {request.voice_id}: register it with RegisterVoice first")
+        transcript = voice.transcript
+    elif which == "inline_reference":
+        inline_wav = request.inline_reference.wav
+        transcript = request.inline_reference.transcript.strip()
+        try:
+            validate_wav(inline_wav)
+        except InvalidAudio as exc:
+            raise InvalidRequest(str(exc)) from None
+
+    if mode_name in (ZERO_SHOT, DESIGN):
+        if which:
+            raise InvalidRequest(f"mode {mode_name} takes no reference recording (use clone or ultimate clone)")
+        if mode_name == ZERO_SHOT and description:
+            raise InvalidRequest("mode zero-shot takes no description (use design)")
+        if mode_name == DESIGN and not design_prefix(description):
+            raise InvalidRequest("mode design needs a voice description")
+        cache_kind = None
+    else:
+        if not which:
+            raise InvalidRequest(f"mode {mode_name} needs a voice_id or an inline_reference")
+        if mode_name == ULTIMATE_CLONE:
+            if description:
+                raise InvalidRequest("ultimate clone does not take a description: in prompt-continuation mode "
+                                     "VoxCPM2 reads it aloud; use clone with a description for a styled clone")
+            if not transcript:
+                raise InvalidRequest("ultimate clone needs the exact transcript of the reference recording")
+            cache_kind = REF_CONTINUATION
+        else:
+            cache_kind = REFERENCE
+    target = design_prefix(description) + text if mode_name in (DESIGN, CLONE) else text
+
+    if request.cfg_value < 0 or request.inference_timesteps < 0 or request.max_length < 0:
+        raise InvalidRequest("cfg_value, inference_timesteps and max_length must not be negative")
+    return Plan(mode=mode_name, target_text=target, cache_kind=cache_kind, voice=voice, inline_wav=inline_wav,
+                transcript=transcript,
+                cfg_value=request.cfg_value or defaults.cfg_value,
+                inference_timesteps=request.inference_timesteps or defaults.inference_timesteps,
+                max_length=request.max_length or defaults.max_length,
+                seed=request.seed)
