@@ -39,7 +39,8 @@ final class WorkerSynthesis implements Synthesis {
     // Guarded by this.
     private final Set<WorkerEndpoint> tried = new HashSet<>();
     private int attempts;
-    private boolean voiceRefreshed;
+    /** Endpoints that lost our voice once already: a second NOT_FOUND there is final. */
+    private final Set<WorkerEndpoint> voiceRefreshed = new HashSet<>();
     private ClientCallStreamObserver<SynthesizeRequest> call;
     private volatile boolean cancelled;
     private volatile boolean audioStarted;
@@ -134,9 +135,8 @@ final class WorkerSynthesis implements Synthesis {
         }
         if (!audioStarted) {
             synchronized (this) {
-                if (status.getCode() == Status.Code.NOT_FOUND && sample != null && !voiceRefreshed) {
-                    // The worker restarted and lost the voice: push it again and retry there once.
-                    voiceRefreshed = true;
+                if (status.getCode() == Status.Code.NOT_FOUND && sample != null && voiceRefreshed.add(ep)) {
+                    // The worker restarted and lost the voice: push it again on next use, and retry.
                     pool.forgetVoice(ep, sample);
                     tried.remove(ep);
                     attempts--;
