@@ -168,9 +168,11 @@ class WorkerEngineTest {
         first.firstChunk.get(5, TimeUnit.SECONDS);
         assertThat(a.synthCalls).hasValue(1);
 
+        long killedAt = System.nanoTime();
         a.kill();
 
         await().atMost(Duration.ofSeconds(1)).until(first.error::isDone);
+        System.out.printf("worker server shutdownNow -> onError: %.1f ms%n", (System.nanoTime() - killedAt) / 1e6);
         assertThat(first.error.get().reason()).isEqualTo(Reason.ENGINE_FAILURE);
         assertThat(awaitAudio(run(engine, request("next one")))).containsExactly(
                 StandInWorker.expectedPcm("next one", b.chunks, b.samplesPerChunk));
@@ -196,9 +198,11 @@ class WorkerEngineTest {
         RecordingSink first = run(engine, request("doomed"));
         first.firstChunk.get(10, TimeUnit.SECONDS);
 
+        long killedAt = System.nanoTime();
         process.destroyForcibly(); // SIGKILL: no goodbye, the kernel closes the socket
 
         await().atMost(Duration.ofSeconds(1)).until(first.error::isDone);
+        System.out.printf("worker process SIGKILL -> onError: %.1f ms%n", (System.nanoTime() - killedAt) / 1e6);
         assertThat(first.error.get().reason()).isEqualTo(Reason.ENGINE_FAILURE);
         awaitAudio(run(engine, request("next one")));
         assertThat(b.synthCalls).hasValue(1);
