@@ -6,18 +6,19 @@ import java.util.Map;
 
 /**
  * The generation knobs a request may carry in {@link io.voxcpm.engine.SynthesisRequest#parameters()}.
- * Zero (or absent) means "the worker's default", as on the wire.
+ * Zero (or absent) means "the worker's default", as on the wire. The key constants are what protocol
+ * layers put into the map.
  */
-record SynthesisParameters(
+public record SynthesisParameters(
         VoiceMode mode, float cfgValue, int inferenceTimesteps, long seed, int maxLength, String sessionId) {
 
-    static final String MODE = "mode";
-    static final String CFG_VALUE = "cfg_value";
-    static final String INFERENCE_TIMESTEPS = "inference_timesteps";
-    static final String SEED = "seed";
-    static final String MAX_LENGTH = "max_length";
+    public static final String MODE = "mode";
+    public static final String CFG_VALUE = "cfg_value";
+    public static final String INFERENCE_TIMESTEPS = "inference_timesteps";
+    public static final String SEED = "seed";
+    public static final String MAX_LENGTH = "max_length";
     /** Not a model knob: tags logs and the worker's request with the MRCP session. */
-    static final String SESSION_ID = "session_id";
+    public static final String SESSION_ID = "session_id";
 
     static SynthesisParameters from(Map<String, String> p) throws SynthesisException {
         try {
