@@ -1,0 +1,305 @@
+package io.voxcpm.bridge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.voxcpm.engine.AudioSink;
+import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.engine.Synthesis;
+import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.engine.SynthesisRequest;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodySubscriber;
+import java.net.http.HttpResponse.BodySubscribers;
+import java.net.http.HttpResponse.ResponseInfo;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * VoxCPM2 behind vLLM-Omni's OpenAI-compatible {@code POST /v1/audio/speech}, read as a raw 48 kHz s16le
+ * PCM stream (serving-engines.md §1). The JDK HTTP client delivers the body to a subscriber as it
+ * arrives, so no thread waits on a request.
+ *
+ * <p>Documented limits of the server: {@code cfg_value} and {@code inference_timesteps} are fixed there
+ * (2.0 and 10). A request that sets them is served with the server's values, and the engine says so
+ * once in its log rather than failing a prompt that would play fine on the worker engine.
+ */
+public final class VllmOmniEngine implements SpeechEngine {
+
+    public static final String NAME = "voxcpm2-vllm-omni";
+    public static final int SAMPLE_RATE = 48_000;
+
+    private static final Logger log = LoggerFactory.getLogger(VllmOmniEngine.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PCM_CONTENT_TYPE = "audio/pcm";
+
+    private final VllmOmniConfig config;
+    private final VoiceSource voices;
+    private final ExecutorService executor;
+    private final ScheduledExecutorService timer;
+    private final HttpClient http;
+    private final AtomicBoolean warnedFixedSampling = new AtomicBoolean();
+
+    public VllmOmniEngine(VllmOmniConfig config, VoiceSource voices) {
+        this.config = config;
+        this.voices = voices;
+        this.executor = Executors.newFixedThreadPool(2,
+                new ThreadFactoryBuilder().setNameFormat("voxcpm-vllm-%d").setDaemon(true).build());
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                new ThreadFactoryBuilder().setNameFormat("voxcpm-vllm-timer").setDaemon(true).build());
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1) // uvicorn speaks HTTP/1.1; skip the h2c upgrade dance
+                .connectTimeout(config.connectTimeout())
+                .executor(executor)
+                .build();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int sampleRate() {
+        return SAMPLE_RATE;
+    }
+
+    @Override
+    public Synthesis synthesize(SynthesisRequest request, AudioSink sink) {
+        SynthesisParameters params;
+        VoicePlan plan;
+        try {
+            params = SynthesisParameters.from(request.parameters());
+            plan = VoicePlan.resolve(request.voice(), params.mode(), voices);
+        } catch (SynthesisException e) {
+            sink.onError(e);
+            return () -> { };
+        }
+        if (params.setsCfgOrTimesteps() && warnedFixedSampling.compareAndSet(false, true)) {
+            log.warn("[{}] vLLM-Omni fixes cfg_value and inference_timesteps server-side; "
+                    + "requested values are ignored (logged once)", params.sessionId());
+        }
+        HttpRequest.Builder http = HttpRequest.newBuilder(config.speechUri())
+                .header("Content-Type", "application/json")
+                .header("Accept", PCM_CONTENT_TYPE + ", application/json")
+                .timeout(config.synthesisDeadline())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(requestBody(request.text(), params, plan)));
+        if (config.apiKey() != null) {
+            http.header("Authorization", "Bearer " + config.apiKey());
+        }
+        Exchange exchange = new Exchange(sink, params.sessionId());
+        exchange.start(http.build());
+        return exchange;
+    }
+
+    /** The JSON body: both streaming flags, since their defaults changed upstream (serving-engines.md §1.7). */
+    byte[] requestBody(String text, SynthesisParameters params, VoicePlan plan) {
+        ObjectNode body = JSON.createObjectNode();
+        if (config.model() != null) {
+            body.put("model", config.model());
+        }
+        boolean styled = plan.description() != null
+                && (plan.mode() == VoiceMode.DESIGN || plan.mode() == VoiceMode.CLONE);
+        body.put("input", styled ? "(" + plan.description() + ")" + text : text);
+        body.put("voice", config.voice());
+        body.put("response_format", "pcm");
+        body.put("stream", true);
+        body.put("stream_format", "audio");
+        if (plan.sample() != null) {
+            body.put("ref_audio", "data:audio/wav;base64," + Base64.getEncoder().encodeToString(plan.sample().wav()));
+            if (plan.mode() == VoiceMode.ULTIMATE_CLONE) {
+                body.put("ref_text", plan.sample().transcript());
+            }
+        }
+        if (params.maxLength() > 0) {
+            body.put("max_new_tokens", params.maxLength());
+        }
+        if (params.seed() != 0) {
+            body.put("seed", params.seed());
+        }
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (Exception e) {
+            throw new IllegalStateException("a tree of strings and numbers always serialises", e);
+        }
+    }
+
+    /** How an HTTP error reads to the SPI; the server's own message is kept. */
+    static SynthesisException httpError(int status, byte[] body) {
+        String message = errorMessage(body);
+        Reason reason = switch (status) {
+            case 400, 422 -> message.startsWith("Invalid voice") ? Reason.UNKNOWN_VOICE : Reason.INVALID_REQUEST;
+            case 429 -> Reason.OVERLOADED;
+            default -> Reason.ENGINE_FAILURE;
+        };
+        return new SynthesisException(reason, "vLLM-Omni answered " + status + ": " + message);
+    }
+
+    private static String errorMessage(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        try {
+            JsonNode node = JSON.readTree(body);
+            JsonNode message = node.path("error").path("message");
+            if (message.isTextual()) {
+                return message.asText();
+            }
+            if (node.path("detail").isTextual()) {
+                return node.path("detail").asText();
+            }
+        } catch (Exception e) {
+            // not JSON: fall through to the raw text
+        }
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        executor.shutdownNow();
+    }
+
+    /** One HTTP exchange: headers decide between the PCM stream and an error body. */
+    private final class Exchange implements Synthesis, BodySubscriber<Void> {
+
+        private final AudioSink sink;
+        private final String session;
+        private final PcmDecoder decoder = new PcmDecoder();
+        private final CompletableFuture<Void> body = new CompletableFuture<>();
+        private final AtomicBoolean finished = new AtomicBoolean();
+        private volatile boolean cancelled;
+        private volatile Flow.Subscription subscription;
+        private volatile CompletableFuture<HttpResponse<Void>> response;
+        private volatile ScheduledFuture<?> deadline;
+
+        Exchange(AudioSink sink, String session) {
+            this.sink = sink;
+            this.session = session;
+        }
+
+        void start(HttpRequest request) {
+            deadline = timer.schedule(() -> {
+                // Report first: aborting completes the response future, which would report a vaguer error.
+                fail(new SynthesisException(Reason.ENGINE_FAILURE,
+                        "vLLM-Omni stream exceeded its deadline of " + config.synthesisDeadline()));
+                abort();
+            }, config.synthesisDeadline().toMillis(), TimeUnit.MILLISECONDS);
+            response = http.sendAsync(request, this::subscriberFor);
+            response.whenComplete((r, err) -> {
+                if (err != null) {
+                    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                    fail(new SynthesisException(Reason.ENGINE_FAILURE,
+                            "vLLM-Omni request failed: " + cause, cause));
+                }
+            });
+        }
+
+        private BodySubscriber<Void> subscriberFor(ResponseInfo info) {
+            if (info.statusCode() != 200) {
+                return BodySubscribers.mapping(BodySubscribers.ofByteArray(), bytes -> {
+                    fail(httpError(info.statusCode(), bytes));
+                    return null;
+                });
+            }
+            String type = info.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+            if (!type.startsWith(PCM_CONTENT_TYPE)) {
+                fail(new SynthesisException(Reason.ENGINE_FAILURE,
+                        "vLLM-Omni streamed '" + type + "', expected " + PCM_CONTENT_TYPE
+                                + " (a server that ignores stream_format?)"));
+                return BodySubscribers.replacing(null);
+            }
+            return this;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            abort();
+        }
+
+        /** Cancelling the body subscription closes the connection; before the headers, cancel the exchange. */
+        private void abort() {
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+            CompletableFuture<HttpResponse<Void>> r = response;
+            if (r != null) {
+                r.cancel(true);
+            }
+            stopTimer();
+        }
+
+        private void stopTimer() {
+            ScheduledFuture<?> d = deadline;
+            if (d != null) {
+                d.cancel(false);
+            }
+        }
+
+        private void fail(SynthesisException e) {
+            stopTimer();
+            if (!cancelled && finished.compareAndSet(false, true)) {
+                log.info("[{}] vLLM-Omni synthesis failed: {} {}", session, e.reason(), e.getMessage());
+                sink.onError(e);
+            }
+        }
+
+        @Override
+        public CompletableFuture<Void> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            if (cancelled || finished.get()) {
+                s.cancel();
+            } else {
+                s.request(Long.MAX_VALUE);
+            }
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            short[] samples = decoder.decode(buffers);
+            if (samples.length > 0 && !cancelled && !finished.get()) {
+                sink.onAudio(samples);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            body.completeExceptionally(t);
+            fail(new SynthesisException(Reason.ENGINE_FAILURE, "vLLM-Omni stream broke off: " + t, t));
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(null);
+            stopTimer();
+            if (decoder.hasDanglingByte()) {
+                fail(new SynthesisException(Reason.ENGINE_FAILURE, "vLLM-Omni stream ended mid-sample"));
+            } else if (!cancelled && finished.compareAndSet(false, true)) {
+                sink.onComplete();
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.voxcpm.bridge;
+
+import io.voxcpm.bridge.proto.Mode;
+import io.voxcpm.bridge.proto.SynthesizeRequest;
+import io.voxcpm.engine.AudioSink;
+import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.engine.Synthesis;
+import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.engine.SynthesisRequest;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * VoxCPM2 served by a pool of gRPC model workers ({@code voxcpm_worker.proto}). Mode, cfg, timesteps,
+ * seed and max length come from {@link SynthesisRequest#parameters()} (keys {@code mode},
+ * {@code cfg_value}, {@code inference_timesteps}, {@code seed}, {@code max_length}; {@code session_id}
+ * tags the logs), the design description and clone style from {@link io.voxcpm.engine.VoiceSpec#description()},
+ * the reference recording of a named voice from the {@link VoiceSource}.
+ */
+public final class WorkerEngine implements SpeechEngine {
+
+    public static final String NAME = "voxcpm2";
+    public static final int SAMPLE_RATE = 48_000;
+
+    private final WorkerPool pool;
+    private final VoiceSource voices;
+
+    public WorkerEngine(WorkerPool pool, VoiceSource voices) {
+        this.pool = Objects.requireNonNull(pool, "pool");
+        this.voices = Objects.requireNonNull(voices, "voices");
+    }
+
+    /** Starts a pool from {@code config}; the engine owns it and closes it. */
+    public static WorkerEngine start(WorkerPoolConfig config, VoiceSource voices) {
+        return new WorkerEngine(WorkerPool.start(config), voices);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int sampleRate() {
+        return SAMPLE_RATE;
+    }
+
+    /** The endpoints and their state, for monitoring. */
+    public List<EndpointStatus> endpoints() {
+        return pool.status();
+    }
+
+    /**
+     * Never blocks on the network; a request that cannot start (bad parameters, unknown voice, no
+     * worker) is reported through {@code sink.onError} before this returns.
+     */
+    @Override
+    public Synthesis synthesize(SynthesisRequest request, AudioSink sink) {
+        SynthesisParameters params;
+        VoicePlan plan;
+        try {
+            params = SynthesisParameters.from(request.parameters());
+            plan = VoicePlan.resolve(request.voice(), params.mode(), voices);
+        } catch (SynthesisException e) {
+            sink.onError(e);
+            return () -> { };
+        }
+        WorkerSynthesis synthesis = new WorkerSynthesis(pool, toProto(request, params, plan),
+                plan.sample(), sink, params.sessionId(), SAMPLE_RATE);
+        synthesis.start();
+        return synthesis;
+    }
+
+    /** The request without its voice reference: the voice id is known only once an endpoint is chosen. */
+    static SynthesizeRequest toProto(SynthesisRequest request, SynthesisParameters params, VoicePlan plan) {
+        SynthesizeRequest.Builder b = SynthesizeRequest.newBuilder()
+                .setText(request.text())
+                .setMode(switch (plan.mode()) {
+                    case ZERO_SHOT -> Mode.MODE_ZERO_SHOT;
+                    case DESIGN -> Mode.MODE_DESIGN;
+                    case CLONE -> Mode.MODE_CLONE;
+                    case ULTIMATE_CLONE -> Mode.MODE_ULTIMATE_CLONE;
+                })
+                .setCfgValue(params.cfgValue())
+                .setInferenceTimesteps(params.inferenceTimesteps())
+                .setSeed(params.seed())
+                .setMaxLength(params.maxLength())
+                .setRequestTag(params.sessionId());
+        if (plan.description() != null) {
+            b.setDescription(plan.description());
+        }
+        return b.build();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,259 @@
+package io.voxcpm.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.voxcpm.engine.Synthesis;
+import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.engine.SynthesisRequest;
+import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.engine.VoiceSpec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * VllmOmniEngine against a local HTTP server that speaks vLLM-Omni's {@code /v1/audio/speech} raw-PCM
+ * wire format (serving-engines.md §1.6-1.10): chunked s16le, split at odd byte offsets, OpenAI error JSON.
+ */
+class VllmOmniEngineTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int SAMPLES = 4800;
+
+    private HttpServer server;
+    private SpeechEngine engine;
+    private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+    private final List<String> contentTypes = new CopyOnWriteArrayList<>();
+    private final AtomicInteger aborted = new AtomicInteger();
+    /** Gaps between pieces make the client see them as separate reads, odd splits included. */
+    private volatile long pieceDelayMs = 5;
+    private volatile int samples = SAMPLES;
+    private volatile int pieces = 7;
+    private volatile boolean breakOffMidway;
+
+    private final VoiceSample alice = new VoiceSample("alice", "RIFF....WAVEfmt fake".getBytes(StandardCharsets.US_ASCII),
+            "Hello, I am Alice.");
+
+    @BeforeEach
+    void startServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/v1/audio/speech", this::speech);
+        server.start();
+        engine = engine(Map.of());
+    }
+
+    private SpeechEngine engine(Map<String, String> extra) {
+        Map<String, String> props = new HashMap<>(Map.of(
+                BridgeConfig.KIND, "vllm-omni",
+                VllmOmniConfig.URL, "http://127.0.0.1:" + server.getAddress().getPort(),
+                VllmOmniConfig.MODEL, "voxcpm2"));
+        props.putAll(extra);
+        return BridgeConfig.fromProperties(props)
+                .createEngine(name -> name.equals("alice") ? Optional.of(alice) : Optional.empty());
+    }
+
+    @AfterEach
+    void stop() {
+        engine.close();
+        server.stop(0);
+        ((ExecutorService) server.getExecutor()).shutdownNow();
+    }
+
+    /** Validates like the real server (before the first byte), then streams raw PCM in odd-sized pieces. */
+    private void speech(HttpExchange ex) throws IOException {
+        JsonNode body = JSON.readTree(ex.getRequestBody());
+        bodies.add(body);
+        contentTypes.add(ex.getRequestHeaders().getFirst("Content-Type"));
+        String input = body.path("input").asText("");
+        String voice = body.path("voice").asText("default");
+        if (input.isBlank()) {
+            error(ex, 400, "Input text cannot be empty");
+            return;
+        }
+        if (!voice.equals("default")) {
+            error(ex, 400, "Invalid voice '" + voice + "'. Supported: default");
+            return;
+        }
+        byte[] pcm = pcmFor(input);
+        ex.getResponseHeaders().set("Content-Type", "audio/pcm");
+        ex.sendResponseHeaders(200, 0); // chunked
+        OutputStream out = ex.getResponseBody();
+        try {
+            int at = 0;
+            int step = pcm.length / pieces | 1; // odd: every boundary but the last splits a sample
+            for (int i = 0; at < pcm.length; i++) {
+                int n = Math.min(step, pcm.length - at);
+                out.write(pcm, at, n);
+                out.flush();
+                at += n;
+                if (breakOffMidway && at > pcm.length / 2) {
+                    throw new IllegalStateException("engine died mid-stream");
+                }
+                if (pieceDelayMs > 0) {
+                    Thread.sleep(pieceDelayMs);
+                }
+            }
+            out.close();
+        } catch (IOException e) {
+            aborted.incrementAndGet();
+            ex.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void error(HttpExchange ex, int status, String message) throws IOException {
+        byte[] json = JSON.writeValueAsBytes(Map.of("error",
+                Map.of("message", message, "type", "BadRequestError", "code", status)));
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, json.length);
+        ex.getResponseBody().write(json);
+        ex.close();
+    }
+
+    private byte[] pcmFor(String input) {
+        short[] pcm = StandInWorker.expectedPcm(input, 1, samples);
+        ByteBuffer b = ByteBuffer.allocate(pcm.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (short s : pcm) {
+            b.putShort(s);
+        }
+        return b.array();
+    }
+
+    private RecordingSink run(SynthesisRequest request) {
+        RecordingSink sink = new RecordingSink();
+        engine.synthesize(request, sink);
+        return sink;
+    }
+
+    private static SynthesisRequest request(String text, VoiceSpec voice, Map<String, String> params) {
+        return new SynthesisRequest(text, null, voice, params);
+    }
+
+    @Test
+    void streamsRawPcmAcrossOddChunkBoundaries() throws Exception {
+        RecordingSink sink = run(SynthesisRequest.of("Hello from vLLM"));
+
+        short[] audio = sink.done.get(10, TimeUnit.SECONDS);
+
+        assertThat(audio).containsExactly(StandInWorker.expectedPcm("Hello from vLLM", 1, SAMPLES));
+        assertThat(sink.chunks.get()).isGreaterThan(1);
+        JsonNode body = bodies.get(0);
+        assertThat(body.path("model").asText()).isEqualTo("voxcpm2");
+        assertThat(body.path("input").asText()).isEqualTo("Hello from vLLM");
+        assertThat(body.path("voice").asText()).isEqualTo("default");
+        assertThat(body.path("response_format").asText()).isEqualTo("pcm");
+        assertThat(body.path("stream").asBoolean()).isTrue();
+        assertThat(body.path("stream_format").asText()).isEqualTo("audio");
+        assertThat(body.has("ref_audio")).isFalse();
+        assertThat(body.has("sample_rate")).as("a 400 on newer servers").isFalse();
+        assertThat(contentTypes.get(0)).isEqualTo("application/json");
+        assertThat(engine.sampleRate()).isEqualTo(48_000);
+    }
+
+    @Test
+    void designPrefixesTheDescriptionAndClonesSendTheReference() throws Exception {
+        run(request("Hi", new VoiceSpec(null, null, null, "A calm (deep) voice"), Map.of("seed", "7", "max_length", "500")))
+                .done.get(10, TimeUnit.SECONDS);
+        run(request("Hi", new VoiceSpec("alice", null, null, null), Map.of())).done.get(10, TimeUnit.SECONDS);
+        run(request("Hi", new VoiceSpec("alice", null, null, "whispering"), Map.of())).done.get(10, TimeUnit.SECONDS);
+
+        JsonNode design = bodies.get(0);
+        assertThat(design.path("input").asText()).isEqualTo("(A calm deep voice)Hi");
+        assertThat(design.path("seed").asLong()).isEqualTo(7);
+        assertThat(design.path("max_new_tokens").asInt()).isEqualTo(500);
+        JsonNode ultimate = bodies.get(1);
+        assertThat(ultimate.path("input").asText()).isEqualTo("Hi");
+        String uri = ultimate.path("ref_audio").asText();
+        assertThat(uri).startsWith("data:audio/wav;base64,");
+        assertThat(Base64.getDecoder().decode(uri.substring(uri.indexOf(',') + 1))).isEqualTo(alice.wav());
+        assertThat(ultimate.path("ref_text").asText()).isEqualTo(alice.transcript());
+        JsonNode styledClone = bodies.get(2);
+        assertThat(styledClone.path("input").asText()).isEqualTo("(whispering)Hi");
+        assertThat(styledClone.has("ref_audio")).isTrue();
+        assertThat(styledClone.has("ref_text")).as("a style description means isolated-reference cloning").isFalse();
+    }
+
+    @Test
+    void perRequestCfgAndTimestepsAreIgnoredNotSent() throws Exception {
+        run(request("Hi", VoiceSpec.DEFAULT, Map.of("cfg_value", "3", "inference_timesteps", "20")))
+                .done.get(10, TimeUnit.SECONDS);
+
+        assertThat(bodies.get(0).has("cfg_value")).isFalse();
+        assertThat(bodies.get(0).has("inference_timesteps")).isFalse();
+    }
+
+    @Test
+    void serverErrorsKeepTheServersMessage() throws Exception {
+        SynthesisException empty = run(SynthesisRequest.of("   ")).error.get(10, TimeUnit.SECONDS);
+        assertThat(empty.reason()).isEqualTo(Reason.INVALID_REQUEST);
+        assertThat(empty.getMessage()).contains("400").contains("Input text cannot be empty");
+
+        engine.close();
+        engine = engine(Map.of(VllmOmniConfig.VOICE, "nobody"));
+        SynthesisException voice = run(SynthesisRequest.of("Hi")).error.get(10, TimeUnit.SECONDS);
+        assertThat(voice.reason()).isEqualTo(Reason.UNKNOWN_VOICE);
+        assertThat(voice.getMessage()).contains("Invalid voice 'nobody'");
+    }
+
+    @Test
+    void streamCutOffMidwayIsAnEngineFailure() throws Exception {
+        breakOffMidway = true;
+        RecordingSink sink = run(SynthesisRequest.of("cut short"));
+
+        SynthesisException e = sink.error.get(10, TimeUnit.SECONDS);
+
+        assertThat(e.reason()).isEqualTo(Reason.ENGINE_FAILURE);
+        assertThat(sink.endings()).isEqualTo(1);
+    }
+
+    @Test
+    void unreachableServerIsAnEngineFailure() throws Exception {
+        int port = server.getAddress().getPort();
+        server.stop(0);
+        engine.close();
+        engine = engine(Map.of(VllmOmniConfig.URL, "http://127.0.0.1:" + port));
+
+        assertThat(run(SynthesisRequest.of("Hi")).error.get(10, TimeUnit.SECONDS).reason())
+                .isEqualTo(Reason.ENGINE_FAILURE);
+    }
+
+    @Test
+    void cancelAbortsTheHttpExchange() throws Exception {
+        pieces = 70;
+        samples = SAMPLES * 10;
+        pieceDelayMs = 30;
+        RecordingSink sink = new RecordingSink();
+        Synthesis synthesis = engine.synthesize(SynthesisRequest.of("long one"), sink);
+        sink.firstChunk.get(10, TimeUnit.SECONDS);
+
+        synthesis.cancel();
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(aborted).hasValue(1));
+        assertThat(sink.endings()).isZero();
+    }
+}

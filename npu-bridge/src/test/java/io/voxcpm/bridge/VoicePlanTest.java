@@ -1,0 +1,53 @@
+package io.voxcpm.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.engine.VoiceSpec;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class VoicePlanTest {
+
+    private final VoiceSample withText = new VoiceSample("ann", new byte[] {1}, "exact words");
+    private final VoiceSample noText = new VoiceSample("bob", new byte[] {2}, " ");
+    private final VoiceSource voices = name -> switch (name) {
+        case "ann" -> Optional.of(withText);
+        case "bob" -> Optional.of(noText);
+        default -> Optional.empty();
+    };
+
+    private VoicePlan plan(String name, String description, VoiceMode mode) throws SynthesisException {
+        return VoicePlan.resolve(new VoiceSpec(name, null, null, description), mode, voices);
+    }
+
+    @Test
+    void modeFollowsFromWhatTheRequestCarries() throws Exception {
+        assertThat(plan(null, null, null).mode()).isEqualTo(VoiceMode.ZERO_SHOT);
+        assertThat(plan("default", null, null).mode()).isEqualTo(VoiceMode.ZERO_SHOT);
+        assertThat(plan(null, "warm (old) voice", null)).isEqualTo(new VoicePlan(VoiceMode.DESIGN, "warm old voice", null));
+        assertThat(plan("ann", null, null).mode()).isEqualTo(VoiceMode.ULTIMATE_CLONE);
+        assertThat(plan("ann", "cheerful", null).mode()).isEqualTo(VoiceMode.CLONE);
+        assertThat(plan("bob", null, null).mode()).isEqualTo(VoiceMode.CLONE);
+        assertThat(plan("ann", null, VoiceMode.CLONE).mode()).isEqualTo(VoiceMode.CLONE);
+    }
+
+    @Test
+    void explicitModesAreChecked() {
+        assertThatThrownBy(() -> plan("bob", null, VoiceMode.ULTIMATE_CLONE)).hasMessageContaining("transcript");
+        assertThatThrownBy(() -> plan("ann", "sad", VoiceMode.ULTIMATE_CLONE)).hasMessageContaining("style");
+        assertThatThrownBy(() -> plan(null, null, VoiceMode.DESIGN)).hasMessageContaining("description");
+        assertThatThrownBy(() -> plan("ann", null, VoiceMode.ZERO_SHOT)).hasMessageContaining("zero_shot");
+        assertThatThrownBy(() -> plan("carl", null, null))
+                .isInstanceOfSatisfying(SynthesisException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_VOICE));
+    }
+
+    @Test
+    void modeNamesParse() {
+        assertThat(VoiceMode.parse("Ultimate-Clone")).isEqualTo(VoiceMode.ULTIMATE_CLONE);
+        assertThat(VoiceMode.parse("zero_shot")).isEqualTo(VoiceMode.ZERO_SHOT);
+        assertThatThrownBy(() -> VoiceMode.parse("karaoke")).hasMessageContaining("karaoke");
+    }
+}
