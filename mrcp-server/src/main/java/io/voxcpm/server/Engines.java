@@ -1,7 +1,11 @@
 package io.voxcpm.server;
 
+import io.voxcpm.bridge.BridgeConfig;
+import io.voxcpm.bridge.VoiceSource;
 import io.voxcpm.embedded.EmbeddedEngine;
 import io.voxcpm.engine.SpeechEngine;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Creates the configured speech engine. */
 final class Engines {
@@ -10,10 +14,26 @@ final class Engines {
     }
 
     static SpeechEngine create(ServerConfig.Engine config) throws VoxcpmMrcpServer.StartupException {
-        return switch (config.kind()) {
-            case "embedded" -> new EmbeddedEngine(config.threads());
-            default -> throw new VoxcpmMrcpServer.StartupException("engine kind '" + config.kind()
-                    + "' is not available in this build");
-        };
+        try {
+            return switch (config.kind()) {
+                case "embedded" -> new EmbeddedEngine(config.threads());
+                case "worker" -> bridge(Map.of("bridge.kind", "worker",
+                        "bridge.endpoints", String.join(",", config.workers())));
+                case "vllm" -> {
+                    Map<String, String> props = new HashMap<>();
+                    props.put("bridge.kind", "vllm-omni");
+                    props.put("bridge.vllm.url", config.vllmUrl());
+                    props.put("bridge.vllm.model", config.vllmModel());
+                    yield bridge(props);
+                }
+                default -> throw new VoxcpmMrcpServer.StartupException("unknown engine kind '" + config.kind() + "'");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new VoxcpmMrcpServer.StartupException("engine " + config.kind() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SpeechEngine bridge(Map<String, String> properties) {
+        return BridgeConfig.fromProperties(properties).createEngine(VoiceSource.NONE);
     }
 }
