@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing is sent when no talkspurt is active or while one is paused (no comfort noise, as UniMRCP).
  */
-public final class RtpAudioChannel implements AudioChannel, Paced {
+public final class RtpAudioChannel implements AudioChannel {
 
     private static final Logger log = LoggerFactory.getLogger(RtpAudioChannel.class);
 
@@ -45,6 +45,7 @@ public final class RtpAudioChannel implements AudioChannel, Paced {
     private final int ssrc;
     private final int timestampBase;
     private final AtomicReference<RtpTalkspurt> current = new AtomicReference<>();
+    private final Paced pacer = this::tick;
     private volatile boolean closed;
 
     // Touched only on the clock's event loop.
@@ -77,7 +78,7 @@ public final class RtpAudioChannel implements AudioChannel, Paced {
         DatagramChannel socket = ports.bind(loop, clock.datagramChannelClass(), new ErrorLogger(sessionId));
         RtpAudioChannel channel = new RtpAudioChannel(sessionId, clock, loop, socket, remote, payloadType,
                 samplesPerFrame, ptimeMs, frameBytes);
-        clock.register(loop, ptimeMs, channel);
+        clock.register(loop, ptimeMs, channel.pacer);
         log.debug("[{}] RTP from port {} to {}: PT {}, {} ms, {} bytes/frame, SSRC {}", sessionId,
                 channel.localPort(), remote, payloadType, ptimeMs, frameBytes, Integer.toUnsignedString(channel.ssrc));
         return channel;
@@ -125,13 +126,12 @@ public final class RtpAudioChannel implements AudioChannel, Paced {
         if (talkspurt != null) {
             talkspurt.abort();
         }
-        clock.unregister(loop, ptimeMs, this);
+        clock.unregister(loop, ptimeMs, pacer);
         socket.close();
         log.debug("[{}] RTP port {} closed", sessionId, socket.localAddress().getPort());
     }
 
-    @Override
-    public void tick() {
+    private void tick() {
         ticks++;
         RtpTalkspurt talkspurt = current.get();
         if (talkspurt != null && !closed) {
