@@ -37,6 +37,7 @@ public final class RtpAudioChannel implements AudioChannel {
     private final MediaClock clock;
     private final EventLoop loop;
     private final DatagramChannel socket;
+    private final int localPort;
     private final InetSocketAddress remote;
     private final int payloadType;
     private final int ptimeMs;
@@ -60,6 +61,7 @@ public final class RtpAudioChannel implements AudioChannel {
         this.clock = clock;
         this.loop = loop;
         this.socket = socket;
+        this.localPort = socket.localAddress().getPort();
         this.remote = remote;
         this.payloadType = payloadType;
         this.samplesPerFrame = samplesPerFrame;
@@ -80,13 +82,13 @@ public final class RtpAudioChannel implements AudioChannel {
                 samplesPerFrame, ptimeMs, frameBytes);
         clock.register(loop, ptimeMs, channel.pacer);
         log.debug("[{}] RTP from port {} to {}: PT {}, {} ms, {} bytes/frame, SSRC {}", sessionId,
-                channel.localPort(), remote, payloadType, ptimeMs, frameBytes, Integer.toUnsignedString(channel.ssrc));
+                channel.localPort, remote, payloadType, ptimeMs, frameBytes, Integer.toUnsignedString(channel.ssrc));
         return channel;
     }
 
     /** The bound local RTP port, to advertise in the SDP answer. */
     public int localPort() {
-        return socket.localAddress().getPort();
+        return localPort;
     }
 
     public String sessionId() {
@@ -128,7 +130,7 @@ public final class RtpAudioChannel implements AudioChannel {
         }
         clock.unregister(loop, ptimeMs, pacer);
         socket.close();
-        log.debug("[{}] RTP port {} closed", sessionId, socket.localAddress().getPort());
+        log.debug("[{}] RTP port {} closed", sessionId, localPort);
     }
 
     private void tick() {
