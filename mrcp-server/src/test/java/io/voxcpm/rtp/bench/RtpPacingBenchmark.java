@@ -240,7 +240,6 @@ public final class RtpPacingBenchmark {
         @Override
         public void close() throws java.io.IOException {
             socket.close();
-            thread.join(1000);
         }
     }
 }
