@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing is sent when no talkspurt is active or while one is paused (no comfort noise, as UniMRCP).
  */
-public final class RtpAudioChannel implements AudioChannel, Paced {
+public final class RtpAudioChannel implements AudioChannel {
 
     private static final Logger log = LoggerFactory.getLogger(RtpAudioChannel.class);
 
@@ -37,6 +37,7 @@ public final class RtpAudioChannel implements AudioChannel, Paced {
     private final MediaClock clock;
     private final EventLoop loop;
     private final DatagramChannel socket;
+    private final int localPort;
     private final InetSocketAddress remote;
     private final int payloadType;
     private final int ptimeMs;
@@ -45,6 +46,7 @@ public final class RtpAudioChannel implements AudioChannel, Paced {
     private final int ssrc;
     private final int timestampBase;
     private final AtomicReference<RtpTalkspurt> current = new AtomicReference<>();
+    private final Paced pacer = this::tick;
     private volatile boolean closed;
 
     // Touched only on the clock's event loop.
@@ -59,6 +61,7 @@ public final class RtpAudioChannel implements AudioChannel, Paced {
         this.clock = clock;
         this.loop = loop;
         this.socket = socket;
+        this.localPort = socket.localAddress().getPort();
         this.remote = remote;
         this.payloadType = payloadType;
         this.samplesPerFrame = samplesPerFrame;
@@ -77,15 +80,15 @@ public final class RtpAudioChannel implements AudioChannel, Paced {
         DatagramChannel socket = ports.bind(loop, clock.datagramChannelClass(), new ErrorLogger(sessionId));
         RtpAudioChannel channel = new RtpAudioChannel(sessionId, clock, loop, socket, remote, payloadType,
                 samplesPerFrame, ptimeMs, frameBytes);
-        clock.register(loop, ptimeMs, channel);
+        clock.register(loop, ptimeMs, channel.pacer);
         log.debug("[{}] RTP from port {} to {}: PT {}, {} ms, {} bytes/frame, SSRC {}", sessionId,
-                channel.localPort(), remote, payloadType, ptimeMs, frameBytes, Integer.toUnsignedString(channel.ssrc));
+                channel.localPort, remote, payloadType, ptimeMs, frameBytes, Integer.toUnsignedString(channel.ssrc));
         return channel;
     }
 
     /** The bound local RTP port, to advertise in the SDP answer. */
     public int localPort() {
-        return socket.localAddress().getPort();
+        return localPort;
     }
 
     public String sessionId() {
@@ -125,13 +128,12 @@ public final class RtpAudioChannel implements AudioChannel, Paced {
         if (talkspurt != null) {
             talkspurt.abort();
         }
-        clock.unregister(loop, ptimeMs, this);
+        clock.unregister(loop, ptimeMs, pacer);
         socket.close();
-        log.debug("[{}] RTP port {} closed", sessionId, socket.localAddress().getPort());
+        log.debug("[{}] RTP port {} closed", sessionId, localPort);
     }
 
-    @Override
-    public void tick() {
+    private void tick() {
         ticks++;
         RtpTalkspurt talkspurt = current.get();
         if (talkspurt != null && !closed) {

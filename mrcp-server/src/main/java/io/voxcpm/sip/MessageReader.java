@@ -64,6 +64,9 @@ final class MessageReader {
         if (request.getTopmostVia() == null) {
             return new Unreadable("no readable Via");
         }
+        if (request.getRequestLine() == null || request.getMethod() == null) {
+            return new Request(request, 400, "Bad Request-Line");
+        }
         String[] tokens = startLine.split(" ");
         if (!tokens[tokens.length - 1].equalsIgnoreCase("SIP/2.0")) {
             return new Request(request, 505, "Version Not Supported");

@@ -177,6 +177,9 @@ public final class SipServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!ctx.channel().isActive()) {
+                return;  // already closing: the decoder reports the same error again on the way out
+            }
             log.warn("closing SIP TCP connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
         }

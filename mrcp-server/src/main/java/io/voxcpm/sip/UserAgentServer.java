@@ -535,12 +535,9 @@ final class UserAgentServer {
         return response.encodeAsBytes(route.transport());
     }
 
+    /** Through jain-sip's header parser, which also takes list headers such as Allow. */
     private static void addHeader(SIPResponse response, String name, String value) {
-        try {
-            response.setHeader(HEADERS.createHeader(name, value));
-        } catch (ParseException e) {
-            throw new IllegalArgumentException("bad " + name + ": " + value, e);
-        }
+        response.addHeader(name + ": " + value);
     }
 
     private static void setSdp(SIPResponse response, String sdp) {

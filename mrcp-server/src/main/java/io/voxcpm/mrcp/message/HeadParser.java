@@ -121,7 +121,9 @@ final class HeadParser {
             }
         }
         contentLength = Math.max(contentLength, 0);
-        if (problem == null && (channelId == null || channelId.isEmpty())) {
+        // Only a request is refused for it, as only a request can be answered (406); a reader of
+        // responses and events sees channelId() == null and decides for itself.
+        if (problem == null && start.isRequest() && (channelId == null || channelId.isEmpty())) {
             status = MrcpStatus.MANDATORY_HEADER_MISSING;
             problem = "no Channel-Identifier";
         }

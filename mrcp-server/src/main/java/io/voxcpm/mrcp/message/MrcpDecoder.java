@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * for framing, as UniMRCP does not use it either and clients get it wrong. Messages may arrive split or
  * coalesced in any way. No exception leaves this decoder: every problem becomes an error object, after
  * which either the next message is read ({@link MrcpDecodeError#canContinue()}) or, when framing is
- * lost, all further input is discarded.
+ * lost, all further input is discarded. A request must carry a Channel-Identifier (else 406); responses
+ * and events are passed on without one.
  *
  * <p>One instance per connection.
  */

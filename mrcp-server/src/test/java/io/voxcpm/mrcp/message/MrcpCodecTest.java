@@ -218,6 +218,13 @@ class MrcpCodecTest {
     }
 
     @Test
+    void responseWithoutChannelIdentifierIsPassedOn() {
+        List<Object> out = decode(bytes("MRCP/2.0 27 7 406 COMPLETE\r\n\r\n"));
+        assertThat(out).containsExactly(new MrcpResponse(7, 406, RequestState.COMPLETE, MrcpHeaders.empty()));
+        assertThat(((MrcpResponse) out.get(0)).channelId()).isNull();
+    }
+
+    @Test
     void malformedHeaderLineIsAnswerable408EchoingTheChannel() {
         String bad = "MRCP/2.0 99 SPEAK 8\r\nChannel-Identifier: x@speechsynth\r\nno colon here\r\n"
                 + "Content-Length: 2\r\n\r\nhi";

@@ -238,9 +238,8 @@ public final class RtpPacingBenchmark {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws java.io.IOException {
             socket.close();
-            thread.join(1000);
         }
     }
 }

@@ -1,0 +1,24 @@
+package io.voxcpm.mrcp.server;
+
+import io.voxcpm.mrcp.message.MrcpRequest;
+
+/**
+ * The server side of one MRCP control channel (one {@code <session>@<resource>} identifier), e.g. a
+ * session's speech synthesizer. Registered in {@link MrcpChannelRegistry}.
+ */
+public interface MrcpResource {
+
+    /**
+     * A request for this channel. Called on the event loop of the connection it arrived on, so it must
+     * not block; the answer goes back with {@link MrcpConnection#send}, now or later from any thread. A
+     * thrown exception is answered with 407 on the resource's behalf.
+     */
+    void onRequest(MrcpRequest request, MrcpConnection connection);
+
+    /**
+     * The connection that carried this channel's latest request has closed. Clients close TCP around
+     * their BYE, so this is a reason to start a short termination timer, not to end the session at once.
+     */
+    default void onConnectionClosed(MrcpConnection connection) {
+    }
+}

@@ -1,0 +1,167 @@
+package io.voxcpm.mrcp.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.voxcpm.mrcp.message.MrcpDecoder;
+import io.voxcpm.mrcp.message.MrcpEncoder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MRCPv2 TCP listener (RFC 6787 §4.2). Each accepted connection gets its own decoder, the shared
+ * encoder and a handler that routes requests through the {@link MrcpChannelRegistry}.
+ */
+public final class MrcpServer implements AutoCloseable {
+
+    public static final int DEFAULT_PORT = 1544;
+    /** UniMRCP's server default. */
+    public static final Duration DEFAULT_INACTIVITY_TIMEOUT = Duration.ofSeconds(600);
+
+    private static final Logger log = LoggerFactory.getLogger(MrcpServer.class);
+
+    private final Channel serverChannel;
+    private final ChannelGroup connections;
+    private final IoEventLoopGroup ownedGroup;
+
+    private MrcpServer(Channel serverChannel, ChannelGroup connections, IoEventLoopGroup ownedGroup) {
+        this.serverChannel = serverChannel;
+        this.connections = connections;
+        this.ownedGroup = ownedGroup;
+    }
+
+    public static Builder builder(MrcpChannelRegistry registry) {
+        return new Builder(registry);
+    }
+
+    /** The bound port; useful when 0 was asked for. */
+    public int port() {
+        return localAddress().getPort();
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Stops listening, closes every connection and, if the server made its own event loops, ends them. */
+    @Override
+    public void close() {
+        serverChannel.close().awaitUninterruptibly();
+        connections.close().awaitUninterruptibly();
+        if (ownedGroup != null) {
+            ownedGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+
+    public static final class Builder {
+
+        private final MrcpChannelRegistry registry;
+        private InetSocketAddress bindAddress = new InetSocketAddress(DEFAULT_PORT);
+        private Duration inactivityTimeout = DEFAULT_INACTIVITY_TIMEOUT;
+        private int maxHeadBytes = MrcpDecoder.DEFAULT_MAX_HEAD_BYTES;
+        private int maxLineBytes = MrcpDecoder.DEFAULT_MAX_LINE_BYTES;
+        private int maxHeaders = MrcpDecoder.DEFAULT_MAX_HEADERS;
+        private int maxBodyBytes = MrcpDecoder.DEFAULT_MAX_BODY_BYTES;
+        private IoEventLoopGroup group;
+        private Class<? extends ServerChannel> channelType = NioServerSocketChannel.class;
+
+        private Builder(MrcpChannelRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+        }
+
+        /** Address and port to listen on; port 0 picks a free one. Default: all addresses, 1544. */
+        public Builder bindAddress(InetSocketAddress address) {
+            this.bindAddress = Objects.requireNonNull(address);
+            return this;
+        }
+
+        /** Connections with neither reads nor writes for this long, and no live channel, are closed. */
+        public Builder inactivityTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("inactivity timeout must be positive");
+            }
+            this.inactivityTimeout = timeout;
+            return this;
+        }
+
+        /** See {@link MrcpDecoder#MrcpDecoder(int, int, int, int)}. */
+        public Builder decoderLimits(int maxHeadBytes, int maxLineBytes, int maxHeaders, int maxBodyBytes) {
+            new MrcpDecoder(maxHeadBytes, maxLineBytes, maxHeaders, maxBodyBytes); // validates
+            this.maxHeadBytes = maxHeadBytes;
+            this.maxLineBytes = maxLineBytes;
+            this.maxHeaders = maxHeaders;
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /**
+         * Event loops shared with the rest of the server, and the server channel type that fits them
+         * (e.g. {@code NioServerSocketChannel} for NIO loops); they are not shut down by
+         * {@link MrcpServer#close()}. Without them the server makes its own NIO loops, which is plenty for
+         * control traffic.
+         */
+        public Builder eventLoopGroup(IoEventLoopGroup group, Class<? extends ServerChannel> channelType) {
+            this.group = Objects.requireNonNull(group);
+            this.channelType = Objects.requireNonNull(channelType);
+            return this;
+        }
+
+        /** Binds and starts accepting. */
+        public MrcpServer start() throws IOException {
+            IoEventLoopGroup owned = null;
+            IoEventLoopGroup loops = group;
+            if (loops == null) {
+                owned = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
+                        NioIoHandler.newFactory());
+                loops = owned;
+            }
+            ChannelGroup connections = new DefaultChannelGroup("mrcp", GlobalEventExecutor.INSTANCE);
+            MrcpEncoder encoder = new MrcpEncoder();
+            long idleMillis = inactivityTimeout.toMillis();
+            ChannelFuture bound = new ServerBootstrap()
+                    .group(loops)
+                    .channel(channelType)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            connections.add(ch);
+                            ch.pipeline().addLast(
+                                    new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS),
+                                    new MrcpDecoder(maxHeadBytes, maxLineBytes, maxHeaders, maxBodyBytes),
+                                    encoder,
+                                    new MrcpConnectionHandler(registry));
+                        }
+                    })
+                    .bind(bindAddress)
+                    .awaitUninterruptibly();
+            if (!bound.isSuccess()) {
+                if (owned != null) {
+                    owned.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                }
+                throw new IOException("cannot listen for MRCP on " + bindAddress, bound.cause());
+            }
+            MrcpServer server = new MrcpServer(bound.channel(), connections, owned);
+            log.info("MRCPv2 listening on {}", server.localAddress());
+            return server;
+        }
+    }
+}
