@@ -11,7 +11,9 @@ public interface MrcpResource {
     /**
      * A request for this channel. Called on the event loop of the connection it arrived on, so it must
      * not block; the answer goes back with {@link MrcpConnection#send}, now or later from any thread. A
-     * thrown exception is answered with 407 on the resource's behalf.
+     * thrown exception is answered with 407 on the resource's behalf. A client that spreads one channel
+     * over several connections makes calls from several event loops, so a resource serializes its own
+     * state.
      */
     void onRequest(MrcpRequest request, MrcpConnection connection);
 

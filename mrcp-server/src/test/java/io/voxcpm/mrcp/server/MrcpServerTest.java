@@ -131,7 +131,9 @@ class MrcpServerTest {
     void aChannelMayBeUsedFromASecondConnection() throws IOException {
         Synth synth = new Synth();
         registry.register("shared@speechsynth", synth);
-        try (TestClient first = new TestClient(server.port()); TestClient second = new TestClient(server.port())) {
+        TestClient first = new TestClient(server.port());
+        TestClient second = new TestClient(server.port());
+        try {
             first.send(request("STOP", 1, "shared@speechsynth"));
             assertThat(first.receiveResponse().requestId()).isEqualTo(1);
             second.send(request("STOP", 2, "shared@speechsynth"));
@@ -144,6 +146,9 @@ class MrcpServerTest {
             await().until(() -> !synth.from.get(0).isOpen());
             assertThat(synth.connectionsClosed).hasValue(0);
             assertThat(second.closedByServer(300)).isFalse();
+        } finally {
+            first.close();
+            second.close();
         }
         await().until(() -> synth.connectionsClosed.get() == 1);
     }
