@@ -447,6 +447,25 @@ final class UserAgentServer {
         transactions.remove(tx.key, tx);
     }
 
+    /**
+     * Drops the dialogs of a call the application has ended by itself (e.g. its MRCP connection went away for
+     * good); no BYE is sent and {@code onTerminated} is not called. Returns how many were dropped.
+     */
+    int forget(String callId) {
+        List<Dialog> gone = dialogs.values().stream().filter(d -> d.call.callId().equals(callId)).toList();
+        for (Dialog dialog : gone) {
+            dialogs.remove(dialog.key);
+            if (dialog.awaitingAck != null) {
+                dialog.awaitingAck.state = ServerTransaction.State.ACKED;
+                remove(dialog.awaitingAck);
+            }
+        }
+        if (!gone.isEmpty()) {
+            log.info("[{}] dialog forgotten at the application's request", callId);
+        }
+        return gone.size();
+    }
+
     /** Ends every dialog on shutdown. */
     void shutdown() {
         List<Dialog> open = new ArrayList<>(dialogs.values());
