@@ -165,7 +165,7 @@ class SipServerTest {
             SIPResponse second = c.receive(WAIT);
             assertThat(first.getCSeq().getMethod() + " " + first.getStatusCode()).isEqualTo("CANCEL 200");
             assertThat(second.getCSeq().getMethod() + " " + second.getStatusCode()).isEqualTo("INVITE 487");
-            assertThat(app.terminations).containsExactly(d.callId + " CANCEL");
+            await().untilAsserted(() -> assertThat(app.terminations).containsExactly(d.callId + " CANCEL"));
 
             c.send(c.request("ACK", c.uri("slow"), d.withToTagFrom(second), 1, branch, null, null, null));
             app.release();  // the late answer must go nowhere
