@@ -168,8 +168,10 @@ class SipServerTest {
             await().untilAsserted(() -> assertThat(app.terminations).containsExactly(d.callId + " CANCEL"));
 
             c.send(c.request("ACK", c.uri("slow"), d.withToTagFrom(second), 1, branch, null, null, null));
-            app.release();  // the late answer must go nowhere
-            assertThat(c.receiveFinal(300)).isNull();
+            app.release();  // the late answer must go nowhere; a 487 retransmitted before the ACK landed may
+            for (SIPResponse late; (late = c.receive(300)) != null; ) {
+                assertThat(late.getStatusCode()).isEqualTo(487);
+            }
             await().untilAsserted(() -> assertThat(server.stateSizes()[1]).isZero());
         }
     }
