@@ -1,7 +1,5 @@
 package io.voxcpm.sip;
 
-import gov.nist.javax.sip.header.HeaderFactoryImpl;
-import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.netty.channel.EventLoop;
@@ -12,11 +10,8 @@ import org.slf4j.LoggerFactory;
 import javax.sip.address.SipURI;
 import javax.sip.header.AcceptHeader;
 import javax.sip.header.ContentTypeHeader;
-import javax.sip.header.RequireHeader;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +21,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+
+import static io.voxcpm.sip.SipMessages.addHeader;
+import static io.voxcpm.sip.SipMessages.body;
+import static io.voxcpm.sip.SipMessages.callId;
+import static io.voxcpm.sip.SipMessages.encode;
+import static io.voxcpm.sip.SipMessages.requestUser;
+import static io.voxcpm.sip.SipMessages.requiredExtensions;
+import static io.voxcpm.sip.SipMessages.response;
+import static io.voxcpm.sip.SipMessages.route;
+import static io.voxcpm.sip.SipMessages.setSdp;
+import static io.voxcpm.sip.SipMessages.transactionKey;
+import static io.voxcpm.sip.SipMessages.userAgent;
 
 /**
  * The SIP user agent server: server transactions, dialogs and the method handlers. Every method runs on the
@@ -37,11 +44,8 @@ final class UserAgentServer {
     private static final Logger log = LoggerFactory.getLogger(UserAgentServer.class);
 
     static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS";
-    private static final String SERVER = "voxcpm-mrcp";
-    private static final String MAGIC_COOKIE = "z9hG4bK";
     private static final Set<String> KNOWN_METHODS = Set.of("REGISTER", "PRACK", "UPDATE", "INFO", "MESSAGE",
             "SUBSCRIBE", "NOTIFY", "REFER", "PUBLISH");
-    private static final HeaderFactoryImpl HEADERS = new HeaderFactoryImpl();
 
     private final SipConfig config;
     private final SipApplication app;
@@ -172,7 +176,7 @@ final class UserAgentServer {
                 requestUser(request), userAgent(request));
         tx = newTransaction(key, request, route, newTag(), call, true);
         SIPResponse trying = request.createResponse(100, "Trying");
-        addHeader(trying, "Server", SERVER);
+        addHeader(trying, "Server", SipMessages.SERVER_NAME);
         tx.lastResponse = encode(trying, route);
         route.send(tx.lastResponse);
         log.info("[{}] INVITE from {} over {} to user {}", callId, in.sender(), route.transport(), call.requestUser());
@@ -447,6 +451,25 @@ final class UserAgentServer {
         transactions.remove(tx.key, tx);
     }
 
+    /**
+     * Drops the dialogs of a call the application has ended by itself (e.g. its MRCP connection went away for
+     * good); no BYE is sent and {@code onTerminated} is not called. Returns how many were dropped.
+     */
+    int forget(String callId) {
+        List<Dialog> gone = dialogs.values().stream().filter(d -> d.call.callId().equals(callId)).toList();
+        for (Dialog dialog : gone) {
+            dialogs.remove(dialog.key);
+            if (dialog.awaitingAck != null) {
+                dialog.awaitingAck.state = ServerTransaction.State.ACKED;
+                remove(dialog.awaitingAck);
+            }
+        }
+        if (!gone.isEmpty()) {
+            log.info("[{}] dialog forgotten at the application's request", callId);
+        }
+        return gone.size();
+    }
+
     /** Ends every dialog on shutdown. */
     void shutdown() {
         List<Dialog> open = new ArrayList<>(dialogs.values());
@@ -464,61 +487,6 @@ final class UserAgentServer {
         }
     }
 
-    // ---------------------------------------------------------------- message helpers
-
-    /**
-     * RFC 3261 §17.2.3: branch + sent-by + method; for an RFC 2543 branch, the request's identity instead.
-     */
-    static String transactionKey(SIPRequest request, String method) {
-        Via via = request.getTopmostVia();
-        String branch = via.getBranch();
-        String sentBy = via.getHost() + ":" + via.getPort();
-        if (branch != null && branch.length() > MAGIC_COOKIE.length() && branch.startsWith(MAGIC_COOKIE)) {
-            return branch + '|' + sentBy + '|' + method;
-        }
-        return "2543|" + callId(request) + '|' + request.getCSeq().getSeqNumber() + '|' + request.getFromTag()
-                + '|' + sentBy + '|' + method;
-    }
-
-    /**
-     * Records {@code received}/{@code rport} in the top Via (RFC 3261 §18.2.1, RFC 3581) and picks where UDP
-     * responses go: the source address, at the source port when rport was asked for, else the Via's port.
-     */
-    private static Route route(SIPRequest request, Inbound in) {
-        Via via = request.getTopmostVia();
-        InetSocketAddress sender = in.sender();
-        String sourceIp = sender.getAddress().getHostAddress();
-        boolean rport = via.hasParameter("rport");
-        try {
-            if (!sourceIp.equals(via.getHost())) {
-                via.setReceived(sourceIp);
-            }
-            if (rport) {
-                via.setParameter("rport", Integer.toString(sender.getPort()));
-            }
-        } catch (ParseException | RuntimeException e) {
-            log.debug("could not annotate the Via: {}", e.toString());
-        }
-        if (in.reliable() || rport) {
-            return new Route(in.channel(), sender, in.reliable());
-        }
-        int port = via.getPort() > 0 ? via.getPort() : 5060;
-        return new Route(in.channel(), new InetSocketAddress(sender.getAddress(), port), false);
-    }
-
-    private static SIPResponse response(SIPRequest request, int status, String reason, String toTag) {
-        SIPResponse response = request.createResponse(status, reason);
-        if (response.getTo() != null && response.getTo().getTag() == null) {
-            try {
-                response.getTo().setTag(toTag != null ? toTag : Long.toHexString(System.nanoTime()));
-            } catch (ParseException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        addHeader(response, "Server", SERVER);
-        return response;
-    }
-
     private void sendStateless(Route route, SIPRequest request, int status, String reason) {
         try {
             SIPResponse response = response(request, status, reason, newTag());
@@ -529,55 +497,6 @@ final class UserAgentServer {
         } catch (RuntimeException e) {
             log.warn("[{}] could not even answer {}: {}", callId(request), status, e.toString());
         }
-    }
-
-    private static byte[] encode(SIPResponse response, Route route) {
-        return response.encodeAsBytes(route.transport());
-    }
-
-    /** Through jain-sip's header parser, which also takes list headers such as Allow. */
-    private static void addHeader(SIPResponse response, String name, String value) {
-        response.addHeader(name + ": " + value);
-    }
-
-    private static void setSdp(SIPResponse response, String sdp) {
-        try {
-            response.setContent(sdp.getBytes(StandardCharsets.UTF_8), HEADERS.createContentTypeHeader("application", "sdp"));
-        } catch (ParseException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static List<String> requiredExtensions(SIPRequest request) {
-        List<String> tags = new ArrayList<>();
-        ListIterator<?> headers = request.getHeaders(RequireHeader.NAME);
-        while (headers != null && headers.hasNext()) {
-            tags.add(((RequireHeader) headers.next()).getOptionTag());
-        }
-        return tags;
-    }
-
-    private static String body(SIPRequest request) {
-        byte[] content = request.getRawContent();
-        return content == null ? "" : new String(content, StandardCharsets.UTF_8);
-    }
-
-    private static String requestUser(SIPRequest request) {
-        return request.getRequestURI() instanceof SipURI uri ? uri.getUser() : null;
-    }
-
-    private static String userAgent(SIPRequest request) {
-        var header = request.getHeader("User-Agent");
-        if (header == null) {
-            return null;
-        }
-        String encoded = header.toString();
-        int colon = encoded.indexOf(':');
-        return encoded.substring(colon + 1).strip();
-    }
-
-    private static String callId(SIPRequest request) {
-        return request.getCallId() == null ? "-" : request.getCallId().getCallId();
     }
 
     private String newTag() {
