@@ -19,7 +19,9 @@ final class SpeakParameters {
     private SpeakParameters() {
     }
 
-    static SynthesisRequest request(String text, MrcpHeaders speak, MrcpHeaders sessionDefaults) {
+    /** @param serverParameters set by the server itself; a client cannot override them */
+    static SynthesisRequest request(String text, MrcpHeaders speak, MrcpHeaders sessionDefaults,
+                                    Map<String, String> serverParameters) {
         Map<String, String> vendor = new LinkedHashMap<>(vendorParameters(sessionDefaults));
         vendor.putAll(vendorParameters(speak));
 
@@ -40,6 +42,7 @@ final class SpeakParameters {
         if (volume != null) {
             parameters.put("volume", volume);
         }
+        parameters.putAll(serverParameters);
         return new SynthesisRequest(text, language,
                 new VoiceSpec(blankToNull(voiceName), blankToNull(gender), age, vendor.get("voice-description")),
                 parameters);

@@ -26,10 +26,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The synthesizer resource of one session (RFC 6787 §8), following UniMRCP's state machine where the RFC
@@ -41,6 +43,10 @@ import org.slf4j.LoggerFactory;
 public final class SynthesizerChannel implements MrcpResource {
 
     private static final Logger log = LoggerFactory.getLogger(SynthesizerChannel.class);
+    /** The logback pattern prints this MDC entry in front of engine log lines. */
+    static final String LOG_TAG_MDC_KEY = "call";
+    /** The request parameter the model bridge tags its log lines and worker requests with. */
+    static final String SESSION_ID_PARAMETER = "session_id";
 
     private final String channelId;
     private final String logTag;
@@ -149,7 +155,8 @@ public final class SynthesizerChannel implements MrcpResource {
                     .build()));
             return;
         }
-        SynthesisRequest synthesis = SpeakParameters.request(text, request.headers(), sessionDefaults);
+        SynthesisRequest synthesis = SpeakParameters.request(text, request.headers(), sessionDefaults,
+                Map.of(SESSION_ID_PARAMETER, channelId.substring(0, channelId.indexOf('@'))));
         Speak speak = new Speak(request, replyTo, synthesis,
                 SpeakParameters.killOnBargeIn(request.headers(), sessionDefaults));
         if (active == null) {
@@ -177,7 +184,14 @@ public final class SynthesizerChannel implements MrcpResource {
         speak.startedNanos = System.nanoTime();
         speak.talkspurt = audio.begin(() -> executor.execute(() -> playedOut(speak)));
         speak.encoder = new TelephonyEncoder(engine.sampleRate(), format, ptimeMs);
-        speak.synthesisHandle = engine.synthesize(r, new SpeakSink(speak));
+        // engines log on their own threads; the MDC (copied by the embedded engine) and the session_id
+        // parameter (read by the model bridge) put this session's tag on those lines too
+        MDC.put(LOG_TAG_MDC_KEY, logTag + " ");
+        try {
+            speak.synthesisHandle = engine.synthesize(r, new SpeakSink(speak));
+        } finally {
+            MDC.remove(LOG_TAG_MDC_KEY);
+        }
     }
 
     /** Runs on the engine's thread: resample, encode and queue frames on the talkspurt. */
