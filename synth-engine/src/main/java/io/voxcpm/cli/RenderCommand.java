@@ -156,7 +156,7 @@ public final class RenderCommand implements Callable<Integer> {
     private static void report(PrintWriter err, boolean bar, int done, int total, String where, String failure) {
         if (bar) {
             int filled = done * BAR_WIDTH / total;
-            err.printf("\r[%s%s] %d/%d %s", "#".repeat(filled), " ".repeat(BAR_WIDTH - filled), done, total,
+            err.printf("\r[%s%s] %d/%d %s\033[K", "#".repeat(filled), " ".repeat(BAR_WIDTH - filled), done, total,
                     failure == null ? "" : "(" + where + " failed)");
             if (done == total) {
                 err.println();
