@@ -1,0 +1,117 @@
+package io.voxcpm.cli;
+
+import io.voxcpm.audio.LoudnessNormalizer;
+import io.voxcpm.cache.CachingEngine;
+import io.voxcpm.cache.PromptCache;
+import io.voxcpm.engine.AudioSink;
+import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.engine.Synthesis;
+import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.engine.SynthesisRequest;
+import io.voxcpm.engine.VoiceSpec;
+import io.voxcpm.ssml.SsmlText;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** An engine (behind the prompt cache unless disabled) that the commands call one utterance at a time. */
+final class Speaker implements AutoCloseable {
+
+    /** Longest one utterance may take; a stuck engine must not hang a batch. */
+    private static final long TIMEOUT_SECONDS = 300;
+
+    private final SpeechEngine engine;
+    private final PromptCache cache;
+    private final LoudnessNormalizer normalizer;
+    private final boolean ssml;
+
+    private Speaker(SpeechEngine engine, PromptCache cache, LoudnessNormalizer normalizer, boolean ssml) {
+        this.engine = engine;
+        this.cache = cache;
+        this.normalizer = normalizer;
+        this.ssml = ssml;
+    }
+
+    static Speaker open(EngineProvider provider, SpeechOptions options) throws IOException {
+        PromptCache cache = options.noCache ? null : PromptCache.open(options.cacheDir, options.cacheMaxMb << 20);
+        SpeechEngine engine = provider.open(new EngineOptions(options.engine, options.threads));
+        if (cache != null) {
+            engine = new CachingEngine(engine, cache, provider.modelVersion(), provider.voiceVersions(), 1);
+        }
+        return new Speaker(engine, cache, options.normalizer(), options.ssml);
+    }
+
+    int sampleRate() {
+        return engine.sampleRate();
+    }
+
+    /** Null when the cache is off. */
+    PromptCache cache() {
+        return cache;
+    }
+
+    /** Synthesises one utterance and returns its audio, normalised if asked. */
+    short[] speak(String text, String voice, String language) throws SynthesisException {
+        String plain = ssml ? SsmlText.toPlainText(text) : text;
+        if (plain.isBlank()) {
+            throw new SynthesisException(Reason.INVALID_REQUEST, "no text to speak");
+        }
+        SynthesisRequest request = new SynthesisRequest(plain, language,
+                voice == null ? VoiceSpec.DEFAULT : new VoiceSpec(voice, null, null, null), Map.of());
+        Collector sink = new Collector();
+        Synthesis synthesis = engine.synthesize(request, sink);
+        short[] pcm;
+        try {
+            pcm = sink.done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            synthesis.cancel();
+            throw new SynthesisException(Reason.ENGINE_FAILURE, "no result within " + TIMEOUT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            synthesis.cancel();
+            Thread.currentThread().interrupt();
+            throw new SynthesisException(Reason.ENGINE_FAILURE, "interrupted");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof SynthesisException se ? se
+                    : new SynthesisException(Reason.ENGINE_FAILURE, String.valueOf(e.getCause()), e.getCause());
+        }
+        return normalizer == null ? pcm : normalizer.normalize(pcm, engine.sampleRate());
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    private static final class Collector implements AudioSink {
+        private final List<short[]> chunks = new ArrayList<>();
+        final CompletableFuture<short[]> done = new CompletableFuture<>();
+
+        @Override
+        public synchronized void onAudio(short[] samples) {
+            chunks.add(samples);
+        }
+
+        @Override
+        public synchronized void onComplete() {
+            int n = chunks.stream().mapToInt(c -> c.length).sum();
+            short[] all = new short[n];
+            int at = 0;
+            for (short[] c : chunks) {
+                System.arraycopy(c, 0, all, at, c.length);
+                at += c.length;
+            }
+            done.complete(all);
+        }
+
+        @Override
+        public void onError(SynthesisException error) {
+            done.completeExceptionally(error);
+        }
+    }
+}

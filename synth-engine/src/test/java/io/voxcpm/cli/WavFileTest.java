@@ -1,0 +1,44 @@
+package io.voxcpm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.io.TempDir;
+
+class WavFileTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(OutputFormat.class)
+    void soxReadsEachFormatAsWritten(OutputFormat format) throws Exception {
+        SoxInfo.assumeAvailable();
+        short[] pcm = new short[48000 * 3 / 2 + 7]; // odd length: exercises the pad byte for G.711
+        for (int i = 0; i < pcm.length; i++) {
+            pcm[i] = (short) (10000 * Math.sin(2 * Math.PI * 440 * i / 48000.0));
+        }
+        byte[] wav = format.wav(pcm, 48000);
+        Path file = dir.resolve(format.id() + ".wav");
+        WavFile.write(file, wav);
+
+        SoxInfo info = SoxInfo.of(file);
+        int rate = format.sampleRate(48000);
+        assertThat(info.sampleRate()).isEqualTo(rate);
+        assertThat(info.channels()).isEqualTo(1);
+        assertThat(info.encoding()).isEqualTo(switch (format) {
+            case ULAW8K -> "u-law";
+            case ALAW8K -> "A-law";
+            default -> "Signed Integer PCM";
+        });
+        assertThat(info.bits()).isEqualTo(format == OutputFormat.ULAW8K || format == OutputFormat.ALAW8K ? 8 : 16);
+        assertThat(info.seconds()).isCloseTo(pcm.length / 48000.0, within(1.0 / rate));
+        // RIFF size must match the file, or strict readers stop early
+        assertThat(ByteBuffer.wrap(wav, 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt()).isEqualTo(wav.length - 8);
+    }
+}
