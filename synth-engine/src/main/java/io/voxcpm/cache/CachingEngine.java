@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,6 +50,11 @@ public final class CachingEngine implements SpeechEngine {
     public static final String CACHE_PARAMETER = "cache";
     /** Value of {@value #CACHE_PARAMETER} that skips the cache entirely. */
     public static final String BYPASS = "bypass";
+    /**
+     * Request parameters that say who is asking, not what is said: the MRCP session tags requests with
+     * {@code session_id} for the model bridge's logs, and a key that held it would never hit.
+     */
+    private static final Set<String> NOT_IN_KEY = Set.of(CACHE_PARAMETER, "session_id");
 
     private static final Logger log = LoggerFactory.getLogger(CachingEngine.class);
     private static final int CHUNK_MILLIS = 100;
@@ -110,7 +116,7 @@ public final class CachingEngine implements SpeechEngine {
     public CacheKey keyFor(SynthesisRequest request) {
         VoiceSpec voice = request.voice();
         Map<String, String> parameters = new HashMap<>(request.parameters());
-        parameters.remove(CACHE_PARAMETER);
+        parameters.keySet().removeAll(NOT_IN_KEY);
         String name = voice.nameIfSet().orElse(null);
         return CacheKey.builder()
                 .text(request.text())

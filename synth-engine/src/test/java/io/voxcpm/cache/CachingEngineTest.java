@@ -151,6 +151,19 @@ class CachingEngineTest {
     }
 
     @Test
+    void theAskingSessionIsNotPartOfTheKeyButWhatIsSaidIs() throws Exception {
+        CachingEngine e = caching();
+        SynthesisRequest fromOneCall = new SynthesisRequest("Hello", null, VoiceSpec.DEFAULT,
+                Map.of("session_id", "2cc69d6b43cb1ff6", "rate", "fast"));
+        SynthesisRequest fromAnother = new SynthesisRequest("Hello", null, VoiceSpec.DEFAULT,
+                Map.of("session_id", "7a97a584562444d9", "rate", "fast"));
+        SynthesisRequest slower = new SynthesisRequest("Hello", null, VoiceSpec.DEFAULT,
+                Map.of("session_id", "7a97a584562444d9", "rate", "slow"));
+        assertThat(e.keyFor(fromOneCall)).isEqualTo(e.keyFor(fromAnother));
+        assertThat(e.keyFor(slower)).isNotEqualTo(e.keyFor(fromAnother));
+    }
+
+    @Test
     void aFailedSynthesisIsNotStoredAndIsRetried() throws Exception {
         CachingEngine e = caching();
         for (int attempt = 1; attempt <= 2; attempt++) {
