@@ -2,6 +2,7 @@ package io.voxcpm.server;
 
 import io.voxcpm.bridge.BridgeConfig;
 import io.voxcpm.bridge.VoiceSource;
+import io.voxcpm.cli.EngineProvider;
 import io.voxcpm.embedded.EmbeddedEngine;
 import io.voxcpm.engine.SpeechEngine;
 import java.util.HashMap;
@@ -31,6 +32,18 @@ final class Engines {
         } catch (IllegalArgumentException e) {
             throw new VoxcpmMrcpServer.StartupException("engine " + config.kind() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Names the model behind an engine kind inside prompt-cache keys. The CLI's {@code render}/{@code say}
+     * use the same strings, so what they pre-render is what a call hits.
+     */
+    static String modelVersion(ServerConfig.Engine config) {
+        return switch (config.kind()) {
+            case "embedded" -> EngineProvider.embedded().modelVersion();
+            case "vllm" -> "vllm-omni/" + config.vllmModel();
+            default -> "voxcpm2";
+        };
     }
 
     private static SpeechEngine bridge(Map<String, String> properties) {

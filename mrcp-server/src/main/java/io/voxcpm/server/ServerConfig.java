@@ -16,10 +16,10 @@ import java.util.List;
  * Everything the server can be told, with UniMRCP's defaults so existing PBX profiles work unchanged.
  * Read from YAML ({@code --config}); command-line options override single values.
  */
-public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine) {
+public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache) {
 
     public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
-            Synth.DEFAULTS, Engine.DEFAULTS);
+            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS);
 
     public ServerConfig {
         sip = sip == null ? Sip.DEFAULTS : sip;
@@ -27,6 +27,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         rtp = rtp == null ? Rtp.DEFAULTS : rtp;
         synth = synth == null ? Synth.DEFAULTS : synth;
         engine = engine == null ? Engine.DEFAULTS : engine;
+        cache = cache == null ? Cache.DEFAULTS : cache;
     }
 
     /**
@@ -114,6 +115,21 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
     }
 
+    /**
+     * @param enabled whether synthesized prompts are kept and replayed (a hit never touches the engine)
+     * @param dir     where entries live; {@code render} and {@code say} fill the same directory
+     * @param maxMb   size cap; the least recently used entries go first
+     */
+    public record Cache(Boolean enabled, String dir, @JsonProperty("max-mb") Integer maxMb) {
+        public static final Cache DEFAULTS = new Cache(true, "data/cache", 1024);
+
+        public Cache {
+            enabled = or(enabled, true);
+            dir = or(dir, "data/cache");
+            maxMb = or(maxMb, 1024);
+        }
+    }
+
     private static <T> T or(T value, T fallback) {
         return value == null ? fallback : value;
     }
@@ -183,6 +199,9 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             }
             default -> problems.add("engine.kind must be embedded, worker or vllm, got '" + engine.kind() + "'");
         }
+        if (cache.maxMb() < 1) {
+            problems.add("cache.max-mb must be at least 1, got " + cache.maxMb());
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
@@ -196,23 +215,27 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     public ServerConfig withSip(Sip s) {
-        return new ServerConfig(s, mrcp, rtp, synth, engine);
+        return new ServerConfig(s, mrcp, rtp, synth, engine, cache);
     }
 
     public ServerConfig withMrcp(Mrcp m) {
-        return new ServerConfig(sip, m, rtp, synth, engine);
+        return new ServerConfig(sip, m, rtp, synth, engine, cache);
     }
 
     public ServerConfig withRtp(Rtp r) {
-        return new ServerConfig(sip, mrcp, r, synth, engine);
+        return new ServerConfig(sip, mrcp, r, synth, engine, cache);
     }
 
     public ServerConfig withSynth(Synth s) {
-        return new ServerConfig(sip, mrcp, rtp, s, engine);
+        return new ServerConfig(sip, mrcp, rtp, s, engine, cache);
     }
 
     public ServerConfig withEngine(Engine e) {
-        return new ServerConfig(sip, mrcp, rtp, synth, e);
+        return new ServerConfig(sip, mrcp, rtp, synth, e, cache);
+    }
+
+    public ServerConfig withCache(Cache c) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, c);
     }
 
     /** A configuration mistake, worded for the operator. */

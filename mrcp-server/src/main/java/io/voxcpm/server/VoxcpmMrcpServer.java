@@ -3,6 +3,8 @@ package io.voxcpm.server;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.voxcpm.cache.CachingEngine;
+import io.voxcpm.cache.PromptCache;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.mrcp.server.MrcpChannelRegistry;
 import io.voxcpm.mrcp.server.MrcpServer;
@@ -13,9 +15,11 @@ import io.voxcpm.rtp.RtpPortAllocator;
 import io.voxcpm.session.SessionManager;
 import io.voxcpm.sip.SipConfig;
 import io.voxcpm.sip.SipServer;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,10 +44,13 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         this.sessions = sessions;
     }
 
-    /** Starts with the engine the configuration names. */
+    /** Starts with the engine the configuration names, behind the prompt cache when it is enabled. */
     public static VoxcpmMrcpServer start(ServerConfig config) throws StartupException {
         SpeechEngine engine = Engines.create(config.engine());
         try {
+            if (config.cache().enabled()) {
+                engine = new CachingEngine(engine, openCache(config.cache()), Engines.modelVersion(config.engine()));
+            }
             return start(config, engine);
         } catch (StartupException | RuntimeException e) {
             engine.close();
@@ -64,7 +71,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                         .bindAddress(new InetSocketAddress(bind, config.mrcp().port()))
                         .inactivityTimeout(Duration.ofSeconds(config.mrcp().inactivityTimeoutS()))
                         .start();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new StartupException("MRCP TCP port " + config.mrcp().port() + ": " + e.getMessage(), e);
             }
             opened.add(mrcp);
@@ -107,6 +114,15 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         } catch (StartupException | RuntimeException e) {
             closeAll(opened);
             throw e;
+        }
+    }
+
+    private static PromptCache openCache(ServerConfig.Cache cache) throws StartupException {
+        try {
+            return PromptCache.open(Path.of(cache.dir()), cache.maxMb() * 1024L * 1024L);
+        } catch (IOException e) {
+            throw new StartupException("prompt cache directory " + cache.dir() + ": " + e.getMessage()
+                    + " (set cache.dir to a writable directory, or cache.enabled: false)", e);
         }
     }
 
