@@ -133,6 +133,7 @@ public final class VoiceRegistry {
      * @throws InvalidVoiceException the name or the voice breaks a rule; the message says which
      * @throws IOException           the registry directory cannot be written
      */
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
     public Voice add(String name, NewVoice voice) throws InvalidVoiceException, IOException {
         VoiceNames.requireValid(name);
         VoiceRules.check(voice);
@@ -173,6 +174,7 @@ public final class VoiceRegistry {
      * Deletes a voice and every version of it, recordings included (a withdrawn consent must leave
      * nothing behind). Returns false if there was no such voice.
      */
+    @SuppressWarnings("try")
     public boolean remove(String name) throws IOException {
         if (!VoiceNames.isValid(name)) {
             return false;
