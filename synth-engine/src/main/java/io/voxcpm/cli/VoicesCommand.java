@@ -1,0 +1,47 @@
+package io.voxcpm.cli;
+
+import io.voxcpm.voice.VoiceRegistry;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code voices add|list|show|remove}: manages the voice registry. Exit codes: 0 done, 1 failed (the
+ * message says why and what to do), 2 wrong usage. Usable on its own or as a subcommand of the server's
+ * main command.
+ */
+@Command(name = "voices", mixinStandardHelpOptions = true,
+        description = "Manage branded voices: designed from a description, or cloned from a recording.",
+        subcommands = {VoicesAdd.class, VoicesList.class, VoicesShow.class, VoicesRemove.class})
+public final class VoicesCommand implements Callable<Integer> {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--voices-dir", paramLabel = "DIR",
+            defaultValue = "${env:VOXCPM_VOICES_DIR:-data/voices}",
+            description = "Voice registry directory (default: ${DEFAULT-VALUE}; env VOXCPM_VOICES_DIR).")
+    Path voicesDir;
+
+    public VoicesCommand() {
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "a subcommand is needed: add, list, show or remove");
+    }
+
+    VoiceRegistry openRegistry() throws IOException {
+        return VoiceRegistry.open(voicesDir == null ? VoiceRegistry.DEFAULT_DIRECTORY : voicesDir);
+    }
+}

@@ -1,0 +1,159 @@
+package io.voxcpm.voice;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Reads RIFF/WAVE files into normalised samples and writes the registry's one stored format
+ * (16 kHz mono 16-bit PCM with the canonical 44-byte header).
+ */
+final class WavFile {
+
+    private static final int FORMAT_PCM = 1;
+    private static final int FORMAT_FLOAT = 3;
+    private static final int FORMAT_EXTENSIBLE = 0xFFFE;
+    private static final int HEADER_BYTES = 44;
+
+    /**
+     * Decoded audio.
+     *
+     * @param samples interleaved samples scaled to [-1, 1] (float files may exceed it)
+     */
+    record Decoded(int sampleRate, int channels, int bitsPerSample, boolean floating, long frames, float[] samples) {
+
+        double durationSeconds() {
+            return (double) frames / sampleRate;
+        }
+
+        String describe() {
+            return sampleRate + " Hz " + (channels == 1 ? "mono" : channels == 2 ? "stereo" : channels + "-channel")
+                    + " " + bitsPerSample + "-bit " + (floating ? "float" : "PCM");
+        }
+    }
+
+    /** The format fields and where the sample data lies, before decoding. */
+    record Header(int format, int channels, int sampleRate, int blockAlign, int bitsPerSample, int dataOffset, int dataLength) {
+
+        long frames() {
+            return dataLength / blockAlign;
+        }
+    }
+
+    private WavFile() {
+    }
+
+    static boolean looksLikeWav(byte[] b) {
+        return b.length >= 12 && ascii(b, 0).equals("RIFF") && ascii(b, 8).equals("WAVE");
+    }
+
+    static Header header(byte[] file) throws InvalidRecordingException {
+        if (!looksLikeWav(file)) {
+            throw new InvalidRecordingException("not a WAV file (no RIFF/WAVE header)");
+        }
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        int pos = 12;
+        int format = -1;
+        int channels = 0;
+        int rate = 0;
+        int blockAlign = 0;
+        int bits = 0;
+        while (pos + 8 <= file.length) {
+            String id = ascii(file, pos);
+            long size = Integer.toUnsignedLong(b.getInt(pos + 4));
+            int body = pos + 8;
+            if (id.equals("fmt ")) {
+                if (size < 16 || body + 16 > file.length) {
+                    throw new InvalidRecordingException("WAV file has a truncated 'fmt ' chunk");
+                }
+                format = Short.toUnsignedInt(b.getShort(body));
+                channels = Short.toUnsignedInt(b.getShort(body + 2));
+                rate = b.getInt(body + 4);
+                blockAlign = Short.toUnsignedInt(b.getShort(body + 12));
+                bits = Short.toUnsignedInt(b.getShort(body + 14));
+                if (format == FORMAT_EXTENSIBLE && size >= 40 && body + 26 <= file.length) {
+                    // The sub-format GUID starts with the plain format code.
+                    format = Short.toUnsignedInt(b.getShort(body + 24));
+                }
+            } else if (id.equals("data")) {
+                if (format < 0) {
+                    throw new InvalidRecordingException("WAV file has its 'data' chunk before 'fmt '; re-save it, e.g. sox in.wav out.wav");
+                }
+                // Streaming writers leave the size at 0 or 0xFFFFFFFF: take what the file holds.
+                long available = file.length - body;
+                int length = (int) (size == 0 || size > available ? available : size);
+                return new Header(format, channels, rate, blockAlign, bits, body, length);
+            }
+            pos = (int) Math.min(Integer.MAX_VALUE, body + size + (size & 1));
+        }
+        throw new InvalidRecordingException(format < 0 ? "WAV file has no 'fmt ' chunk" : "WAV file has no 'data' chunk (no audio)");
+    }
+
+    static Decoded decode(byte[] file, Header h) throws InvalidRecordingException {
+        boolean floating = h.format() == FORMAT_FLOAT;
+        if (h.format() != FORMAT_PCM && !floating) {
+            throw new InvalidRecordingException("WAV encoding " + formatName(h.format())
+                    + " is not supported: use PCM 16/24/32-bit or 32-bit float, e.g. sox in.wav -e signed-integer -b 16 out.wav");
+        }
+        if (h.channels() < 1 || h.channels() > 2) {
+            throw new InvalidRecordingException("recording has " + h.channels()
+                    + " channels; use mono or stereo, e.g. sox in.wav -c 1 out.wav");
+        }
+        if (h.sampleRate() < 8000 || h.sampleRate() > 384_000) {
+            throw new InvalidRecordingException("sample rate " + h.sampleRate() + " Hz is not usable: record at 8 kHz or more (16 kHz or higher is best)");
+        }
+        int bytes = h.bitsPerSample() / 8;
+        boolean supported = floating ? (h.bitsPerSample() == 32 || h.bitsPerSample() == 64)
+                : (h.bitsPerSample() == 8 || h.bitsPerSample() == 16 || h.bitsPerSample() == 24 || h.bitsPerSample() == 32);
+        if (!supported || h.blockAlign() != bytes * h.channels()) {
+            throw new InvalidRecordingException(h.bitsPerSample() + "-bit " + (floating ? "float" : "PCM")
+                    + " WAV is not supported: use PCM 16/24/32-bit or 32-bit float, e.g. sox in.wav -b 16 out.wav");
+        }
+        long frames = h.frames();
+        int n = Math.toIntExact(frames * h.channels());
+        float[] out = new float[n];
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        int p = h.dataOffset();
+        for (int i = 0; i < n; i++, p += bytes) {
+            out[i] = floating ? (bytes == 4 ? b.getFloat(p) : (float) b.getDouble(p)) : intSample(file, b, p, bytes);
+        }
+        return new Decoded(h.sampleRate(), h.channels(), h.bitsPerSample(), floating, frames, out);
+    }
+
+    private static float intSample(byte[] f, ByteBuffer b, int p, int bytes) {
+        return switch (bytes) {
+            case 1 -> ((f[p] & 0xFF) - 128) / 128f;
+            case 2 -> b.getShort(p) / 32768f;
+            case 3 -> ((f[p] & 0xFF) | (f[p + 1] & 0xFF) << 8 | f[p + 2] << 16) / 8388608f;
+            default -> (float) (b.getInt(p) / 2147483648.0);
+        };
+    }
+
+    /** 16-bit mono PCM WAV bytes with the canonical header. */
+    static byte[] encodeMono16(short[] samples, int sampleRate) {
+        int dataBytes = samples.length * 2;
+        ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {'R', 'I', 'F', 'F'}).putInt(36 + dataBytes).put(new byte[] {'W', 'A', 'V', 'E'});
+        b.put(new byte[] {'f', 'm', 't', ' '}).putInt(16).putShort((short) FORMAT_PCM).putShort((short) 1)
+                .putInt(sampleRate).putInt(sampleRate * 2).putShort((short) 2).putShort((short) 16);
+        b.put(new byte[] {'d', 'a', 't', 'a'}).putInt(dataBytes);
+        for (short s : samples) {
+            b.putShort(s);
+        }
+        return b.array();
+    }
+
+    private static String formatName(int format) {
+        return switch (format) {
+            case 2 -> "MS ADPCM";
+            case 6 -> "A-law";
+            case 7 -> "mu-law";
+            case 0x11 -> "IMA ADPCM";
+            case 0x55 -> "MP3";
+            default -> "0x" + Integer.toHexString(format);
+        };
+    }
+
+    private static String ascii(byte[] b, int off) {
+        return off + 4 <= b.length ? new String(b, off, 4, java.nio.charset.StandardCharsets.US_ASCII) : "";
+    }
+}
