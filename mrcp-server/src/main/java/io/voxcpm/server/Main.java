@@ -1,5 +1,9 @@
 package io.voxcpm.server;
 
+import io.voxcpm.cache.VoiceVersions;
+import io.voxcpm.cli.RenderCommand;
+import io.voxcpm.cli.SayCommand;
+import io.voxcpm.cli.VoicesCommand;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,10 +19,26 @@ import picocli.CommandLine.Option;
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new Main());
-        String[] effective = args.length == 0 || args[0].startsWith("-") && !isTopLevelOption(args[0])
+        String[] effective = effectiveArgs(args);
+        if (!"serve".equals(effective[0]) && System.getenv("VOXCPM_LOG_LEVEL") == null) {
+            // a tool's output is its own messages; engine start-up chatter belongs to the server's log
+            System.setProperty("VOXCPM_LOG_LEVEL", "WARN");
+        }
+        System.exit(commandLine().execute(effective));
+    }
+
+    /** The whole command tree; tests drive it the way the launcher does. */
+    static CommandLine commandLine() {
+        CliEngines engines = new CliEngines(VoiceVersions.NONE);
+        return new CommandLine(new Main())
+                .addSubcommand(new VoicesCommand())
+                .addSubcommand(new SayCommand(engines))
+                .addSubcommand(new RenderCommand(engines));
+    }
+
+    static String[] effectiveArgs(String[] args) {
+        return args.length == 0 || args[0].startsWith("-") && !isTopLevelOption(args[0])
                 ? prepend("serve", args) : args;
-        System.exit(cli.execute(effective));
     }
 
     private static boolean isTopLevelOption(String arg) {

@@ -146,18 +146,18 @@ public final class SentenceSplitter {
 
     private void emit(String segment, List<String> out) {
         String t = WHITESPACE.matcher(segment).replaceAll(" ").strip();
-        if (t.codePoints().noneMatch(Character::isLetterOrDigit)) {
+        if (t.codePoints().noneMatch(SentenceSplitter::isSpoken)) {
             return;
         }
         while (t.length() > maxLength) {
             int cut = cutPoint(t);
             String head = t.substring(0, cut).strip();
-            if (head.codePoints().anyMatch(Character::isLetterOrDigit)) {
+            if (head.codePoints().anyMatch(SentenceSplitter::isSpoken)) {
                 out.add(head);
             }
             t = t.substring(cut).strip();
         }
-        if (t.codePoints().anyMatch(Character::isLetterOrDigit)) {
+        if (t.codePoints().anyMatch(SentenceSplitter::isSpoken)) {
             out.add(t);
         }
     }
@@ -218,5 +218,15 @@ public final class SentenceSplitter {
 
     private static boolean isSpace(char c) {
         return Character.isWhitespace(c) || Character.isSpaceChar(c);
+    }
+
+    /** Letters and every kind of number (², ½, Ⅻ too): a segment without any has nothing to say. */
+    private static boolean isSpoken(int codePoint) {
+        if (Character.isLetter(codePoint)) {
+            return true;
+        }
+        int type = Character.getType(codePoint);
+        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
+                || type == Character.OTHER_NUMBER;
     }
 }

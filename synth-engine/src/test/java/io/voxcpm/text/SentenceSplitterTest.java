@@ -158,6 +158,12 @@ class SentenceSplitterTest {
         assertThatThrownBy(() -> new SentenceSplitter(5)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void numbersThatAreNotDecimalDigitsAreKept() {
+        assertThat(new SentenceSplitter().split("²")).containsExactly("²");
+        assertThat(new SentenceSplitter().split("Chapter Ⅻ. ½")).containsExactly("Chapter Ⅻ.", "½");
+    }
+
     @Property
     void segmentsRespectTheMaximumAndKeepEveryWord(@ForAll @StringLength(max = 2000) String text,
             @ForAll @IntRange(min = 20, max = 400) int max) {

@@ -1,0 +1,85 @@
+package io.voxcpm.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(Main.effectiveArgs(args));
+    }
+
+    @Test
+    void helpListsEverySubcommand() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("serve", "voices", "say", "render");
+    }
+
+    @Test
+    void optionsWithoutASubcommandMeanServe() {
+        assertThat(Main.effectiveArgs(new String[0])).containsExactly("serve");
+        assertThat(Main.effectiveArgs(new String[] {"--sip-port", "5070"})).containsExactly("serve", "--sip-port", "5070");
+        assertThat(Main.effectiveArgs(new String[] {"voices", "list"})).containsExactly("voices", "list");
+        assertThat(Main.effectiveArgs(new String[] {"--help"})).containsExactly("--help");
+    }
+
+    @Test
+    void commandLineOverridesTheConfigFile() throws Exception {
+        Path yaml = dir.resolve("server.yaml");
+        Files.writeString(yaml, "sip:\n  port: 5080\nrtp:\n  port-min: 20000\n  port-max: 20100\n");
+        Main.Serve serve = new Main.Serve();
+        new CommandLine(serve).parseArgs("--config", yaml.toString(), "--mrcp-port", "1600", "--rtp-ports", "7000-7100");
+        ServerConfig cfg = serve.effectiveConfig();
+        assertThat(cfg.sip().port()).isEqualTo(5080);
+        assertThat(cfg.mrcp().port()).isEqualTo(1600);
+        assertThat(cfg.rtp().portMin()).isEqualTo(7000);
+        assertThat(cfg.rtp().portMax()).isEqualTo(7100);
+        assertThat(cfg.engine().kind()).isEqualTo("embedded");
+    }
+
+    @Test
+    void badValuesAreNamedWithWhatToFix() throws Exception {
+        Main.Serve serve = new Main.Serve();
+        new CommandLine(serve).parseArgs("--rtp-ports", "5000:6000");
+        assertThatThrownBy(serve::effectiveConfig).hasMessageContaining("--rtp-ports must look like 5000-6000");
+
+        Main.Serve worker = new Main.Serve();
+        new CommandLine(worker).parseArgs("--engine", "worker");
+        assertThatThrownBy(worker::effectiveConfig).hasMessageContaining("engine.workers");
+    }
+
+    @Test
+    void aTypoInTheConfigFileIsAnErrorNotASilentDefault() throws Exception {
+        Path yaml = dir.resolve("typo.yaml");
+        Files.writeString(yaml, "sip:\n  prot: 5080\n");
+        assertThatThrownBy(() -> ServerConfig.load(yaml))
+                .isInstanceOf(ServerConfig.ConfigException.class)
+                .hasMessageContaining("prot");
+        assertThatThrownBy(() -> ServerConfig.load(dir.resolve("missing.yaml")))
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void serveRefusesAnInvalidConfigurationWithExitCode2() throws Exception {
+        Path yaml = dir.resolve("bad.yaml");
+        Files.writeString(yaml, "synth:\n  playout-margin-ms: -5\nrtp:\n  ptime-ms: 25\n");
+        assertThat(run("--config", yaml.toString())).isEqualTo(2);
+    }
+}
