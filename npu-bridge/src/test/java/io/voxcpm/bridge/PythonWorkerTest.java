@@ -174,7 +174,10 @@ class PythonWorkerTest {
         assertThat(run(engine, text(next)).done.get(20, TimeUnit.SECONDS)).hasSize(standInChunks(next) * CHUNK_SAMPLES);
         assertThat(survivor.logLinesMatching("zero-shot on instance")).isEqualTo(1);
 
-        // Same port again: the pool's breaker probes with backoff and takes the endpoint back.
+        // Left down until health checks open its circuit; then the same port again: the breaker's
+        // half-open probes (1 s, doubling) find it and the pool takes the endpoint back.
+        await().atMost(Duration.ofSeconds(20)).until(() -> engine.endpoints().stream()
+                .anyMatch(s -> s.address().equals(victim.address()) && s.circuit() != EndpointStatus.Circuit.CLOSED));
         PythonWorkerProcess reborn = worker(victim.port(), "--standin-chunk-delay", "0.05");
         long restartedAt = System.nanoTime();
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(20)).until(() -> engine.endpoints().stream()
