@@ -10,7 +10,11 @@ ENV PYTHONUNBUFFERED=1 \
     VOXCPM_WORKER_PROTO_DIR=/opt/voxcpm-worker/shared-proto \
     VOXCPM_WORKER_BUILD_DIR=/opt/voxcpm-worker/build/proto
 
-RUN pip install "voxcpm==${VOXCPM_VERSION}" grpcio grpcio-tools numpy
+# torch.compile's Triton kernels need a C compiler at run time (the runtime image has none). torch is
+# pinned to the image's own CUDA build so that voxcpm's requirements cannot replace it.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/* \
+ && pip install "voxcpm==${VOXCPM_VERSION}" grpcio grpcio-tools numpy \
+        "torch==$(python3 -c 'import torch; print(torch.__version__.split("+")[0])')"
 
 WORKDIR /opt/voxcpm-worker
 COPY npu-bridge/src/main/proto/ shared-proto/

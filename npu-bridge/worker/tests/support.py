@@ -20,11 +20,12 @@ from voxcpm_worker.protos import health_pb, health_pb_grpc, pb, pb_grpc  # noqa:
 PYTHON = sys.executable
 
 
-def start_worker(instances=1, queue_capacity=4, chunk_delay=0.0, fail_after=None, voice_dir=None):
+def start_worker(instances=1, queue_capacity=4, chunk_delay=0.0, fail_after=None, voice_dir=None,
+                 keepalive=server.Keepalive(), channel_options=()):
     options = LoadOptions(model="standin", device="cpu", standin_chunk_delay=chunk_delay, standin_fail_after=fail_after)
     worker = server.start(lambda: load(options), "127.0.0.1:0", instances=instances, queue_capacity=queue_capacity,
-                          voice_dir=voice_dir)
-    channel = grpc.insecure_channel(f"127.0.0.1:{worker.port}")
+                          voice_dir=voice_dir, keepalive=keepalive)
+    channel = grpc.insecure_channel(f"127.0.0.1:{worker.port}", options=list(channel_options))
     return worker, channel, pb_grpc.VoxcpmWorkerStub(channel), health_pb_grpc.HealthStub(channel)
 
 

@@ -34,6 +34,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--cfg-value", type=float, default=2.0, help="default CFG scale (default 2.0)")
     p.add_argument("--inference-timesteps", type=int, default=10, help="default diffusion steps per patch (default 10)")
     p.add_argument("--max-length", type=int, default=4096, help="default max generated 160 ms patches (default 4096)")
+    p.add_argument("--drain-seconds", type=float, default=20.0,
+                   help="on SIGTERM/SIGINT: health turns NOT_SERVING, new calls are refused, and calls in progress "
+                        "get this long to finish (default 20)")
+    p.add_argument("--permit-keepalive-time", type=float, default=5.0,
+                   help="shortest interval in seconds between client keepalive PINGs the worker accepts; keep it "
+                        "below the server's bridge.keepalive-time (10 s) (default 5)")
     p.add_argument("--log-level", default="INFO")
     t = p.add_argument_group("test double (never the default)")
     t.add_argument("--model", choices=("voxcpm2", "standin"), default="voxcpm2",
@@ -43,6 +49,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.instances < 1:
         p.error("--instances must be at least 1")
+    if args.permit_keepalive_time <= 0 or args.drain_seconds < 0:
+        p.error("--permit-keepalive-time must be positive and --drain-seconds not negative")
     if args.queue_capacity < 0:
         p.error("--queue-capacity must not be negative")
     return args
@@ -64,9 +72,13 @@ def main(argv=None) -> int:
     if args.model == "standin":
         log.warning("model 'standin': TEST DOUBLE, no VoxCPM2 is loaded; audio is synthetic tones")
     try:
-        worker = server.start(lambda: load(options), address=args.listen, instances=args.instances,
+        worker = server.begin(lambda: load(options), address=args.listen, instances=args.instances,
                               queue_capacity=args.queue_capacity, voice_dir=args.voice_dir,
-                              defaults=Defaults(args.cfg_value, args.inference_timesteps, args.max_length))
+                              defaults=Defaults(args.cfg_value, args.inference_timesteps, args.max_length),
+                              keepalive=server.Keepalive(permit_time=args.permit_keepalive_time))
+        log.info("listening on port %d; loading %d model instance(s) (health NOT_SERVING until loaded)",
+                 worker.port, args.instances)
+        worker.wait_ready()
     except StartupError as exc:
         log.error("cannot start: %s", exc)
         return exc.exit_code
@@ -85,8 +97,9 @@ def main(argv=None) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopping.set())
     stopping.wait()
-    log.info("stopping")
-    worker.stop()
+    log.info("draining: NOT_SERVING, refusing new calls, up to %.0fs for calls in progress", args.drain_seconds)
+    worker.stop(args.drain_seconds)
+    log.info("stopped")
     return EXIT_OK
 
 

@@ -39,14 +39,81 @@ class _Run:
         self.cancel = threading.Event()
 
 
+@dataclass(frozen=True)
+class Keepalive:
+    """HTTP/2 PING policy. grpc-python's server defaults allow a client PING only every 5 minutes
+    without data and answer the third early one with GOAWAY ``too_many_pings``, which kills a call that
+    sits in the queue (or waits for its first chunk) while the Java client pings every 10 s. grpc-java
+    never pings more often than every 10 s, so permitting 5 s leaves room for timer jitter and still
+    refuses a client that floods.
+
+    ``time``/``timeout``: the worker's own PINGs, so that a call whose client host vanished without a
+    TCP reset is ended and its instance freed.
+    """
+    permit_time: float = 5.0
+    time: float = 20.0
+    timeout: float = 10.0
+
+    def options(self) -> list:
+        return [("grpc.keepalive_permit_without_calls", 1),
+                ("grpc.http2.min_ping_interval_without_data_ms", int(self.permit_time * 1000)),
+                ("grpc.http2.max_ping_strikes", 2),
+                ("grpc.keepalive_time_ms", int(self.time * 1000)),
+                ("grpc.keepalive_timeout_ms", int(self.timeout * 1000))]
+
+
+#: Reference recordings arrive in RegisterVoice and inline references; a minute of 48 kHz 16-bit mono
+#: is 5.8 MB, beyond gRPC's 4 MB default.
+MAX_MESSAGE_BYTES = 32 * 1024 * 1024
+
+
+def server_options(keepalive: Keepalive) -> list:
+    # SO_REUSEPORT (grpc's default on Linux) would let a second worker started on the same port share
+    # it silently and take half the calls; one port, one worker.
+    return keepalive.options() + [("grpc.so_reuseport", 0),
+                                  ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES)]
+
+
 class WorkerService(pb_grpc.VoxcpmWorkerServicer):
-    def __init__(self, scheduler: Scheduler, voices: VoiceRegistry, defaults: Defaults):
-        self._scheduler = scheduler
+    """Answers UNAVAILABLE until the models are loaded and again once draining, so that clients go
+    to another worker before any audio (the Java pool retries UNAVAILABLE elsewhere)."""
+
+    def __init__(self, voices: VoiceRegistry, defaults: Defaults):
+        self._scheduler: Optional[Scheduler] = None
         self._voices = voices
         self._defaults = defaults
+        self._draining = False
+        self._active = 0
+        self._cond = threading.Condition()
+
+    def ready(self, scheduler: Scheduler) -> None:
+        self._scheduler = scheduler
+
+    def drain(self, grace: Optional[float]) -> bool:
+        """Refuses new calls and waits up to ``grace`` seconds for those in progress; True when none is left."""
+        with self._cond:
+            self._draining = True
+            return self._cond.wait_for(lambda: self._active == 0, grace)
+
+    def _unavailable(self, context) -> None:
+        if self._draining:
+            context.abort(grpc.StatusCode.UNAVAILABLE, "worker is draining (shutting down)")
+        if self._scheduler is None:
+            context.abort(grpc.StatusCode.UNAVAILABLE, "worker is loading the model")
 
     # --- Synthesize ------------------------------------------------------------------------------
     def Synthesize(self, request, context):
+        with self._cond:
+            self._unavailable(context)
+            self._active += 1
+        try:
+            yield from self._synthesize(request, context)
+        finally:
+            with self._cond:
+                self._active -= 1
+                self._cond.notify_all()
+
+    def _synthesize(self, request, context):
         received = time.monotonic()
         tag = request.request_tag or "-"
         mode = _MODES.get(request.mode)
@@ -147,6 +214,7 @@ class WorkerService(pb_grpc.VoxcpmWorkerServicer):
 
     # --- voices ----------------------------------------------------------------------------------
     def RegisterVoice(self, request, context):
+        self._unavailable(context)
         try:
             voice_id, existed = self._voices.register(request.wav, request.transcript.strip())
         except InvalidAudio as exc:
@@ -159,6 +227,7 @@ class WorkerService(pb_grpc.VoxcpmWorkerServicer):
 
     # --- info ------------------------------------------------------------------------------------
     def Info(self, request, context):
+        self._unavailable(context)
         instances = self._scheduler.instances
         first = instances[0].model
         residency = []
@@ -210,48 +279,78 @@ class HealthService(health_pb_grpc.HealthServicer):
             yield health_pb.HealthCheckResponse(status=last)
 
 
-@dataclass
 class Worker:
-    """A running worker: gRPC server, model instances and their scheduler."""
-    server: grpc.Server
-    port: int
-    scheduler: Scheduler
-    voices: VoiceRegistry
-    health: HealthService
+    """A worker: its gRPC server (listening from the start), model instances and their scheduler.
+
+    Health reports NOT_SERVING while the models load and while draining, SERVING in between.
+    """
+
+    def __init__(self, server: grpc.Server, port: int, service: WorkerService, health: HealthService,
+                 instances: List[ModelInstance], queue_capacity: int, voices: VoiceRegistry):
+        self.server = server
+        self.port = port
+        self.voices = voices
+        self.health = health
+        self.scheduler: Optional[Scheduler] = None
+        self._service = service
+        self._instances = instances
+        self._queue_capacity = queue_capacity
+
+    def wait_ready(self) -> "Worker":
+        """Waits for every instance to load, then serves. Raises the first load error (a StartupError
+        carries the process exit code) after stopping everything."""
+        try:
+            for instance in self._instances:
+                instance.wait_loaded()
+        except BaseException:
+            self.server.stop(0).wait()
+            for instance in self._instances:
+                instance.stop()
+            raise
+        self.scheduler = Scheduler(self._instances, self._queue_capacity)
+        self._service.ready(self.scheduler)
+        self.health.set_serving(True)
+        return self
 
     def stop(self, grace: Optional[float] = 2.0) -> None:
+        """Drains: NOT_SERVING at once, new calls refused with UNAVAILABLE, calls in progress get up to
+        ``grace`` seconds (None: unbounded) to finish before they are cancelled."""
         self.health.set_serving(False)
-        self.server.stop(grace).wait()
-        for instance in self.scheduler.instances:
+        if not self._service.drain(grace):
+            log.warning("stopping with calls still in progress after %.1fs of draining", grace)
+        self.server.stop(0).wait()
+        for instance in self._instances:
             instance.stop()
 
 
-def start(loader: Callable[[], object], address: str = "127.0.0.1:0", instances: int = 1, queue_capacity: int = 8,
-          voice_dir: Optional[str] = None, defaults: Defaults = Defaults()) -> Worker:
-    """Loads ``instances`` models (each on its own thread, concurrently) and starts serving.
-
-    Raises the first load error (a StartupError carries the process exit code).
-    """
+def begin(loader: Callable[[], object], address: str = "127.0.0.1:0", instances: int = 1, queue_capacity: int = 8,
+          voice_dir: Optional[str] = None, defaults: Defaults = Defaults(),
+          keepalive: Keepalive = Keepalive()) -> Worker:
+    """Listens at once (health NOT_SERVING) and loads ``instances`` models, each on its own thread,
+    concurrently; call ``wait_ready`` on the result."""
     health = HealthService()
-    models: List[ModelInstance] = [ModelInstance(i, loader) for i in range(instances)]
-    try:
-        for instance in models:
-            instance.wait_loaded()
-    except BaseException:
-        for instance in models:
-            instance.stop()
-        raise
-    scheduler = Scheduler(models, queue_capacity)
     voices = VoiceRegistry(voice_dir)
+    service = WorkerService(voices, defaults)
     # Every admitted or queued call holds a thread while it waits, so the pool must exceed that
     # number, or admission would happen in gRPC's hidden queue instead of ours.
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=instances + queue_capacity + 8,
-                                                    thread_name_prefix="grpc"))
-    pb_grpc.add_VoxcpmWorkerServicer_to_server(WorkerService(scheduler, voices, defaults), server)
+                                                    thread_name_prefix="grpc"),
+                         options=server_options(keepalive))
+    pb_grpc.add_VoxcpmWorkerServicer_to_server(service, server)
     health_pb_grpc.add_HealthServicer_to_server(health, server)
-    port = server.add_insecure_port(address)
+    try:
+        port = server.add_insecure_port(address)
+    except RuntimeError as exc:  # grpc >= 1.5x raises instead of returning 0
+        raise OSError(f"cannot listen on {address}: {exc}") from None
     if port == 0:
         raise OSError(f"cannot listen on {address}")
     server.start()
-    health.set_serving(True)
-    return Worker(server, port, scheduler, voices, health)
+    models = [ModelInstance(i, loader) for i in range(instances)]
+    return Worker(server, port, service, health, models, queue_capacity, voices)
+
+
+def start(loader: Callable[[], object], address: str = "127.0.0.1:0", instances: int = 1, queue_capacity: int = 8,
+          voice_dir: Optional[str] = None, defaults: Defaults = Defaults(),
+          keepalive: Keepalive = Keepalive()) -> Worker:
+    """``begin`` and ``wait_ready``: returns a serving worker or raises the load error."""
+    return begin(loader, address, instances, queue_capacity, voice_dir, defaults, keepalive).wait_ready()

@@ -8,13 +8,13 @@ import io.voxcpm.engine.SpeechEngine;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Creates the configured speech engine. */
-final class Engines {
+/** Creates the configured speech engine; public so end-to-end tests build it the way the server does. */
+public final class Engines {
 
     private Engines() {
     }
 
-    static SpeechEngine create(ServerConfig.Engine config) throws VoxcpmMrcpServer.StartupException {
+    public static SpeechEngine create(ServerConfig.Engine config) throws VoxcpmMrcpServer.StartupException {
         try {
             return switch (config.kind()) {
                 case "embedded" -> new EmbeddedEngine(config.threads());

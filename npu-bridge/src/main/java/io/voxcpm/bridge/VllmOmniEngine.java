@@ -153,16 +153,26 @@ public final class VllmOmniEngine implements SpeechEngine {
         return new SynthesisException(reason, "vLLM-Omni answered " + status + ": " + message);
     }
 
+    /**
+     * The message of whichever error body the server wrote: vLLM-Omni's OpenAI envelope
+     * {@code {"error":{"message":...}}}, older vLLM's flat {@code {"object":"error","message":...}}, the API
+     * key middleware's {@code {"error":"Unauthorized"}}, or FastAPI's validation {@code {"detail":[{"msg":...}]}}.
+     */
     private static String errorMessage(byte[] body) {
         String text = new String(body, StandardCharsets.UTF_8);
         try {
             JsonNode node = JSON.readTree(body);
-            JsonNode message = node.path("error").path("message");
-            if (message.isTextual()) {
-                return message.asText();
+            JsonNode error = node.path("error");
+            for (JsonNode message : List.of(error.path("message"), error, node.path("message"), node.path("detail"))) {
+                if (message.isTextual()) {
+                    return message.asText();
+                }
             }
-            if (node.path("detail").isTextual()) {
-                return node.path("detail").asText();
+            if (node.path("detail").isArray()) {
+                StringBuilder all = new StringBuilder();
+                node.path("detail").forEach(d -> all.append(all.length() == 0 ? "" : "; ")
+                        .append(d.path("loc").toString()).append(' ').append(d.path("msg").asText()));
+                return all.toString();
             }
         } catch (Exception e) {
             // not JSON: fall through to the raw text

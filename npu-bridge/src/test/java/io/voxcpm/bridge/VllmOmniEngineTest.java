@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.voxcpm.engine.Synthesis;
@@ -53,6 +54,9 @@ class VllmOmniEngineTest {
     private volatile int samples = SAMPLES;
     private volatile int pieces = 7;
     private volatile boolean breakOffMidway;
+    private volatile String apiKey;
+    /** As launched by the recipe: {@code --served-model-name voxcpm2 openbmb/VoxCPM2}. */
+    private static final List<String> SERVED_MODELS = List.of("voxcpm2", "openbmb/VoxCPM2");
 
     private final VoiceSample alice = new VoiceSample("alice", "RIFF....WAVEfmt fake".getBytes(StandardCharsets.US_ASCII),
             "Hello, I am Alice.");
@@ -90,6 +94,31 @@ class VllmOmniEngineTest {
         contentTypes.add(ex.getRequestHeaders().getFirst("Content-Type"));
         String input = body.path("input").asText("");
         String voice = body.path("voice").asText("default");
+        if (apiKey != null && !("Bearer " + apiKey).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            send(ex, 401, "{\"error\":\"Unauthorized\"}"); // vLLM's API key middleware, not the envelope
+            return;
+        }
+        if (!"application/json".equals(ex.getRequestHeaders().getFirst("Content-Type"))) {
+            error(ex, 415, "Unsupported Media Type: Only 'application/json' is allowed", "BadRequestError", null);
+            return;
+        }
+        if (body.has("model") && !SERVED_MODELS.contains(body.path("model").asText())) {
+            error(ex, 404, "The model `" + body.path("model").asText() + "` does not exist.", "NotFoundError", "model");
+            return;
+        }
+        if (body.has("sample_rate")) {
+            error(ex, 400, "sample_rate is not supported by the current TTS model");
+            return;
+        }
+        if (!body.path("stream_format").asText().equals("audio") || !body.path("response_format").asText().equals("pcm")) {
+            error(ex, 400, "this stand-in serves only the raw PCM stream");
+            return;
+        }
+        int maxNewTokens = body.path("max_new_tokens").asInt(1);
+        if (maxNewTokens < 1 || maxNewTokens > 4096) {
+            error(ex, 400, maxNewTokens < 1 ? "max_new_tokens must be at least 1" : "max_new_tokens cannot exceed 4096");
+            return;
+        }
         if (input.isBlank()) {
             error(ex, 400, "Input text cannot be empty");
             return;
@@ -127,11 +156,22 @@ class VllmOmniEngineTest {
     }
 
     private static void error(HttpExchange ex, int status, String message) throws IOException {
-        byte[] json = JSON.writeValueAsBytes(Map.of("error",
-                Map.of("message", message, "type", "BadRequestError", "code", status)));
+        error(ex, status, message, "BadRequestError", null);
+    }
+
+    /** vLLM-Omni's OpenAI-style envelope (serving-engines.md §1.10), {@code param} null when not set. */
+    private static void error(HttpExchange ex, int status, String message, String type, String param)
+            throws IOException {
+        ObjectNode inner = JSON.createObjectNode().put("message", message).put("type", type).put("param", param)
+                .put("code", status);
+        send(ex, status, JSON.writeValueAsString(JSON.createObjectNode().set("error", inner)));
+    }
+
+    private static void send(HttpExchange ex, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, json.length);
-        ex.getResponseBody().write(json);
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
         ex.close();
     }
 
@@ -218,6 +258,27 @@ class VllmOmniEngineTest {
         SynthesisException voice = run(SynthesisRequest.of("Hi")).error.get(10, TimeUnit.SECONDS);
         assertThat(voice.reason()).isEqualTo(Reason.UNKNOWN_VOICE);
         assertThat(voice.getMessage()).contains("Invalid voice 'nobody'");
+    }
+
+    @Test
+    void configurationErrorsReadAsEngineFailuresWithTheServersWords() throws Exception {
+        engine.close();
+        engine = engine(Map.of(VllmOmniConfig.MODEL, "VoxCPM3"));
+        SynthesisException model = run(SynthesisRequest.of("Hi")).error.get(10, TimeUnit.SECONDS);
+        assertThat(model.reason()).isEqualTo(Reason.ENGINE_FAILURE);
+        assertThat(model.getMessage()).contains("404", "The model `VoxCPM3` does not exist.");
+
+        apiKey = "s3cret";
+        SynthesisException unauthorized = run(SynthesisRequest.of("Hi")).error.get(10, TimeUnit.SECONDS);
+        assertThat(unauthorized.getMessage()).endsWith("401: Unauthorized");
+        engine.close();
+        engine = engine(Map.of(VllmOmniConfig.API_KEY, "s3cret"));
+        assertThat(run(SynthesisRequest.of("Hi")).done.get(10, TimeUnit.SECONDS)).isNotEmpty();
+
+        SynthesisException tooLong = run(request("Hi", VoiceSpec.DEFAULT, Map.of("max_length", "5000")))
+                .error.get(10, TimeUnit.SECONDS);
+        assertThat(tooLong.reason()).isEqualTo(Reason.INVALID_REQUEST);
+        assertThat(tooLong.getMessage()).contains("max_new_tokens cannot exceed 4096");
     }
 
     @Test

@@ -1,0 +1,125 @@
+package io.voxcpm.bridge;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Python model worker ({@code python3 -m voxcpm_worker}) with its stand-in model, as an OS
+ * process on loopback. Its log is kept so tests can see what the worker did.
+ */
+final class PythonWorkerProcess implements AutoCloseable {
+
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+    /** Surefire runs in the module directory. */
+    static final Path WORKER_DIR = Path.of("worker").toAbsolutePath();
+    private static final Path PROTO_BUILD_DIR = Path.of("target", "worker-proto").toAbsolutePath();
+
+    private final Process process;
+    /** Filled by the log reader thread as the worker writes. */
+    private final List<String> log;
+    private final int port;
+
+    private PythonWorkerProcess(Process process, List<String> log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** Whether {@link #PYTHON} has the packages the worker needs (Debian: python3-grpcio, -grpc-tools, -numpy). */
+    static boolean available() {
+        if (!Files.isExecutable(PYTHON)) {
+            return false;
+        }
+        try {
+            Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import grpc, grpc_tools, numpy")
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Starts a stand-in worker on {@code port} (0: any free one) and waits until it serves. */
+    static PythonWorkerProcess start(int port, String... extra) throws IOException, InterruptedException {
+        Path portFile = Files.createTempDirectory("voxcpm-worker").resolve("port");
+        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-m", "voxcpm_worker", "--model", "standin",
+                "--device", "cpu", "--listen", "127.0.0.1:" + port, "--port-file", portFile.toString()));
+        command.addAll(List.of(extra));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(WORKER_DIR.toFile()).redirectErrorStream(true);
+        builder.environment().put("VOXCPM_WORKER_BUILD_DIR", PROTO_BUILD_DIR.toString());
+        Process process = builder.start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process died: what was read is kept
+            }
+        }, "python-worker-log");
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(portFile)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IOException("worker did not start (exit " + (process.isAlive() ? "-" : process.exitValue())
+                        + "):\n" + String.join("\n", lines));
+            }
+            Thread.sleep(20);
+        }
+        return new PythonWorkerProcess(process, lines, Integer.parseInt(Files.readString(portFile).trim()));
+    }
+
+    int port() {
+        return port;
+    }
+
+    String address() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Every line the worker logged so far. */
+    List<String> log() {
+        return List.copyOf(log);
+    }
+
+    long logLinesMatching(String regex) {
+        return log().stream().filter(l -> l.matches(".*" + regex + ".*")).count();
+    }
+
+    /** SIGKILL: no goodbye on the wire beyond what the kernel does for the dead process's sockets. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy(); // SIGTERM: the worker drains and exits
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
