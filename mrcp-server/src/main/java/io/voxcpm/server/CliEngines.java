@@ -1,5 +1,6 @@
 package io.voxcpm.server;
 
+import io.voxcpm.bridge.VoiceSource;
 import io.voxcpm.cache.VoiceVersions;
 import io.voxcpm.cli.EngineOptions;
 import io.voxcpm.cli.EngineProvider;
@@ -18,10 +19,12 @@ final class CliEngines implements EngineProvider {
     static final Path DEFAULT_CONFIG = Path.of("voxcpm-mrcp.yaml");
 
     private final VoiceVersions voiceVersions;
+    private final VoiceSource voiceSource;
     private volatile ServerConfig.Engine opened = ServerConfig.Engine.DEFAULTS;
 
-    CliEngines(VoiceVersions voiceVersions) {
+    CliEngines(VoiceVersions voiceVersions, VoiceSource voiceSource) {
         this.voiceVersions = voiceVersions;
+        this.voiceSource = voiceSource;
     }
 
     @Override
@@ -30,8 +33,8 @@ final class CliEngines implements EngineProvider {
         ServerConfig.Engine engine = new ServerConfig.Engine(options.kind(), options.threads(), configured.workers(),
                 configured.vllmUrl(), configured.vllmModel());
         try {
-            new ServerConfig(null, null, null, null, engine, null).validated();
-            SpeechEngine created = Engines.create(engine);
+            ServerConfig.DEFAULTS.withEngine(engine).validated();
+            SpeechEngine created = Engines.create(engine, voiceSource);
             opened = engine;
             return created;
         } catch (ServerConfig.ConfigException | VoxcpmMrcpServer.StartupException e) {

@@ -14,18 +14,25 @@ public final class Engines {
     private Engines() {
     }
 
+    /** An engine without registered voices (tests, and engines that need none). */
     public static SpeechEngine create(ServerConfig.Engine config) throws VoxcpmMrcpServer.StartupException {
+        return create(config, VoiceSource.NONE);
+    }
+
+    /** @param voices reference recordings of registered voices, pushed to model workers on demand */
+    public static SpeechEngine create(ServerConfig.Engine config, VoiceSource voices)
+            throws VoxcpmMrcpServer.StartupException {
         try {
             return switch (config.kind()) {
                 case "embedded" -> new EmbeddedEngine(config.threads());
                 case "worker" -> bridge(Map.of("bridge.kind", "worker",
-                        "bridge.endpoints", String.join(",", config.workers())));
+                        "bridge.endpoints", String.join(",", config.workers())), voices);
                 case "vllm" -> {
                     Map<String, String> props = new HashMap<>();
                     props.put("bridge.kind", "vllm-omni");
                     props.put("bridge.vllm.url", config.vllmUrl());
                     props.put("bridge.vllm.model", config.vllmModel());
-                    yield bridge(props);
+                    yield bridge(props, voices);
                 }
                 default -> throw new VoxcpmMrcpServer.StartupException("unknown engine kind '" + config.kind() + "'");
             };
@@ -46,7 +53,7 @@ public final class Engines {
         };
     }
 
-    private static SpeechEngine bridge(Map<String, String> properties) {
-        return BridgeConfig.fromProperties(properties).createEngine(VoiceSource.NONE);
+    private static SpeechEngine bridge(Map<String, String> properties, VoiceSource voices) {
+        return BridgeConfig.fromProperties(properties).createEngine(voices);
     }
 }

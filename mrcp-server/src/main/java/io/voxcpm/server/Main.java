@@ -1,9 +1,12 @@
 package io.voxcpm.server;
 
-import io.voxcpm.cache.VoiceVersions;
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
 import io.voxcpm.cli.RenderCommand;
 import io.voxcpm.cli.SayCommand;
 import io.voxcpm.cli.VoicesCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,7 +32,16 @@ public final class Main implements Callable<Integer> {
 
     /** The whole command tree; tests drive it the way the launcher does. */
     static CommandLine commandLine() {
-        CliEngines engines = new CliEngines(VoiceVersions.NONE);
+        // opened on first use, so --help and voices commands never create a registry as a side effect
+        Supplier<RegisteredVoices> voices = Suppliers.memoize(() -> {
+            String dir = System.getenv("VOXCPM_VOICES_DIR");
+            try {
+                return RegisteredVoices.open(Path.of(dir == null || dir.isBlank() ? "data/voices" : dir));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the voice registry: " + e.getMessage(), e);
+            }
+        });
+        CliEngines engines = new CliEngines(name -> voices.get().versionOf(name), name -> voices.get().find(name));
         return new CommandLine(new Main())
                 .addSubcommand(new VoicesCommand())
                 .addSubcommand(new SayCommand(engines))

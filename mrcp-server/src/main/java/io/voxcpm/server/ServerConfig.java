@@ -16,10 +16,10 @@ import java.util.List;
  * Everything the server can be told, with UniMRCP's defaults so existing PBX profiles work unchanged.
  * Read from YAML ({@code --config}); command-line options override single values.
  */
-public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache) {
+public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices) {
 
     public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
-            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS);
+            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS);
 
     public ServerConfig {
         sip = sip == null ? Sip.DEFAULTS : sip;
@@ -28,6 +28,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         synth = synth == null ? Synth.DEFAULTS : synth;
         engine = engine == null ? Engine.DEFAULTS : engine;
         cache = cache == null ? Cache.DEFAULTS : cache;
+        voices = voices == null ? Voices.DEFAULTS : voices;
     }
 
     /**
@@ -130,6 +131,15 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
     }
 
+    /** @param dir the voice registry that {@code voices add} writes and dialplans name voices from */
+    public record Voices(String dir) {
+        public static final Voices DEFAULTS = new Voices("data/voices");
+
+        public Voices {
+            dir = or(dir, "data/voices");
+        }
+    }
+
     private static <T> T or(T value, T fallback) {
         return value == null ? fallback : value;
     }
@@ -215,27 +225,31 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     public ServerConfig withSip(Sip s) {
-        return new ServerConfig(s, mrcp, rtp, synth, engine, cache);
+        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices);
     }
 
     public ServerConfig withMrcp(Mrcp m) {
-        return new ServerConfig(sip, m, rtp, synth, engine, cache);
+        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices);
     }
 
     public ServerConfig withRtp(Rtp r) {
-        return new ServerConfig(sip, mrcp, r, synth, engine, cache);
+        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices);
     }
 
     public ServerConfig withSynth(Synth s) {
-        return new ServerConfig(sip, mrcp, rtp, s, engine, cache);
+        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices);
     }
 
     public ServerConfig withEngine(Engine e) {
-        return new ServerConfig(sip, mrcp, rtp, synth, e, cache);
+        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices);
+    }
+
+    public ServerConfig withVoices(Voices v) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v);
     }
 
     public ServerConfig withCache(Cache c) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, c);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices);
     }
 
     /** A configuration mistake, worded for the operator. */

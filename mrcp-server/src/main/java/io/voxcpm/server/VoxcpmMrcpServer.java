@@ -46,10 +46,18 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
 
     /** Starts with the engine the configuration names, behind the prompt cache when it is enabled. */
     public static VoxcpmMrcpServer start(ServerConfig config) throws StartupException {
-        SpeechEngine engine = Engines.create(config.engine());
+        RegisteredVoices voices;
+        try {
+            voices = RegisteredVoices.open(Path.of(config.voices().dir()));
+        } catch (IOException e) {
+            throw new StartupException("voice registry " + config.voices().dir() + ": " + e.getMessage()
+                    + " (set voices.dir to a writable directory)", e);
+        }
+        SpeechEngine engine = Engines.create(config.engine(), voices);
         try {
             if (config.cache().enabled()) {
-                engine = new CachingEngine(engine, openCache(config.cache()), Engines.modelVersion(config.engine()));
+                engine = new CachingEngine(engine, openCache(config.cache()), Engines.modelVersion(config.engine()),
+                        voices, 2);
             }
             return start(config, engine);
         } catch (StartupException | RuntimeException e) {
