@@ -194,7 +194,9 @@ public final class SsmlParser {
                     case "break" -> {
                         kind = Kind.SILENT;
                         Duration pause = breakDuration();
-                        if (!pause.isZero()) {
+                        if (pause.isZero()) {
+                            text(" ", style); // no pause, but still a word boundary
+                        } else {
                             emit(new SsmlPart.Break(pause));
                         }
                     }
