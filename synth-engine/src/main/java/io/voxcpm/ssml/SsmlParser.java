@@ -251,7 +251,7 @@ public final class SsmlParser {
                     String said = SayAs.expand(frame.extra()[0], frame.extra()[1], sayAs.toString(),
                             frame.style().language());
                     sayAs = null;
-                    text(" " + said + " ", frame.style());
+                    text(said, frame.style());
                 }
                 case AUDIO -> audio(frame);
                 default -> {
