@@ -7,6 +7,7 @@ import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
 import io.voxcpm.engine.SynthesisRequest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -220,7 +221,7 @@ public final class SegmentPlayer {
                     }
                 } else if (step instanceof Samples s) {
                     for (int from = 0; from < s.pcm().length; from += chunk) {
-                        deliver(java.util.Arrays.copyOfRange(s.pcm(), from, Math.min(s.pcm().length, from + chunk)));
+                        deliver(Arrays.copyOfRange(s.pcm(), from, Math.min(s.pcm().length, from + chunk)));
                     }
                 } else if (step instanceof MarkAt m) {
                     marks.onMark(m.name(), delivered);

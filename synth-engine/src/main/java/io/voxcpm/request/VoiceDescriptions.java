@@ -11,15 +11,15 @@ import java.util.regex.Pattern;
  * <p>The wording follows the style of VoxCPM2's own examples ("A young woman, gentle and sweet voice"):
  * a short noun phrase the model was trained on.
  * <pre>
- *   age        female                         male                       neutral / not given
- *   0-12       A young girl                   A young boy                A young child
- *   13-19      A teenage girl                 A teenage boy              A teenager
- *   20-29      A young woman in her twenties  A young man in his twenties A young adult in their twenties
- *   30-59      A woman in her thirties..      A man in his thirties..    A person in their thirties..
- *   60-69      An older woman in her sixties  An older man in his sixties An older person in their sixties
- *   70-99      An elderly woman in her seventies..                       (likewise)
- *   100+       An elderly woman               An elderly man             An elderly person
- *   no age     A female voice                 A male voice               A gender-neutral voice (neutral only)
+ *   age     female                          male                          neutral / not given
+ *   0-12    A young girl                    A young boy                   A young child
+ *   13-19   A teenage girl                  A teenage boy                 A teenager
+ *   20-29   A young woman in her twenties   A young man in his twenties   A young adult in their twenties
+ *   30-59   A woman in her thirties ..      A man in his thirties ..      A person in their thirties ..
+ *   60-69   An older woman in her sixties   An older man in his sixties   An older person in their sixties
+ *   70-99   An elderly woman in her seventies, eighties, nineties (likewise for men and persons)
+ *   100+    An elderly woman                An elderly man                An elderly person
+ *   none    A female voice                  A male voice                  A gender-neutral voice (neutral only)
  * </pre>
  * With gender {@code neutral} and an age, {@code ", gender-neutral voice"} follows.
  */

@@ -1,5 +1,7 @@
 package io.voxcpm.ssml;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -112,7 +114,7 @@ public record Prosody(double rate, double volumeDb, String pitch) {
 
     /** The rate as a plain multiplier, e.g. {@code 1.25}: the form {@code rate} engine parameters read. */
     public String rateParameter() {
-        return new java.math.BigDecimal(rate).setScale(2, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros()
+        return new BigDecimal(rate).setScale(2, RoundingMode.HALF_EVEN).stripTrailingZeros()
                 .toPlainString();
     }
 }
