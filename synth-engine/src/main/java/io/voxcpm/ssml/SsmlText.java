@@ -5,9 +5,6 @@ import io.voxcpm.engine.SynthesisException.Reason;
 import java.io.StringReader;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import javax.xml.XMLConstants;
-import javax.xml.stream.Location;
-import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
@@ -32,7 +29,7 @@ import javax.xml.stream.XMLStreamReader;
 public final class SsmlText {
 
     /** The largest document accepted, in chars. */
-    public static final int MAX_CHARS = 64 * 1024;
+    public static final int MAX_CHARS = SafeXml.MAX_CHARS;
 
     private static final String PARAGRAPH = "\n\n";
     private static final Pattern TIME = Pattern.compile("\\s*([0-9]*\\.?[0-9]+)\\s*(ms|s)\\s*");
@@ -56,7 +53,7 @@ public final class SsmlText {
         StringBuilder out = new StringBuilder(ssml.length());
         XMLStreamReader reader = null;
         try {
-            reader = newFactory().createXMLStreamReader(new StringReader(ssml));
+            reader = SafeXml.newFactory().createXMLStreamReader(new StringReader(ssml));
             int silentDepth = 0; // > 0 inside an element whose text is not spoken
             while (reader.hasNext()) {
                 switch (reader.next()) {
@@ -93,17 +90,17 @@ public final class SsmlText {
                         }
                     }
                     case XMLStreamConstants.ENTITY_REFERENCE -> throw new SynthesisException(Reason.PARSE_FAILURE,
-                            "SSML entity reference &" + reader.getLocalName() + "; is not allowed" + at(reader.getLocation()));
+                            "SSML entity reference &" + reader.getLocalName() + "; is not allowed" + SafeXml.at(reader.getLocation()));
                     default -> {
                         // comments, processing instructions, the skipped DOCTYPE: nothing to say
                     }
                 }
             }
         } catch (XMLStreamException e) {
-            throw new SynthesisException(Reason.PARSE_FAILURE, "malformed SSML" + at(e.getLocation()) + ": "
-                    + reason(e), e);
+            throw new SynthesisException(Reason.PARSE_FAILURE, "malformed SSML" + SafeXml.at(e.getLocation()) + ": "
+                    + SafeXml.reason(e), e);
         } finally {
-            close(reader);
+            SafeXml.close(reader);
         }
         return normalise(out);
     }
@@ -152,39 +149,5 @@ public final class SsmlText {
         String s = BLANKS.matcher(out).replaceAll(PARAGRAPH);
         s = SPACES.matcher(s).replaceAll(" ");
         return s.lines().map(String::strip).reduce((a, b) -> a + "\n" + b).orElse("").strip();
-    }
-
-    private static String at(Location location) {
-        return location == null ? "" : " at line " + location.getLineNumber() + ", column " + location.getColumnNumber();
-    }
-
-    /** The parser's own words without the location prefix the JDK puts in front of them. */
-    private static String reason(XMLStreamException e) {
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        int i = m.indexOf("\nMessage: ");
-        return i >= 0 ? m.substring(i + "\nMessage: ".length()).strip() : m.strip();
-    }
-
-    private static void close(XMLStreamReader reader) {
-        if (reader != null) {
-            try {
-                reader.close();
-            } catch (XMLStreamException ignored) {
-                // nothing held but the string
-            }
-        }
-    }
-
-    /** A fresh factory per document: StAX factories are not documented as thread-safe, and SPEAKs are rare. */
-    private static XMLInputFactory newFactory() {
-        // the JDK's parser, whatever else is on the classpath: its hardening properties are known
-        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
-        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
-        f.setProperty(XMLInputFactory.IS_COALESCING, true);
-        f.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-        f.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-        return f;
     }
 }

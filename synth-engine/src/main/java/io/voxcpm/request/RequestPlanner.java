@@ -1,0 +1,254 @@
+package io.voxcpm.request;
+
+import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.engine.SynthesisRequest;
+import io.voxcpm.engine.VoiceSpec;
+import io.voxcpm.ssml.Prosody;
+import io.voxcpm.ssml.SsmlParser;
+import io.voxcpm.ssml.SsmlPart;
+import io.voxcpm.ssml.Style;
+import io.voxcpm.ssml.VoiceHint;
+import io.voxcpm.text.SentenceSplitter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns what a client sent (SSML or plain text, plus MRCP-level defaults) into {@link Segment}s: each
+ * sentence a {@link Segment.Speech} with exactly one mode, its voice and validated parameters.
+ *
+ * <p><b>Segments.</b> A change of voice, language, prosody or parameters starts a new segment, and text
+ * is split into sentences with {@link SentenceSplitter} (VoxCPM2 drifts on long text, and the first
+ * sentence's audio can leave while the next is generated). A {@code <break>} or {@code <mark>} inside a
+ * sentence splits it, so the silence or the marker lands exactly there.
+ *
+ * <p><b>Modes.</b> With the voice named (first registered name of SSML's list, else {@code Voice-Name};
+ * {@code default} means none) and the description ({@code vx:design}):
+ * <ul>
+ *   <li>no voice, no description, no gender/age → {@code zero_shot};</li>
+ *   <li>a description, or gender/age from which one is built ({@link VoiceDescriptions}) → {@code design};</li>
+ *   <li>a registered design voice → {@code design} with its description (an explicit one wins);</li>
+ *   <li>a registered clone voice → {@code ultimate_clone} when it has a transcript and no style is
+ *       requested or stored with it, else {@code clone} with the requested (or stored) style.</li>
+ * </ul>
+ * A {@code mode} parameter forces a mode where the voice allows it (e.g. {@code clone} for a voice that
+ * has a transcript); {@code ultimate_clone} with a requested style description is rejected, as the model
+ * cannot do both.
+ *
+ * <p><b>Parameters</b> rise in precedence: server defaults, the voice's defaults, the request's
+ * ({@link RequestDefaults#parameters()}), SSML ({@code vx:} attributes). Each layer is validated on its
+ * own so the error says where a bad value came from. The engine gets {@code mode} always and
+ * {@code rate} when the prosody is not normal.
+ *
+ * <p><b>Engine view.</b> A registered design voice reaches the engine as its description only (no name:
+ * the model bridge looks names up as recordings); a clone voice by its name, its style as
+ * {@link VoiceSpec#description()}.
+ *
+ * <p>Immutable and thread-safe if the catalog is.
+ */
+public final class RequestPlanner {
+
+    private static final Logger log = LoggerFactory.getLogger(RequestPlanner.class);
+    private static final String DEFAULT_VOICE = "default";
+
+    private final VoiceCatalog catalog;
+    private final Map<String, String> serverDefaults;
+    private final SentenceSplitter splitter;
+    private final boolean unknownVoiceFallsBack;
+
+    /** A planner with the default splitter that rejects unknown voice names. */
+    public RequestPlanner(VoiceCatalog catalog, Map<String, String> serverDefaults) {
+        this(catalog, serverDefaults, new SentenceSplitter(), false);
+    }
+
+    /**
+     * @param serverDefaults        generation parameters of this server (lowest precedence)
+     * @param unknownVoiceFallsBack whether a voice name that is not registered is ignored (the rest of
+     *                              the voice request still applies) instead of failing with
+     *                              {@link Reason#UNKNOWN_VOICE}; for clients that always send a name
+     * @throws IllegalArgumentException when a server default is invalid
+     */
+    public RequestPlanner(VoiceCatalog catalog, Map<String, String> serverDefaults, SentenceSplitter splitter,
+            boolean unknownVoiceFallsBack) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.splitter = Objects.requireNonNull(splitter, "splitter");
+        this.unknownVoiceFallsBack = unknownVoiceFallsBack;
+        try {
+            this.serverDefaults = Map.copyOf(GenerationParameters.validated(serverDefaults, "server default"));
+        } catch (SynthesisException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** Plans an SSML document ({@code application/ssml+xml}). */
+    public List<Segment> planSsml(String ssml, RequestDefaults defaults) throws SynthesisException {
+        return plan(SsmlParser.parse(ssml, baseStyle(defaults)), defaults);
+    }
+
+    /** Plans plain text ({@code text/plain}): line breaks and punctuation delimit sentences. */
+    public List<Segment> planText(String text, RequestDefaults defaults) throws SynthesisException {
+        return plan(List.of(new SsmlPart.Text(text, baseStyle(defaults))), defaults);
+    }
+
+    /**
+     * The outermost style: the MRCP headers as if they wrapped the whole document.
+     *
+     * @throws SynthesisException {@link Reason#INVALID_REQUEST} for a header value that cannot be used
+     */
+    public static Style baseStyle(RequestDefaults d) throws SynthesisException {
+        String gender = d.gender() == null || d.gender().isBlank() ? null : d.gender().trim().toLowerCase(Locale.ROOT);
+        if (gender != null && !gender.equals("male") && !gender.equals("female") && !gender.equals("neutral")) {
+            throw new SynthesisException(Reason.INVALID_REQUEST, "Voice-Gender '" + d.gender()
+                    + "' is not male, female or neutral");
+        }
+        if (d.age() != null && (d.age() < 0 || d.age() > 150)) {
+            throw new SynthesisException(Reason.INVALID_REQUEST, "Voice-Age " + d.age() + " is not from 0 to 150");
+        }
+        Prosody prosody = Prosody.NORMAL;
+        try {
+            prosody = d.rate() == null || d.rate().isBlank() ? prosody : prosody.withRate(d.rate());
+            prosody = d.volume() == null || d.volume().isBlank() ? prosody : prosody.withVolume(d.volume());
+        } catch (IllegalArgumentException e) {
+            throw new SynthesisException(Reason.INVALID_REQUEST, "Prosody " + e.getMessage());
+        }
+        List<String> names = d.voiceName() == null || d.voiceName().isBlank() ? List.of() : List.of(d.voiceName().trim());
+        String language = d.language() == null || d.language().isBlank() ? null : d.language().trim();
+        return new Style(language, new VoiceHint(names, gender, d.age(), d.variant(), null, null), prosody, Map.of());
+    }
+
+    private List<Segment> plan(List<SsmlPart> parts, RequestDefaults defaults) throws SynthesisException {
+        Map<String, String> request = new HashMap<>(GenerationParameters.validated(defaults.parameters(), "request parameter"));
+        if (defaults.variant() != null && !request.containsKey(SynthesisRequest.SEED)) {
+            request.putAll(GenerationParameters.validated(
+                    Map.of(SynthesisRequest.SEED, defaults.variant().toString()), "Voice-Variant"));
+        }
+        return plan(parts, Map.copyOf(request), new HashMap<>());
+    }
+
+    private List<Segment> plan(List<SsmlPart> parts, Map<String, String> request, Map<Style, Resolved> resolved)
+            throws SynthesisException {
+        List<Segment> out = new ArrayList<>();
+        for (SsmlPart part : parts) {
+            if (part instanceof SsmlPart.Text t) {
+                List<String> sentences = splitter.split(t.text());
+                if (sentences.isEmpty()) {
+                    continue;
+                }
+                Resolved r = resolved.get(t.style());
+                if (r == null) {
+                    r = resolve(t.style(), request);
+                    resolved.put(t.style(), r);
+                }
+                for (String s : sentences) {
+                    out.add(new Segment.Speech(s, t.style().language(), r.voice(), t.style().prosody(), r.params()));
+                }
+            } else if (part instanceof SsmlPart.Break b) {
+                out.add(new Segment.Pause(b.duration()));
+            } else if (part instanceof SsmlPart.Mark m) {
+                out.add(new Segment.Mark(m.name()));
+            } else if (part instanceof SsmlPart.Audio a) {
+                out.add(new Segment.AudioRef(a.name(), plan(a.fallback(), request, resolved)));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private record Resolved(VoiceSpec voice, Map<String, String> params) {
+    }
+
+    private Resolved resolve(Style style, Map<String, String> request) throws SynthesisException {
+        VoiceHint hint = style.voice();
+        String name = null;
+        VoiceProfile profile = null;
+        List<String> names = hint.names().stream().filter(n -> !n.equalsIgnoreCase(DEFAULT_VOICE)).toList();
+        for (String n : names) {
+            var found = catalog.find(n);
+            if (found.isPresent()) {
+                name = n;
+                profile = found.get();
+                break;
+            }
+        }
+        if (profile == null && !names.isEmpty()) {
+            if (!unknownVoiceFallsBack) {
+                throw new SynthesisException(Reason.UNKNOWN_VOICE, "no registered voice named '"
+                        + String.join("' or '", names) + "'");
+            }
+            log.info("Voice '{}' is not registered; using the rest of the voice request", String.join(" ", names));
+        }
+        Map<String, String> params = new HashMap<>(serverDefaults);
+        if (profile != null) {
+            params.putAll(GenerationParameters.validated(profile.defaultParameters(), "voice '" + name + "' default"));
+        }
+        params.putAll(request);
+        params.putAll(GenerationParameters.validated(style.parameters(), "SSML"));
+        SynthesisMode requested = params.containsKey(SynthesisRequest.MODE)
+                ? SynthesisMode.parse(params.get(SynthesisRequest.MODE)).orElseThrow() : null;
+        String explicit = VoiceDescriptions.clean(hint.description());
+
+        VoiceSpec voice;
+        SynthesisMode mode;
+        if (profile instanceof VoiceProfile.Clone clone) {
+            String styleText = explicit != null ? explicit : VoiceDescriptions.clean(clone.styleDescription());
+            mode = requested != null ? requested
+                    : clone.hasTranscript() && styleText == null ? SynthesisMode.ULTIMATE_CLONE : SynthesisMode.CLONE;
+            switch (mode) {
+                case ULTIMATE_CLONE -> {
+                    require(clone.hasTranscript(), "voice '" + name + "' has no transcript, so it cannot be used in "
+                            + "mode ultimate_clone; use mode clone");
+                    require(explicit == null, "mode ultimate_clone takes no style description (voice '" + name
+                            + "' continues its recording's own delivery): drop the description or use mode clone");
+                    styleText = null; // the voice's stored style is a default; ultimate cloning was asked for
+                }
+                case CLONE -> {
+                    // a style is optional
+                }
+                default -> throw invalid("voice '" + name + "' is a cloned voice; mode " + mode.value()
+                        + " cannot use it");
+            }
+            voice = new VoiceSpec(name, hint.gender(), hint.age(), styleText);
+        } else if (profile instanceof VoiceProfile.Design design) {
+            mode = requested != null ? requested : SynthesisMode.DESIGN;
+            require(mode == SynthesisMode.DESIGN, "voice '" + name + "' is a designed voice; it can only be used in "
+                    + "mode design, not " + mode.value());
+            String description = explicit != null ? explicit : VoiceDescriptions.clean(design.description());
+            require(description != null, "voice '" + name + "' has an empty description");
+            voice = new VoiceSpec(null, hint.gender(), hint.age(), description);
+        } else {
+            String description = explicit != null ? explicit : VoiceDescriptions.describe(hint.gender(), hint.age());
+            mode = requested != null ? requested : description != null ? SynthesisMode.DESIGN : SynthesisMode.ZERO_SHOT;
+            switch (mode) {
+                case ZERO_SHOT -> {
+                    require(explicit == null, "mode zero_shot takes no voice description");
+                    description = null; // one built from gender/age yields to the mode asked for
+                }
+                case DESIGN -> require(description != null,
+                        "mode design needs a voice description (vx:design) or a gender or age");
+                default -> throw invalid("mode " + mode.value() + " needs a registered cloned voice "
+                        + "(Voice-Name or <voice name>)");
+            }
+            voice = new VoiceSpec(null, hint.gender(), hint.age(), description);
+        }
+        params.put(SynthesisRequest.MODE, mode.value());
+        if (!style.prosody().isNormalRate()) {
+            params.put(SynthesisRequest.RATE, style.prosody().rateParameter());
+        }
+        return new Resolved(voice, Map.copyOf(params));
+    }
+
+    private static void require(boolean condition, String message) throws SynthesisException {
+        if (!condition) {
+            throw invalid(message);
+        }
+    }
+
+    private static SynthesisException invalid(String message) {
+        return new SynthesisException(Reason.INVALID_REQUEST, message);
+    }
+}

@@ -1,0 +1,347 @@
+package io.voxcpm.request;
+
+import io.voxcpm.engine.AudioSink;
+import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.engine.Synthesis;
+import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.engine.SynthesisRequest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Plays planned {@link Segment}s through one engine into one {@link AudioSink}, seamlessly: the audio of
+ * sentence 1, the silence of a pause (zeros at the engine's rate), sentence 2, ... then one
+ * {@code onComplete}. Marks are reported with the number of samples delivered before them.
+ *
+ * <p><b>Prefetch.</b> With prefetch on, the next sentence is started as soon as the current one starts
+ * and its audio is held until the current one ends, so the gap between sentences is the engine's
+ * first-chunk latency only when generation is slower than real time. It keeps up to two syntheses per
+ * playback in flight (twice the engine load at a sentence boundary); off, the next starts when the
+ * current completes.
+ *
+ * <p><b>Failure.</b> The first error of a sentence that is playing ends the stream with that error
+ * (an error of the prefetched one waits until its turn, so the current sentence is heard to its end);
+ * the other synthesis is cancelled. {@link Synthesis#cancel()} cancels what is in flight and stops: no
+ * callback follows.
+ *
+ * <p><b>Threads.</b> No thread of its own and no lock: engine callbacks are queued and run one at a time
+ * by whichever thread delivers one while no other is running them (as a serialising executor does), so
+ * the sink and the mark listener see one call at a time, in order, and engine calls are never made
+ * while holding a lock an engine thread could wait on.
+ */
+public final class SegmentPlayer {
+
+    /** Told when playback reaches a {@code <mark>}. */
+    @FunctionalInterface
+    public interface MarkListener {
+        MarkListener NONE = (name, offset) -> { };
+
+        /**
+         * @param sampleOffset samples delivered to the sink before the mark, at the engine's rate
+         */
+        void onMark(String name, long sampleOffset);
+    }
+
+    /** The registered prompt recordings {@code <audio>} may play. */
+    @FunctionalInterface
+    public interface PromptAudio {
+        PromptAudio NONE = (name, rate) -> Optional.empty();
+
+        /**
+         * The prompt's PCM (mono, 16-bit) at {@code sampleRate}, or empty when there is no such prompt.
+         * Called once per reference when playback starts; the array is not modified.
+         *
+         * @throws SynthesisException when the prompt exists but cannot be read
+         */
+        Optional<short[]> find(String name, int sampleRate) throws SynthesisException;
+    }
+
+    private static final int CHUNK_MILLIS = 100;
+
+    private final SpeechEngine engine;
+    private final PromptAudio prompts;
+    private final boolean prefetch;
+
+    public SegmentPlayer(SpeechEngine engine, PromptAudio prompts, boolean prefetch) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.prompts = Objects.requireNonNull(prompts, "prompts");
+        this.prefetch = prefetch;
+    }
+
+    /**
+     * Starts playing. Never throws for a bad request: a prompt that cannot be played (and has no
+     * fallback) is reported as {@link Reason#URI_FAILURE} through {@code sink.onError} before this returns.
+     */
+    public Synthesis play(List<Segment> segments, AudioSink sink, MarkListener marks) {
+        List<Step> steps = new ArrayList<>();
+        try {
+            flatten(segments, steps);
+        } catch (SynthesisException e) {
+            sink.onError(e);
+            return () -> { };
+        }
+        Playback p = new Playback(steps, sink, marks == null ? MarkListener.NONE : marks);
+        p.submit(p::advance);
+        return p;
+    }
+
+    private sealed interface Step permits Speak, Samples, Silence, MarkAt {
+    }
+
+    private record Speak(SynthesisRequest request, double gain) implements Step {
+    }
+
+    private record Samples(short[] pcm) implements Step {
+    }
+
+    private record Silence(long samples) implements Step {
+    }
+
+    private record MarkAt(String name) implements Step {
+    }
+
+    /** Prompts are looked up before anything plays, so a missing one fails the request up front. */
+    private void flatten(List<Segment> segments, List<Step> steps) throws SynthesisException {
+        for (Segment s : segments) {
+            if (s instanceof Segment.Speech sp) {
+                steps.add(new Speak(sp.request(), sp.prosody().gain()));
+            } else if (s instanceof Segment.Pause p) {
+                long n = p.duration().toMillis() * engine.sampleRate() / 1000;
+                if (n > 0) {
+                    steps.add(new Silence(n));
+                }
+            } else if (s instanceof Segment.Mark m) {
+                steps.add(new MarkAt(m.name()));
+            } else if (s instanceof Segment.AudioRef a) {
+                Optional<short[]> pcm = prompts.find(a.name(), engine.sampleRate());
+                if (pcm.isPresent()) {
+                    steps.add(new Samples(pcm.get()));
+                } else if (!a.fallback().isEmpty()) {
+                    flatten(a.fallback(), steps);
+                } else {
+                    throw new SynthesisException(Reason.URI_FAILURE, "no registered prompt named '" + a.name() + "'");
+                }
+            }
+        }
+    }
+
+    private final class Playback implements Synthesis {
+
+        private final List<Step> steps;
+        private final AudioSink sink;
+        private final MarkListener marks;
+        private final int chunk = Math.max(1, engine.sampleRate() * CHUNK_MILLIS / 1000);
+        private final Queue<Runnable> events = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean draining = new AtomicBoolean();
+        /** Set at once by cancel(), before its event runs, so nothing already queued reaches the sink. */
+        private volatile boolean cancelled;
+
+        // confined to the draining thread
+        private boolean done;
+        private int pos;
+        private long delivered;
+        private Segmented head;
+        private Segmented ahead;
+
+        Playback(List<Step> steps, AudioSink sink, MarkListener marks) {
+            this.steps = steps;
+            this.sink = sink;
+            this.marks = marks;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            submit(() -> {
+                if (!done) {
+                    done = true;
+                    cancelInFlight();
+                }
+            });
+        }
+
+        void submit(Runnable event) {
+            events.add(event);
+            while (draining.compareAndSet(false, true)) {
+                try {
+                    Runnable r;
+                    while ((r = events.poll()) != null) {
+                        r.run();
+                    }
+                } finally {
+                    draining.set(false);
+                }
+                if (events.isEmpty()) {
+                    return;
+                }
+            }
+        }
+
+        /** Plays steps until one must wait for the engine. */
+        void advance() {
+            while (!done && !cancelled) {
+                if (head != null) {
+                    if (!head.complete) {
+                        startAhead();
+                        return;
+                    }
+                    head = null;
+                    pos++;
+                    continue;
+                }
+                if (pos == steps.size()) {
+                    done = true;
+                    sink.onComplete();
+                    return;
+                }
+                Step step = steps.get(pos);
+                if (step instanceof Speak) {
+                    Segmented next = ahead != null && ahead.index == pos ? ahead : start(pos);
+                    ahead = null;
+                    head = next;
+                    for (short[] c : next.held) {
+                        deliver(c);
+                    }
+                    next.held.clear();
+                    if (next.error != null) {
+                        fail(next.error);
+                    }
+                    continue;
+                }
+                if (step instanceof Silence s) {
+                    for (long left = s.samples(); left > 0; left -= chunk) {
+                        deliver(new short[(int) Math.min(chunk, left)]);
+                    }
+                } else if (step instanceof Samples s) {
+                    for (int from = 0; from < s.pcm().length; from += chunk) {
+                        deliver(Arrays.copyOfRange(s.pcm(), from, Math.min(s.pcm().length, from + chunk)));
+                    }
+                } else if (step instanceof MarkAt m) {
+                    marks.onMark(m.name(), delivered);
+                }
+                pos++;
+            }
+        }
+
+        private void startAhead() {
+            if (!prefetch || ahead != null) {
+                return;
+            }
+            for (int i = pos + 1; i < steps.size(); i++) {
+                if (steps.get(i) instanceof Speak) {
+                    ahead = start(i);
+                    return;
+                }
+            }
+        }
+
+        private Segmented start(int index) {
+            Speak speak = (Speak) steps.get(index);
+            Segmented s = new Segmented(index, speak.gain());
+            try {
+                s.handle = engine.synthesize(speak.request(), s);
+            } catch (RuntimeException e) {
+                s.error = new SynthesisException(Reason.ENGINE_FAILURE, "engine " + engine.name() + " failed: " + e, e);
+            }
+            return s;
+        }
+
+        private void deliver(short[] samples) {
+            if (samples.length > 0) {
+                delivered += samples.length;
+                sink.onAudio(samples);
+            }
+        }
+
+        private void fail(SynthesisException e) {
+            done = true;
+            cancelInFlight();
+            sink.onError(e);
+        }
+
+        private void cancelInFlight() {
+            for (Segmented s : new Segmented[] {head, ahead}) {
+                if (s != null && s.handle != null) {
+                    s.handle.cancel();
+                }
+            }
+            head = null;
+            ahead = null;
+        }
+
+        /** One sentence's synthesis: its callbacks become events of the playback. */
+        private final class Segmented implements AudioSink {
+            final int index;
+            final double gain;
+            final List<short[]> held = new ArrayList<>();
+            Synthesis handle;
+            boolean complete;
+            SynthesisException error;
+
+            Segmented(int index, double gain) {
+                this.index = index;
+                this.gain = gain;
+            }
+
+            @Override
+            public void onAudio(short[] samples) {
+                submit(() -> {
+                    if (done || cancelled || complete || error != null) {
+                        return;
+                    }
+                    applyGain(samples, gain);
+                    if (head == this) {
+                        deliver(samples);
+                    } else {
+                        held.add(samples);
+                    }
+                });
+            }
+
+            @Override
+            public void onComplete() {
+                submit(() -> {
+                    if (done || error != null) {
+                        return;
+                    }
+                    complete = true;
+                    if (head == this) {
+                        advance();
+                    }
+                });
+            }
+
+            @Override
+            public void onError(SynthesisException e) {
+                submit(() -> {
+                    if (done || complete || error != null) {
+                        return;
+                    }
+                    if (head == this) {
+                        fail(e);
+                    } else {
+                        error = e; // reported when its turn comes
+                    }
+                });
+            }
+        }
+    }
+
+    /** Scales in place, saturating: the sink owns the chunk, and volume above 0 dB must not wrap around. */
+    static void applyGain(short[] samples, double gain) {
+        if (gain == 1.0) {
+            return;
+        }
+        for (int i = 0; i < samples.length; i++) {
+            long v = Math.round(samples[i] * gain);
+            samples[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
+        }
+    }
+}
