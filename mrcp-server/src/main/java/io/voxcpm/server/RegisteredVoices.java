@@ -3,7 +3,10 @@ package io.voxcpm.server;
 import io.voxcpm.bridge.VoiceSample;
 import io.voxcpm.bridge.VoiceSource;
 import io.voxcpm.cache.VoiceVersions;
+import io.voxcpm.request.VoiceCatalog;
+import io.voxcpm.request.VoiceProfile;
 import io.voxcpm.voice.CloneVoice;
+import io.voxcpm.voice.DesignVoice;
 import io.voxcpm.voice.Voice;
 import io.voxcpm.voice.VoiceRegistry;
 import java.io.IOException;
@@ -11,9 +14,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The voice registry as the rest of the server needs it: reference recordings for the model bridge, and
- * the identity (name, version, checksum) that prompt-cache keys carry, so a re-registered voice never
- * replays audio of the old one.
+ * The voice registry as the rest of the server needs it: what each voice is to the request planner, the
+ * reference recordings for the model bridge, and the identity (name, version, checksum) that prompt-cache
+ * keys carry, so a re-registered voice never replays audio of the old one.
  */
 final class RegisteredVoices implements VoiceSource, VoiceVersions {
 
@@ -29,6 +32,19 @@ final class RegisteredVoices implements VoiceSource, VoiceVersions {
 
     VoiceRegistry registry() {
         return registry;
+    }
+
+    /** What each registered voice is to the request planner. */
+    VoiceCatalog catalog() {
+        return name -> registry.find(name).map(RegisteredVoices::profile);
+    }
+
+    private static VoiceProfile profile(Voice voice) {
+        if (voice instanceof CloneVoice c) {
+            return new VoiceProfile.Clone(c.ultimate(), c.style().orElse(null), c.defaults().toParameters());
+        }
+        DesignVoice d = (DesignVoice) voice;
+        return new VoiceProfile.Design(d.description(), d.defaults().toParameters());
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.voxcpm.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voxcpm.bridge.VoiceSample;
+import io.voxcpm.request.VoiceProfile;
 import io.voxcpm.voice.NewVoice;
 import io.voxcpm.voice.Recording;
 import java.io.ByteArrayOutputStream;
@@ -32,6 +33,12 @@ class RegisteredVoicesTest {
                 org.assertj.core.data.Offset.offset(0.01));
         assertThat(voices.find("narrator")).as("a designed voice has no recording to push").isEmpty();
         assertThat(voices.find("nobody")).isEmpty();
+
+        assertThat(voices.catalog().find("acme-brand")).get().isInstanceOfSatisfying(VoiceProfile.Clone.class,
+                c -> assertThat(c.hasTranscript()).isTrue());
+        assertThat(voices.catalog().find("narrator")).get().isInstanceOfSatisfying(VoiceProfile.Design.class,
+                d -> assertThat(d.description()).isEqualTo("A calm, mature male voice"));
+        assertThat(voices.catalog().find("nobody")).isEmpty();
 
         String first = voices.versionOf("acme-brand");
         assertThat(first).startsWith("acme-brand@v1");
