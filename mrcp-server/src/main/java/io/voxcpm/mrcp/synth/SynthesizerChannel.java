@@ -150,7 +150,9 @@ public final class SynthesizerChannel implements MrcpResource {
 
     private void dispatch(MrcpRequest request, MrcpConnection replyTo) {
         try {
-            HeaderValues.check(request.headers());
+            if (!request.method().equals(MrcpMethodNames.GET_PARAMS)) { // GET-PARAMS names headers, empty values
+                HeaderValues.check(request.headers());
+            }
         } catch (HeaderValues.IllegalValue e) {
             log.warn("{} {} {} refused 404 (illegal value for header field): {}", logTag, request.method(),
                     request.requestId(), e.getMessage());
@@ -375,7 +377,7 @@ public final class SynthesizerChannel implements MrcpResource {
         stop(speak);
         CompletionCause cause = causeOf(error);
         log.warn("{} SPEAK {} failed after {} frames: {} ({})", logTag, speak.request.requestId(),
-                speak.encoder.framesOut(), cause.headerValue(), error.getMessage());
+                speak.encoder.framesOut(), cause.headerValue(), oneLine(error.getMessage()));
         speak.replyTo.send(completion(speak, cause, oneLine(error.getMessage())));
         List<Speak> cancelled = new ArrayList<>(pending);
         pending.clear();
