@@ -165,8 +165,8 @@ final class UniMrcpClientSim implements AutoCloseable {
 
     /** Shares the MRCP connection of another call, as a client answered {@code connection:existing} does. */
     void shareMrcpOf(UniMrcpClientSim other) {
-        this.mrcp = other.mrcp;
-        this.mrcpIn = other.mrcpIn;
+        this.mrcp = other == null ? null : other.mrcp;
+        this.mrcpIn = other == null ? null : other.mrcpIn;
     }
 
     /** Closes the MRCP connection with a TCP reset (SO_LINGER 0), as a crashed client's kernel does. */
