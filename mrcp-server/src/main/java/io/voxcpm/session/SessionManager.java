@@ -31,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -208,7 +209,12 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         session.cancelTimers();
         channels.unregister(session.synthesizer.channelId());
         session.synthesizer.close();
-        session.audio.close();
+        // after the synthesizer has stopped on its executor, so a request queued there never meets a closed port
+        try {
+            session.synthesizer.executor().execute(session.audio::close);
+        } catch (RejectedExecutionException e) {
+            session.audio.close();
+        }
         log.info("{} session closed ({})", session.logTag, why);
         return true;
     }

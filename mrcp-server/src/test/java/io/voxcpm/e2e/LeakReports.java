@@ -25,6 +25,16 @@ public final class LeakReports extends AppenderBase<ILoggingEvent> {
         return List.copyOf(EXCEPTIONS);
     }
 
+    /** How many unexpected exceptions were recorded so far: tests in one JVM check only their own. */
+    static int exceptionMark() {
+        return EXCEPTIONS.size();
+    }
+
+    static List<String> unexpectedExceptionsSince(int mark) {
+        List<String> all = unexpectedExceptions();
+        return all.subList(Math.min(mark, all.size()), all.size());
+    }
+
     @Override
     protected void append(ILoggingEvent event) {
         String message = event.getFormattedMessage();

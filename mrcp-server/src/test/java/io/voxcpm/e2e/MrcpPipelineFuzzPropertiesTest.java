@@ -43,9 +43,11 @@ class MrcpPipelineFuzzPropertiesTest {
 
     private static VoxcpmMrcpServer server;
     private static UniMrcpClientSim call;
+    private static int exceptionMark;
 
     @BeforeContainer
     static void start() throws Exception {
+        exceptionMark = LeakReports.exceptionMark();
         // a long termination timeout: every fuzzing connection closes, which would otherwise end the session
         server = VoxcpmMrcpServer.start(Pbx.config(35000, new ServerConfig.Synth(20, 20, false, 4),
                 new ServerConfig.Mrcp(0, 600, 600_000, 2048, 4096, 100)), new ScriptedStandInEngine());
@@ -68,7 +70,7 @@ class MrcpPipelineFuzzPropertiesTest {
             call.close();
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.usage())
                     .isEqualTo(new VoxcpmMrcpServer.Usage(0, 0, 0, 0, 0, 0)));
-            assertThat(LeakReports.unexpectedExceptions()).isEmpty();
+            assertThat(LeakReports.unexpectedExceptionsSince(exceptionMark)).isEmpty();
         } finally {
             server.close();
         }

@@ -77,7 +77,8 @@ public final class SynthesizerChannel implements MrcpResource {
     private final ArrayDeque<Speak> pending = new ArrayDeque<>();
     private Speak active;
     private MrcpHeaders sessionDefaults = MrcpHeaders.empty();
-    private boolean closed;
+    /** Set from any thread by {@link #close()}, so requests still queued on the executor see it at once. */
+    private volatile boolean closed;
 
     /**
      * @param channelId the full channel identifier, {@code <session-id>@speechsynth}
@@ -121,15 +122,15 @@ public final class SynthesizerChannel implements MrcpResource {
         });
     }
 
-    /** The session is over (BYE, teardown): stop everything without telling the client. Thread-safe. */
+    /**
+     * The session is over (BYE, teardown): stop everything without telling the client. Thread-safe; requests
+     * still queued are answered 405. Close the audio channel only after this has run on {@link #executor()}.
+     */
     public void close() {
+        closed = true;
         executor.execute(() -> {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            stopMatching(null);
             pending.clear();
+            stopMatching(null);
         });
     }
 
