@@ -342,4 +342,43 @@ class SynthesizerMethodsTest {
         assertThat(status(send(pbx, "SET-PARAMS", 3, headers("Logging-Tag", "t".repeat(1200))))).isEqualTo(404);
         assertThat(status(send(pbx, "NOT-A-METHOD", 4, Map.of()))).isIn(401, 405, 407, 408);
     }
+
+    @Test
+    void toleratesHowClientsWriteAndKeepsTheTimingClientsNeed() throws Exception {
+        String body = "[[seconds=0.3]] Grüße aus Köln";
+        int bodyBytes = body.getBytes(StandardCharsets.UTF_8).length;
+        // lower-case names, no space after the colon, LF-only line ends; the message-length is not used to frame
+        String request = "MRCP/2.0 999 SPEAK 77\nchannel-identifier:" + pbx.channelId() + "\nkill-on-barge-in:false\n"
+                + "content-type:text/plain\ncontent-length:" + bodyBytes + "\n\n" + body;
+        byte[] bytes = request.getBytes(StandardCharsets.UTF_8);
+        long sent = System.nanoTime();
+        for (int i = 0; i < bytes.length; i += 7) { // split across many TCP segments
+            pbx.sendRaw(java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + 7)));
+            Thread.sleep(1);
+        }
+        UniMrcpClientSim.MrcpMessage inProgress = pbx.readMrcp(Duration.ofSeconds(5));
+        long answered = System.nanoTime();
+        assertThat(inProgress.startLine()).endsWith(" 77 200 IN-PROGRESS");
+        assertThat(inProgress.header("Channel-Identifier")).as("echoed byte for byte").isEqualTo(pbx.channelId());
+        assertThat(pbx.rtpPackets()).as("no audio before the IN-PROGRESS response").isEmpty();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(answered - sent)).isLessThan(1000);
+        UniMrcpClientSim.MrcpMessage complete = next(pbx);
+        long completed = System.nanoTime();
+        List<UniMrcpClientSim.RtpPacket> packets = pbx.rtpPackets();
+        assertThat(packets).hasSizeBetween(14, 16);
+        assertThat(packets.get(0).arrivalNanos()).isGreaterThan(answered - TimeUnit.MILLISECONDS.toNanos(5));
+        assertThat(TimeUnit.NANOSECONDS.toMillis(completed - packets.get(packets.size() - 1).arrivalNanos()))
+                .as("SPEAK-COMPLETE after the last packet plus the playout margin").isGreaterThanOrEqualTo(MARGIN_MS - 15);
+        assertThat(complete.header("Completion-Cause")).isEqualTo("000 normal");
+        Thread.sleep(200);
+        assertThat(pbx.rtpPackets()).as("no audio after SPEAK-COMPLETE").hasSize(packets.size());
+
+        // the identifier is matched case-sensitively, as UniMRCP clients match it
+        String upper = pbx.channelId().toUpperCase(java.util.Locale.ROOT).replace("SPEECHSYNTH", "speechsynth");
+        if (!upper.equals(pbx.channelId())) { // an all-digit session id has no case to change
+            pbx.sendRaw(("MRCP/2.0 80 STOP 78\r\nChannel-Identifier: " + upper + "\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(status(pbx.readMrcp(Duration.ofSeconds(5)))).isEqualTo(405);
+        }
+    }
 }
