@@ -135,8 +135,7 @@ public final class Main implements Callable<Integer> {
                     sipPort != null ? sipPort : sip.port(),
                     advertisedAddress != null ? advertisedAddress : sip.advertisedAddress(), sip.t1Ms()));
             if (mrcpPort != null) {
-                cfg = cfg.withMrcp(new ServerConfig.Mrcp(mrcpPort, cfg.mrcp().inactivityTimeoutS(),
-                        cfg.mrcp().terminationTimeoutMs()));
+                cfg = cfg.withMrcp(cfg.mrcp().withPort(mrcpPort));
             }
             if (rtpPorts != null) {
                 String[] range = rtpPorts.split("-");

@@ -50,18 +50,37 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     /**
-     * @param inactivityTimeoutS   an MRCP connection silent this long is closed (UniMRCP: 600 s)
-     * @param terminationTimeoutMs grace after an MRCP connection drops before its sessions' audio is
-     *                             stopped, so a BYE racing the TCP close wins (UniMRCP: 3 s)
+     * @param inactivityTimeoutS        an MRCP connection silent this long is closed (UniMRCP: 600 s)
+     * @param terminationTimeoutMs      grace after an MRCP connection drops before its sessions are ended,
+     *                                  so a BYE racing the TCP close wins (UniMRCP: 3 s)
+     * @param maxHeadBytes              start line plus header block of one message; larger gets 504 and a close
+     * @param maxBodyBytes              Content-Length of one message; larger gets 504
+     * @param maxChannelsPerConnection  channels one TCP connection may carry; a request that would add one
+     *                                  more gets 407
      */
     public record Mrcp(Integer port, @JsonProperty("inactivity-timeout-s") Integer inactivityTimeoutS,
-                       @JsonProperty("termination-timeout-ms") Integer terminationTimeoutMs) {
-        public static final Mrcp DEFAULTS = new Mrcp(1544, 600, 3000);
+                       @JsonProperty("termination-timeout-ms") Integer terminationTimeoutMs,
+                       @JsonProperty("max-head-bytes") Integer maxHeadBytes,
+                       @JsonProperty("max-body-bytes") Integer maxBodyBytes,
+                       @JsonProperty("max-channels-per-connection") Integer maxChannelsPerConnection) {
+        public static final Mrcp DEFAULTS = new Mrcp(1544, 600, 3000, 16 * 1024, 256 * 1024, 1000);
 
         public Mrcp {
             port = or(port, 1544);
             inactivityTimeoutS = or(inactivityTimeoutS, 600);
             terminationTimeoutMs = or(terminationTimeoutMs, 3000);
+            maxHeadBytes = or(maxHeadBytes, 16 * 1024);
+            maxBodyBytes = or(maxBodyBytes, 256 * 1024);
+            maxChannelsPerConnection = or(maxChannelsPerConnection, 1000);
+        }
+
+        public Mrcp(Integer port, Integer inactivityTimeoutS, Integer terminationTimeoutMs) {
+            this(port, inactivityTimeoutS, terminationTimeoutMs, null, null, null);
+        }
+
+        public Mrcp withPort(int newPort) {
+            return new Mrcp(newPort, inactivityTimeoutS, terminationTimeoutMs, maxHeadBytes, maxBodyBytes,
+                    maxChannelsPerConnection);
         }
     }
 
@@ -77,23 +96,39 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     /**
-     * @param playoutMarginMs  how long after the last RTP packet SPEAK-COMPLETE is sent: clients close
-     *                         the session on SPEAK-COMPLETE and drop what is still in their jitter buffer
-     * @param maxSessions      concurrent sessions before new INVITEs get 480
-     * @param speechMarkers    send SPEECH-MARKER events (FreeSWITCH and Asterisk treat them as errors)
-     * @param maxPendingSpeaks SPEAKs queued behind the playing one before more are refused
+     * @param playoutMarginMs       how long after the last RTP packet SPEAK-COMPLETE is sent: clients close
+     *                              the session on SPEAK-COMPLETE and drop what is still in their jitter buffer
+     * @param maxSessions           concurrent sessions before new INVITEs get 480
+     * @param speechMarkers         send SPEECH-MARKER events by default (FreeSWITCH and Asterisk treat them as
+     *                              errors); a session overrides it with Vendor-Specific-Parameters
+     *                              {@code speech-markers=true|false} in SET-PARAMS or SPEAK
+     * @param maxPendingSpeaks      SPEAKs queued behind the playing one before more are refused
+     * @param maxTextChars          the longest text of one SPEAK, after markup is removed
+     * @param sessionIdleTimeoutS   a session whose MRCP channel has not been used this long after the INVITE
+     *                              (the client never connected) is ended and its dialog forgotten
+     * @param maxSessionsPerAddress concurrent sessions from one client IP before its INVITEs get 480
      */
     public record Synth(@JsonProperty("playout-margin-ms") Integer playoutMarginMs,
                         @JsonProperty("max-sessions") Integer maxSessions,
                         @JsonProperty("speech-markers") Boolean speechMarkers,
-                        @JsonProperty("max-pending-speaks") Integer maxPendingSpeaks) {
-        public static final Synth DEFAULTS = new Synth(200, 500, false, 16);
+                        @JsonProperty("max-pending-speaks") Integer maxPendingSpeaks,
+                        @JsonProperty("max-text-chars") Integer maxTextChars,
+                        @JsonProperty("session-idle-timeout-s") Integer sessionIdleTimeoutS,
+                        @JsonProperty("max-sessions-per-address") Integer maxSessionsPerAddress) {
+        public static final Synth DEFAULTS = new Synth(200, 500, false, 16, 20_000, 60, 500);
 
         public Synth {
             playoutMarginMs = or(playoutMarginMs, 200);
             maxSessions = or(maxSessions, 500);
             speechMarkers = or(speechMarkers, false);
             maxPendingSpeaks = or(maxPendingSpeaks, 16);
+            maxTextChars = or(maxTextChars, 20_000);
+            sessionIdleTimeoutS = or(sessionIdleTimeoutS, 60);
+            maxSessionsPerAddress = or(maxSessionsPerAddress, maxSessions);
+        }
+
+        public Synth(Integer playoutMarginMs, Integer maxSessions, Boolean speechMarkers, Integer maxPendingSpeaks) {
+            this(playoutMarginMs, maxSessions, speechMarkers, maxPendingSpeaks, null, null, null);
         }
     }
 
@@ -192,8 +227,25 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         if (synth.maxSessions() < 1) {
             problems.add("synth.max-sessions must be at least 1, got " + synth.maxSessions());
         }
-        if (synth.maxPendingSpeaks() < 0) {
-            problems.add("synth.max-pending-speaks must not be negative, got " + synth.maxPendingSpeaks());
+        if (synth.maxPendingSpeaks() < 0 || synth.maxPendingSpeaks() > 64) {
+            // 65 ids of 10 digits keep Active-Request-Id-List under UniMRCP's 1 KiB line limit
+            problems.add("synth.max-pending-speaks must be 0-64, got " + synth.maxPendingSpeaks());
+        }
+        if (synth.maxTextChars() < 1) {
+            problems.add("synth.max-text-chars must be at least 1, got " + synth.maxTextChars());
+        }
+        if (synth.sessionIdleTimeoutS() < 1) {
+            problems.add("synth.session-idle-timeout-s must be at least 1, got " + synth.sessionIdleTimeoutS());
+        }
+        if (synth.maxSessionsPerAddress() < 1) {
+            problems.add("synth.max-sessions-per-address must be at least 1, got " + synth.maxSessionsPerAddress());
+        }
+        if (mrcp.terminationTimeoutMs() < 0 || mrcp.inactivityTimeoutS() < 1) {
+            problems.add("mrcp.termination-timeout-ms must be >= 0 and mrcp.inactivity-timeout-s >= 1");
+        }
+        if (mrcp.maxHeadBytes() < 1024 || mrcp.maxBodyBytes() < 1024 || mrcp.maxChannelsPerConnection() < 1) {
+            problems.add("mrcp.max-head-bytes and mrcp.max-body-bytes must be at least 1024, "
+                    + "mrcp.max-channels-per-connection at least 1");
         }
         switch (engine.kind()) {
             case "embedded" -> { }

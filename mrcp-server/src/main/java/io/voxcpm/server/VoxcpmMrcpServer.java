@@ -7,6 +7,7 @@ import io.voxcpm.cache.CachingEngine;
 import io.voxcpm.cache.PromptCache;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.mrcp.server.MrcpChannelRegistry;
+import io.voxcpm.mrcp.message.MrcpDecoder;
 import io.voxcpm.mrcp.server.MrcpServer;
 import io.voxcpm.mrcp.synth.SynthSettings;
 import io.voxcpm.rtp.MediaClock;
@@ -36,12 +37,17 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     private final SipServer sip;
     private final MrcpServer mrcp;
     private final SessionManager sessions;
+    private final MrcpChannelRegistry registry;
+    private final RtpPortAllocator ports;
 
-    private VoxcpmMrcpServer(List<AutoCloseable> resources, SipServer sip, MrcpServer mrcp, SessionManager sessions) {
+    private VoxcpmMrcpServer(List<AutoCloseable> resources, SipServer sip, MrcpServer mrcp, SessionManager sessions,
+                             MrcpChannelRegistry registry, RtpPortAllocator ports) {
         this.resources = resources;
         this.sip = sip;
         this.mrcp = mrcp;
         this.sessions = sessions;
+        this.registry = registry;
+        this.ports = ports;
     }
 
     /** Starts with the engine the configuration names, behind the prompt cache when it is enabled. */
@@ -72,12 +78,15 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         opened.add(engine);
         try {
             InetAddress bind = InetAddress.getByName(config.sip().address());
-            MrcpChannelRegistry registry = new MrcpChannelRegistry();
+            MrcpChannelRegistry registry = new MrcpChannelRegistry(config.mrcp().maxChannelsPerConnection());
             MrcpServer mrcp;
             try {
                 mrcp = MrcpServer.builder(registry)
                         .bindAddress(new InetSocketAddress(bind, config.mrcp().port()))
                         .inactivityTimeout(Duration.ofSeconds(config.mrcp().inactivityTimeoutS()))
+                        .decoderLimits(config.mrcp().maxHeadBytes(),
+                                Math.min(MrcpDecoder.DEFAULT_MAX_LINE_BYTES, config.mrcp().maxHeadBytes()),
+                                MrcpDecoder.DEFAULT_MAX_HEADERS, config.mrcp().maxBodyBytes())
                         .start();
             } catch (IOException e) {
                 throw new StartupException("MRCP TCP port " + config.mrcp().port() + ": " + e.getMessage(), e);
@@ -85,15 +94,19 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             opened.add(mrcp);
             MediaClock clock = new MediaClock();
             opened.add(clock);
-            RtpMedia media = new RtpMedia(clock, new RtpPortAllocator(bind, config.rtp().portMin(),
-                    config.rtp().portMax()));
+            RtpPortAllocator ports = new RtpPortAllocator(bind, config.rtp().portMin(), config.rtp().portMax());
+            RtpMedia media = new RtpMedia(clock, ports);
             EventExecutorGroup synthExecutors = new DefaultEventExecutorGroup(
                     Math.max(2, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory("synth"));
             opened.add(() -> synthExecutors.shutdownGracefully(0, 1, TimeUnit.SECONDS));
             SynthSettings synth = new SynthSettings(Duration.ofMillis(config.synth().playoutMarginMs()),
-                    config.synth().maxPendingSpeaks(), SynthSettings.DEFAULTS.maxTextChars());
+                    config.synth().maxPendingSpeaks(), config.synth().maxTextChars(), config.synth().speechMarkers(),
+                    SynthSettings.DEFAULTS.maxRetainedFrames(), SynthSettings.DEFAULTS.maxLexicons());
             SessionManager sessions = new SessionManager(new SessionManager.Settings(config.synth().maxSessions(),
-                    mrcp.port(), config.sip().advertisedAddress()), registry, media, engine, synth, synthExecutors);
+                    mrcp.port(), config.sip().advertisedAddress(), config.synth().maxSessionsPerAddress(),
+                    Duration.ofMillis(config.mrcp().terminationTimeoutMs()),
+                    Duration.ofSeconds(config.synth().sessionIdleTimeoutS())),
+                    registry, media, engine, synth, synthExecutors);
             opened.add(sessions);
             SipConfig sipConfig = SipConfig.defaults()
                     .withBindAddress(config.sip().address())
@@ -108,10 +121,11 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             }
             // SIP closes first on shutdown so every dialog ends (and releases its session) before the rest
             opened.add(sip);
+            sessions.forgetDialogsWith(sip::forget);
             log.info("voxcpm-mrcp ready: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}, engine {}",
                     config.sip().address(), sip.udpPort(), mrcp.port(), config.rtp().portMin(),
                     config.rtp().portMax(), engine.name());
-            return new VoxcpmMrcpServer(opened, sip, mrcp, sessions);
+            return new VoxcpmMrcpServer(opened, sip, mrcp, sessions, registry, ports);
         } catch (UnknownHostException e) {
             closeAll(opened);
             throw new StartupException("unknown listen address '" + config.sip().address() + "'", e);
@@ -144,6 +158,15 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
 
     public int sessionCount() {
         return sessions.sessionCount();
+    }
+
+    /** What the server holds right now, for health checks and leak tests. */
+    public record Usage(int sessions, int mrcpChannels, int mrcpConnections, int sipDialogs, int rtpPorts,
+                        int sessionTimers) { }
+
+    public Usage usage() {
+        return new Usage(sessions.sessionCount(), registry.channelCount(), registry.connectionCount(),
+                sip.dialogCount(), ports.inUse(), sessions.pendingTimerCount());
     }
 
     @Override

@@ -1,9 +1,13 @@
 package io.voxcpm.session;
 
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.voxcpm.audio.TelephonyFormat;
 import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.mrcp.message.MrcpRequest;
 import io.voxcpm.mrcp.server.MrcpChannelRegistry;
+import io.voxcpm.mrcp.server.MrcpConnection;
+import io.voxcpm.mrcp.server.MrcpResource;
 import io.voxcpm.mrcp.synth.SynthSettings;
 import io.voxcpm.mrcp.synth.SynthesizerChannel;
 import io.voxcpm.rtp.RtpAudioChannel;
@@ -18,18 +22,31 @@ import io.voxcpm.sdp.SdpOffers;
 import io.voxcpm.sip.InviteOutcome;
 import io.voxcpm.sip.SipApplication;
 import io.voxcpm.sip.SipCall;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns SIP dialogs into synthesizer sessions: an offer becomes an RTP stream, a registered MRCP channel
  * and an SDP answer; the end of the dialog releases all three.
+ *
+ * <p>A session also ends without a BYE when its client is gone: its MRCP connection closed and no BYE came
+ * within the termination timeout (UniMRCP's {@code termination-timeout}, so a BYE racing the TCP close
+ * wins), or its MRCP channel was never used within the idle timeout (the client never connected). Such a
+ * session's SIP dialog is forgotten, so the dialog table does not fill up; a late BYE then gets 481. BYE
+ * and TCP close in either order release everything exactly once.
  */
 public final class SessionManager implements SipApplication, AutoCloseable {
 
@@ -37,15 +54,20 @@ public final class SessionManager implements SipApplication, AutoCloseable {
     private static final String SYNTH_RESOURCE = "speechsynth";
 
     /**
-     * @param maxSessions        concurrent sessions; beyond that INVITEs get 480
-     * @param mrcpPort           the MRCP listening port announced in answers
-     * @param advertisedAddress  the address announced in answers, or null for the one the INVITE arrived on
+     * @param maxSessions           concurrent sessions; beyond that INVITEs get 480
+     * @param mrcpPort              the MRCP listening port announced in answers
+     * @param advertisedAddress     the address announced in answers, or null for the one the INVITE arrived on
+     * @param maxSessionsPerAddress concurrent sessions from one client IP; beyond that its INVITEs get 480
+     * @param terminationTimeout    how long after its MRCP connection closed a session waits for a BYE
+     * @param idleTimeout           how long a session waits for its first MRCP request
      */
-    public record Settings(int maxSessions, int mrcpPort, String advertisedAddress) { }
+    public record Settings(int maxSessions, int mrcpPort, String advertisedAddress, int maxSessionsPerAddress,
+                           Duration terminationTimeout, Duration idleTimeout) {
 
-    /** One live session. */
-    private record Session(String sessionId, String logTag, String offer, String answer,
-                           RtpAudioChannel audio, SynthesizerChannel synthesizer) { }
+        public Settings(int maxSessions, int mrcpPort, String advertisedAddress) {
+            this(maxSessions, mrcpPort, advertisedAddress, maxSessions, Duration.ofSeconds(3), Duration.ofSeconds(60));
+        }
+    }
 
     private final Settings settings;
     private final MrcpChannelRegistry channels;
@@ -54,7 +76,9 @@ public final class SessionManager implements SipApplication, AutoCloseable {
     private final SynthSettings synthSettings;
     private final EventExecutorGroup executors;
     private final Map<String, Session> sessionsByCallId = new ConcurrentHashMap<>();
+    private final AtomicInteger liveTimers = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
+    private volatile Consumer<SipCall> dialogForgetter = call -> { };
 
     public SessionManager(Settings settings, MrcpChannelRegistry channels, RtpMedia media, SpeechEngine engine,
                           SynthSettings synthSettings, EventExecutorGroup executors) {
@@ -66,8 +90,18 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         this.executors = executors;
     }
 
+    /** What ends a session's SIP dialog when the session ends without a BYE (e.g. {@code SipServer::forget}). */
+    public void forgetDialogsWith(Consumer<SipCall> forgetter) {
+        this.dialogForgetter = Objects.requireNonNull(forgetter);
+    }
+
     public int sessionCount() {
         return sessionsByCallId.size();
+    }
+
+    /** Termination and idle timers scheduled and not yet fired or cancelled (leak checks). */
+    public int pendingTimerCount() {
+        return liveTimers.get();
     }
 
     @Override
@@ -87,8 +121,16 @@ public final class SessionManager implements SipApplication, AutoCloseable {
             return new InviteOutcome.Reject(e.sipStatus(), reasonPhrase(e.sipStatus()));
         }
         if (sessionsByCallId.size() >= settings.maxSessions()) {
-            log.warn("[- {}] INVITE refused 480: {} sessions, the configured maximum", call.callId(),
-                    settings.maxSessions());
+            log.warn("[- {}] INVITE refused 480: {} sessions, the configured maximum (synth.max-sessions)",
+                    call.callId(), settings.maxSessions());
+            return new InviteOutcome.Reject(480, "Temporarily Unavailable");
+        }
+        InetAddress source = call.remote().getAddress();
+        long fromSource = sessionsByCallId.values().stream().filter(s -> s.call.remote().getAddress().equals(source))
+                .count();
+        if (fromSource >= settings.maxSessionsPerAddress()) {
+            log.warn("[- {}] INVITE refused 480: {} already has {} sessions (synth.max-sessions-per-address)",
+                    call.callId(), source.getHostAddress(), fromSource);
             return new InviteOutcome.Reject(480, "Temporarily Unavailable");
         }
         TelephonyFormat format = formatOf(codec);
@@ -107,23 +149,22 @@ public final class SessionManager implements SipApplication, AutoCloseable {
             return new InviteOutcome.Reject(488, "Not Acceptable Here");
         }
         ConnectionType connection = offer.requestedConnection() == ConnectionType.EXISTING
-                && channels.hasConnectionFrom(call.remote().getAddress())
-                ? ConnectionType.EXISTING : ConnectionType.NEW;
+                && channels.hasConnectionFrom(source) ? ConnectionType.EXISTING : ConnectionType.NEW;
         String answer = SdpAnswer.build(new SdpAnswer.Spec(offer, codec, localAddress(call), settings.mrcpPort(),
                 sessionId, connection, audio.localPort()));
         String channelId = sessionId + "@" + SYNTH_RESOURCE;
         SynthesizerChannel synthesizer = new SynthesizerChannel(channelId, logTag, engine, audio, format, ptime,
                 synthSettings, executors.next());
-        channels.register(channelId, synthesizer);
-        Session previous = sessionsByCallId.putIfAbsent(call.callId(),
-                new Session(sessionId, logTag, sdpOffer, answer, audio, synthesizer));
+        Session session = new Session(call, sessionId, logTag, answer, audio, synthesizer);
+        Session previous = sessionsByCallId.putIfAbsent(call.callId(), session);
         if (previous != null) {
             // a second INVITE with a Call-ID we already serve but no To-tag: a broken client, not a refresh
-            channels.unregister(channelId);
             audio.close();
-            log.warn("{} INVITE refused 482: Call-ID already in use by session {}", logTag, previous.sessionId());
+            log.warn("{} INVITE refused 482: Call-ID already in use by session {}", logTag, previous.sessionId);
             return new InviteOutcome.Reject(482, "Loop Detected");
         }
+        channels.register(channelId, session);
+        session.armIdleTimer();
         log.info("{} session opened: {} from {} via {}, {} {}/{} ptime {} to {}:{}, RTP from port {}, connection:{}",
                 logTag, channelId, call.userAgent() == null ? "client" : call.userAgent(), call.remote(),
                 call.transport(), codec.encodingName(), codec.clockRate(), ptime, offer.remoteRtpAddress(),
@@ -140,19 +181,19 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         try {
             MrcpOffer offer = SdpOffers.parse(sdpOffer);
             if (offer.releasesChannel()) {
-                log.info("{} re-INVITE removes the synthesizer channel", session.logTag());
+                log.info("{} re-INVITE removes the synthesizer channel", session.logTag);
                 release(call.callId(), "channel removed by re-INVITE");
-                return new InviteOutcome.Accept(session.answer().replaceFirst(
+                return new InviteOutcome.Accept(session.answer.replaceFirst(
                         "(?m)^m=application \\d+ ", "m=application 0 "));
             }
         } catch (SdpException e) {
-            log.warn("{} re-INVITE refused {}: {}", session.logTag(), e.sipStatus(), e.getMessage());
+            log.warn("{} re-INVITE refused {}: {}", session.logTag, e.sipStatus(), e.getMessage());
             return new InviteOutcome.Reject(e.sipStatus(), reasonPhrase(e.sipStatus()));
         }
         // Session-timer refreshes repeat the offer; media changes mid-call are not something UniMRCP clients
         // do, so the session keeps what was negotiated and the answer stays byte-identical.
-        log.info("{} re-INVITE answered with the unchanged session", session.logTag());
-        return new InviteOutcome.Accept(session.answer());
+        log.info("{} re-INVITE answered with the unchanged session", session.logTag);
+        return new InviteOutcome.Accept(session.answer);
     }
 
     @Override
@@ -160,15 +201,33 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         release(call.callId(), reason.name().toLowerCase(Locale.ROOT));
     }
 
-    private void release(String callId, String why) {
+    private boolean release(String callId, String why) {
         Session session = sessionsByCallId.remove(callId);
         if (session == null) {
+            return false;
+        }
+        session.cancelTimers();
+        channels.unregister(session.synthesizer.channelId());
+        session.synthesizer.close();
+        // after the synthesizer has stopped on its executor, so a request queued there never meets a closed port
+        try {
+            session.synthesizer.executor().execute(session.audio::close);
+        } catch (RejectedExecutionException e) {
+            session.audio.close();
+        }
+        log.info("{} session closed ({})", session.logTag, why);
+        return true;
+    }
+
+    /** Ends a session the client has abandoned, and the SIP dialog with it. */
+    private void reap(Session session, String why) {
+        if (sessionsByCallId.get(session.call.callId()) != session) {
             return;
         }
-        channels.unregister(session.synthesizer().channelId());
-        session.synthesizer().close();
-        session.audio().close();
-        log.info("{} session closed ({})", session.logTag(), why);
+        log.warn("{} session reaped: {}", session.logTag, why);
+        if (release(session.call.callId(), why)) {
+            dialogForgetter.accept(session.call);
+        }
     }
 
     @Override
@@ -213,5 +272,95 @@ public final class SessionManager implements SipApplication, AutoCloseable {
             case 488 -> "Not Acceptable Here";
             default -> "Error";
         };
+    }
+
+    /**
+     * One live session, and the MRCP resource the registry routes its channel to: it passes requests to
+     * the synthesizer and keeps the session's two timers. Timer fields are touched only on the
+     * synthesizer's executor.
+     */
+    private final class Session implements MrcpResource {
+        final SipCall call;
+        final String sessionId;
+        final String logTag;
+        final String answer;
+        final RtpAudioChannel audio;
+        final SynthesizerChannel synthesizer;
+        private ScheduledFuture<?> idleTimer;
+        private ScheduledFuture<?> terminationTimer;
+        private boolean used;
+
+        Session(SipCall call, String sessionId, String logTag, String answer, RtpAudioChannel audio,
+                SynthesizerChannel synthesizer) {
+            this.call = call;
+            this.sessionId = sessionId;
+            this.logTag = logTag;
+            this.answer = answer;
+            this.audio = audio;
+            this.synthesizer = synthesizer;
+        }
+
+        @Override
+        public void onRequest(MrcpRequest request, MrcpConnection connection) {
+            synthesizer.executor().execute(() -> {
+                used = true;
+                idleTimer = cancel(idleTimer);
+                if (terminationTimer != null) {
+                    log.info("{} MRCP requests again on {}: termination called off", logTag, connection);
+                    terminationTimer = cancel(terminationTimer);
+                }
+            });
+            synthesizer.onRequest(request, connection);
+        }
+
+        @Override
+        public void onConnectionClosed(MrcpConnection connection) {
+            synthesizer.onConnectionClosed(connection);
+            synthesizer.executor().execute(() -> {
+                if (terminationTimer == null && sessionsByCallId.get(call.callId()) == this) {
+                    terminationTimer = schedule(() -> reap(this, "MRCP connection closed and no BYE within "
+                            + settings.terminationTimeout().toMillis() + " ms"), settings.terminationTimeout());
+                }
+            });
+        }
+
+        void armIdleTimer() {
+            synthesizer.executor().execute(() -> {
+                if (!used && sessionsByCallId.get(call.callId()) == this) {
+                    idleTimer = schedule(() -> reap(this, "no MRCP request within "
+                            + settings.idleTimeout().toSeconds() + " s of the INVITE"), settings.idleTimeout());
+                }
+            });
+        }
+
+        void cancelTimers() {
+            synthesizer.executor().execute(() -> {
+                idleTimer = cancel(idleTimer);
+                terminationTimer = cancel(terminationTimer);
+            });
+        }
+
+        private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+            liveTimers.incrementAndGet();
+            AtomicInteger once = new AtomicInteger();
+            return synthesizer.executor().schedule(() -> {
+                if (once.getAndIncrement() == 0) {
+                    liveTimers.decrementAndGet();
+                }
+                task.run();
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private ScheduledFuture<?> cancel(ScheduledFuture<?> timer) {
+            if (timer != null && timer.cancel(false)) {
+                liveTimers.decrementAndGet();
+            }
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return logTag;
+        }
     }
 }

@@ -7,6 +7,15 @@ final class Dialog {
     final SipCall call;
     /** The INVITE or re-INVITE whose 2xx still waits for its ACK, if any. */
     ServerTransaction awaitingAck;
+    /** Ends the dialog when the client stops refreshing its session timer; null without timer. */
+    io.netty.util.concurrent.ScheduledFuture<?> sessionExpiry;
+
+    void cancelSessionExpiry() {
+        if (sessionExpiry != null) {
+            sessionExpiry.cancel(false);
+            sessionExpiry = null;
+        }
+    }
 
     Dialog(String key, SipCall call) {
         this.key = key;

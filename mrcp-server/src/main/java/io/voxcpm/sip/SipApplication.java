@@ -24,8 +24,11 @@ public interface SipApplication {
     /** A re-INVITE inside an existing dialog (session refresh, media change). */
     InviteOutcome onReinvite(SipCall call, String sdpOffer);
 
-    /** The dialog is over: BYE, CANCEL before the answer, or no ACK ever came (Timer H). */
+    /**
+     * The dialog is over: BYE, CANCEL before the answer, no ACK ever came (Timer H), or the client asked for a
+     * session timer and stopped refreshing it.
+     */
     void onTerminated(SipCall call, TerminationReason reason);
 
-    enum TerminationReason { BYE, CANCEL, ACK_TIMEOUT, SHUTDOWN }
+    enum TerminationReason { BYE, CANCEL, ACK_TIMEOUT, SESSION_EXPIRED, SHUTDOWN }
 }

@@ -120,6 +120,18 @@ public final class SipServer implements AutoCloseable {
         }
     }
 
+    /** Open dialogs, read on the SIP loop (health and leak checks). */
+    public int dialogCount() {
+        try {
+            return udp.eventLoop().submit(uas::dialogCount).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return -1;
+        }
+    }
+
     /** For tests: state sizes, read on the SIP loop. */
     int[] stateSizes() throws Exception {
         return udp.eventLoop().submit(() -> new int[] {uas.transactionCount(), uas.dialogCount()}).get();

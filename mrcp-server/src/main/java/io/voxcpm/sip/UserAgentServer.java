@@ -166,6 +166,9 @@ final class UserAgentServer {
             sendOfferProblem(tx, problem);
             return;
         }
+        if (refuseShortSessionTimer(request, route, key)) {
+            return;
+        }
         if (dialogs.size() >= config.maxDialogs()) {
             log.warn("[{}] INVITE refused: {} dialogs open", callId, dialogs.size());
             tx = newTransaction(key, request, route, newTag(), null, false);
@@ -212,7 +215,7 @@ final class UserAgentServer {
                 Dialog dialog = new Dialog(Dialog.key(callId, tx.toTag, tx.request.getFromTag()), tx.call);
                 dialogs.put(dialog.key, dialog);
                 dialog.awaitingAck = tx;
-                sendFinal(tx, ok(tx, accept.sdpAnswer()));
+                sendFinal(tx, ok(tx, accept.sdpAnswer(), armSessionTimer(dialog, tx.request)));
                 log.info("[{}] 200 OK sent, dialog open ({} in all)", callId, dialogs.size());
             } else if (outcome instanceof InviteOutcome.Reject reject) {
                 int status = reject.status() >= 300 && reject.status() <= 699 ? reject.status() : 500;
@@ -238,6 +241,11 @@ final class UserAgentServer {
             sendOfferProblem(tx, problem);
             return;
         }
+        SessionTimer timer = SessionTimer.of(request);
+        if (timer != null && timer.tooSmall()) {
+            sendFinal(tx, tooSmall(request, timer));
+            return;
+        }
         InviteOutcome outcome;
         try {
             outcome = app.onReinvite(dialog.call, body(request));
@@ -247,7 +255,7 @@ final class UserAgentServer {
         }
         if (outcome instanceof InviteOutcome.Accept accept) {
             dialog.awaitingAck = tx;
-            sendFinal(tx, ok(tx, accept.sdpAnswer()));
+            sendFinal(tx, ok(tx, accept.sdpAnswer(), armSessionTimer(dialog, request)));
             log.info("[{}] re-INVITE answered 200", callId);
         } else if (outcome instanceof InviteOutcome.Reject reject) {
             int status = reject.status() >= 300 && reject.status() <= 699 ? reject.status() : 500;
@@ -301,14 +309,60 @@ final class UserAgentServer {
         return first;
     }
 
-    private SIPResponse ok(ServerTransaction tx, String sdp) {
+    private SIPResponse ok(ServerTransaction tx, String sdp, SessionTimer timer) {
         SIPResponse response = response(tx.request, 200, "OK", tx.toTag);
         InetSocketAddress local = tx.call.local();
         addHeader(response, "Contact", "<sip:" + localAddresses.advertisedHost(local) + ":" + local.getPort() + ";transport=" + tx.route.transport().toLowerCase(Locale.ROOT) + ">");
         addHeader(response, "Allow", ALLOW);
         addHeader(response, "Supported", "timer");
+        if (timer != null) {
+            // RFC 4028 §9: the 2xx carries the interval; Require: timer because the client refreshes
+            addHeader(response, "Session-Expires", timer.headerValue());
+            if (timer.refresher().equals("uac")) {
+                addHeader(response, "Require", "timer");
+            }
+        }
         setSdp(response, sdp);
         return response;
+    }
+
+    /** 422 for a Session-Expires below our Min-SE (RFC 4028 §8.1); true when sent. */
+    private boolean refuseShortSessionTimer(SIPRequest request, Route route, String key) {
+        SessionTimer timer = SessionTimer.of(request);
+        if (timer == null || !timer.tooSmall()) {
+            return false;
+        }
+        ServerTransaction tx = newTransaction(key, request, route, newTag(), null, false);
+        sendFinal(tx, tooSmall(request, timer));
+        return true;
+    }
+
+    private SIPResponse tooSmall(SIPRequest request, SessionTimer timer) {
+        log.info("[{}] INVITE refused 422: Session-Expires {} s is below Min-SE {} s", callId(request),
+                timer.seconds(), SessionTimer.MIN_SE);
+        SIPResponse response = response(request, 422, "Session Interval Too Small", null);
+        addHeader(response, "Min-SE", Integer.toString(SessionTimer.MIN_SE));
+        return response;
+    }
+
+    /**
+     * (Re)starts the dialog's session timer from a request that carries one: without a refresh within the
+     * interval the dialog ends ({@code SESSION_EXPIRED}). A request without Session-Expires stops it.
+     */
+    private SessionTimer armSessionTimer(Dialog dialog, SIPRequest request) {
+        SessionTimer timer = SessionTimer.of(request);
+        dialog.cancelSessionExpiry();
+        if (timer != null) {
+            dialog.sessionExpiry = loop.schedule(() -> {
+                dialog.sessionExpiry = null;
+                if (dialogs.remove(dialog.key, dialog)) {
+                    log.warn("[{}] session timer of {} s expired without a refresh: call ended", dialog.call.callId(),
+                            timer.seconds());
+                    terminate(dialog.call, SipApplication.TerminationReason.SESSION_EXPIRED);
+                }
+            }, timer.seconds(), TimeUnit.SECONDS);
+        }
+        return timer;
     }
 
     // ---------------------------------------------------------------- ACK, BYE, CANCEL, OPTIONS
@@ -344,6 +398,7 @@ final class UserAgentServer {
             sendFinal(tx, response(request, 481, "Call/Transaction Does Not Exist", null));
             return;
         }
+        dialog.cancelSessionExpiry();
         if (dialog.awaitingAck != null) {
             dialog.awaitingAck.state = ServerTransaction.State.ACKED;
             if (dialog.awaitingAck.retransmit != null) {
@@ -438,6 +493,7 @@ final class UserAgentServer {
         }
         if (tx.initialInvite) {
             dialogs.remove(dialog.key);
+            dialog.cancelSessionExpiry();
             log.warn("[{}] no ACK for the 200 OK within {} ms: call dropped", tx.call.callId(), config.timerH().toMillis());
             terminate(dialog.call, SipApplication.TerminationReason.ACK_TIMEOUT);
         } else {
@@ -459,6 +515,7 @@ final class UserAgentServer {
         List<Dialog> gone = dialogs.values().stream().filter(d -> d.call.callId().equals(callId)).toList();
         for (Dialog dialog : gone) {
             dialogs.remove(dialog.key);
+            dialog.cancelSessionExpiry();
             if (dialog.awaitingAck != null) {
                 dialog.awaitingAck.state = ServerTransaction.State.ACKED;
                 remove(dialog.awaitingAck);
@@ -474,6 +531,7 @@ final class UserAgentServer {
     void shutdown() {
         List<Dialog> open = new ArrayList<>(dialogs.values());
         dialogs.clear();
+        open.forEach(Dialog::cancelSessionExpiry);
         transactions.values().forEach(ServerTransaction::cancelTimers);
         transactions.clear();
         open.forEach(d -> terminate(d.call, SipApplication.TerminationReason.SHUTDOWN));

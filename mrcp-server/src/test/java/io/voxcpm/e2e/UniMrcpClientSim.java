@@ -97,6 +97,11 @@ final class UniMrcpClientSim implements AutoCloseable {
 
     /** Sends the INVITE, returns the final response (status line + headers + body). */
     String invite(String sdp) throws IOException {
+        return invite(sdp, "");
+    }
+
+    /** Sends the INVITE with extra header lines (each ending in CRLF), e.g. a Session-Expires. */
+    String invite(String sdp, String extraHeaders) throws IOException {
         int localPort = sip.getLocalPort();
         String request = "INVITE sip:" + host() + ":" + sipServer.getPort() + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";rport;branch=z9hG4bK" + fromTag + "\r\n"
@@ -109,6 +114,7 @@ final class UniMrcpClientSim implements AutoCloseable {
                 + "User-Agent: FreeSWITCH\r\n"
                 + "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, MESSAGE, SUBSCRIBE, NOTIFY, REFER, UPDATE\r\n"
                 + "Supported: timer, 100rel\r\n"
+                + extraHeaders
                 + "Content-Type: application/sdp\r\n"
                 + "Content-Disposition: session\r\n"
                 + "Content-Length: " + sdp.getBytes(StandardCharsets.UTF_8).length + "\r\n"
@@ -136,6 +142,74 @@ final class UniMrcpClientSim implements AutoCloseable {
         cseq++;
         sendSip(inDialog("BYE", cseq, ""));
         return receiveSip();
+    }
+
+    /** A re-INVITE in the dialog (a session refresh), ACKed when 200; returns the final response. */
+    String reinvite(String sdp, String extraHeaders) throws IOException {
+        cseq++;
+        String request = inDialog("INVITE", cseq, sdp).replace("Content-Length:",
+                extraHeaders + "Contact: <sip:127.0.0.1:" + sip.getLocalPort() + ">\r\n"
+                        + "Content-Type: application/sdp\r\nContent-Length:");
+        sendSip(request);
+        while (true) {
+            String response = receiveSip();
+            int status = Integer.parseInt(response.substring(8, 11));
+            if (status >= 200) {
+                if (status == 200) {
+                    sendSip(inDialog("ACK", cseq, ""));
+                }
+                return response;
+            }
+        }
+    }
+
+    /** Shares the MRCP connection of another call, as a client answered {@code connection:existing} does. */
+    void shareMrcpOf(UniMrcpClientSim other) {
+        this.mrcp = other == null ? null : other.mrcp;
+        this.mrcpIn = other == null ? null : other.mrcpIn;
+    }
+
+    /** Closes the MRCP connection with a TCP reset (SO_LINGER 0), as a crashed client's kernel does. */
+    void resetMrcp() throws IOException {
+        mrcp.setSoLinger(true, 0);
+        mrcp.close();
+    }
+
+    /** Closes the MRCP connection in order (FIN). */
+    void closeMrcp() throws IOException {
+        mrcp.close();
+    }
+
+    /** Writes raw bytes on the MRCP connection. */
+    void sendRaw(byte[] bytes) throws IOException {
+        OutputStream out = mrcp.getOutputStream();
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** Whether the server closed the MRCP connection (reads until EOF or the timeout). */
+    boolean mrcpClosedWithin(Duration timeout) throws IOException {
+        mrcp.setSoTimeout((int) timeout.toMillis());
+        try {
+            while (true) {
+                if (mrcpIn.read() < 0) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** The next MRCP message, or null when none comes within the timeout. */
+    MrcpMessage pollMrcp(Duration timeout) throws IOException {
+        try {
+            return readMrcp(timeout);
+        } catch (SocketTimeoutException e) {
+            return null;
+        }
     }
 
     private String inDialog(String method, int seq, String body) {

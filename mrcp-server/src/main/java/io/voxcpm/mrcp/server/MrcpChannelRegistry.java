@@ -32,6 +32,19 @@ public final class MrcpChannelRegistry {
 
     private final Map<String, Binding> channels = new ConcurrentHashMap<>();
     private final Set<MrcpConnection> connections = ConcurrentHashMap.newKeySet();
+    private final int maxChannelsPerConnection;
+
+    public MrcpChannelRegistry() {
+        this(Integer.MAX_VALUE);
+    }
+
+    /** @param maxChannelsPerConnection channels one connection may carry; the request adding one more gets 407 */
+    public MrcpChannelRegistry(int maxChannelsPerConnection) {
+        if (maxChannelsPerConnection < 1) {
+            throw new IllegalArgumentException("maxChannelsPerConnection must be positive");
+        }
+        this.maxChannelsPerConnection = maxChannelsPerConnection;
+    }
 
     /**
      * Adds a channel, typically when the SDP answer that announces it is built, before any connection
@@ -108,6 +121,28 @@ public final class MrcpChannelRegistry {
         }
         binding.connection = from;
         return binding.resource;
+    }
+
+    /**
+     * Whether routing this channel's request onto {@code from} would make it carry more channels than
+     * allowed. Only a channel's first request on a connection counts, so the scan is rare.
+     */
+    boolean wouldExceedLimit(String channelId, MrcpConnection from) {
+        Binding binding = channelId == null ? null : channels.get(channelId);
+        if (binding == null || binding.connection == from || maxChannelsPerConnection == Integer.MAX_VALUE) {
+            return false;
+        }
+        int carried = 0;
+        for (Binding b : channels.values()) {
+            if (b.connection == from && ++carried >= maxChannelsPerConnection) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public int maxChannelsPerConnection() {
+        return maxChannelsPerConnection;
     }
 
     /** Whether any registered channel's latest request came on this connection. */

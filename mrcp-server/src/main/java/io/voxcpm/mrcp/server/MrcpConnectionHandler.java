@@ -58,6 +58,13 @@ final class MrcpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void route(MrcpRequest request) {
         String channelId = request.channelId();
+        if (registry.wouldExceedLimit(channelId, connection)) {
+            log.warn("{} {}: {} {} refused 407: the connection already carries {} channels "
+                    + "(mrcp.max-channels-per-connection)", channelId, connection, request.method(),
+                    request.requestId(), registry.maxChannelsPerConnection());
+            connection.send(MrcpResponse.to(request, MrcpStatus.METHOD_FAILED, RequestState.COMPLETE));
+            return;
+        }
         MrcpResource resource = registry.route(channelId, connection);
         if (resource == null) {
             log.info("{} {}: {} {} for an unknown channel", channelId, connection, request.method(), request.requestId());

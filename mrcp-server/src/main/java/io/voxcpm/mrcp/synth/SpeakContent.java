@@ -7,6 +7,7 @@ import io.voxcpm.mrcp.message.MrcpRequest;
 import io.voxcpm.mrcp.message.MrcpStatus;
 import io.voxcpm.ssml.SsmlText;
 import java.util.Locale;
+import javax.xml.stream.XMLStreamException;
 
 /** Turns a SPEAK body into the words to speak, by its Content-Type. */
 final class SpeakContent {
@@ -34,21 +35,30 @@ final class SpeakContent {
     private SpeakContent() {
     }
 
-    static String text(MrcpRequest speak, int maxChars) throws Rejection {
+    /** The words to speak and what the markup says beside them. */
+    record Content(String text, SsmlFacts ssml) { }
+
+    static Content read(MrcpRequest speak, int maxChars) throws Rejection {
         String body = speak.bodyText();
         if (body.isBlank()) {
             throw new Rejection(MrcpStatus.MANDATORY_HEADER_MISSING,
                     CompletionCause.PARSE_FAILURE, "SPEAK has no text to speak (empty body)");
         }
         String type = mediaType(speak.headers().get(MrcpHeaderNames.CONTENT_TYPE), body);
+        SsmlFacts facts = SsmlFacts.NONE;
         String text = switch (type) {
             case TEXT_PLAIN -> body;
             case SSML, SYNTHESIS_SSML -> {
                 try {
-                    yield SsmlText.toPlainText(body);
+                    String plain = SsmlText.toPlainText(body);
+                    facts = SsmlFacts.of(body);
+                    yield plain;
                 } catch (SynthesisException e) {
                     throw new Rejection(MrcpStatus.METHOD_FAILED,
                             CompletionCause.PARSE_FAILURE, "SSML: " + e.getMessage());
+                } catch (XMLStreamException e) {
+                    throw new Rejection(MrcpStatus.METHOD_FAILED,
+                            CompletionCause.PARSE_FAILURE, "SSML: " + SafeXml.reason(e));
                 }
             }
             case URI_LIST -> throw new Rejection(MrcpStatus.UNSUPPORTED_HEADER_VALUE,
@@ -67,7 +77,7 @@ final class SpeakContent {
                     CompletionCause.ERROR,
                     "text of " + text.length() + " characters exceeds the limit of " + maxChars);
         }
-        return text;
+        return new Content(text, facts);
     }
 
     /** The media type without parameters; a body with no Content-Type is sniffed like FreeSWITCH does. */
