@@ -135,8 +135,11 @@ class SessionLifecycleTest {
     void manyChannelsShareOneConnectionUnderLoadUpToTheLimit() throws Exception {
         List<UniMrcpClientSim> calls = new ArrayList<>();
         try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.usage().mrcpConnections() == 0);
             UniMrcpClientSim first = Pbx.call(server);
             calls.add(first);
+            // the client's connect returns when the kernel accepts; the server learns of it on its event loop
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.usage().mrcpConnections() == 1);
             for (int i = 1; i <= CHANNELS_PER_CONNECTION; i++) {
                 UniMrcpClientSim pbx = new UniMrcpClientSim(Pbx.sip(server));
                 String offer = UniMrcpClientSim.freeswitchOffer(pbx.rtpPort(), "0", Pbx.PCMU)
