@@ -1,12 +1,13 @@
 package io.voxcpm.server;
 
-import io.voxcpm.bridge.VoiceSource;
 import io.voxcpm.cache.VoiceVersions;
 import io.voxcpm.cli.EngineOptions;
 import io.voxcpm.cli.EngineProvider;
 import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.request.VoiceCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * The engines {@code say} and {@code render} speak with: the same kinds as the server, configured from
@@ -18,13 +19,12 @@ final class CliEngines implements EngineProvider {
     static final String CONFIG_ENV = "VOXCPM_MRCP_CONFIG";
     static final Path DEFAULT_CONFIG = Path.of("voxcpm-mrcp.yaml");
 
-    private final VoiceVersions voiceVersions;
-    private final VoiceSource voiceSource;
+    private final Supplier<RegisteredVoices> voices;
     private volatile ServerConfig.Engine opened = ServerConfig.Engine.DEFAULTS;
 
-    CliEngines(VoiceVersions voiceVersions, VoiceSource voiceSource) {
-        this.voiceVersions = voiceVersions;
-        this.voiceSource = voiceSource;
+    /** @param voices the registry, opened when a command first needs it */
+    CliEngines(Supplier<RegisteredVoices> voices) {
+        this.voices = voices;
     }
 
     @Override
@@ -34,7 +34,7 @@ final class CliEngines implements EngineProvider {
                 configured.vllmUrl(), configured.vllmModel());
         try {
             ServerConfig.DEFAULTS.withEngine(engine).validated();
-            SpeechEngine created = Engines.create(engine, voiceSource);
+            SpeechEngine created = Engines.create(engine, name -> voices.get().find(name));
             opened = engine;
             return created;
         } catch (ServerConfig.ConfigException | VoxcpmMrcpServer.StartupException e) {
@@ -51,7 +51,12 @@ final class CliEngines implements EngineProvider {
 
     @Override
     public VoiceVersions voiceVersions() {
-        return voiceVersions;
+        return name -> voices.get().versionOf(name);
+    }
+
+    @Override
+    public VoiceCatalog voiceCatalog() {
+        return name -> voices.get().catalog().find(name);
     }
 
     private static ServerConfig.Engine configuredEngine() {

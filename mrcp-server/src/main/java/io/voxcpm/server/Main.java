@@ -41,7 +41,7 @@ public final class Main implements Callable<Integer> {
                 throw new UncheckedIOException("cannot open the voice registry: " + e.getMessage(), e);
             }
         });
-        CliEngines engines = new CliEngines(name -> voices.get().versionOf(name), name -> voices.get().find(name));
+        CliEngines engines = new CliEngines(voices);
         return new CommandLine(new Main())
                 .addSubcommand(new VoicesCommand())
                 .addSubcommand(new SayCommand(engines))

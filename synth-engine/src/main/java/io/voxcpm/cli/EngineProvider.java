@@ -2,6 +2,7 @@ package io.voxcpm.cli;
 
 import io.voxcpm.cache.VoiceVersions;
 import io.voxcpm.embedded.EmbeddedEngine;
+import io.voxcpm.request.VoiceCatalog;
 import io.voxcpm.engine.SpeechEngine;
 
 /**
@@ -22,6 +23,11 @@ public interface EngineProvider {
     /** Registry versions of named voices; part of every cache key. */
     default VoiceVersions voiceVersions() {
         return VoiceVersions.NONE;
+    }
+
+    /** Registered voices, as the request planner resolves names to modes. */
+    default VoiceCatalog voiceCatalog() {
+        return VoiceCatalog.EMPTY;
     }
 
     /** The built-in MaryTTS engine; only kind {@value EngineOptions#EMBEDDED}. */

@@ -8,9 +8,10 @@ import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
-import io.voxcpm.engine.SynthesisRequest;
-import io.voxcpm.engine.VoiceSpec;
-import io.voxcpm.ssml.SsmlText;
+import io.voxcpm.request.RequestDefaults;
+import io.voxcpm.request.RequestPlanner;
+import io.voxcpm.request.Segment;
+import io.voxcpm.request.SegmentPlayer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +31,12 @@ final class Speaker implements AutoCloseable {
     private final PromptCache cache;
     private final LoudnessNormalizer normalizer;
     private final boolean ssml;
+    private final RequestPlanner planner;
 
-    private Speaker(SpeechEngine engine, PromptCache cache, LoudnessNormalizer normalizer, boolean ssml) {
+    private Speaker(SpeechEngine engine, PromptCache cache, LoudnessNormalizer normalizer, boolean ssml,
+                    RequestPlanner planner) {
         this.engine = engine;
+        this.planner = planner;
         this.cache = cache;
         this.normalizer = normalizer;
         this.ssml = ssml;
@@ -44,7 +48,10 @@ final class Speaker implements AutoCloseable {
         if (cache != null) {
             engine = new CachingEngine(engine, cache, provider.modelVersion(), provider.voiceVersions(), 1);
         }
-        return new Speaker(engine, cache, options.normalizer(), options.ssml);
+        // the planner resolves voices to modes and splits sentences exactly as a call does, so the cache
+        // entries a render fills are the ones a call looks up
+        return new Speaker(engine, cache, options.normalizer(), options.ssml,
+                new RequestPlanner(provider.voiceCatalog(), Map.of()));
     }
 
     int sampleRate() {
@@ -58,14 +65,14 @@ final class Speaker implements AutoCloseable {
 
     /** Synthesises one utterance and returns its audio, normalised if asked. */
     short[] speak(String text, String voice, String language) throws SynthesisException {
-        String plain = ssml ? SsmlText.toPlainText(text) : text;
-        if (plain.isBlank()) {
+        RequestDefaults defaults = new RequestDefaults(voice, null, null, null, language, null, null, Map.of());
+        List<Segment> segments = ssml ? planner.planSsml(text, defaults) : planner.planText(text, defaults);
+        if (segments.stream().noneMatch(Segment.Speech.class::isInstance)) {
             throw new SynthesisException(Reason.INVALID_REQUEST, "no text to speak");
         }
-        SynthesisRequest request = new SynthesisRequest(plain, language,
-                voice == null ? VoiceSpec.DEFAULT : new VoiceSpec(voice, null, null, null), Map.of());
         Collector sink = new Collector();
-        Synthesis synthesis = engine.synthesize(request, sink);
+        Synthesis synthesis = new SegmentPlayer(engine, SegmentPlayer.PromptAudio.NONE, true)
+                .play(segments, sink, SegmentPlayer.MarkListener.NONE);
         short[] pcm;
         try {
             pcm = sink.done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
