@@ -107,6 +107,8 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
      * @param sessionIdleTimeoutS   a session whose MRCP channel has not been used this long after the INVITE
      *                              (the client never connected) is ended and its dialog forgotten
      * @param maxSessionsPerAddress concurrent sessions from one client IP before its INVITEs get 480
+     * @param unknownVoice          {@code reject} (a SPEAK naming an unregistered voice fails with 004) or
+     *                              {@code default} (it speaks with the engine's default voice, logged as a WARN)
      */
     public record Synth(@JsonProperty("playout-margin-ms") Integer playoutMarginMs,
                         @JsonProperty("max-sessions") Integer maxSessions,
@@ -114,8 +116,9 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
                         @JsonProperty("max-pending-speaks") Integer maxPendingSpeaks,
                         @JsonProperty("max-text-chars") Integer maxTextChars,
                         @JsonProperty("session-idle-timeout-s") Integer sessionIdleTimeoutS,
-                        @JsonProperty("max-sessions-per-address") Integer maxSessionsPerAddress) {
-        public static final Synth DEFAULTS = new Synth(200, 500, false, 16, 20_000, 60, 500);
+                        @JsonProperty("max-sessions-per-address") Integer maxSessionsPerAddress,
+                        @JsonProperty("unknown-voice") String unknownVoice) {
+        public static final Synth DEFAULTS = new Synth(200, 500, false, 16, 20_000, 60, 500, "reject");
 
         public Synth {
             playoutMarginMs = or(playoutMarginMs, 200);
@@ -125,10 +128,27 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             maxTextChars = or(maxTextChars, 20_000);
             sessionIdleTimeoutS = or(sessionIdleTimeoutS, 60);
             maxSessionsPerAddress = or(maxSessionsPerAddress, maxSessions);
+            unknownVoice = or(unknownVoice, "reject");
         }
 
         public Synth(Integer playoutMarginMs, Integer maxSessions, Boolean speechMarkers, Integer maxPendingSpeaks) {
-            this(playoutMarginMs, maxSessions, speechMarkers, maxPendingSpeaks, null, null, null);
+            this(playoutMarginMs, maxSessions, speechMarkers, maxPendingSpeaks, null, null, null, null);
+        }
+
+        public Synth(Integer playoutMarginMs, Integer maxSessions, Boolean speechMarkers, Integer maxPendingSpeaks,
+                     Integer maxTextChars, Integer sessionIdleTimeoutS, Integer maxSessionsPerAddress) {
+            this(playoutMarginMs, maxSessions, speechMarkers, maxPendingSpeaks, maxTextChars, sessionIdleTimeoutS,
+                    maxSessionsPerAddress, null);
+        }
+
+        /** Whether an unregistered voice name falls back to the default voice instead of failing the SPEAK. */
+        public boolean unknownVoiceFallsBack() {
+            return unknownVoice.equals("default");
+        }
+
+        public Synth withUnknownVoice(String value) {
+            return new Synth(playoutMarginMs, maxSessions, speechMarkers, maxPendingSpeaks, maxTextChars,
+                    sessionIdleTimeoutS, maxSessionsPerAddress, value);
         }
     }
 
@@ -236,6 +256,9 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
         if (synth.sessionIdleTimeoutS() < 1) {
             problems.add("synth.session-idle-timeout-s must be at least 1, got " + synth.sessionIdleTimeoutS());
+        }
+        if (!synth.unknownVoice().equals("reject") && !synth.unknownVoice().equals("default")) {
+            problems.add("synth.unknown-voice must be reject or default, got '" + synth.unknownVoice() + "'");
         }
         if (synth.maxSessionsPerAddress() < 1) {
             problems.add("synth.max-sessions-per-address must be at least 1, got " + synth.maxSessionsPerAddress());

@@ -9,7 +9,10 @@ import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.mrcp.server.MrcpChannelRegistry;
 import io.voxcpm.mrcp.message.MrcpDecoder;
 import io.voxcpm.mrcp.server.MrcpServer;
+import io.voxcpm.mrcp.synth.SpeakPlanning;
 import io.voxcpm.mrcp.synth.SynthSettings;
+import io.voxcpm.request.SegmentPlayer;
+import io.voxcpm.request.VoiceCatalog;
 import io.voxcpm.rtp.MediaClock;
 import io.voxcpm.rtp.RtpMedia;
 import io.voxcpm.rtp.RtpPortAllocator;
@@ -20,10 +23,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,15 +70,33 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                 engine = new CachingEngine(engine, openCache(config.cache()), Engines.modelVersion(config.engine()),
                         voices, 2);
             }
-            return start(config, engine);
+            return start(config, engine, voices.catalog());
         } catch (StartupException | RuntimeException e) {
             engine.close();
             throw e;
         }
     }
 
-    /** Starts around an engine the caller owns the creation of; the server closes it. */
+    /**
+     * Starts around an engine the caller owns the creation of; the server closes it. Voice names resolve
+     * against the registry in {@code voices.dir} when that directory exists (it is not created here).
+     */
     public static VoxcpmMrcpServer start(ServerConfig config, SpeechEngine engine) throws StartupException {
+        VoiceCatalog catalog = VoiceCatalog.EMPTY;
+        Path dir = Path.of(config.voices().dir());
+        if (Files.isDirectory(dir)) {
+            try {
+                catalog = RegisteredVoices.open(dir).catalog();
+            } catch (IOException e) {
+                engine.close();
+                throw new StartupException("voice registry " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        return start(config, engine, catalog);
+    }
+
+    private static VoxcpmMrcpServer start(ServerConfig config, SpeechEngine engine, VoiceCatalog catalog)
+            throws StartupException {
         List<AutoCloseable> opened = new ArrayList<>();
         opened.add(engine);
         try {
@@ -106,7 +129,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                     mrcp.port(), config.sip().advertisedAddress(), config.synth().maxSessionsPerAddress(),
                     Duration.ofMillis(config.mrcp().terminationTimeoutMs()),
                     Duration.ofSeconds(config.synth().sessionIdleTimeoutS())),
-                    registry, media, engine, synth, synthExecutors);
+                    registry, media, engine, synth, planning(config, catalog), synthExecutors);
             opened.add(sessions);
             SipConfig sipConfig = SipConfig.defaults()
                     .withBindAddress(config.sip().address())
@@ -137,6 +160,15 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /**
+     * No prompt-audio store exists yet: {@code <audio src="prompt:NAME">} always speaks its content, or the
+     * SPEAK fails with 003. The server's own generation defaults are the engine's (none set here).
+     */
+    private static SpeakPlanning planning(ServerConfig config, VoiceCatalog catalog) {
+        return new SpeakPlanning(catalog, Map.of(), config.synth().unknownVoiceFallsBack(),
+                SegmentPlayer.PromptAudio.NONE);
     }
 
     private static PromptCache openCache(ServerConfig.Cache cache) throws StartupException {

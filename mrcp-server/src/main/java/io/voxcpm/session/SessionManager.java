@@ -8,6 +8,7 @@ import io.voxcpm.mrcp.message.MrcpRequest;
 import io.voxcpm.mrcp.server.MrcpChannelRegistry;
 import io.voxcpm.mrcp.server.MrcpConnection;
 import io.voxcpm.mrcp.server.MrcpResource;
+import io.voxcpm.mrcp.synth.SpeakPlanning;
 import io.voxcpm.mrcp.synth.SynthSettings;
 import io.voxcpm.mrcp.synth.SynthesizerChannel;
 import io.voxcpm.rtp.RtpAudioChannel;
@@ -74,6 +75,7 @@ public final class SessionManager implements SipApplication, AutoCloseable {
     private final RtpMedia media;
     private final SpeechEngine engine;
     private final SynthSettings synthSettings;
+    private final SpeakPlanning planning;
     private final EventExecutorGroup executors;
     private final Map<String, Session> sessionsByCallId = new ConcurrentHashMap<>();
     private final AtomicInteger liveTimers = new AtomicInteger();
@@ -81,12 +83,13 @@ public final class SessionManager implements SipApplication, AutoCloseable {
     private volatile Consumer<SipCall> dialogForgetter = call -> { };
 
     public SessionManager(Settings settings, MrcpChannelRegistry channels, RtpMedia media, SpeechEngine engine,
-                          SynthSettings synthSettings, EventExecutorGroup executors) {
+                          SynthSettings synthSettings, SpeakPlanning planning, EventExecutorGroup executors) {
         this.settings = settings;
         this.channels = channels;
         this.media = media;
         this.engine = engine;
         this.synthSettings = synthSettings;
+        this.planning = Objects.requireNonNull(planning, "planning");
         this.executors = executors;
     }
 
@@ -154,7 +157,7 @@ public final class SessionManager implements SipApplication, AutoCloseable {
                 sessionId, connection, audio.localPort()));
         String channelId = sessionId + "@" + SYNTH_RESOURCE;
         SynthesizerChannel synthesizer = new SynthesizerChannel(channelId, logTag, engine, audio, format, ptime,
-                synthSettings, executors.next());
+                synthSettings, planning, executors.next());
         Session session = new Session(call, sessionId, logTag, answer, audio, synthesizer);
         Session previous = sessionsByCallId.putIfAbsent(call.callId(), session);
         if (previous != null) {

@@ -12,7 +12,10 @@ import static org.awaitility.Awaitility.await;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.server.ServerConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
+import io.voxcpm.voice.NewVoice;
+import io.voxcpm.voice.VoiceRegistry;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -32,6 +36,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SynthesizerMethodsTest {
 
     private static final int MARGIN_MS = 60;
+    @TempDir
+    static Path voices;
     private static ScriptedStandInEngine engine;
     private static VoxcpmMrcpServer server;
     private UniMrcpClientSim pbx;
@@ -39,8 +45,12 @@ class SynthesizerMethodsTest {
     @BeforeAll
     static void start() throws Exception {
         engine = new ScriptedStandInEngine();
+        VoiceRegistry registry = VoiceRegistry.open(voices);
+        registry.add("anna", new NewVoice.Design("A calm German woman", null, "test"));
+        registry.add("marie", new NewVoice.Design("A bright French woman", null, "test"));
         server = VoxcpmMrcpServer.start(Pbx.config(32000,
-                new ServerConfig.Synth(MARGIN_MS, 50, false, 4), new ServerConfig.Mrcp(0, 600, 3000)), engine);
+                new ServerConfig.Synth(MARGIN_MS, 50, false, 4), new ServerConfig.Mrcp(0, 600, 3000))
+                .withVoices(new ServerConfig.Voices(voices.toString())), engine);
     }
 
     @AfterAll
@@ -303,10 +313,11 @@ class SynthesizerMethodsTest {
         next(pbx);
         List<SynthesisRequest> seen = engine.requests().subList(engine.requests().size() - 3, engine.requests().size());
         assertThat(seen.get(0).language()).isEqualTo("de-DE");
-        assertThat(seen.get(0).voice().name()).isEqualTo("anna");
-        assertThat(seen.get(0).parameters()).containsEntry("cfg_value", "2.0");
+        // registered design voices reach the engine as their descriptions; cfg_value in canonical form
+        assertThat(seen.get(0).voice().description()).isEqualTo("A calm German woman");
+        assertThat(seen.get(0).parameters()).containsEntry("cfg_value", "2").containsEntry("mode", "design");
         assertThat(seen.get(1).language()).isEqualTo("fr-FR");
-        assertThat(seen.get(1).voice().name()).isEqualTo("marie");
+        assertThat(seen.get(1).voice().description()).isEqualTo("A bright French woman");
         assertThat(seen.get(2).language()).as("SSML xml:lang beats the header").isEqualTo("it-IT");
     }
 

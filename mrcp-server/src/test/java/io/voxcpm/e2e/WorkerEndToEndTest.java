@@ -10,6 +10,7 @@ import io.voxcpm.bridge.WorkerEngine;
 import io.voxcpm.server.Engines;
 import io.voxcpm.server.ServerConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
+import io.voxcpm.text.SentenceSplitter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -160,7 +161,8 @@ class WorkerEndToEndTest {
             UniMrcpClientSim.MrcpMessage next = pbx.readMrcp(Duration.ofSeconds(30));
             assertThat(next.startLine()).endsWith("SPEAK-COMPLETE 2 COMPLETE");
             assertThat(next.header("Completion-Cause")).isEqualTo("000 normal");
-            assertThat(dispatched(other)).as("served by the surviving worker").isEqualTo(otherDispatched + 1);
+            assertThat(dispatched(other)).as("served by the surviving worker, a request per sentence")
+                    .isEqualTo(otherDispatched + new SentenceSplitter().split(TEXT).size());
             assertThat(pbx.sendBye()).startsWith("SIP/2.0 200");
         }
     }
@@ -170,9 +172,12 @@ class WorkerEndToEndTest {
                 .dispatched();
     }
 
-    /** What the stand-in generates for a text: 3 chunks plus one per 6 characters, 160 ms each. */
+    /**
+     * What the stand-in generates for a text: the server sends it a sentence at a time, and for each it makes
+     * 3 chunks plus one per 6 characters, 160 ms each.
+     */
     private static double standInSeconds(String text) {
-        return (3 + text.length() / 6) * CHUNK_SECONDS;
+        return new SentenceSplitter().split(text).stream().mapToInt(s -> 3 + s.length() / 6).sum() * CHUNK_SECONDS;
     }
 
     private static boolean pythonWorkerRunnable() throws InterruptedException {

@@ -77,6 +77,17 @@ class MainTest {
     }
 
     @Test
+    void unknownVoiceIsRejectOrDefault() throws Exception {
+        assertThat(ServerConfig.DEFAULTS.synth().unknownVoiceFallsBack()).as("reject by default").isFalse();
+        Path lenient = dir.resolve("lenient.yaml");
+        Files.writeString(lenient, "synth:\n  unknown-voice: default\n");
+        assertThat(ServerConfig.load(lenient).synth().unknownVoiceFallsBack()).isTrue();
+        Path typo = dir.resolve("unknown-voice.yaml");
+        Files.writeString(typo, "synth:\n  unknown-voice: ignore\n");
+        assertThatThrownBy(() -> ServerConfig.load(typo)).hasMessageContaining("synth.unknown-voice must be reject or default");
+    }
+
+    @Test
     void serveRefusesAnInvalidConfigurationWithExitCode2() throws Exception {
         Path yaml = dir.resolve("bad.yaml");
         Files.writeString(yaml, "synth:\n  playout-margin-ms: -5\nrtp:\n  ptime-ms: 25\n");

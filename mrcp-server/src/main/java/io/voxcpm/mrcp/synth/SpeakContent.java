@@ -7,7 +7,6 @@ import io.voxcpm.mrcp.message.MrcpRequest;
 import io.voxcpm.mrcp.message.MrcpStatus;
 import io.voxcpm.ssml.SsmlText;
 import java.util.Locale;
-import javax.xml.stream.XMLStreamException;
 
 /** Turns a SPEAK body into the words to speak, by its Content-Type. */
 final class SpeakContent {
@@ -35,8 +34,11 @@ final class SpeakContent {
     private SpeakContent() {
     }
 
-    /** The words to speak and what the markup says beside them. */
-    record Content(String text, SsmlFacts ssml) { }
+    /**
+     * The words to speak, free of markup (what the length limit counts), and the SSML document they came
+     * from, or null for plain text.
+     */
+    record Content(String text, String ssml) { }
 
     static Content read(MrcpRequest speak, int maxChars) throws Rejection {
         String body = speak.bodyText();
@@ -45,20 +47,17 @@ final class SpeakContent {
                     CompletionCause.PARSE_FAILURE, "SPEAK has no text to speak (empty body)");
         }
         String type = mediaType(speak.headers().get(MrcpHeaderNames.CONTENT_TYPE), body);
-        SsmlFacts facts = SsmlFacts.NONE;
+        String ssml = null;
         String text = switch (type) {
             case TEXT_PLAIN -> body;
             case SSML, SYNTHESIS_SSML -> {
                 try {
                     String plain = SsmlText.toPlainText(body);
-                    facts = SsmlFacts.of(body);
+                    ssml = body;
                     yield plain;
                 } catch (SynthesisException e) {
                     throw new Rejection(MrcpStatus.METHOD_FAILED,
                             CompletionCause.PARSE_FAILURE, "SSML: " + e.getMessage());
-                } catch (XMLStreamException e) {
-                    throw new Rejection(MrcpStatus.METHOD_FAILED,
-                            CompletionCause.PARSE_FAILURE, "SSML: " + SafeXml.reason(e));
                 }
             }
             case URI_LIST -> throw new Rejection(MrcpStatus.UNSUPPORTED_HEADER_VALUE,
@@ -77,7 +76,7 @@ final class SpeakContent {
                     CompletionCause.ERROR,
                     "text of " + text.length() + " characters exceeds the limit of " + maxChars);
         }
-        return new Content(text, facts);
+        return new Content(text, ssml);
     }
 
     /** The media type without parameters; a body with no Content-Type is sniffed like FreeSWITCH does. */

@@ -1,61 +1,71 @@
 package io.voxcpm.mrcp.synth;
 
 import io.voxcpm.engine.SynthesisRequest;
-import io.voxcpm.engine.VoiceSpec;
 import io.voxcpm.mrcp.message.MrcpHeaderNames;
 import io.voxcpm.mrcp.message.MrcpHeaders;
+import io.voxcpm.request.RequestDefaults;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Builds the engine request of a SPEAK. Precedence: SSML markup (the root's xml:lang) over SPEAK headers
- * over SET-PARAMS session defaults over server defaults. FreeSWITCH puts every parameter it does not know
- * as a synthesizer header into Vendor-Specific-Parameters ({@code name=value;name=value}), so those are
- * read too: a {@code voice}/{@code voice-name} there names the voice when no Voice-Name header does.
- * Values reaching here have passed {@link HeaderValues#check}.
+ * Reads what a SPEAK's headers say about the voice and the generation parameters. Precedence: SPEAK headers
+ * over SET-PARAMS session values; the planner puts SSML markup above both and the voice's and server's
+ * defaults below. FreeSWITCH puts every parameter it does not know as a synthesizer header into
+ * Vendor-Specific-Parameters ({@code name=value;name=value}), so those are read too: a
+ * {@code voice}/{@code voice-name} there names the voice when no Voice-Name header does, and the rest are
+ * generation parameters ({@code cfg_value} or {@code cfg-value}, ...). Values reaching here have passed
+ * {@link HeaderValues#check}.
  */
 final class SpeakParameters {
 
     /** Vendor-Specific-Parameters name that turns SPEECH-MARKER events on or off for a session or SPEAK. */
     static final String SPEECH_MARKERS_PARAMETER = "speech-markers";
+    /** Generation parameters a dialplan may write with '-' (FreeSWITCH variable style) instead of '_'. */
+    private static final Set<String> ENGINE_KEYS = Set.of(SynthesisRequest.MODE, SynthesisRequest.CFG_VALUE,
+            SynthesisRequest.INFERENCE_TIMESTEPS, SynthesisRequest.SEED, SynthesisRequest.MAX_LENGTH);
 
     private SpeakParameters() {
     }
 
-    /** @param serverParameters set by the server itself; a client cannot override them */
-    static SynthesisRequest request(String text, SsmlFacts ssml, MrcpHeaders speak, MrcpHeaders sessionDefaults,
+    /**
+     * The MRCP-level defaults of one SPEAK, as if they wrapped its whole document.
+     *
+     * @param serverParameters set by the server itself (the session tag); a client cannot override them
+     */
+    static RequestDefaults defaults(MrcpHeaders speak, MrcpHeaders sessionDefaults,
                                     Map<String, String> serverParameters) {
         Map<String, String> vendor = vendor(speak, sessionDefaults);
-
         String voiceName = first(speak, sessionDefaults, MrcpHeaderNames.VOICE_NAME);
         if (voiceName == null) {
-            voiceName = vendor.getOrDefault("voice-name", vendor.get("voice"));
+            voiceName = blankToNull(vendor.getOrDefault("voice-name", vendor.get("voice")));
         }
-        String gender = first(speak, sessionDefaults, MrcpHeaderNames.VOICE_GENDER);
-        String ageValue = first(speak, sessionDefaults, MrcpHeaderNames.VOICE_AGE);
-        Integer age = ageValue == null ? null : Integer.valueOf(ageValue);
-        String language = ssml.language() != null ? ssml.language()
-                : first(speak, sessionDefaults, MrcpHeaderNames.SPEECH_LANGUAGE);
-
-        Map<String, String> parameters = new LinkedHashMap<>(vendor);
-        parameters.remove(SPEECH_MARKERS_PARAMETER);
-        String rate = first(speak, sessionDefaults, MrcpHeaderNames.PROSODY_RATE);
-        if (rate != null) {
-            parameters.put("rate", rate);
-        }
-        String volume = first(speak, sessionDefaults, MrcpHeaderNames.PROSODY_VOLUME);
-        if (volume != null) {
-            parameters.put("volume", volume);
-        }
-        String variant = first(speak, sessionDefaults, MrcpHeaderNames.VOICE_VARIANT);
-        if (variant != null) {
-            parameters.put("voice-variant", variant);
+        Map<String, String> parameters = new LinkedHashMap<>();
+        vendor.forEach((name, value) -> {
+            String key = name.replace('-', '_');
+            parameters.put(ENGINE_KEYS.contains(key) ? key : name, value);
+        });
+        for (String notGeneration : List.of(SPEECH_MARKERS_PARAMETER, "voice", "voice-name")) {
+            parameters.remove(notGeneration);
         }
         parameters.putAll(serverParameters);
-        return new SynthesisRequest(text, language,
-                new VoiceSpec(blankToNull(voiceName), gender == null ? null : gender.toLowerCase(java.util.Locale.ROOT),
-                        age == null || age == 0 ? null : age, vendor.get("voice-description")),
+        return new RequestDefaults(voiceName, first(speak, sessionDefaults, MrcpHeaderNames.VOICE_GENDER),
+                positive(first(speak, sessionDefaults, MrcpHeaderNames.VOICE_AGE)),
+                positive(first(speak, sessionDefaults, MrcpHeaderNames.VOICE_VARIANT)),
+                first(speak, sessionDefaults, MrcpHeaderNames.SPEECH_LANGUAGE),
+                first(speak, sessionDefaults, MrcpHeaderNames.PROSODY_RATE),
+                first(speak, sessionDefaults, MrcpHeaderNames.PROSODY_VOLUME),
                 parameters);
+    }
+
+    /** Voice-Age and Voice-Variant 0 mean "unspecified" to UniMRCP clients. */
+    private static Integer positive(String value) {
+        if (value == null) {
+            return null;
+        }
+        int n = Integer.parseInt(value);
+        return n == 0 ? null : n;
     }
 
     /** Whether a barge-in stops this SPEAK (RFC 6787 §8.4.2: Kill-On-Barge-In defaults to true). */

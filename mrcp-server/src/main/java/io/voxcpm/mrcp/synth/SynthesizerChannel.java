@@ -7,7 +7,6 @@ import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
-import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.mrcp.message.CompletionCause;
 import io.voxcpm.mrcp.message.MrcpEvent;
 import io.voxcpm.mrcp.message.MrcpHeader;
@@ -20,6 +19,9 @@ import io.voxcpm.mrcp.message.MrcpStatus;
 import io.voxcpm.mrcp.message.RequestState;
 import io.voxcpm.mrcp.server.MrcpConnection;
 import io.voxcpm.mrcp.server.MrcpResource;
+import io.voxcpm.request.RequestDefaults;
+import io.voxcpm.request.Segment;
+import io.voxcpm.request.SegmentPlayer;
 import io.voxcpm.rtp.AudioChannel;
 import io.voxcpm.rtp.Talkspurt;
 import java.time.Instant;
@@ -73,6 +75,8 @@ public final class SynthesizerChannel implements MrcpResource {
     private final SynthSettings settings;
     private final EventExecutor executor;
     private final Lexicons lexicons;
+    private final SpeakPlanning planning;
+    private final SegmentPlayer player;
 
     private final ArrayDeque<Speak> pending = new ArrayDeque<>();
     private Speak active;
@@ -85,7 +89,8 @@ public final class SynthesizerChannel implements MrcpResource {
      * @param logTag    what every log line of this session starts with: {@code [session call-id]}
      */
     public SynthesizerChannel(String channelId, String logTag, SpeechEngine engine, AudioChannel audio,
-                              TelephonyFormat format, int ptimeMs, SynthSettings settings, EventExecutor executor) {
+                              TelephonyFormat format, int ptimeMs, SynthSettings settings, SpeakPlanning planning,
+                              EventExecutor executor) {
         this.channelId = channelId;
         this.logTag = logTag;
         this.engine = engine;
@@ -95,6 +100,11 @@ public final class SynthesizerChannel implements MrcpResource {
         this.settings = settings;
         this.executor = executor;
         this.lexicons = new Lexicons(settings.maxLexicons());
+        this.planning = planning;
+        // no prefetch: a sentence is generated when the one before it has been (not played); engines faster
+        // than real time keep the talkspurt's queue ahead anyway, and one synthesis per SPEAK keeps the load
+        // of N sessions at N
+        this.player = new SegmentPlayer(engine, planning.prompts(), false);
     }
 
     public String channelId() {
@@ -180,10 +190,11 @@ public final class SynthesizerChannel implements MrcpResource {
     // ---------------------------------------------------------------- SPEAK and its life
 
     private void speak(MrcpRequest request, MrcpConnection replyTo) {
-        SpeakContent.Content content;
+        List<Segment> segments;
         try {
-            content = SpeakContent.read(request, settings.maxTextChars());
+            SpeakContent.Content content = SpeakContent.read(request, settings.maxTextChars());
             checkLexiconOrder(request.headers());
+            segments = plan(request, content);
         } catch (SpeakContent.Rejection e) {
             log.warn("{} SPEAK {} rejected ({} {}): {}", logTag, request.requestId(), e.status,
                     e.cause.headerValue(), e.getMessage());
@@ -193,12 +204,9 @@ public final class SynthesizerChannel implements MrcpResource {
                     .build()));
             return;
         }
-        SynthesisRequest synthesis = SpeakParameters.request(content.text(), content.ssml(), request.headers(),
-                sessionDefaults, Map.of(SESSION_ID_PARAMETER, channelId.substring(0, channelId.indexOf('@'))));
-        Speak speak = new Speak(request, replyTo, synthesis,
+        Speak speak = new Speak(request, replyTo, segments,
                 SpeakParameters.killOnBargeIn(request.headers(), sessionDefaults),
-                SpeakParameters.speechMarkers(request.headers(), sessionDefaults, settings.speechMarkers()),
-                content.ssml());
+                SpeakParameters.speechMarkers(request.headers(), sessionDefaults, settings.speechMarkers()));
         if (active == null) {
             replyTo.send(MrcpResponse.to(request, MrcpStatus.SUCCESS, RequestState.IN_PROGRESS));
             start(speak, false);
@@ -215,6 +223,64 @@ public final class SynthesizerChannel implements MrcpResource {
             log.info("{} SPEAK {} queued behind {}", logTag, request.requestId(), active.request.requestId());
             replyTo.send(MrcpResponse.to(request, MrcpStatus.SUCCESS, RequestState.PENDING));
         }
+    }
+
+    /**
+     * The SPEAK's segments: its headers over the session's as the outermost voice and prosody, the body as
+     * SSML or plain text. Everything that can be known before audio (bad markup, unknown voices, impossible
+     * modes, prompts that do not exist) is a {@link SpeakContent.Rejection} here, not a failed SPEAK-COMPLETE.
+     */
+    private List<Segment> plan(MrcpRequest request, SpeakContent.Content content) throws SpeakContent.Rejection {
+        RequestDefaults defaults = SpeakParameters.defaults(request.headers(), sessionDefaults,
+                Map.of(SESSION_ID_PARAMETER, channelId.substring(0, channelId.indexOf('@'))));
+        try {
+            SpeakPlanning.Plan plan = planning.plan(content.ssml(), content.text(), defaults);
+            if (plan.fallbackReason() != null) {
+                log.warn("{} SPEAK {}: {}; speaking with the default voice (synth.unknown-voice: default)", logTag,
+                        request.requestId(), plan.fallbackReason());
+            }
+            String missing = missingPrompt(plan.segments());
+            if (missing != null) {
+                throw new SynthesisException(SynthesisException.Reason.URI_FAILURE, "no registered prompt named '"
+                        + missing + "' and no text inside <audio> to say instead (URLs are never fetched)");
+            }
+            return plan.segments();
+        } catch (SynthesisException e) {
+            throw new SpeakContent.Rejection(MrcpStatus.METHOD_FAILED, planningCause(e), planningReason(e));
+        }
+    }
+
+    /** The first {@code <audio>} that would fail: no such prompt and no fallback content; null when none. */
+    private String missingPrompt(List<Segment> segments) throws SynthesisException {
+        for (Segment s : segments) {
+            if (s instanceof Segment.AudioRef a) {
+                if (planning.prompts().find(a.name(), engine.sampleRate()).isEmpty()) {
+                    String inner = a.fallback().isEmpty() ? a.name() : missingPrompt(a.fallback());
+                    if (inner != null) {
+                        return inner;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** RFC 6787 §8.4.11 has no cause for a bad voice or parameter; 004 with a reason that says what to fix. */
+    static CompletionCause planningCause(SynthesisException e) {
+        return switch (e.reason()) {
+            case PARSE_FAILURE -> CompletionCause.PARSE_FAILURE;
+            case URI_FAILURE -> CompletionCause.URI_FAILURE;
+            case LANGUAGE_UNSUPPORTED -> CompletionCause.LANGUAGE_UNSUPPORTED;
+            default -> CompletionCause.ERROR;
+        };
+    }
+
+    private static String planningReason(SynthesisException e) {
+        return switch (e.reason()) {
+            case UNKNOWN_VOICE -> e.getMessage() + ": register it with `voxcpm-mrcp voices add`, or use 'default'";
+            case PARSE_FAILURE -> "SSML: " + e.getMessage();
+            default -> e.getMessage();
+        };
     }
 
     /** Lexicon-Search-Order may only name this session's lexicons; nothing is ever fetched. */
@@ -247,29 +313,85 @@ public final class SynthesizerChannel implements MrcpResource {
 
     private void start(Speak speak, boolean wasPending) {
         active = speak;
-        SynthesisRequest r = speak.synthesis;
-        log.info("{} SPEAK {} started: {} chars, voice={}, language={}", logTag, speak.request.requestId(),
-                r.text().length(), r.voice().name(), r.language());
+        log.info("{} SPEAK {} started: {}", logTag, speak.request.requestId(), describe(speak.segments));
         speak.startedNanos = System.nanoTime();
         synchronized (speak) {
             speak.position = new PlayoutPosition(TimeUnit.MILLISECONDS.toNanos(ptimeMs), speak.startedNanos);
             speak.talkspurt = audio.begin(listenerFor(speak));
             speak.encoder = new TelephonyEncoder(engine.sampleRate(), format, ptimeMs);
         }
-        if (speak.markers) {
+        if (speak.markers && wasPending) {
             // UniMRCP announces a queued SPEAK's start this way; only clients that asked for markers get it
-            if (wasPending) {
-                sendMarker(speak, null);
-            }
-            speak.ssml.leadingMarks().forEach(mark -> sendMarker(speak, mark));
+            sendMarker(speak, null);
         }
         // engines log on their own threads; the MDC (copied by the embedded engine) and the session_id
         // parameter (read by the model bridge) put this session's tag on those lines too
         MDC.put(LOG_TAG_MDC_KEY, logTag + " ");
         try {
-            speak.synthesisHandle = engine.synthesize(r, new SpeakSink(speak));
+            speak.synthesisHandle = player.play(speak.segments, new SpeakSink(speak),
+                    speak.markers ? (name, offset) -> markReached(speak, name, offset) : SegmentPlayer.MarkListener.NONE);
         } finally {
             MDC.remove(LOG_TAG_MDC_KEY);
+        }
+    }
+
+    /** For the log: how many segments, characters and which modes. */
+    private static String describe(List<Segment> segments) {
+        int speech = 0;
+        int chars = 0;
+        Set<String> modes = new java.util.TreeSet<>();
+        Set<String> languages = new java.util.TreeSet<>();
+        for (Segment s : segments) {
+            if (s instanceof Segment.Speech sp) {
+                speech++;
+                chars += sp.text().length();
+                modes.add(sp.mode().value());
+                if (sp.language() != null) {
+                    languages.add(sp.language());
+                }
+            }
+        }
+        return segments.size() + " segments (" + speech + " spoken, " + chars + " chars), mode " + String.join("+", modes)
+                + (languages.isEmpty() ? "" : ", language " + String.join("+", languages));
+    }
+
+    /**
+     * The player passed a {@code <mark>} {@code sampleOffset} samples (engine rate) into the SPEAK. It is
+     * reported when the modelled playout position ({@link PlayoutPosition}, accurate to about a ptime) has
+     * sent the frame holding that sample, so the event matches what the caller hears, not how far ahead the
+     * engine is. Runs on the player's thread.
+     */
+    private void markReached(Speak speak, String name, long sampleOffset) {
+        long frame = sampleOffset * 1000 / ((long) engine.sampleRate() * ptimeMs);
+        executor.execute(() -> {
+            speak.marks.add(new PendingMark(frame, name));
+            checkMarks(speak);
+        });
+    }
+
+    /** Sends the marks whose frame has been played; a timer comes back for the next one. */
+    private void checkMarks(Speak speak) {
+        if (speak != active || speak.marks.isEmpty()) {
+            return;
+        }
+        long position;
+        synchronized (speak) {
+            if (speak.stopped) {
+                return;
+            }
+            position = speak.position.position(System.nanoTime());
+        }
+        while (!speak.marks.isEmpty() && speak.marks.peek().frame() < position) {
+            sendMarker(speak, speak.marks.poll().name());
+        }
+        if (!speak.marks.isEmpty() && !speak.paused && !speak.markTimer) {
+            // RESUME checks again; while paused the position stands still
+            speak.markTimer = true;
+            long frames = Math.max(1, speak.marks.peek().frame() + 1 - position);
+            executor.schedule(() -> {
+                speak.markTimer = false;
+                checkMarks(speak);
+            }, frames * ptimeMs, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -344,13 +466,11 @@ public final class SynthesizerChannel implements MrcpResource {
             speak.stopped = true;
             speak.frames.clear();
         }
-        String lastMark = null;
-        if (speak.markers) {
-            for (String mark : speak.ssml.laterMarks()) {
-                sendMarker(speak, mark);
-                lastMark = mark;
-            }
+        // marks the playout model has not reached yet (at the very end of the audio) go before completion
+        while (!speak.marks.isEmpty()) {
+            sendMarker(speak, speak.marks.poll().name());
         }
+        String lastMark = speak.lastMark;
         MrcpHeaders.Builder headers = MrcpHeaders.builder()
                 .add(MrcpHeaderNames.CHANNEL_IDENTIFIER, channelId)
                 .add(MrcpHeaderNames.COMPLETION_CAUSE, CompletionCause.NORMAL.headerValue());
@@ -409,6 +529,9 @@ public final class SynthesizerChannel implements MrcpResource {
     }
 
     private void sendMarker(Speak speak, String mark) {
+        if (mark != null) {
+            speak.lastMark = mark;
+        }
         speak.replyTo.send(new MrcpEvent(MrcpMethodNames.SPEECH_MARKER, speak.request.requestId(),
                 RequestState.IN_PROGRESS, MrcpHeaders.builder()
                 .add(MrcpHeaderNames.CHANNEL_IDENTIFIER, channelId)
@@ -519,6 +642,7 @@ public final class SynthesizerChannel implements MrcpResource {
                 active.talkspurt.resume();
                 active.position.resume(System.nanoTime());
             }
+            checkMarks(active);
         }
         replyTo.send(withRequestIds(request, List.of(active.request.requestId())));
     }
@@ -804,17 +928,23 @@ public final class SynthesizerChannel implements MrcpResource {
         return s == null ? null : s.strip();
     }
 
+    /** A {@code <mark>} waiting for the playout to reach frame {@code frame} of its SPEAK. */
+    private record PendingMark(long frame, String name) { }
+
     /** One SPEAK request and everything its playback holds. */
     private final class Speak {
         final MrcpRequest request;
         final MrcpConnection replyTo;
-        final SynthesisRequest synthesis;
+        final List<Segment> segments;
         final boolean killOnBargeIn;
         final boolean markers;
-        final SsmlFacts ssml;
         // executor-confined
         Synthesis synthesisHandle;
         long startedNanos;
+        /** Marks passed by the player and not yet played out, in order. */
+        final ArrayDeque<PendingMark> marks = new ArrayDeque<>();
+        boolean markTimer;
+        String lastMark;
         // guarded by this: shared with the engine thread
         boolean paused;
         Talkspurt talkspurt;
@@ -832,14 +962,13 @@ public final class SynthesizerChannel implements MrcpResource {
         boolean stopped;
         long firstAudioNanos;
 
-        Speak(MrcpRequest request, MrcpConnection replyTo, SynthesisRequest synthesis, boolean killOnBargeIn,
-              boolean markers, SsmlFacts ssml) {
+        Speak(MrcpRequest request, MrcpConnection replyTo, List<Segment> segments, boolean killOnBargeIn,
+              boolean markers) {
             this.request = request;
             this.replyTo = replyTo;
-            this.synthesis = synthesis;
+            this.segments = segments;
             this.killOnBargeIn = killOnBargeIn;
             this.markers = markers;
-            this.ssml = ssml;
         }
 
         /** One encoded frame from the engine thread (lock held): keep it, and queue it unless skipped. */

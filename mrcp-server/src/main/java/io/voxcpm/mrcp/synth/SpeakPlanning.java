@@ -1,0 +1,69 @@
+package io.voxcpm.mrcp.synth;
+
+import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.request.RequestDefaults;
+import io.voxcpm.request.RequestPlanner;
+import io.voxcpm.request.Segment;
+import io.voxcpm.request.SegmentPlayer.PromptAudio;
+import io.voxcpm.request.VoiceCatalog;
+import io.voxcpm.text.SentenceSplitter;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How SPEAK bodies become segments: the registered voices, the server's generation defaults, what an
+ * unknown voice name does, and the prompt recordings {@code <audio>} may play. Shared by every channel;
+ * immutable and thread-safe.
+ */
+public final class SpeakPlanning {
+
+    /** No registered voices or prompts, no server defaults, unknown voices rejected. */
+    public static final SpeakPlanning DEFAULTS = new SpeakPlanning(VoiceCatalog.EMPTY, Map.of(), false,
+            PromptAudio.NONE);
+
+    private final RequestPlanner strict;
+    /** Null when an unknown voice is rejected. */
+    private final RequestPlanner lenient;
+    private final PromptAudio prompts;
+
+    /**
+     * @param unknownVoiceFallsBack an unregistered voice name is dropped (the engine's default voice, with the
+     *                              rest of the voice request) instead of failing the SPEAK
+     * @throws IllegalArgumentException when a server default is invalid
+     */
+    public SpeakPlanning(VoiceCatalog catalog, Map<String, String> serverDefaults, boolean unknownVoiceFallsBack,
+                         PromptAudio prompts) {
+        SentenceSplitter splitter = new SentenceSplitter();
+        this.strict = new RequestPlanner(catalog, serverDefaults, splitter, false);
+        this.lenient = unknownVoiceFallsBack ? new RequestPlanner(catalog, serverDefaults, splitter, true) : null;
+        this.prompts = Objects.requireNonNull(prompts, "prompts");
+    }
+
+    PromptAudio prompts() {
+        return prompts;
+    }
+
+    /** What a planned SPEAK is, and the unknown-voice complaint it was planned over (null when none). */
+    record Plan(List<Segment> segments, String fallbackReason) { }
+
+    /**
+     * Plans with the strict planner; an unknown voice is retried with the lenient one when configured, so the
+     * caller can log the fallback once per SPEAK with its session tag.
+     */
+    Plan plan(String ssml, String text, RequestDefaults defaults) throws SynthesisException {
+        try {
+            return new Plan(plan(strict, ssml, text, defaults), null);
+        } catch (SynthesisException e) {
+            if (lenient == null || e.reason() != SynthesisException.Reason.UNKNOWN_VOICE) {
+                throw e;
+            }
+            return new Plan(plan(lenient, ssml, text, defaults), e.getMessage());
+        }
+    }
+
+    private static List<Segment> plan(RequestPlanner planner, String ssml, String text, RequestDefaults defaults)
+            throws SynthesisException {
+        return ssml != null ? planner.planSsml(ssml, defaults) : planner.planText(text, defaults);
+    }
+}

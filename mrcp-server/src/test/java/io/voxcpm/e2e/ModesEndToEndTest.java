@@ -1,0 +1,220 @@
+package io.voxcpm.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.VoxcpmMrcpServer;
+import io.voxcpm.voice.NewVoice;
+import io.voxcpm.voice.Recording;
+import io.voxcpm.voice.VoiceRegistry;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every VoxCPM2 mode reached from MRCP headers and SSML, through the whole server and two REAL Python
+ * workers ({@code --model standin}, as in {@link WorkerEndToEndTest}) with voices from a real registry.
+ * The mode is read where it matters: each worker logs {@code [<request_tag>] <mode> on instance N}, and the
+ * server tags every request with its session id, so each SPEAK's mode is checked at the model's side.
+ */
+class ModesEndToEndTest {
+
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+    private static final Path WORKER_DIR = Path.of("..", "npu-bridge", "worker").toAbsolutePath().normalize();
+    private static final String NS = "xmlns=\"http://www.w3.org/2001/10/synthesis\" "
+            + "xmlns:vx=\"urn:voxcpm-mrcp:ssml:1\"";
+
+    @TempDir
+    static Path voices;
+    private static final List<Process> workers = new ArrayList<>();
+    private static final StringBuilder workerLog = new StringBuilder();
+    private static VoxcpmMrcpServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Assumptions.assumeTrue(pythonWorkerRunnable(), "SKIPPED: " + PYTHON + " lacks grpcio, grpcio-tools or numpy "
+                + "(Debian: apt-get install python3-grpcio python3-grpc-tools python3-numpy)");
+        VoiceRegistry registry = VoiceRegistry.open(voices);
+        registry.add("narrator", new NewVoice.Design("A calm, mature male voice", null, "test"));
+        registry.add("acme-brand", new NewVoice.Clone(Recording.fromWav(toneWav(16000, 2.0), "test"),
+                "Welcome to Acme.", null, "Jane Doe, signed release", null, "test"));
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            addresses.add(startWorker());
+        }
+        server = VoxcpmMrcpServer.start(ServerConfig.DEFAULTS
+                .withSip(new ServerConfig.Sip("127.0.0.1", 0, null, 100))
+                .withMrcp(new ServerConfig.Mrcp(0, 600, 3000))
+                .withRtp(new ServerConfig.Rtp(34000, 34998, 20))
+                .withSynth(new ServerConfig.Synth(50, 50, false, 4))
+                .withEngine(new ServerConfig.Engine("worker", null, addresses, null, null))
+                .withCache(new ServerConfig.Cache(false, voices.resolve("cache").toString(), 16))
+                .withVoices(new ServerConfig.Voices(voices.toString())));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        workers.forEach(Process::destroyForcibly);
+    }
+
+    static List<Arguments> requests() {
+        return List.of(
+                Arguments.of("no voice", Map.of(), "text/plain", "Hello from the model.", "zero-shot"),
+                Arguments.of("registered design voice", Map.of("Voice-Name", "narrator"), "text/plain",
+                        "Hello from the narrator.", "design"),
+                Arguments.of("registered clone voice with transcript", Map.of("Voice-Name", "acme-brand"),
+                        "text/plain", "Welcome to Acme.", "ultimate-clone"),
+                Arguments.of("gender and age only", Map.of("Voice-Gender", "female", "Voice-Age", "30"),
+                        "text/plain", "Hello from a designed voice.", "design"),
+                Arguments.of("SSML vx:design", Map.of(), "application/ssml+xml", "<speak version=\"1.1\" " + NS
+                        + "><voice vx:design=\"A young woman, gentle and sweet voice\">Hello.</voice></speak>",
+                        "design"),
+                Arguments.of("SSML clone voice with a style", Map.of(), "application/ssml+xml",
+                        "<speak version=\"1.1\" " + NS + "><voice name=\"acme-brand\" vx:design=\"cheerful\">"
+                                + "Hello.</voice></speak>", "clone"),
+                Arguments.of("FreeSWITCH vendor voice and parameters",
+                        Map.of("Vendor-Specific-Parameters", "voice=narrator;cfg-value=2.5;inference_timesteps=8"),
+                        "text/plain", "Hello again.", "design"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {4}")
+    @MethodSource("requests")
+    void eachModeReachesTheModel(String what, Map<String, String> headers, String type, String body, String mode)
+            throws Exception {
+        try (UniMrcpClientSim pbx = Pbx.call(server)) {
+            String tag = pbx.channelId().substring(0, pbx.channelId().indexOf('@'));
+            UniMrcpClientSim.MrcpMessage response = Pbx.speak(pbx, 1, headers, type, body);
+            assertThat(response.startLine()).as(String.valueOf(response.header("Completion-Reason")))
+                    .endsWith(" 1 200 IN-PROGRESS");
+            UniMrcpClientSim.MrcpMessage complete = pbx.readMrcp(Duration.ofSeconds(30));
+            assertThat(complete.header("Completion-Cause")).as(String.valueOf(complete.header("Completion-Reason")))
+                    .isEqualTo("000 normal");
+            assertThat(pbx.rtpPackets()).isNotEmpty();
+            await().atMost(Duration.ofSeconds(5)).until(() -> log().contains("[" + tag + "] "));
+            String seen = log().lines().filter(l -> l.contains("[" + tag + "] ") && l.contains(" on instance"))
+                    .findFirst().orElse("");
+            System.out.printf("%s: %s%n", what, seen.substring(seen.indexOf('[')));
+            assertThat(seen).as("the worker's log of session " + tag).contains("[" + tag + "] " + mode + " on instance");
+            assertThat(pbx.sendBye()).startsWith("SIP/2.0 200");
+        }
+    }
+
+    @Test
+    void ultimateCloneWithAStyleIsRefusedBeforeAnyAudio() throws Exception {
+        try (UniMrcpClientSim pbx = Pbx.call(server)) {
+            String tag = pbx.channelId().substring(0, pbx.channelId().indexOf('@'));
+            UniMrcpClientSim.MrcpMessage refused = Pbx.speak(pbx, 1, Map.of(), "application/ssml+xml",
+                    "<speak version=\"1.1\" " + NS + "><voice name=\"acme-brand\" vx:design=\"cheerful\" "
+                            + "vx:mode=\"ultimate_clone\">Hello.</voice></speak>");
+            assertThat(refused.startLine()).endsWith(" 1 407 COMPLETE");
+            assertThat(refused.header("Completion-Cause")).isEqualTo("004 error");
+            assertThat(refused.header("Completion-Reason")).contains("ultimate_clone", "style description");
+            Thread.sleep(200);
+            assertThat(pbx.rtpPackets()).isEmpty();
+            assertThat(log()).as("nothing reached a worker").doesNotContain("[" + tag + "]");
+            assertThat(pbx.sendBye()).startsWith("SIP/2.0 200");
+        }
+    }
+
+    private static String log() {
+        synchronized (workerLog) {
+            return workerLog.toString();
+        }
+    }
+
+    private static boolean pythonWorkerRunnable() throws InterruptedException {
+        if (!Files.isExecutable(PYTHON) || !Files.isDirectory(WORKER_DIR)) {
+            return false;
+        }
+        try {
+            Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import grpc, grpc_tools, numpy")
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A stand-in worker whose log lines go to {@link #workerLog}; returns its {@code host:port}. */
+    private static String startWorker() throws IOException, InterruptedException {
+        Path portFile = Files.createTempDirectory("voxcpm-worker").resolve("port");
+        ProcessBuilder builder = new ProcessBuilder(PYTHON.toString(), "-m", "voxcpm_worker", "--model", "standin",
+                "--device", "cpu", "--listen", "127.0.0.1:0", "--port-file", portFile.toString(),
+                "--standin-chunk-delay", "0.01")
+                .directory(WORKER_DIR.toFile()).redirectErrorStream(true);
+        builder.environment().put("VOXCPM_WORKER_BUILD_DIR",
+                Path.of("target", "worker-proto").toAbsolutePath().toString());
+        Process process = builder.start();
+        workers.add(process);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    synchronized (workerLog) {
+                        workerLog.append(line).append('\n');
+                    }
+                }
+            } catch (IOException ignored) {
+                // the worker ended
+            }
+        }, "python-worker-log");
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(portFile)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IOException("worker did not start:\n" + log());
+            }
+            Thread.sleep(20);
+        }
+        return "127.0.0.1:" + Files.readString(portFile).trim();
+    }
+
+    /** A 16-bit mono WAV of an amplitude-modulated two-tone signal: loud enough, never clipped. */
+    private static byte[] toneWav(int rate, double seconds) {
+        int n = (int) (rate * seconds);
+        ByteBuffer pcm = ByteBuffer.allocate(n * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            double t = i / (double) rate;
+            double v = (0.3 * Math.sin(2 * Math.PI * 210 * t) + 0.1 * Math.sin(2 * Math.PI * 630 * t))
+                    * (0.6 + 0.4 * Math.sin(2 * Math.PI * 4 * t));
+            pcm.putShort((short) Math.round(v * 32767));
+        }
+        ByteBuffer header = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
+        header.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + n * 2)
+                .put("WAVE".getBytes(StandardCharsets.US_ASCII))
+                .put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(rate).putInt(rate * 2).putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(n * 2);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(header.array());
+        out.writeBytes(pcm.array());
+        return out.toByteArray();
+    }
+}
