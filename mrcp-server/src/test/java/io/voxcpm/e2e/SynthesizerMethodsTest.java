@@ -267,7 +267,9 @@ class SynthesizerMethodsTest {
         assertThat(back.header("Speak-Restart")).as("jump before the start restarts").isEqualTo("true");
         assertThat(next(pbx).header("Completion-Cause")).isEqualTo("000 normal");
         List<UniMrcpClientSim.RtpPacket> all = pbx.rtpPackets();
-        assertThat(all.get(atRestart).marker()).isTrue();
+        // a packet of the old talkspurt may still be in flight when the CONTROL response is read
+        assertThat(all.subList(atRestart, atRestart + 3)).as("restart begins a new talkspurt")
+                .anyMatch(UniMrcpClientSim.RtpPacket::marker);
         // 25 played, restart; a forward jump of a second; a restart: a full 2 s (100 frames) play at the end
         assertThat(all.size()).isBetween(125, 210);
         long markers = all.stream().filter(UniMrcpClientSim.RtpPacket::marker).count();

@@ -178,7 +178,7 @@ public final class RequestPlanner {
         if (profile == null && !names.isEmpty()) {
             if (!unknownVoiceFallsBack) {
                 throw new SynthesisException(Reason.UNKNOWN_VOICE, "unknown voice '"
-                        + String.join("' or '", names) + "': not in the voice registry (voxcpm-mrcp voices list)");
+                        + String.join("' or '", names) + "' (not in the voice registry)");
             }
             log.info("Voice '{}' is not registered; using the rest of the voice request", String.join(" ", names));
         }
