@@ -101,6 +101,12 @@ public final class RequestPlanner {
      *
      * @throws SynthesisException {@link Reason#INVALID_REQUEST} for a header value that cannot be used
      */
+    /**
+     * A request parameter (e.g. FreeSWITCH's {@code {voice-description=...}}, which arrives in
+     * Vendor-Specific-Parameters) that describes the voice in words, as SSML's {@code vx:design} does.
+     */
+    public static final String VOICE_DESCRIPTION_PARAMETER = "voice-description";
+
     public static Style baseStyle(RequestDefaults d) throws SynthesisException {
         String gender = d.gender() == null || d.gender().isBlank() ? null : d.gender().trim().toLowerCase(Locale.ROOT);
         if (gender != null && !gender.equals("male") && !gender.equals("female") && !gender.equals("neutral")) {
@@ -119,11 +125,16 @@ public final class RequestPlanner {
         }
         List<String> names = d.voiceName() == null || d.voiceName().isBlank() ? List.of() : List.of(d.voiceName().trim());
         String language = d.language() == null || d.language().isBlank() ? null : d.language().trim();
-        return new Style(language, new VoiceHint(names, gender, d.age(), d.variant(), null, null), prosody, Map.of());
+        String description = d.parameters().get(VOICE_DESCRIPTION_PARAMETER);
+        description = description == null || description.isBlank() ? null : description.trim();
+        return new Style(language, new VoiceHint(names, gender, d.age(), d.variant(), null, description), prosody,
+                Map.of());
     }
 
     private List<Segment> plan(List<SsmlPart> parts, RequestDefaults defaults) throws SynthesisException {
-        Map<String, String> request = new HashMap<>(GenerationParameters.validated(defaults.parameters(), "request parameter"));
+        Map<String, String> asked = new HashMap<>(defaults.parameters());
+        asked.remove(VOICE_DESCRIPTION_PARAMETER);
+        Map<String, String> request = new HashMap<>(GenerationParameters.validated(asked, "request parameter"));
         if (defaults.variant() != null && !request.containsKey(SynthesisRequest.SEED)) {
             request.putAll(GenerationParameters.validated(
                     Map.of(SynthesisRequest.SEED, defaults.variant().toString()), "Voice-Variant"));

@@ -79,6 +79,19 @@ class RequestPlannerTest {
     }
 
     @Test
+    void aVoiceDescriptionRequestParameterDesignsLikeVxDesign() throws Exception {
+        RequestDefaults vendor = new RequestDefaults(null, null, null, null, null, null, null,
+                Map.of(RequestPlanner.VOICE_DESCRIPTION_PARAMETER, "A cheerful young man", "cfg_value", "2.5"));
+        Segment.Speech s = one("Hi.", vendor);
+        assertThat(s.mode()).isEqualTo(SynthesisMode.DESIGN);
+        assertThat(s.voice().description()).isEqualTo("A cheerful young man");
+        assertThat(s.params()).containsEntry("cfg_value", "2.5")
+                .doesNotContainKey(RequestPlanner.VOICE_DESCRIPTION_PARAMETER);
+        assertThat(one("<voice vx:design=\"A pirate\">Hi.</voice>", vendor).voice().description())
+                .as("SSML markup wins over the request").isEqualTo("A pirate");
+    }
+
+    @Test
     void registeredDesignVoiceUsesItsDescriptionAndDefaults() throws Exception {
         Segment.Speech s = one("Hi.", voiceName("narrator"));
         assertThat(s.mode()).isEqualTo(SynthesisMode.DESIGN);
