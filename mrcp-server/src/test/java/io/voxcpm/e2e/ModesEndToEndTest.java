@@ -8,20 +8,14 @@ import io.voxcpm.server.VoxcpmMrcpServer;
 import io.voxcpm.voice.NewVoice;
 import io.voxcpm.voice.Recording;
 import io.voxcpm.voice.VoiceRegistry;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,35 +33,30 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ModesEndToEndTest {
 
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final Path WORKER_DIR = Path.of("..", "npu-bridge", "worker").toAbsolutePath().normalize();
     private static final String NS = "xmlns=\"http://www.w3.org/2001/10/synthesis\" "
             + "xmlns:vx=\"urn:voxcpm-mrcp:ssml:1\"";
 
     @TempDir
     static Path voices;
-    private static final List<Process> workers = new ArrayList<>();
-    private static final StringBuilder workerLog = new StringBuilder();
+    private static final StandInWorkers workers = new StandInWorkers();
     private static VoxcpmMrcpServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(pythonWorkerRunnable(), "SKIPPED: " + PYTHON + " lacks grpcio, grpcio-tools or numpy "
-                + "(Debian: apt-get install python3-grpcio python3-grpc-tools python3-numpy)");
+        Assumptions.assumeTrue(StandInWorkers.runnable(), StandInWorkers.MISSING);
         VoiceRegistry registry = VoiceRegistry.open(voices);
         registry.add("narrator", new NewVoice.Design("A calm, mature male voice", null, "test"));
         registry.add("acme-brand", new NewVoice.Clone(Recording.fromWav(toneWav(16000, 2.0), "test"),
                 "Welcome to Acme.", null, "Jane Doe, signed release", null, "test"));
-        List<String> addresses = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            addresses.add(startWorker());
+            workers.start(0.01);
         }
         server = VoxcpmMrcpServer.start(ServerConfig.DEFAULTS
                 .withSip(new ServerConfig.Sip("127.0.0.1", 0, null, 100))
                 .withMrcp(new ServerConfig.Mrcp(0, 600, 3000))
                 .withRtp(new ServerConfig.Rtp(34000, 34998, 20))
                 .withSynth(new ServerConfig.Synth(50, 50, false, 4))
-                .withEngine(new ServerConfig.Engine("worker", null, addresses, null, null))
+                .withEngine(new ServerConfig.Engine("worker", null, workers.addresses(), null, null))
                 .withCache(new ServerConfig.Cache(false, voices.resolve("cache").toString(), 16))
                 .withVoices(new ServerConfig.Voices(voices.toString())));
     }
@@ -77,7 +66,7 @@ class ModesEndToEndTest {
         if (server != null) {
             server.close();
         }
-        workers.forEach(Process::destroyForcibly);
+        workers.close();
     }
 
     static List<Arguments> requests() {
@@ -113,9 +102,9 @@ class ModesEndToEndTest {
             assertThat(complete.header("Completion-Cause")).as(String.valueOf(complete.header("Completion-Reason")))
                     .isEqualTo("000 normal");
             assertThat(pbx.rtpPackets()).isNotEmpty();
-            await().atMost(Duration.ofSeconds(5)).until(() -> log().contains("[" + tag + "] "));
-            String seen = log().lines().filter(l -> l.contains("[" + tag + "] ") && l.contains(" on instance"))
-                    .findFirst().orElse("");
+            await().atMost(Duration.ofSeconds(5)).until(() -> workers.log().contains("[" + tag + "] "));
+            String seen = workers.log().lines()
+                    .filter(l -> l.contains("[" + tag + "] ") && l.contains(" on instance")).findFirst().orElse("");
             System.out.printf("%s: %s%n", what, seen.substring(seen.indexOf('[')));
             assertThat(seen).as("the worker's log of session " + tag).contains("[" + tag + "] " + mode + " on instance");
             assertThat(pbx.sendBye()).startsWith("SIP/2.0 200");
@@ -134,66 +123,9 @@ class ModesEndToEndTest {
             assertThat(refused.header("Completion-Reason")).contains("ultimate_clone", "style description");
             Thread.sleep(200);
             assertThat(pbx.rtpPackets()).isEmpty();
-            assertThat(log()).as("nothing reached a worker").doesNotContain("[" + tag + "]");
+            assertThat(workers.log()).as("nothing reached a worker").doesNotContain("[" + tag + "]");
             assertThat(pbx.sendBye()).startsWith("SIP/2.0 200");
         }
-    }
-
-    private static String log() {
-        synchronized (workerLog) {
-            return workerLog.toString();
-        }
-    }
-
-    private static boolean pythonWorkerRunnable() throws InterruptedException {
-        if (!Files.isExecutable(PYTHON) || !Files.isDirectory(WORKER_DIR)) {
-            return false;
-        }
-        try {
-            Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import grpc, grpc_tools, numpy")
-                    .redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** A stand-in worker whose log lines go to {@link #workerLog}; returns its {@code host:port}. */
-    private static String startWorker() throws IOException, InterruptedException {
-        Path portFile = Files.createTempDirectory("voxcpm-worker").resolve("port");
-        ProcessBuilder builder = new ProcessBuilder(PYTHON.toString(), "-m", "voxcpm_worker", "--model", "standin",
-                "--device", "cpu", "--listen", "127.0.0.1:0", "--port-file", portFile.toString(),
-                "--standin-chunk-delay", "0.01")
-                .directory(WORKER_DIR.toFile()).redirectErrorStream(true);
-        builder.environment().put("VOXCPM_WORKER_BUILD_DIR",
-                Path.of("target", "worker-proto").toAbsolutePath().toString());
-        Process process = builder.start();
-        workers.add(process);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (workerLog) {
-                        workerLog.append(line).append('\n');
-                    }
-                }
-            } catch (IOException ignored) {
-                // the worker ended
-            }
-        }, "python-worker-log");
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(portFile)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new IOException("worker did not start:\n" + log());
-            }
-            Thread.sleep(20);
-        }
-        return "127.0.0.1:" + Files.readString(portFile).trim();
     }
 
     /** A 16-bit mono WAV of an amplitude-modulated two-tone signal: loud enough, never clipped. */

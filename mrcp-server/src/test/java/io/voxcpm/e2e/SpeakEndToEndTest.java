@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import io.voxcpm.audio.G711;
 import io.voxcpm.embedded.EmbeddedEngine;
 import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.SynthesisException;
@@ -95,16 +94,16 @@ class SpeakEndToEndTest {
             List<UniMrcpClientSim.RtpPacket> packets = pbx.rtpPackets();
             int samplesPerFrame = rate / 50;
             int frameBytes = codec.equals("L16") ? samplesPerFrame * 2 : samplesPerFrame;
-            assertRtpStream(packets, pt, samplesPerFrame, frameBytes);
+            ReceivedAudio.assertPacedStream("the embedded engine", packets, pt, samplesPerFrame, frameBytes);
             // the last packet had time to play out before the client heard it was the end
             long lastArrival = packets.get(packets.size() - 1).arrivalNanos();
             assertThat(TimeUnit.NANOSECONDS.toMillis(completeArrival - lastArrival))
                     .isGreaterThanOrEqualTo(PLAYOUT_MARGIN_MS - 30);
 
-            short[] pcm = decode(packets, codec);
+            short[] pcm = ReceivedAudio.decode(packets, codec);
             double seconds = pcm.length / (double) rate;
             assertThat(seconds).as("received audio vs the engine's own audio").isCloseTo(engineSeconds, within(0.1));
-            assertThat(rmsDbfs(pcm)).as("speech energy").isGreaterThan(-35.0);
+            assertThat(ReceivedAudio.rmsDbfs(pcm)).as("speech energy").isGreaterThan(-35.0);
 
             int before = packets.size();
             pbx.sendMrcp("SPEAK", 2, Map.of(), "application/ssml+xml",
@@ -124,7 +123,8 @@ class SpeakEndToEndTest {
             long tsStep = (firstOfSecond.timestamp() - all.get(before - 1).timestamp()) & 0xFFFFFFFFL;
             assertThat((double) tsStep).as("timestamps follow the clock through the silence between SPEAKs")
                     .isCloseTo(elapsedSamples, within(rate * 0.1));
-            assertThat(rmsDbfs(decode(all.subList(before, all.size()), codec))).isGreaterThan(-35.0);
+            short[] secondPcm = ReceivedAudio.decode(all.subList(before, all.size()), codec);
+            assertThat(ReceivedAudio.rmsDbfs(secondPcm)).isGreaterThan(-35.0);
 
             assertThat(pbx.sendBye()).startsWith("SIP/2.0 200");
         }
@@ -179,69 +179,6 @@ class SpeakEndToEndTest {
             assertThat(pbx.readMrcp(Duration.ofSeconds(30)).header("Completion-Cause")).isEqualTo("000 normal");
             assertThat(pbx.sendBye()).startsWith("SIP/2.0 200");
         }
-    }
-
-    private static void assertRtpStream(List<UniMrcpClientSim.RtpPacket> packets, int pt, int samplesPerFrame,
-                                        int frameBytes) {
-        assertThat(packets).hasSizeGreaterThan(50);
-        UniMrcpClientSim.RtpPacket first = packets.get(0);
-        assertThat(first.marker()).as("marker bit on the first packet").isTrue();
-        for (int i = 1; i < packets.size(); i++) {
-            UniMrcpClientSim.RtpPacket p = packets.get(i);
-            UniMrcpClientSim.RtpPacket prev = packets.get(i - 1);
-            assertThat(p.payloadType()).isEqualTo(pt);
-            assertThat(p.ssrc()).isEqualTo(first.ssrc());
-            assertThat(p.sequence()).as("contiguous sequence").isEqualTo((prev.sequence() + 1) & 0xFFFF);
-            assertThat(p.marker()).as("marker only on the first packet").isFalse();
-            assertThat(p.payload()).hasSize(frameBytes);
-            assertThat(((p.timestamp() - prev.timestamp()) & 0xFFFFFFFFL) % samplesPerFrame).isZero();
-        }
-        long totalTs = (packets.get(packets.size() - 1).timestamp() - first.timestamp()) & 0xFFFFFFFFL;
-        double spanMs = (packets.get(packets.size() - 1).arrivalNanos() - first.arrivalNanos()) / 1e6;
-        double meanSpacing = spanMs / (packets.size() - 1);
-        System.out.printf("RTP: %d packets, mean spacing %.2f ms, timestamp span %d samples%n", packets.size(),
-                meanSpacing, totalTs);
-        // paced in real time, not burst: over the whole stream the spacing averages one ptime
-        assertThat(meanSpacing).isBetween(17.0, 23.0);
-        assertThat(totalTs).isEqualTo((long) (packets.size() - 1) * samplesPerFrame);
-    }
-
-    private static short[] decode(List<UniMrcpClientSim.RtpPacket> packets, String codec) {
-        int total = 0;
-        for (UniMrcpClientSim.RtpPacket p : packets) {
-            total += codec.equals("L16") ? p.payload().length / 2 : p.payload().length;
-        }
-        short[] pcm = new short[total];
-        int n = 0;
-        for (UniMrcpClientSim.RtpPacket p : packets) {
-            byte[] b = p.payload();
-            switch (codec) {
-                case "PCMU" -> {
-                    for (byte x : b) {
-                        pcm[n++] = G711.ulawToLinear(x);
-                    }
-                }
-                case "PCMA" -> {
-                    for (byte x : b) {
-                        pcm[n++] = G711.alawToLinear(x);
-                    }
-                }
-                default -> {
-                    for (int i = 0; i + 1 < b.length; i += 2) {
-                        pcm[n++] = (short) (((b[i] & 0xFF) << 8) | (b[i + 1] & 0xFF));
-                    }
-                }
-            }
-        }
-        return pcm;
-    }
-
-    private static double rmsDbfs(short[] pcm) {
-        double sum = 0;
-        for (short s : pcm) {
-            sum += (double) s * s;
-        }
-        return 20 * Math.log10(Math.sqrt(sum / Math.max(1, pcm.length)) / 32768.0);
     }
 
     /** The duration of what the engine itself produces for a text, to compare the received audio with. */

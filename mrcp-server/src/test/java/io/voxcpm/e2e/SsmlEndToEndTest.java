@@ -3,7 +3,6 @@ package io.voxcpm.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.voxcpm.audio.G711;
 import io.voxcpm.embedded.EmbeddedEngine;
 import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.SynthesisException;
@@ -205,18 +204,7 @@ class SsmlEndToEndTest {
         assertThat(complete.startLine()).endsWith("SPEAK-COMPLETE " + id + " COMPLETE");
         assertThat(complete.header("Completion-Cause")).isEqualTo("000 normal");
         List<UniMrcpClientSim.RtpPacket> all = pbx.rtpPackets();
-        return decode(all.subList(before, all.size()));
-    }
-
-    private static short[] decode(List<UniMrcpClientSim.RtpPacket> packets) {
-        short[] pcm = new short[packets.stream().mapToInt(p -> p.payload().length).sum()];
-        int n = 0;
-        for (UniMrcpClientSim.RtpPacket p : packets) {
-            for (byte b : p.payload()) {
-                pcm[n++] = G711.ulawToLinear(b);
-            }
-        }
-        return pcm;
+        return ReceivedAudio.decode(all.subList(before, all.size()), "PCMU");
     }
 
     private static double longestInnerSilenceSeconds(short[] pcm) {

@@ -4,23 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import io.voxcpm.audio.G711;
 import io.voxcpm.bridge.EndpointStatus;
 import io.voxcpm.bridge.WorkerEngine;
 import io.voxcpm.server.Engines;
 import io.voxcpm.server.ServerConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import io.voxcpm.text.SentenceSplitter;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,32 +33,29 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkerEndToEndTest {
 
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final Path WORKER_DIR = Path.of("..", "npu-bridge", "worker").toAbsolutePath().normalize();
     private static final String TEXT = "Welcome to the speech server. Press one for sales.";
     private static final String LONG_TEXT = (TEXT + " ").repeat(4).trim();
     /** The stand-in's chunk: one 160 ms patch; it produces 3 + len/6 of them. */
     private static final double CHUNK_SECONDS = 0.16;
     private static final int PLAYOUT_MARGIN_MS = 200;
 
-    private static final Map<String, Process> workers = new HashMap<>();
+    private static final StandInWorkers workers = new StandInWorkers();
     private static VoxcpmMrcpServer server;
     private static WorkerEngine engine;
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(pythonWorkerRunnable(), "SKIPPED: " + PYTHON + " lacks grpcio, grpcio-tools or numpy "
-                + "(Debian: apt-get install python3-grpcio python3-grpc-tools python3-numpy)");
+        Assumptions.assumeTrue(StandInWorkers.runnable(), StandInWorkers.MISSING);
         // RTF 0.3, as on an NPU: generation stays ahead of playback, so the server holds queued audio.
         for (int i = 0; i < 2; i++) {
-            startWorker("--standin-chunk-delay", "0.05");
+            workers.start(0.05);
         }
         ServerConfig config = ServerConfig.DEFAULTS
                 .withSip(new ServerConfig.Sip("127.0.0.1", 0, null, 100))
                 .withMrcp(new ServerConfig.Mrcp(0, 600, 3000))
                 .withRtp(new ServerConfig.Rtp(32000, 32998, 20))
                 .withSynth(new ServerConfig.Synth(PLAYOUT_MARGIN_MS, 50, false, 4))
-                .withEngine(new ServerConfig.Engine("worker", null, List.copyOf(workers.keySet()), null, null));
+                .withEngine(new ServerConfig.Engine("worker", null, workers.addresses(), null, null));
         engine = (WorkerEngine) Engines.create(config.engine());
         server = VoxcpmMrcpServer.start(config, engine);
     }
@@ -76,7 +65,7 @@ class WorkerEndToEndTest {
         if (server != null) {
             server.close();
         }
-        workers.values().forEach(Process::destroyForcibly);
+        workers.close();
     }
 
     @Test
@@ -95,14 +84,14 @@ class WorkerEndToEndTest {
             assertThat(complete.header("Channel-Identifier")).isEqualTo(pbx.channelId());
 
             List<UniMrcpClientSim.RtpPacket> packets = pbx.rtpPackets();
-            assertRtpStream(packets, 0, 160);
+            ReceivedAudio.assertPacedStream("the worker engine", packets, 0, 160, 160);
             long lastArrival = packets.get(packets.size() - 1).arrivalNanos();
             assertThat(TimeUnit.NANOSECONDS.toMillis(completeArrival - lastArrival))
                     .isGreaterThanOrEqualTo(PLAYOUT_MARGIN_MS - 30);
-            short[] pcm = decodeUlaw(packets);
+            short[] pcm = ReceivedAudio.decode(packets, "PCMU");
             assertThat(pcm.length / 8000.0).as("received audio vs what the stand-in generates")
                     .isCloseTo(standInSeconds(TEXT), within(0.1));
-            assertThat(rmsDbfs(pcm)).as("speech energy").isGreaterThan(-35.0);
+            assertThat(ReceivedAudio.rmsDbfs(pcm)).as("speech energy").isGreaterThan(-35.0);
 
             int before = packets.size();
             pbx.sendMrcp("SPEAK", 2, Map.of(), "application/ssml+xml",
@@ -119,7 +108,8 @@ class WorkerEndToEndTest {
             long elapsed = TimeUnit.NANOSECONDS.toMicros(first.arrivalNanos() - last.arrivalNanos()) * 8 / 1000;
             assertThat((double) ((first.timestamp() - last.timestamp()) & 0xFFFFFFFFL))
                     .as("timestamps follow the clock between SPEAKs").isCloseTo(elapsed, within(800.0));
-            assertThat(rmsDbfs(decodeUlaw(all.subList(before, all.size())))).isGreaterThan(-35.0);
+            short[] secondPcm = ReceivedAudio.decode(all.subList(before, all.size()), "PCMU");
+            assertThat(ReceivedAudio.rmsDbfs(secondPcm)).isGreaterThan(-35.0);
             assertThat(engine.endpoints()).allSatisfy(s -> assertThat(s.consecutiveFailures()).isZero());
             assertThat(pbx.sendBye()).startsWith("SIP/2.0 200");
         }
@@ -144,7 +134,7 @@ class WorkerEndToEndTest {
 
             int packetsAtKill = pbx.rtpPackets().size();
             long killedAt = System.nanoTime();
-            workers.get(serving.address()).destroyForcibly(); // SIGKILL
+            workers.kill(serving.address());
             UniMrcpClientSim.MrcpMessage ended = pbx.readMrcp(Duration.ofSeconds(10));
             double latencyMs = (System.nanoTime() - killedAt) / 1e6;
             int packetsAtEnd = pbx.rtpPackets().size();
@@ -178,98 +168,6 @@ class WorkerEndToEndTest {
      */
     private static double standInSeconds(String text) {
         return new SentenceSplitter().split(text).stream().mapToInt(s -> 3 + s.length() / 6).sum() * CHUNK_SECONDS;
-    }
-
-    private static boolean pythonWorkerRunnable() throws InterruptedException {
-        if (!Files.isExecutable(PYTHON) || !Files.isDirectory(WORKER_DIR)) {
-            return false;
-        }
-        try {
-            Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import grpc, grpc_tools, numpy")
-                    .redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void startWorker(String... extra) throws IOException, InterruptedException {
-        Path portFile = Files.createTempDirectory("voxcpm-worker").resolve("port");
-        List<String> command = new java.util.ArrayList<>(List.of(PYTHON.toString(), "-m", "voxcpm_worker",
-                "--model", "standin", "--device", "cpu", "--listen", "127.0.0.1:0", "--port-file", portFile.toString()));
-        command.addAll(List.of(extra));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(WORKER_DIR.toFile()).redirectErrorStream(true);
-        builder.environment().put("VOXCPM_WORKER_BUILD_DIR", Path.of("target", "worker-proto").toAbsolutePath().toString());
-        Process process = builder.start();
-        StringBuilder output = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (output) {
-                        output.append(line).append('\n');
-                    }
-                }
-            } catch (IOException ignored) {
-                // the worker died; its exit shows in the test
-            }
-        }, "python-worker-log");
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(portFile)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                synchronized (output) {
-                    throw new IOException("worker did not start:\n" + output);
-                }
-            }
-            Thread.sleep(20);
-        }
-        workers.put("127.0.0.1:" + Files.readString(portFile).trim(), process);
-    }
-
-    private static void assertRtpStream(List<UniMrcpClientSim.RtpPacket> packets, int pt, int samplesPerFrame) {
-        assertThat(packets).hasSizeGreaterThan(50);
-        UniMrcpClientSim.RtpPacket first = packets.get(0);
-        assertThat(first.marker()).as("marker bit on the first packet").isTrue();
-        for (int i = 1; i < packets.size(); i++) {
-            UniMrcpClientSim.RtpPacket p = packets.get(i);
-            UniMrcpClientSim.RtpPacket prev = packets.get(i - 1);
-            assertThat(p.payloadType()).isEqualTo(pt);
-            assertThat(p.ssrc()).isEqualTo(first.ssrc());
-            assertThat(p.sequence()).as("contiguous sequence").isEqualTo((prev.sequence() + 1) & 0xFFFF);
-            assertThat(p.marker()).as("marker only on the first packet").isFalse();
-            assertThat(p.payload()).hasSize(samplesPerFrame);
-        }
-        long totalTs = (packets.get(packets.size() - 1).timestamp() - first.timestamp()) & 0xFFFFFFFFL;
-        double meanSpacing = (packets.get(packets.size() - 1).arrivalNanos() - first.arrivalNanos()) / 1e6
-                / (packets.size() - 1);
-        System.out.printf("RTP from the worker engine: %d packets, mean spacing %.2f ms%n", packets.size(), meanSpacing);
-        assertThat(meanSpacing).as("paced in real time").isBetween(17.0, 23.0);
-        assertThat(totalTs).isEqualTo((long) (packets.size() - 1) * samplesPerFrame);
-    }
-
-    private static short[] decodeUlaw(List<UniMrcpClientSim.RtpPacket> packets) {
-        int total = packets.stream().mapToInt(p -> p.payload().length).sum();
-        short[] pcm = new short[total];
-        int n = 0;
-        for (UniMrcpClientSim.RtpPacket p : packets) {
-            for (byte x : p.payload()) {
-                pcm[n++] = G711.ulawToLinear(x);
-            }
-        }
-        return pcm;
-    }
-
-    private static double rmsDbfs(short[] pcm) {
-        double sum = 0;
-        for (short s : pcm) {
-            sum += (double) s * s;
-        }
-        return 20 * Math.log10(Math.sqrt(sum / Math.max(1, pcm.length)) / 32768.0);
     }
 
     private static InetSocketAddress sipAddress() {
