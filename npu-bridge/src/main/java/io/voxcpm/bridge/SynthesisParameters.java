@@ -1,5 +1,12 @@
 package io.voxcpm.bridge;
 
+import static io.voxcpm.engine.SynthesisRequest.CFG_VALUE;
+import static io.voxcpm.engine.SynthesisRequest.INFERENCE_TIMESTEPS;
+import static io.voxcpm.engine.SynthesisRequest.MAX_LENGTH;
+import static io.voxcpm.engine.SynthesisRequest.MODE;
+import static io.voxcpm.engine.SynthesisRequest.SEED;
+import static io.voxcpm.engine.SynthesisRequest.SESSION_ID;
+
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
 import java.util.Map;
@@ -11,14 +18,6 @@ import java.util.Map;
  */
 public record SynthesisParameters(
         VoiceMode mode, float cfgValue, int inferenceTimesteps, long seed, int maxLength, String sessionId) {
-
-    public static final String MODE = "mode";
-    public static final String CFG_VALUE = "cfg_value";
-    public static final String INFERENCE_TIMESTEPS = "inference_timesteps";
-    public static final String SEED = "seed";
-    public static final String MAX_LENGTH = "max_length";
-    /** Not a model knob: tags logs and the worker's request with the MRCP session. */
-    public static final String SESSION_ID = "session_id";
 
     static SynthesisParameters from(Map<String, String> p) throws SynthesisException {
         try {

@@ -54,7 +54,7 @@ public final class CachingEngine implements SpeechEngine {
      * Request parameters that say who is asking, not what is said: the MRCP session tags requests with
      * {@code session_id} for the model bridge's logs, and a key that held it would never hit.
      */
-    private static final Set<String> NOT_IN_KEY = Set.of(CACHE_PARAMETER, "session_id");
+    private static final Set<String> NOT_IN_KEY = Set.of(CACHE_PARAMETER, SynthesisRequest.SESSION_ID);
 
     private static final Logger log = LoggerFactory.getLogger(CachingEngine.class);
     private static final int CHUNK_MILLIS = 100;

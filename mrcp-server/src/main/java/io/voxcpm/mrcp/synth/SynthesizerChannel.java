@@ -7,6 +7,7 @@ import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.mrcp.message.CompletionCause;
 import io.voxcpm.mrcp.message.MrcpEvent;
 import io.voxcpm.mrcp.message.MrcpHeader;
@@ -57,8 +58,6 @@ public final class SynthesizerChannel implements MrcpResource {
     private static final Logger log = LoggerFactory.getLogger(SynthesizerChannel.class);
     /** The logback pattern prints this MDC entry in front of engine log lines. */
     static final String LOG_TAG_MDC_KEY = "call";
-    /** The request parameter the model bridge tags its log lines and worker requests with. */
-    static final String SESSION_ID_PARAMETER = "session_id";
     /** Headers SET-PARAMS never stores: they describe the message, not the session. */
     private static final Set<String> NOT_PARAMETERS = Set.of("channel-identifier", "content-length",
             "content-type", "content-id", "active-request-id-list", "completion-cause", "completion-reason");
@@ -232,7 +231,7 @@ public final class SynthesizerChannel implements MrcpResource {
      */
     private List<Segment> plan(MrcpRequest request, SpeakContent.Content content) throws SpeakContent.Rejection {
         RequestDefaults defaults = SpeakParameters.defaults(request.headers(), sessionDefaults,
-                Map.of(SESSION_ID_PARAMETER, channelId.substring(0, channelId.indexOf('@'))));
+                Map.of(SynthesisRequest.SESSION_ID, channelId.substring(0, channelId.indexOf('@'))));
         try {
             SpeakPlanning.Plan plan = planning.plan(content.ssml(), content.text(), defaults);
             if (plan.fallbackReason() != null) {
