@@ -234,11 +234,20 @@ final class UniMrcpClientSim implements AutoCloseable {
         sip.send(new DatagramPacket(bytes, bytes.length, sipServer));
     }
 
+    /**
+     * The next SIP message on the signalling socket. Anything else is skipped: the ephemeral port may
+     * have been an earlier session's RTP port, and that session's last packets can still be in flight.
+     */
     private String receiveSip() throws IOException {
         byte[] buf = new byte[65535];
-        DatagramPacket p = new DatagramPacket(buf, buf.length);
-        sip.receive(p);
-        return new String(buf, 0, p.getLength(), StandardCharsets.UTF_8);
+        while (true) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            sip.receive(p);
+            String message = new String(buf, 0, p.getLength(), StandardCharsets.UTF_8);
+            if (message.startsWith("SIP/2.0 ") || message.matches("(?s)^[A-Z]+ \\S+ SIP/2\\.0\r\n.*")) {
+                return message;
+            }
+        }
     }
 
     static String headerOf(String message, String name) {

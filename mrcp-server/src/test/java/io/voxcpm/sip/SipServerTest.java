@@ -75,6 +75,10 @@ class SipServerTest {
             c.send(c.request("ACK", c.uri(null), d, 1, SipTestClient.branch(), null, null, null));
             c.send(c.request("BYE", c.uri(null), d, 2, SipTestClient.branch(), null, null, null));
             SIPResponse byeOk = c.receive(WAIT);
+            // on a loaded machine the ACK may arrive after the 200's first retransmission (T1): skip those
+            while ("INVITE".equals(byeOk.getCSeq().getMethod()) && byeOk.getStatusCode() == 200) {
+                byeOk = c.receive(WAIT);
+            }
             assertThat(byeOk.getStatusCode()).isEqualTo(200);
             assertThat(byeOk.getCSeq().getMethod()).isEqualTo("BYE");
             await().untilAsserted(() -> assertThat(app.terminations).containsExactly(d.callId + " BYE"));
