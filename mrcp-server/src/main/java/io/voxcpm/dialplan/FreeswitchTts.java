@@ -63,7 +63,11 @@ final class FreeswitchTts {
             return DialplanSpeak.skip(file, line, call, "engine '" + engine + "' is not unimrcp");
         }
         String profileName = engine.equals("unimrcp") ? defaultProfile : engine.substring("unimrcp:".length());
-        Profile profile = profileName == null ? null : profiles.get(profileName);
+        if (profileName == null) {
+            return DialplanSpeak.skip(file, line, call, "engine 'unimrcp' uses the default-tts-profile, which is not"
+                    + " in the files given (add unimrcp.conf.xml)");
+        }
+        Profile profile = profiles.get(profileName);
         if (profile == null) {
             return DialplanSpeak.skip(file, line, call, "profile '" + profileName + "' is not in the files given"
                     + " (add its mrcp_profiles XML: its <synthparams> become SPEAK headers)");
