@@ -1,31 +1,41 @@
-# VoxCPM2 model worker on an NVIDIA GPU (torch.compile with CUDA graphs is used there).
-# Build from the repository root:  docker build -f docker/worker-cuda.Dockerfile -t voxcpm-worker-cuda .
+# VoxCPM2 model worker on an NVIDIA GPU (torch.compile with CUDA graphs is used there; --no-compile turns
+# it off, see docker/README.md). Build from the repository root:
+#   docker build -f docker/worker-cuda.Dockerfile -t voxcpm-worker-cuda .
+# The base image's torch must equal the torch pin in docker/worker-constraints.txt.
 ARG TORCH_IMAGE=pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime
 FROM ${TORCH_IMAGE}
 
-ARG VOXCPM_VERSION=2.0.3
-
+# Inductor's and Triton's compiled kernels go to the compile-cache volume: a recreated container reuses
+# them instead of compiling again at its first start.
 ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    VOXCPM_WORKER_PROTO_DIR=/opt/voxcpm-worker/shared-proto \
-    VOXCPM_WORKER_BUILD_DIR=/opt/voxcpm-worker/build/proto
+    TORCHINDUCTOR_CACHE_DIR=/var/cache/voxcpm/inductor \
+    TRITON_CACHE_DIR=/var/cache/voxcpm/triton \
+    VOXCPM_WORKER_PROTO_DIR=/opt/voxcpm-worker/shared-proto
 
-# torch.compile's Triton kernels need a C compiler at run time (the runtime image has none). torch is
-# pinned to the image's own CUDA build so that voxcpm's requirements cannot replace it.
-RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/* \
- && pip install "voxcpm==${VOXCPM_VERSION}" grpcio grpcio-tools numpy \
-        "torch==$(python3 -c 'import torch; print(torch.__version__.split("+")[0])')"
+# torch.compile's Triton kernels need a C compiler at run time (the runtime image has none); tini as PID 1
+# so that SIGTERM reaches the worker without `docker run --init`.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev tini && rm -rf /var/lib/apt/lists/* \
+ && mkdir -p /var/cache/voxcpm/inductor /var/cache/voxcpm/triton
 
 WORKDIR /opt/voxcpm-worker
+COPY docker/worker-constraints.txt docker/worker-requirements.txt ./
+# torch stays the image's own CUDA build (the constraint equals it, so pip keeps it).
+RUN pip install -c worker-constraints.txt torch -r worker-requirements.txt \
+ && pip install -c worker-constraints.txt --no-deps voxcpm \
+ && python3 -c "import torch, numpy, grpc, google.protobuf, voxcpm.core, voxcpm.model.voxcpm2, voxcpm.utils.text_normalize; \
+assert torch.__version__.startswith('2.7.1'), torch.__version__"
+
 COPY npu-bridge/src/main/proto/ shared-proto/
 COPY npu-bridge/worker/ ./
-RUN python3 -c "import voxcpm_worker.protos"
+RUN python3 -m voxcpm_worker.build_protos
 
 COPY docker/worker-entrypoint.sh /usr/local/bin/voxcpm-worker
 RUN chmod +x /usr/local/bin/voxcpm-worker
 
 EXPOSE 50051
-HEALTHCHECK --interval=15s --timeout=10s --start-period=300s --retries=3 \
+# Informational (`docker ps`, orchestrators): the server does not wait for it and health-checks the worker itself.
+HEALTHCHECK --interval=15s --timeout=10s --start-period=600s --retries=3 \
   CMD ["python3", "-m", "voxcpm_worker.probe", "127.0.0.1:50051"]
-ENTRYPOINT ["/usr/local/bin/voxcpm-worker"]
+ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/voxcpm-worker"]
 CMD ["--model-dir", "/models/VoxCPM2", "--device", "cuda", "--listen", "0.0.0.0:50051", "--voice-dir", "/voices"]

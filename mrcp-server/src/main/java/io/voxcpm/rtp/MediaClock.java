@@ -68,7 +68,14 @@ public final class MediaClock implements AutoCloseable {
         for (EventExecutor loop : group) {
             shards.put(loop, new Shard((EventLoop) loop));
         }
-        log.info("Media clock started: {} event loop(s), {} transport", loops, epoll ? "epoll" : "nio");
+        if (epoll || !System.getProperty("os.name", "").startsWith("Linux")) {
+            log.info("Media clock started: {} event loop(s), {} transport", loops, epoll ? "epoll" : "nio");
+        } else {
+            // On Linux NIO means the native library did not load (e.g. no build for this CPU in the jar):
+            // pacing still works but each tick may be up to 1 ms late, so the operator should know.
+            log.warn("Media clock started: {} event loop(s), nio transport on Linux (ticks rounded to whole ms);"
+                    + " epoll {}", loops, Epoll.isAvailable() ? "not selected" : "unavailable: " + Epoll.unavailabilityCause());
+        }
     }
 
     /** The loop a new stream and its socket should live on (round robin). */

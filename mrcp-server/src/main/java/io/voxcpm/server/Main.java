@@ -5,6 +5,7 @@ import com.google.common.base.Suppliers;
 import io.voxcpm.cli.RenderCommand;
 import io.voxcpm.cli.SayCommand;
 import io.voxcpm.cli.VoicesCommand;
+import io.voxcpm.dialplan.PrewarmCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -45,7 +46,8 @@ public final class Main implements Callable<Integer> {
         return new CommandLine(new Main())
                 .addSubcommand(new VoicesCommand())
                 .addSubcommand(new SayCommand(engines))
-                .addSubcommand(new RenderCommand(engines));
+                .addSubcommand(new RenderCommand(engines))
+                .addSubcommand(new PrewarmCommand(engines));
     }
 
     static String[] effectiveArgs(String[] args) {

@@ -21,8 +21,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** An engine (behind the prompt cache unless disabled) that the commands call one utterance at a time. */
-final class Speaker implements AutoCloseable {
+/**
+ * An engine (behind the prompt cache unless disabled) that the commands call one utterance at a time,
+ * planning each request as a call does. Public for the server's {@code prewarm} command.
+ */
+public final class Speaker implements AutoCloseable {
 
     /** Longest one utterance may take; a stuck engine must not hang a batch. */
     private static final long TIMEOUT_SECONDS = 300;
@@ -44,29 +47,47 @@ final class Speaker implements AutoCloseable {
 
     static Speaker open(EngineProvider provider, SpeechOptions options) throws IOException {
         PromptCache cache = options.noCache ? null : PromptCache.open(options.cacheDir, options.cacheMaxMb << 20);
-        SpeechEngine engine = provider.open(new EngineOptions(options.engine, options.threads));
+        return open(provider, new EngineOptions(options.engine, options.threads), cache, options.normalizer(),
+                options.ssml);
+    }
+
+    /** A speaker that fills {@code cache} (null: none), with no loudness normalisation. */
+    public static Speaker open(EngineProvider provider, EngineOptions options, PromptCache cache) {
+        return open(provider, options, cache, null, false);
+    }
+
+    private static Speaker open(EngineProvider provider, EngineOptions options, PromptCache cache,
+                                LoudnessNormalizer normalizer, boolean ssml) {
+        SpeechEngine engine = provider.open(options);
         if (cache != null) {
             engine = new CachingEngine(engine, cache, provider.modelVersion(), provider.voiceVersions(), 1);
         }
         // the planner resolves voices to modes and splits sentences exactly as a call does, so the cache
         // entries a render fills are the ones a call looks up
-        return new Speaker(engine, cache, options.normalizer(), options.ssml,
-                new RequestPlanner(provider.voiceCatalog(), Map.of()));
+        return new Speaker(engine, cache, normalizer, ssml, new RequestPlanner(provider.voiceCatalog(), Map.of()));
     }
 
-    int sampleRate() {
+    public int sampleRate() {
         return engine.sampleRate();
     }
 
     /** Null when the cache is off. */
-    PromptCache cache() {
+    public PromptCache cache() {
         return cache;
     }
 
     /** Synthesises one utterance and returns its audio, normalised if asked. */
     short[] speak(String text, String voice, String language) throws SynthesisException {
         RequestDefaults defaults = new RequestDefaults(voice, null, null, null, language, null, null, Map.of());
-        List<Segment> segments = ssml ? planner.planSsml(text, defaults) : planner.planText(text, defaults);
+        return speak(defaults, ssml ? text : null, text);
+    }
+
+    /**
+     * Synthesises one request as a call with these MRCP-level defaults would: {@code ssml} when the body is
+     * SSML (else null), {@code text} the plain text otherwise.
+     */
+    public short[] speak(RequestDefaults defaults, String ssml, String text) throws SynthesisException {
+        List<Segment> segments = ssml != null ? planner.planSsml(ssml, defaults) : planner.planText(text, defaults);
         if (segments.stream().noneMatch(Segment.Speech.class::isInstance)) {
             throw new SynthesisException(Reason.INVALID_REQUEST, "no text to speak");
         }
