@@ -26,7 +26,7 @@ final class ChainSynthesis implements Synthesis {
     private final Utterance utterance;
     private final SynthesisRequest request;
     private final AudioSink sink;
-    private final String session;
+    private final RequestTag tag;
     /** Why links were passed over, in order: for the fallback's WARN line and the final error. */
     private final List<String> passedOver = new CopyOnWriteArrayList<>();
     /** A fallback was skipped because it would have changed the voice (default-only). */
@@ -43,8 +43,7 @@ final class ChainSynthesis implements Synthesis {
         this.utterance = utterance;
         this.request = request;
         this.sink = sink;
-        String s = request.parameters().get(SynthesisRequest.SESSION_ID);
-        this.session = s == null || s.isBlank() ? "-" : s;
+        this.tag = RequestTag.of(request);
     }
 
     void start() {
@@ -192,7 +191,7 @@ final class ChainSynthesis implements Synthesis {
                 return;
             }
             if (!audible) {
-                if (!utterance.claim(index, cached, session, passedOver)) {
+                if (!utterance.claim(index, cached, tag, passedOver)) {
                     Synthesis s;
                     synchronized (ChainSynthesis.this) {
                         s = current;

@@ -150,15 +150,16 @@ public final class EngineChain implements SpeechEngine {
      * The first audio of an utterance came from link {@code index} (from its cache when {@code cached}):
      * count it, and say so if it is a fallback.
      */
-    void served(int index, boolean cached, String session, List<String> passedOver) {
+    void served(int index, boolean cached, RequestTag tag, List<String> passedOver) {
         stats.countServed(index);
         if (index > 0) {
             degraded = true;
-            log.warn("[{}] SPEAK served by fallback engine {}: {}", session, links.get(index).name(),
-                    passedOver.isEmpty() ? "engines before it could not take it" : String.join("; ", passedOver));
+            tag.run(() -> log.warn("{}SPEAK served by fallback engine {}: {}", tag.prefix(), links.get(index).name(),
+                    passedOver.isEmpty() ? "engines before it could not take it" : String.join("; ", passedOver)));
         } else if (degraded && !cached) {
             degraded = false;
-            log.info("[{}] SPEAK served by {} again: the primary engine is back", session, links.get(0).name());
+            tag.run(() -> log.info("{}SPEAK served by {} again: the primary engine is back", tag.prefix(),
+                    links.get(0).name()));
         }
     }
 }

@@ -5,6 +5,7 @@ import io.voxcpm.engine.Availability;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisRequest;
+import java.util.List;
 
 /**
  * The chain as one utterance sees it: the link that delivers the utterance's first audio is pinned, and
@@ -29,14 +30,14 @@ final class Utterance implements SpeechEngine {
      * a later one is granted only to the pinned link. False means the audio would change the voice: that
      * can only happen to a request started before the first audio (a prefetched sentence).
      */
-    boolean claim(int index, boolean cached, String session, java.util.List<String> passedOver) {
+    boolean claim(int index, boolean cached, RequestTag tag, List<String> passedOver) {
         synchronized (this) {
             if (pinned >= 0) {
                 return pinned == index;
             }
             pinned = index;
         }
-        chain.served(index, cached, session, passedOver);
+        chain.served(index, cached, tag, passedOver);
         return true;
     }
 
