@@ -25,7 +25,7 @@ final class EngineStatus {
             case UNAVAILABLE -> "unavailable";
         };
         if (availability.reason() != null && !availability.reason().isBlank()) {
-            String reason = availability.reason().replaceAll("[\"\\\\;\\r\\n\\t]+", " ").strip();
+            String reason = availability.reason().replaceAll("[\"\\\\;\\s]+", " ").strip();
             status += ";engine-reason=\"" + (reason.length() > MAX_REASON_CHARS
                     ? reason.substring(0, MAX_REASON_CHARS) + "..." : reason) + "\"";
         }
