@@ -147,7 +147,8 @@ final class ChainSynthesis implements Synthesis {
         if (refusedVoice) {
             chain.stats().countRefusal();
             e = new SynthesisException(Reason.ENGINE_FAILURE, "not spoken: " + voiceOf(request) + " needs " + primary
-                    + " and fallback-voices is default-only; " + String.join("; ", passedOver));
+                    + " and fallback-voices is default-only" + (passedOver.isEmpty() ? ""
+                    : "; " + String.join("; ", passedOver)));
         } else {
             chain.stats().countExhausted();
             e = new SynthesisException(Reason.ENGINE_FAILURE, "no engine can speak now: "
