@@ -2,10 +2,10 @@ package io.voxcpm.server;
 
 import io.voxcpm.bridge.BridgeConfig;
 import io.voxcpm.bridge.VoiceSource;
-import io.voxcpm.cli.EngineProvider;
-import io.voxcpm.embedded.EmbeddedEngine;
 import io.voxcpm.chain.EngineChain;
 import io.voxcpm.chain.FallbackVoices;
+import io.voxcpm.cli.EngineProvider;
+import io.voxcpm.embedded.EmbeddedEngine;
 import io.voxcpm.engine.SpeechEngine;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import com.google.common.net.HostAndPort;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.NettyChannelBuilder;
 import io.voxcpm.bridge.VoiceSource;
 import io.voxcpm.bridge.WorkerEngine;
 import io.voxcpm.bridge.WorkerPoolConfig;
@@ -24,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,6 +85,24 @@ class FallbackEndToEndTest {
                 new CachingEngine(WorkerEngine.start(pool, VoiceSource.NONE), cache, "voxcpm2"),
                 new CachingEngine(new EmbeddedEngine(1), cache, "marytts")), FallbackVoices.DEFAULT_ONLY);
         server = VoxcpmMrcpServer.start(config(38000, data), chain);
+        awaitWorkerInUse();
+    }
+
+    /**
+     * The worker listens before its model is loaded (health NOT_SERVING meanwhile, which sends SPEAKs to the
+     * fallback, as it should): wait until it serves and the pool has seen it do so.
+     */
+    private static void awaitWorkerInUse() throws Exception {
+        HostAndPort hp = HostAndPort.fromString(worker);
+        ManagedChannel channel = NettyChannelBuilder.forAddress(hp.getHost(), hp.getPort()).usePlaintext().build();
+        try {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> HealthGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(1, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance())
+                    .getStatus() == HealthCheckResponse.ServingStatus.SERVING);
+        } finally {
+            channel.shutdownNow();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> chain.availability().state() == Availability.State.READY);
     }
 
     private static ServerConfig config(int rtpBase, Path dir) {
@@ -161,7 +186,7 @@ class FallbackEndToEndTest {
     @Order(5)
     void aRestartedWorkerTakesTheNextSpeaksWithoutAServerRestart() throws Exception {
         workers.restart(worker, WORKER_CHUNK_DELAY);
-        await().atMost(Duration.ofSeconds(30)).until(() -> chain.availability().state() == Availability.State.READY);
+        awaitWorkerInUse();
         long fallbacks = chain.stats().fallbackUtterances();
         try (UniMrcpClientSim pbx = Pbx.call(server)) {
             String text = "Our offices are open from nine to five.";

@@ -3,9 +3,9 @@ package io.voxcpm.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.voxcpm.bridge.VoiceSource;
 import io.voxcpm.cache.CachingEngine;
 import io.voxcpm.cache.PromptCache;
-import io.voxcpm.bridge.VoiceSource;
 import io.voxcpm.chain.EngineChain;
 import io.voxcpm.chain.FallbackVoices;
 import io.voxcpm.engine.SpeechEngine;
