@@ -105,6 +105,16 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--vllm-url", paramLabel = "URL", description = "vLLM-Omni base URL (with --engine vllm).")
         String vllmUrl;
 
+        @Option(names = "--fallback", paramLabel = "KIND[,KIND...]", split = ",",
+                description = "Engines to speak with, in order, when the ones before are down or saturated "
+                        + "(repeatable), e.g. --engine worker --fallback embedded.")
+        List<String> fallback;
+
+        @Option(names = "--fallback-voices", paramLabel = "any|default-only",
+                description = "Whether a fallback may speak a cloned or designed voice's SPEAK in its own voice "
+                        + "(any, the default) or must fail it (default-only).")
+        String fallbackVoices;
+
         @Override
         public Integer call() throws Exception {
             ServerConfig cfg;
@@ -153,7 +163,9 @@ public final class Main implements Callable<Integer> {
             }
             ServerConfig.Engine e = cfg.engine();
             cfg = cfg.withEngine(new ServerConfig.Engine(engine != null ? engine : e.kind(), e.threads(),
-                    workers != null ? workers : e.workers(), vllmUrl != null ? vllmUrl : e.vllmUrl(), e.vllmModel()));
+                    workers != null ? workers : e.workers(), vllmUrl != null ? vllmUrl : e.vllmUrl(), e.vllmModel(),
+                    fallback != null ? fallback : e.fallback(),
+                    fallbackVoices != null ? fallbackVoices : e.fallbackVoices()));
             return cfg.validated();
         }
     }

@@ -1,10 +1,12 @@
 package io.voxcpm.server;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.voxcpm.chain.FallbackVoices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -153,14 +155,20 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     /**
-     * @param kind      {@code embedded} (MaryTTS, no model), {@code worker} (VoxCPM2 workers over gRPC)
-     *                  or {@code vllm} (a vLLM-Omni endpoint)
-     * @param threads   synthesis threads of the embedded engine
-     * @param workers   worker endpoints, {@code host:port} each, or one DNS name
-     * @param vllmUrl   base URL of a vLLM-Omni server
+     * @param kind           {@code embedded} (MaryTTS, no model), {@code worker} (VoxCPM2 workers over gRPC)
+     *                       or {@code vllm} (a vLLM-Omni endpoint)
+     * @param threads        synthesis threads of the embedded engine
+     * @param workers        worker endpoints, {@code host:port} each, or one DNS name
+     * @param vllmUrl        base URL of a vLLM-Omni server
+     * @param fallback       engine kinds tried in order when the ones before cannot take a SPEAK (down,
+     *                       saturated): each takes its settings from this section; empty: no fallback
+     * @param fallbackVoices {@code any} (a fallback speaks a cloned or designed voice's SPEAK in its own
+     *                       voice) or {@code default-only} (such a SPEAK fails instead)
      */
     public record Engine(String kind, Integer threads, List<String> workers, @JsonProperty("vllm-url") String vllmUrl,
-                         @JsonProperty("vllm-model") String vllmModel) {
+                         @JsonProperty("vllm-model") String vllmModel,
+                         @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> fallback,
+                         @JsonProperty("fallback-voices") String fallbackVoices) {
         public static final Engine DEFAULTS = new Engine("embedded", 2, List.of(), null, null);
 
         public Engine {
@@ -168,6 +176,24 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             threads = or(threads, 2);
             workers = workers == null ? List.of() : List.copyOf(workers);
             vllmModel = or(vllmModel, "openbmb/VoxCPM2");
+            fallback = fallback == null ? List.of() : fallback.stream().map(String::strip).toList();
+            fallbackVoices = or(fallbackVoices, FallbackVoices.ANY.value());
+        }
+
+        public Engine(String kind, Integer threads, List<String> workers, String vllmUrl, String vllmModel) {
+            this(kind, threads, workers, vllmUrl, vllmModel, null, null);
+        }
+
+        public Engine withFallback(List<String> kinds, String voices) {
+            return new Engine(kind, threads, workers, vllmUrl, vllmModel, kinds, voices);
+        }
+
+        /** The primary, then each fallback, as engines of their own (with this section's settings). */
+        public List<Engine> chain() {
+            List<Engine> all = new ArrayList<>();
+            all.add(new Engine(kind, threads, workers, vllmUrl, vllmModel));
+            fallback.forEach(k -> all.add(new Engine(k, threads, workers, vllmUrl, vllmModel)));
+            return all;
         }
     }
 
@@ -270,19 +296,18 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             problems.add("mrcp.max-head-bytes and mrcp.max-body-bytes must be at least 1024, "
                     + "mrcp.max-channels-per-connection at least 1");
         }
-        switch (engine.kind()) {
-            case "embedded" -> { }
-            case "worker" -> {
-                if (engine.workers().isEmpty()) {
-                    problems.add("engine.kind 'worker' needs engine.workers (host:port entries or a DNS name)");
-                }
+        checkEngineKind(problems, "engine.kind", engine.kind());
+        List<String> seen = new ArrayList<>(List.of(engine.kind()));
+        for (String kind : engine.fallback()) {
+            if (seen.contains(kind)) {
+                problems.add("engine.fallback lists '" + kind + "' twice (or repeats engine.kind)");
+            } else {
+                seen.add(kind);
+                checkEngineKind(problems, "engine.fallback", kind);
             }
-            case "vllm" -> {
-                if (engine.vllmUrl() == null || engine.vllmUrl().isBlank()) {
-                    problems.add("engine.kind 'vllm' needs engine.vllm-url, e.g. http://127.0.0.1:8091");
-                }
-            }
-            default -> problems.add("engine.kind must be embedded, worker or vllm, got '" + engine.kind() + "'");
+        }
+        if (FallbackVoices.parse(engine.fallbackVoices()).isEmpty()) {
+            problems.add("engine.fallback-voices must be any or default-only, got '" + engine.fallbackVoices() + "'");
         }
         if (cache.maxMb() < 1) {
             problems.add("cache.max-mb must be at least 1, got " + cache.maxMb());
@@ -291,6 +316,23 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             throw new ConfigException(String.join("; ", problems));
         }
         return this;
+    }
+
+    private void checkEngineKind(List<String> problems, String where, String kind) {
+        switch (kind) {
+            case "embedded" -> { }
+            case "worker" -> {
+                if (engine.workers().isEmpty()) {
+                    problems.add(where + " 'worker' needs engine.workers (host:port entries or a DNS name)");
+                }
+            }
+            case "vllm" -> {
+                if (engine.vllmUrl() == null || engine.vllmUrl().isBlank()) {
+                    problems.add(where + " 'vllm' needs engine.vllm-url, e.g. http://127.0.0.1:8091");
+                }
+            }
+            default -> problems.add(where + " must be embedded, worker or vllm, got '" + kind + "'");
+        }
     }
 
     private static void checkPort(List<String> problems, String name, int port) {

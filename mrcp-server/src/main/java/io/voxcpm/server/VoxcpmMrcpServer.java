@@ -64,12 +64,11 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             throw new StartupException("voice registry " + config.voices().dir() + ": " + e.getMessage()
                     + " (set voices.dir to a writable directory)", e);
         }
-        SpeechEngine engine = Engines.create(config.engine(), voices);
+        PromptCache cache = config.cache().enabled() ? openCache(config.cache()) : null;
+        // one cache, one CachingEngine per engine of the chain: an entry's key names the engine that made it
+        SpeechEngine engine = Engines.create(config.engine(), voices, cache == null ? Engines.Decorator.NONE
+                : (one, kind) -> new CachingEngine(one, cache, Engines.modelVersion(kind), voices, 2));
         try {
-            if (config.cache().enabled()) {
-                engine = new CachingEngine(engine, openCache(config.cache()), Engines.modelVersion(config.engine()),
-                        voices, 2);
-            }
             return start(config, engine, voices.catalog());
         } catch (StartupException | RuntimeException e) {
             engine.close();

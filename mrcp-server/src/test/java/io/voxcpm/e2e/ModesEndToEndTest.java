@@ -129,7 +129,7 @@ class ModesEndToEndTest {
     }
 
     /** A 16-bit mono WAV of an amplitude-modulated two-tone signal: loud enough, never clipped. */
-    private static byte[] toneWav(int rate, double seconds) {
+    static byte[] toneWav(int rate, double seconds) {
         int n = (int) (rate * seconds);
         ByteBuffer pcm = ByteBuffer.allocate(n * 2).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {

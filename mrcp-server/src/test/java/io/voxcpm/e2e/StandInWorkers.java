@@ -46,9 +46,20 @@ final class StandInWorkers implements AutoCloseable {
      * is that over 0.16) and returns its {@code host:port} once it listens.
      */
     String start(double chunkDelaySeconds) throws IOException, InterruptedException {
+        return start(chunkDelaySeconds, "127.0.0.1:0");
+    }
+
+    /** A worker killed earlier, started again on its address: the server's channel reconnects to it. */
+    String restart(String address, double chunkDelaySeconds) throws IOException, InterruptedException {
+        kill(address);
+        byAddress.get(address).waitFor(10, TimeUnit.SECONDS);
+        return start(chunkDelaySeconds, address);
+    }
+
+    private String start(double chunkDelaySeconds, String listen) throws IOException, InterruptedException {
         Path portFile = Files.createTempDirectory("voxcpm-worker").resolve("port");
         ProcessBuilder builder = new ProcessBuilder(List.of(PYTHON.toString(), "-m", "voxcpm_worker",
-                "--model", "standin", "--device", "cpu", "--listen", "127.0.0.1:0", "--port-file", portFile.toString(),
+                "--model", "standin", "--device", "cpu", "--listen", listen, "--port-file", portFile.toString(),
                 "--standin-chunk-delay", String.valueOf(chunkDelaySeconds)))
                 .directory(WORKER_DIR.toFile()).redirectErrorStream(true);
         builder.environment().put("VOXCPM_WORKER_BUILD_DIR",

@@ -3,6 +3,7 @@ package io.voxcpm.bridge;
 import io.voxcpm.bridge.proto.Mode;
 import io.voxcpm.bridge.proto.SynthesizeRequest;
 import io.voxcpm.engine.AudioSink;
+import io.voxcpm.engine.Availability;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
@@ -48,6 +49,32 @@ public final class WorkerEngine implements SpeechEngine {
     /** The endpoints and their state, for monitoring. */
     public List<EndpointStatus> endpoints() {
         return pool.status();
+    }
+
+    /**
+     * Ready while some endpoint is healthy (per its last call or health check), its circuit closed and
+     * under its concurrency limit: what a fallback chain checks before it sends a request here.
+     */
+    @Override
+    public Availability availability() {
+        List<EndpointStatus> all = pool.status();
+        int open = 0;
+        int failing = 0;
+        int full = 0;
+        for (EndpointStatus ep : all) {
+            if (ep.circuit() != EndpointStatus.Circuit.CLOSED) {
+                open++;
+            } else if (!ep.healthy()) {
+                failing++;
+            } else if (ep.inFlight() >= pool.config().maxConcurrentPerEndpoint()) {
+                full++;
+            } else {
+                return Availability.ready(NAME);
+            }
+        }
+        return Availability.unavailable(NAME, full > 0 ? "every healthy worker is at its concurrency limit"
+                : "no healthy worker (" + all.size() + " endpoints: " + open + " circuit open, " + failing
+                        + " failing)");
     }
 
     /**

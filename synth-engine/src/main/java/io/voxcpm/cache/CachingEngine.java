@@ -1,9 +1,11 @@
 package io.voxcpm.cache;
 
 import io.voxcpm.engine.AudioSink;
+import io.voxcpm.engine.Availability;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisRequest;
+import io.voxcpm.engine.Support;
 import io.voxcpm.engine.VoiceSpec;
 import java.io.IOException;
 import java.util.Arrays;
@@ -100,6 +102,22 @@ public final class CachingEngine implements SpeechEngine {
     @Override
     public int sampleRate() {
         return engine.sampleRate();
+    }
+
+    @Override
+    public Availability availability() {
+        return engine.availability();
+    }
+
+    @Override
+    public Support support(SynthesisRequest request) {
+        return engine.support(request);
+    }
+
+    /** Whether the entry for {@code request} is stored (not merely being synthesised); never for a bypass. */
+    @Override
+    public boolean hasAudioFor(SynthesisRequest request) {
+        return !bypasses(request) && cache.contains(keyFor(request));
     }
 
     public PromptCache cache() {

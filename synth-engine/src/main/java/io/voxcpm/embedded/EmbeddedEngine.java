@@ -1,11 +1,13 @@
 package io.voxcpm.embedded;
 
 import io.voxcpm.engine.AudioSink;
+import io.voxcpm.engine.Availability;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
 import io.voxcpm.engine.SynthesisRequest;
+import io.voxcpm.engine.Support;
 import io.voxcpm.text.SentenceSplitter;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,6 +127,34 @@ public final class EmbeddedEngine implements SpeechEngine {
     @Override
     public int sampleRate() {
         return SAMPLE_RATE;
+    }
+
+    /** Closed, or every admission slot taken: a request now would fail with {@link Reason#OVERLOADED}. */
+    @Override
+    public Availability availability() {
+        if (closed) {
+            return Availability.unavailable(NAME, "embedded engine closed");
+        }
+        return admitted.get() >= maxSyntheses
+                ? Availability.unavailable(NAME, "embedded engine busy: " + maxSyntheses + " requests in progress")
+                : Availability.ready(NAME);
+    }
+
+    /**
+     * English only; one voice, so a registered or designed voice, a gender or age (which the planner turns
+     * into a design), or any mode but zero-shot is spoken in the slt voice.
+     */
+    @Override
+    public Support support(SynthesisRequest request) {
+        if (checkLanguage(request.language()) != null) {
+            return Support.NONE;
+        }
+        String mode = request.parameters().get(SynthesisRequest.MODE);
+        boolean ownVoice = request.voice().nameIfSet()
+                .filter(n -> !n.equalsIgnoreCase(VOICE) && !n.equalsIgnoreCase("default")).isPresent()
+                || request.voice().description() != null && !request.voice().description().isBlank()
+                || mode != null && !mode.isBlank() && !mode.trim().equalsIgnoreCase("zero_shot");
+        return ownVoice ? Support.OWN_VOICE : Support.AS_ASKED;
     }
 
     @Override

@@ -138,6 +138,8 @@ public final class SegmentPlayer {
         private final AudioSink sink;
         private final MarkListener marks;
         private final int chunk = Math.max(1, engine.sampleRate() * CHUNK_MILLIS / 1000);
+        /** Every sentence of one playback goes to one engine view, so a fallback chain keeps one voice. */
+        private final SpeechEngine speaker = engine.forUtterance();
         private final Queue<Runnable> events = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean draining = new AtomicBoolean();
         /** Set at once by cancel(), before its event runs, so nothing already queued reaches the sink. */
@@ -246,7 +248,7 @@ public final class SegmentPlayer {
             Speak speak = (Speak) steps.get(index);
             Segmented s = new Segmented(index, speak.gain());
             try {
-                s.handle = engine.synthesize(speak.request(), s);
+                s.handle = speaker.synthesize(speak.request(), s);
             } catch (RuntimeException e) {
                 s.error = new SynthesisException(Reason.ENGINE_FAILURE, "engine " + engine.name() + " failed: " + e, e);
             }

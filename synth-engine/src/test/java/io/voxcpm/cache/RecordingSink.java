@@ -29,7 +29,7 @@ public final class RecordingSink implements AudioSink {
     }
 
     /** The whole audio once complete; fails the test on error or after 30 s. */
-    short[] audio() throws Exception {
+    public short[] audio() throws Exception {
         SynthesisException e = done.get(30, TimeUnit.SECONDS);
         if (e != null) {
             throw new AssertionError("synthesis failed: " + e.getMessage(), e);
@@ -37,11 +37,16 @@ public final class RecordingSink implements AudioSink {
         return concat();
     }
 
-    SynthesisException error() throws Exception {
+    public SynthesisException error() throws Exception {
         return done.get(30, TimeUnit.SECONDS);
     }
 
-    short[] concat() {
+    /** Whether completion or an error has arrived. */
+    public boolean finished() {
+        return done.isDone();
+    }
+
+    public short[] concat() {
         int n = chunks.stream().mapToInt(c -> c.length).sum();
         short[] all = new short[n];
         int at = 0;

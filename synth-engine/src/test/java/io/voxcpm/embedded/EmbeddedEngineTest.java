@@ -3,6 +3,8 @@ package io.voxcpm.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.voxcpm.engine.Availability;
+import io.voxcpm.engine.Support;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException.Reason;
 import io.voxcpm.engine.SynthesisRequest;
@@ -49,6 +51,20 @@ class EmbeddedEngineTest {
 
     private static void awaitDone(RecordingSink sink) {
         await().atMost(PATIENCE).until(sink.done::isDone);
+    }
+
+    @Test
+    void saysWhatAFallbackChainMayAskOfIt() {
+        assertThat(engine.availability()).isEqualTo(Availability.ready("embedded-marytts"));
+        assertThat(engine.support(SynthesisRequest.of("Hello."))).isEqualTo(Support.AS_ASKED);
+        assertThat(engine.support(new SynthesisRequest("Hello.", "en-GB", new VoiceSpec("default", null, null, null),
+                Map.of(SynthesisRequest.MODE, "zero_shot")))).isEqualTo(Support.AS_ASKED);
+        assertThat(engine.support(new SynthesisRequest("Hello.", null, new VoiceSpec("acme-brand", null, null, null),
+                Map.of(SynthesisRequest.MODE, "clone")))).as("a cloned voice").isEqualTo(Support.OWN_VOICE);
+        assertThat(engine.support(new SynthesisRequest("Hello.", null, new VoiceSpec(null, "male", null, "A deep voice"),
+                Map.of(SynthesisRequest.MODE, "design")))).as("a designed voice").isEqualTo(Support.OWN_VOICE);
+        assertThat(engine.support(new SynthesisRequest("Hallo.", "de-DE", VoiceSpec.DEFAULT, Map.of())))
+                .as("English only").isEqualTo(Support.NONE);
     }
 
     @Test

@@ -797,6 +797,9 @@ public final class SynthesizerChannel implements MrcpResource {
             if (value == null) {
                 value = serverDefault(h.name());
             }
+            if (EngineStatus.isVendorParameters(h.name())) {
+                value = EngineStatus.appendTo(value, engine.availability()); // read-only: see EngineStatus
+            }
             if (value != null) {
                 values.add(h.name(), value);
             }
