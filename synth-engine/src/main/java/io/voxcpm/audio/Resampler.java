@@ -12,7 +12,7 @@ import java.util.Objects;
  *   <li>Integer decimation (48 kHz to 16 or 8 kHz) runs one {@link DecimatorStage} per prime factor,
  *       largest first. Only the last stage needs the sharp transition, and it runs at the lowest rate;
  *       an earlier stage only has to remove what would fold into the final band, so its filter is short:
- *       48 to 8 kHz is 48→16 (39 taps) then 16→8 (149 taps) instead of one 443-tap filter at 48 kHz.</li>
+ *       48 to 8 kHz is 48→16 (47 taps) then 16→8 (149 taps) instead of one 443-tap filter at 48 kHz.</li>
  *   <li>Any other ratio runs one {@link PolyphaseStage}.</li>
  * </ul>
  *
