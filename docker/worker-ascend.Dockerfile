@@ -12,12 +12,10 @@ ARG VOXCPM_VERSION=2.0.3
 ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PYTORCH_NPU_ALLOC_CONF=expandable_segments:True \
-    VOXCPM_WORKER_PROTO_DIR=/opt/voxcpm-worker/shared-proto \
-    VOXCPM_WORKER_BUILD_DIR=/opt/voxcpm-worker/build/proto
+    VOXCPM_WORKER_PROTO_DIR=/opt/voxcpm-worker/shared-proto
 
 # CPU wheels of torch first: torch_npu supplies the device, and voxcpm's torch requirement is then met
-# without pulling CUDA wheels. The denoiser stack (modelscope) is installed by voxcpm but never loaded
-# unless --enable-denoiser is given.
+# without pulling CUDA wheels. The denoiser stack (modelscope) is installed by voxcpm but never loaded.
 RUN pip install --extra-index-url https://download.pytorch.org/whl/cpu "torch==${TORCH_VERSION}" \
  && pip install --extra-index-url https://download.pytorch.org/whl/cpu "torch-npu==${TORCH_NPU_VERSION}" \
         "voxcpm==${VOXCPM_VERSION}" "torch==${TORCH_VERSION}" grpcio grpcio-tools numpy
@@ -25,8 +23,8 @@ RUN pip install --extra-index-url https://download.pytorch.org/whl/cpu "torch==$
 WORKDIR /opt/voxcpm-worker
 COPY npu-bridge/src/main/proto/ shared-proto/
 COPY npu-bridge/worker/ ./
-# Generate the gRPC stubs once, at build time.
-RUN python3 -c "import voxcpm_worker.protos"
+# Generate the gRPC stubs once, at build time (the worker never runs protoc itself).
+RUN python3 -m voxcpm_worker.build_protos
 
 COPY docker/worker-entrypoint.sh /usr/local/bin/voxcpm-worker
 RUN chmod +x /usr/local/bin/voxcpm-worker

@@ -7,8 +7,7 @@ ARG VOXCPM_VERSION=2.0.3
 
 ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    VOXCPM_WORKER_PROTO_DIR=/opt/voxcpm-worker/shared-proto \
-    VOXCPM_WORKER_BUILD_DIR=/opt/voxcpm-worker/build/proto
+    VOXCPM_WORKER_PROTO_DIR=/opt/voxcpm-worker/shared-proto
 
 # torch.compile's Triton kernels need a C compiler at run time (the runtime image has none). torch is
 # pinned to the image's own CUDA build so that voxcpm's requirements cannot replace it.
@@ -19,7 +18,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev &
 WORKDIR /opt/voxcpm-worker
 COPY npu-bridge/src/main/proto/ shared-proto/
 COPY npu-bridge/worker/ ./
-RUN python3 -c "import voxcpm_worker.protos"
+RUN python3 -m voxcpm_worker.build_protos
 
 COPY docker/worker-entrypoint.sh /usr/local/bin/voxcpm-worker
 RUN chmod +x /usr/local/bin/voxcpm-worker
