@@ -8,6 +8,8 @@ import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.NettyChannelBuilder;
+import io.voxcpm.bridge.proto.DeleteVoiceRequest;
+import io.voxcpm.bridge.proto.DeleteVoiceResponse;
 import io.voxcpm.bridge.proto.HasVoiceRequest;
 import io.voxcpm.bridge.proto.HasVoiceResponse;
 import io.voxcpm.bridge.proto.RegisterVoiceRequest;
@@ -324,6 +326,52 @@ public final class WorkerPool implements AutoCloseable {
             log.info("[{}] voice '{}' pushed to worker {} as {}{}", session, sample.name(), ep, r.getVoiceId(),
                     r.getAlreadyRegistered() ? " (already registered)" : "");
             return r.getVoiceId();
+        });
+    }
+
+    /**
+     * Deletes a voice from every endpoint (each answers whether it held it) and forgets that it was
+     * pushed. Completes with one line per endpoint; exceptionally, naming the endpoints, when any failed.
+     */
+    CompletableFuture<List<String>> deleteVoice(VoiceSample sample) {
+        String id = sample.workerVoiceId();
+        knownVoiceIds.remove(sample.contentHash());
+        List<WorkerEndpoint> all;
+        synchronized (this) {
+            all = endpoints;
+        }
+        List<CompletableFuture<String>> calls = new ArrayList<>();
+        for (WorkerEndpoint ep : all) {
+            ep.voices.remove(sample.contentHash());
+            Unary<DeleteVoiceResponse> call = new Unary<>();
+            ep.worker.withDeadlineAfter(config.rpcDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                    .deleteVoice(DeleteVoiceRequest.newBuilder().setVoiceId(id).build(), call);
+            calls.add(call.future.handle((r, err) -> {
+                if (err != null) {
+                    throw new IllegalStateException("worker " + ep + " did not delete voice '" + sample.name() + "' ("
+                            + id + "): " + Status.fromThrowable(err).getCode() + " "
+                            + Status.fromThrowable(err).getDescription());
+                }
+                log.info("voice '{}' ({}) {} on worker {}", sample.name(), id,
+                        r.getExisted() ? "deleted" : "was not held", ep);
+                return "worker " + ep + ": voice '" + sample.name() + "' "
+                        + (r.getExisted() ? "deleted" : "not held (nothing to delete)");
+            }));
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((v, err) -> {
+            List<String> lines = new ArrayList<>();
+            List<String> failures = new ArrayList<>();
+            for (CompletableFuture<String> c : calls) {
+                try {
+                    lines.add(c.join());
+                } catch (RuntimeException e) {
+                    failures.add(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                }
+            }
+            if (!failures.isEmpty()) {
+                throw new IllegalStateException(String.join("; ", failures));
+            }
+            return lines;
         });
     }
 
