@@ -170,8 +170,9 @@ class WorkerService(pb_grpc.VoxcpmWorkerServicer):
                                                   first_chunk_seconds=first_chunk, queue_seconds=queued,
                                                   chunks=sequence, reference_sha256=event.reference_sha256,
                                                   seeded_by=event.seeded_by)
-                    log.info("[%s] done: %.2fs audio in %.2fs (first chunk %.3fs, %d chunks%s)", tag,
+                    log.info("[%s] done: %.2fs audio in %.2fs (first chunk %.3fs, %d chunks%s%s)", tag,
                              summary.audio_seconds, event.generation_seconds, first_chunk, sequence,
+                             f", reference {event.reference_sha256[:16]}" if event.reference_sha256 else "",
                              f", seeded by {event.seeded_by}" if event.seeded_by else "")
                     yield pb.SynthesizeResponse(summary=summary)
                     return
