@@ -78,6 +78,27 @@ class WorkerProcessTest(unittest.TestCase):
                     proc.communicate()
 
 
+class BenchTest(unittest.TestCase):
+    def test_bench_prints_ttfc_and_rtf_per_concurrency_level(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            report = Path(tmp, "bench.json")
+            result = run("-m", "voxcpm_worker.bench", "--model", "standin", "--device", "cpu", "--concurrency", "1", "2",
+                         "--rounds", "1", "--standin-chunk-delay", "0.01", "--json", report)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            lines = result.stdout.splitlines()
+            self.assertIn("standin-test-double", result.stdout, "the table says it measured the stand-in")
+            header = next(i for i, line in enumerate(lines) if "TTFC p50" in line)
+            self.assertIn("agg RTF", lines[header])
+            self.assertEqual([line.split()[0] for line in lines[header + 1:header + 3]], ["1", "2"])
+            rows = json.loads(report.read_text())
+            self.assertEqual([r["concurrency"] for r in rows], [1, 2])
+            for row in rows:
+                self.assertEqual(row["errors"], 0)
+                self.assertGreater(row["audio_seconds"], 0)
+                self.assertGreater(row["rtf_p50"], 0)
+            self.assertLessEqual(rows[0]["ttfc_p50"], rows[1]["ttfc_max"], "the second stream queues behind the first")
+
+
 class ToolsTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
