@@ -148,24 +148,33 @@ class ToolsTest(unittest.TestCase):
             self.assertEqual(report["checks"][failed], "fail", name)
         self.assertEqual(run(TOOLS / "check_audio.py", self.dir / "missing.wav").returncode, 2)
 
-    def test_accuracy_run_passes_identical_devices_and_fails_a_perturbed_one(self):
+    def test_accuracy_run_compares_modules_and_keeps_audio_as_listening_samples(self):
         report_path = self.dir / "accuracy.json"
         ok = run(TOOLS / "accuracy_run.py", "--model", "standin", "--device", "cpu", "--text", "One two three.",
-                 "--text", "Four five six seven.", "--report", report_path)
+                 "--text", "Four five six seven.", "--samples-dir", self.dir / "samples", "--report", report_path)
         self.assertEqual(ok.returncode, 0, ok.stderr)
         report = json.loads(report_path.read_text())
         self.assertTrue(report["pass"])
         self.assertTrue(report["residency_complete"])
         self.assertEqual(report["parameters_on_device"], report["parameters_total"])
+        self.assertEqual([m["name"] for m in report["modules"]], ["lm_prefill", "locdit_step", "vae_decode"])
+        self.assertTrue(all(m["relative_l2"] == 0.0 and m["pass"] for m in report["modules"]))
         self.assertEqual(len(report["texts"]), 2)
-        self.assertTrue(all(r["relative_l2"] == 0.0 and r["rtf"] >= 0 for r in report["texts"]))
+        self.assertTrue(all(r["rtf"] >= 0 and Path(r["sample"]).is_file() for r in report["texts"]))
+        self.assertNotIn("relative_l2", report["texts"][0], "end-to-end audio is not compared")
+
+    def test_accuracy_run_fails_a_perturbed_device_and_tolerances_are_settable(self):
         bad = run(TOOLS / "accuracy_run.py", "--model", "standin", "--device", "cpu", "--text", "One two three.",
                   "--standin-perturbation", "0.05")
         self.assertEqual(bad.returncode, 1)
-        row = json.loads(bad.stdout)["texts"][0]
-        self.assertFalse(row["pass"])
-        self.assertGreater(row["relative_l2"], 0.01)
-
+        modules = {m["name"]: m for m in json.loads(bad.stdout)["modules"]}
+        self.assertFalse(modules["vae_decode"]["pass"])
+        self.assertGreater(modules["vae_decode"]["relative_l2"], 0.01)
+        loose = run(TOOLS / "accuracy_run.py", "--model", "standin", "--device", "cpu", "--text", "One.",
+                    "--standin-perturbation", "0.05", "--tolerance", "lm_prefill=0.5", "--tolerance", "locdit_step=0.5",
+                    "--tolerance", "vae_decode=0.5")
+        self.assertEqual(loose.returncode, 0, loose.stdout)
+        self.assertEqual(run(TOOLS / "accuracy_run.py", "--model", "standin", "--tolerance", "nope=1").returncode, 2)
 
 if __name__ == "__main__":
     unittest.main()

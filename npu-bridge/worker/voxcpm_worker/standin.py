@@ -118,6 +118,17 @@ class StandInVoxCPM:
         self.build_kwargs = []    # the keyword arguments of every build_prompt_cache call
         self.target_texts = []    # the target text of every generation
 
+    def module_outputs(self, seed: int) -> dict:
+        """What voxcpm_worker.accuracy compares per module; deterministic, plus this "device"'s
+        ``perturbation`` as relative noise."""
+        rng = np.random.default_rng(seed)
+        outputs = {"lm_prefill": rng.standard_normal(2048), "locdit_step": rng.standard_normal((1, 64, 4)),
+                   "vae_decode": np.sin(np.arange(7680) / 7.0)[None, None, :]}
+        if self.perturbation:
+            noise = np.random.default_rng(int.from_bytes(hashlib.sha256(self.device.encode()).digest()[:8], "little"))
+            outputs = {k: v + self.perturbation * np.std(v) * noise.standard_normal(v.shape) for k, v in outputs.items()}
+        return {k: v.astype(np.float32) for k, v in outputs.items()}
+
     # voxcpm.VoxCPM exposes the model as .tts_model; the stand-in is both layers at once.
     @property
     def tts_model(self):
