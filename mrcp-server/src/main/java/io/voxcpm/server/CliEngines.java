@@ -1,6 +1,7 @@
 package io.voxcpm.server;
 
 import io.voxcpm.bridge.RegistryVoices;
+import io.voxcpm.bridge.VllmOmniEngine;
 import io.voxcpm.bridge.VoiceSample;
 import io.voxcpm.bridge.WorkerEngine;
 import io.voxcpm.cache.VoiceVersions;
@@ -57,16 +58,19 @@ final class CliEngines implements EngineProvider {
         return Engines.modelVersion(opened);
     }
 
-    /** Only worker engines keep voices (in each worker's voice directory); vLLM-Omni receives them inline. */
+    /** Worker engines keep voices in each worker's voice directory, vLLM-Omni in its speaker directory. */
     @Override
     public List<String> forgetVoice(EngineOptions options, List<Voice> versions) throws IOException {
         List<VoiceSample> samples = versions.stream().map(RegistryVoices::sample).flatMap(Optional::stream).toList();
         String kind = options.kind() != null ? options.kind() : configuredEngine().kind();
-        if (samples.isEmpty() || !"worker".equals(kind)) {
+        if (samples.isEmpty() || !("worker".equals(kind) || "vllm".equals(kind))) {
             return List.of();
         }
         try (var engine = open(new EngineOptions(kind, 1, options.workers()))) {
-            return engine instanceof WorkerEngine workers ? workers.forgetVoices(samples) : List.of();
+            if (engine instanceof WorkerEngine workers) {
+                return workers.forgetVoices(samples);
+            }
+            return engine instanceof VllmOmniEngine vllm ? vllm.forgetVoices(samples) : List.of();
         }
     }
 
