@@ -21,6 +21,20 @@ def run(*args, timeout=120):
                           timeout=timeout)
 
 
+class RunTestsScriptTest(unittest.TestCase):
+    def test_missing_packages_skip_outside_ci_and_fail_in_ci(self):
+        script = WORKER_DIR / "run_tests.sh"
+        env = dict(os.environ, VOXCPM_WORKER_PYTHON="/nonexistent/python3")
+        env.pop("CI", None)
+        outside = subprocess.run(["/bin/sh", str(script)], env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(outside.returncode, 0)
+        self.assertIn("SKIPPED", outside.stdout)
+        inside = subprocess.run(["/bin/sh", str(script)], env=dict(env, CI="true"), capture_output=True, text=True,
+                                timeout=60)
+        self.assertEqual(inside.returncode, 1)
+        self.assertIn("CI must have them", inside.stderr)
+
+
 class WorkerProcessTest(unittest.TestCase):
     def test_help_documents_devices_and_exit_codes(self):
         result = run("-m", "voxcpm_worker", "--help")
@@ -36,6 +50,8 @@ class WorkerProcessTest(unittest.TestCase):
                 (["--model-dir", empty], errors.EXIT_NO_WEIGHTS, "no config.json"),
                 (["--model", "standin", "--device", "tpu"], errors.EXIT_DEVICE_UNAVAILABLE, "unsupported device"),
                 (["--instances", "0"], errors.EXIT_USAGE, "--instances"),
+                (["--model", "standin", "--enable-denoiser"], errors.EXIT_USAGE, "were removed"),
+                (["--model", "standin", "--kv-cache-length", "10"], errors.EXIT_USAGE, "--kv-cache-length"),
             ]
             try:
                 import torch_npu  # noqa: F401
