@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A design voice anchored in the registry is one speaker: every prompt, on every worker, is generated
- * from the same reference clip (checked in what each REAL Python worker process reports it used), and
- * removing the voice deletes that clip from every worker.
+ * A design voice anchored in the registry is one speaker: every prompt, on every worker and after a
+ * worker restart, is generated from the same reference clip (checked in what each REAL Python worker
+ * process reports it used), and removing the voice deletes that clip from every worker.
  */
 class AnchoredDesignVoiceTest {
 
@@ -86,6 +86,20 @@ class AnchoredDesignVoiceTest {
                 await().atMost(Duration.ofSeconds(5)).until(() -> w.logLinesMatching(sample.workerVoiceId() + " deleted") == 1);
             }
             assertThat(engine.forgetVoices(List.of(sample))).allSatisfy(l -> assertThat(l).contains("not held"));
+
+            // A worker restarted (without its voice directory) gets the same clip pushed again.
+            a.kill();
+            try (PythonWorkerProcess restarted = PythonWorkerProcess.start(a.port())) {
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                    RecordingSink sink = new RecordingSink();
+                    engine.synthesize(new SynthesisRequest("Are you still there?", null,
+                            new VoiceSpec("acme", null, null, null), Map.of()), sink);
+                    sink.done.get(30, TimeUnit.SECONDS);
+                    return restarted.logLinesMatching("done: ") > 0;
+                });
+                assertThat(restarted.logLinesMatching("done: .*reference " + anchorSha))
+                        .isEqualTo(restarted.logLinesMatching("done: "));
+            }
         }
     }
 
