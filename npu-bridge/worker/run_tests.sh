@@ -1,12 +1,19 @@
 #!/bin/sh
-# Runs the worker's Python unit tests (called by the npu-bridge Maven build in the test phase).
-# Needs Debian's python3 with python3-grpcio, python3-grpc-tools and python3-numpy; where they are
-# missing the tests are skipped with a message rather than failing the Java build.
+# Builds the worker's gRPC stubs and runs its Python tests (the npu-bridge Maven build calls it twice:
+# "--stubs-only" before the Java tests, which start real worker processes, then with no argument).
+# Needs python3 with grpcio, grpcio-tools and numpy (Debian: python3-grpcio python3-grpc-tools
+# python3-numpy). Where they are missing: outside CI the tests are skipped with a message; in CI (CI=true)
+# the build fails, so a CI image without them cannot pass silently.
 PY="${VOXCPM_WORKER_PYTHON:-/usr/bin/python3}"
 cd "$(dirname "$0")" || exit 1
 if [ ! -x "$PY" ] || ! "$PY" -c "import grpc, grpc_tools, numpy" 2>/dev/null; then
-  echo "SKIPPED: worker tests need $PY with grpcio, grpcio-tools and numpy" \
-       "(Debian: apt-get install python3-grpcio python3-grpc-tools python3-numpy)"
+  what="worker tests need $PY with grpcio, grpcio-tools and numpy (Debian: apt-get install python3-grpcio python3-grpc-tools python3-numpy)"
+  case "${CI:-}" in
+    true|1|yes) echo "FAILED: $what; CI must have them" >&2; exit 1 ;;
+  esac
+  echo "SKIPPED: $what"
   exit 0
 fi
+"$PY" -m voxcpm_worker.build_protos || exit 1
+[ "${1:-}" = "--stubs-only" ] && exit 0
 exec "$PY" tests/run_all.py "$@"

@@ -14,17 +14,23 @@ if str(WORKER_DIR) not in sys.path:
 import grpc  # noqa: E402
 
 from voxcpm_worker import server  # noqa: E402
-from voxcpm_worker.model import LoadOptions, load  # noqa: E402
+from voxcpm_worker.model import LoadOptions, load, warm_up  # noqa: E402
 from voxcpm_worker.protos import health_pb, health_pb_grpc, pb, pb_grpc  # noqa: E402
 
 PYTHON = sys.executable
 
 
 def start_worker(instances=1, queue_capacity=4, chunk_delay=0.0, fail_after=None, voice_dir=None,
-                 keepalive=server.Keepalive(), channel_options=()):
-    options = LoadOptions(model="standin", device="cpu", standin_chunk_delay=chunk_delay, standin_fail_after=fail_after)
+                 keepalive=server.Keepalive(), channel_options=(), standin_api="2.0.3", defaults=None,
+                 warm=True):
+    """A warmed-up worker (as in production) whose stand-in counters start at zero after the warm-up."""
+    options = LoadOptions(model="standin", device="cpu", standin_chunk_delay=chunk_delay, standin_fail_after=fail_after,
+                          standin_api=standin_api)
     worker = server.start(lambda: load(options), "127.0.0.1:0", instances=instances, queue_capacity=queue_capacity,
-                          voice_dir=voice_dir, keepalive=keepalive)
+                          voice_dir=voice_dir, keepalive=keepalive, warm_up=warm_up if warm else None,
+                          defaults=defaults or server.Defaults())
+    for instance in worker.scheduler.instances:
+        instance.model.tts.reset_counters()
     channel = grpc.insecure_channel(f"127.0.0.1:{worker.port}", options=list(channel_options))
     return worker, channel, pb_grpc.VoxcpmWorkerStub(channel), health_pb_grpc.HealthStub(channel)
 

@@ -21,6 +21,20 @@ def run(*args, timeout=120):
                           timeout=timeout)
 
 
+class RunTestsScriptTest(unittest.TestCase):
+    def test_missing_packages_skip_outside_ci_and_fail_in_ci(self):
+        script = WORKER_DIR / "run_tests.sh"
+        env = dict(os.environ, VOXCPM_WORKER_PYTHON="/nonexistent/python3")
+        env.pop("CI", None)
+        outside = subprocess.run(["/bin/sh", str(script)], env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(outside.returncode, 0)
+        self.assertIn("SKIPPED", outside.stdout)
+        inside = subprocess.run(["/bin/sh", str(script)], env=dict(env, CI="true"), capture_output=True, text=True,
+                                timeout=60)
+        self.assertEqual(inside.returncode, 1)
+        self.assertIn("CI must have them", inside.stderr)
+
+
 class WorkerProcessTest(unittest.TestCase):
     def test_help_documents_devices_and_exit_codes(self):
         result = run("-m", "voxcpm_worker", "--help")
@@ -36,6 +50,8 @@ class WorkerProcessTest(unittest.TestCase):
                 (["--model-dir", empty], errors.EXIT_NO_WEIGHTS, "no config.json"),
                 (["--model", "standin", "--device", "tpu"], errors.EXIT_DEVICE_UNAVAILABLE, "unsupported device"),
                 (["--instances", "0"], errors.EXIT_USAGE, "--instances"),
+                (["--model", "standin", "--enable-denoiser"], errors.EXIT_USAGE, "were removed"),
+                (["--model", "standin", "--kv-cache-length", "10"], errors.EXIT_USAGE, "--kv-cache-length"),
             ]
             try:
                 import torch_npu  # noqa: F401
@@ -76,6 +92,27 @@ class WorkerProcessTest(unittest.TestCase):
                 if proc.poll() is None:
                     proc.kill()
                     proc.communicate()
+
+
+class BenchTest(unittest.TestCase):
+    def test_bench_prints_ttfc_and_rtf_per_concurrency_level(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            report = Path(tmp, "bench.json")
+            result = run("-m", "voxcpm_worker.bench", "--model", "standin", "--device", "cpu", "--concurrency", "1", "2",
+                         "--rounds", "1", "--standin-chunk-delay", "0.01", "--json", report)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            lines = result.stdout.splitlines()
+            self.assertIn("standin-test-double", result.stdout, "the table says it measured the stand-in")
+            header = next(i for i, line in enumerate(lines) if "TTFC p50" in line)
+            self.assertIn("agg RTF", lines[header])
+            self.assertEqual([line.split()[0] for line in lines[header + 1:header + 3]], ["1", "2"])
+            rows = json.loads(report.read_text())
+            self.assertEqual([r["concurrency"] for r in rows], [1, 2])
+            for row in rows:
+                self.assertEqual(row["errors"], 0)
+                self.assertGreater(row["audio_seconds"], 0)
+                self.assertGreater(row["rtf_p50"], 0)
+            self.assertLessEqual(rows[0]["ttfc_p50"], rows[1]["ttfc_max"], "the second stream queues behind the first")
 
 
 class ToolsTest(unittest.TestCase):
@@ -127,24 +164,33 @@ class ToolsTest(unittest.TestCase):
             self.assertEqual(report["checks"][failed], "fail", name)
         self.assertEqual(run(TOOLS / "check_audio.py", self.dir / "missing.wav").returncode, 2)
 
-    def test_accuracy_run_passes_identical_devices_and_fails_a_perturbed_one(self):
+    def test_accuracy_run_compares_modules_and_keeps_audio_as_listening_samples(self):
         report_path = self.dir / "accuracy.json"
         ok = run(TOOLS / "accuracy_run.py", "--model", "standin", "--device", "cpu", "--text", "One two three.",
-                 "--text", "Four five six seven.", "--report", report_path)
+                 "--text", "Four five six seven.", "--samples-dir", self.dir / "samples", "--report", report_path)
         self.assertEqual(ok.returncode, 0, ok.stderr)
         report = json.loads(report_path.read_text())
         self.assertTrue(report["pass"])
         self.assertTrue(report["residency_complete"])
         self.assertEqual(report["parameters_on_device"], report["parameters_total"])
+        self.assertEqual([m["name"] for m in report["modules"]], ["lm_prefill", "locdit_step", "vae_decode"])
+        self.assertTrue(all(m["relative_l2"] == 0.0 and m["pass"] for m in report["modules"]))
         self.assertEqual(len(report["texts"]), 2)
-        self.assertTrue(all(r["relative_l2"] == 0.0 and r["rtf"] >= 0 for r in report["texts"]))
+        self.assertTrue(all(r["rtf"] >= 0 and Path(r["sample"]).is_file() for r in report["texts"]))
+        self.assertNotIn("relative_l2", report["texts"][0], "end-to-end audio is not compared")
+
+    def test_accuracy_run_fails_a_perturbed_device_and_tolerances_are_settable(self):
         bad = run(TOOLS / "accuracy_run.py", "--model", "standin", "--device", "cpu", "--text", "One two three.",
                   "--standin-perturbation", "0.05")
         self.assertEqual(bad.returncode, 1)
-        row = json.loads(bad.stdout)["texts"][0]
-        self.assertFalse(row["pass"])
-        self.assertGreater(row["relative_l2"], 0.01)
-
+        modules = {m["name"]: m for m in json.loads(bad.stdout)["modules"]}
+        self.assertFalse(modules["vae_decode"]["pass"])
+        self.assertGreater(modules["vae_decode"]["relative_l2"], 0.01)
+        loose = run(TOOLS / "accuracy_run.py", "--model", "standin", "--device", "cpu", "--text", "One.",
+                    "--standin-perturbation", "0.05", "--tolerance", "lm_prefill=0.5", "--tolerance", "locdit_step=0.5",
+                    "--tolerance", "vae_decode=0.5")
+        self.assertEqual(loose.returncode, 0, loose.stdout)
+        self.assertEqual(run(TOOLS / "accuracy_run.py", "--model", "standin", "--tolerance", "nope=1").returncode, 2)
 
 if __name__ == "__main__":
     unittest.main()

@@ -64,8 +64,8 @@ class StreamingAndModesTest(unittest.TestCase):
         self.assertNotEqual(self.pcm(cloned), self.pcm(styled))
 
     def test_ultimate_clone_with_registered_and_inline_voice(self):
-        registered, _ = self.synth(text="Good morning.", mode=pb.MODE_ULTIMATE_CLONE, voice_id=self.voice)
-        inline, _ = self.synth(text="Good morning.", mode=pb.MODE_ULTIMATE_CLONE,
+        registered, _ = self.synth(text="Good morning.", mode=pb.MODE_ULTIMATE_CLONE, voice_id=self.voice, seed=5)
+        inline, _ = self.synth(text="Good morning.", mode=pb.MODE_ULTIMATE_CLONE, seed=5,
                                inline_reference=pb.InlineReference(wav=tone_wav(), transcript="a test tone"))
         clone, _ = self.synth(text="Good morning.", mode=pb.MODE_CLONE, voice_id=self.voice)
         self.assertEqual(self.pcm(registered), self.pcm(inline), "same recording and transcript, same voice")
@@ -154,7 +154,10 @@ class PromptCacheTest(unittest.TestCase):
             inline = pb.InlineReference(wav=tone_wav(), transcript="hello")
             for _ in range(2):
                 collect(stub.Synthesize(pb.SynthesizeRequest(text="Three.", mode=pb.MODE_CLONE, inline_reference=inline)))
-            self.assertEqual(standin(worker).prompt_cache_builds, 4, "inline references are encoded per call")
+            self.assertEqual(standin(worker).prompt_cache_builds, 3, "an inline reference is encoded once, by hash")
+            other = pb.InlineReference(wav=tone_wav(freq=300.0), transcript="hello")
+            collect(stub.Synthesize(pb.SynthesizeRequest(text="Four.", mode=pb.MODE_CLONE, inline_reference=other)))
+            self.assertEqual(standin(worker).prompt_cache_builds, 4, "another recording is another cache")
         finally:
             channel.close()
             worker.stop(0)
@@ -239,7 +242,7 @@ class AdmissionCancellationDeadlineTest(unittest.TestCase):
 
 class FailureTest(unittest.TestCase):
     def test_model_failure_mid_stream_ends_the_call_and_frees_the_instance(self):
-        worker, channel, stub, _ = start_worker(fail_after=2)
+        worker, channel, stub, _ = start_worker(fail_after=2, warm=False)
         try:
             call = stub.Synthesize(pb.SynthesizeRequest(text=LONG_TEXT, mode=pb.MODE_ZERO_SHOT, request_tag="boom"))
             got = []

@@ -28,12 +28,22 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--queue-capacity", type=int, default=8,
                    help="requests that may wait for an instance; more are refused with RESOURCE_EXHAUSTED (default 8)")
     p.add_argument("--voice-dir", help="directory keeping registered voices across restarts (default: a temp dir)")
-    p.add_argument("--enable-denoiser", action="store_true", help="load the ZipEnhancer denoiser (off by default)")
-    p.add_argument("--zipenhancer-path", help="local ZipEnhancer model directory, with --enable-denoiser")
+    p.add_argument("--enable-denoiser", "--zipenhancer-path", dest="removed_denoiser", nargs="?", const=True,
+                   help=argparse.SUPPRESS)
     p.add_argument("--no-compile", action="store_true", help="skip torch.compile on CUDA (never used on npu/cpu)")
     p.add_argument("--cfg-value", type=float, default=2.0, help="default CFG scale (default 2.0)")
     p.add_argument("--inference-timesteps", type=int, default=10, help="default diffusion steps per patch (default 10)")
     p.add_argument("--max-length", type=int, default=4096, help="default max generated 160 ms patches (default 4096)")
+    p.add_argument("--kv-cache-length", type=int,
+                   help="positions of each instance's static KV caches (prompt + reference + text + generated "
+                        "patches); smaller costs less per step and less memory (default: the model's, 8192)")
+    p.add_argument("--normalize-text", action="store_true",
+                   help="apply voxcpm's text normaliser (numbers, symbols) to the spoken text, never to a "
+                        "\"(description)\" prefix (off by default: SSML say-as expansion happens first, in the server)")
+    p.add_argument("--no-trim-silence", action="store_true",
+                   help="keep leading/trailing silence of references when building prompt caches (trimmed by default)")
+    p.add_argument("--no-warm-up", action="store_true",
+                   help="report SERVING without the warm-up generation (first calls then pay kernel loading)")
     p.add_argument("--drain-seconds", type=float, default=20.0,
                    help="on SIGTERM/SIGINT: health turns NOT_SERVING, new calls are refused, and calls in progress "
                         "get this long to finish (default 20)")
@@ -46,7 +56,16 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="standin = StandInVoxCPM, a TEST DOUBLE producing deterministic tones (no weights needed)")
     t.add_argument("--standin-chunk-delay", type=float, default=0.0, help="seconds the stand-in spends per chunk")
     t.add_argument("--standin-fail-after", type=int, help="the stand-in raises after this many chunks of a call")
+    t.add_argument("--standin-api", choices=("2.0.3", "newer"), default="2.0.3",
+                   help="the voxcpm API the stand-in imitates: 2.0.3 has no seed argument (default 2.0.3)")
     args = p.parse_args(argv)
+    if args.removed_denoiser is not None:
+        p.error("--enable-denoiser/--zipenhancer-path were removed: the worker applies no denoiser (nothing "
+                "applied it, and it could download a model); clean a reference recording before registering it")
+    if args.kv_cache_length is not None and args.kv_cache_length < 256:
+        p.error("--kv-cache-length must be at least 256")
+    if args.max_length < 1 or args.inference_timesteps < 1:
+        p.error("--max-length and --inference-timesteps must be at least 1")
     if args.instances < 1:
         p.error("--instances must be at least 1")
     if args.permit_keepalive_time <= 0 or args.drain_seconds < 0:
@@ -62,22 +81,24 @@ def main(argv=None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s %(threadName)s: %(message)s")
     log = logging.getLogger("voxcpm_worker")
     from . import server
-    from .model import LoadOptions, load
+    from .model import LoadOptions, load, warm_up
     from .modes import Defaults
 
     options = LoadOptions(model=args.model, model_dir=args.model_dir, device=args.device,
-                          enable_denoiser=args.enable_denoiser, zipenhancer_path=args.zipenhancer_path,
-                          compile=not args.no_compile, standin_chunk_delay=args.standin_chunk_delay,
+                          compile=not args.no_compile, kv_cache_length=args.kv_cache_length,
+                          standin_api=args.standin_api, standin_chunk_delay=args.standin_chunk_delay,
                           standin_fail_after=args.standin_fail_after)
+    kv = args.kv_cache_length or 8192
+    defaults = Defaults(args.cfg_value, args.inference_timesteps, min(args.max_length, kv), kv, args.normalize_text)
     if args.model == "standin":
         log.warning("model 'standin': TEST DOUBLE, no VoxCPM2 is loaded; audio is synthetic tones")
     try:
         worker = server.begin(lambda: load(options), address=args.listen, instances=args.instances,
-                              queue_capacity=args.queue_capacity, voice_dir=args.voice_dir,
-                              defaults=Defaults(args.cfg_value, args.inference_timesteps, args.max_length),
-                              keepalive=server.Keepalive(permit_time=args.permit_keepalive_time))
-        log.info("listening on port %d; loading %d model instance(s) (health NOT_SERVING until loaded)",
-                 worker.port, args.instances)
+                              queue_capacity=args.queue_capacity, voice_dir=args.voice_dir, defaults=defaults,
+                              keepalive=server.Keepalive(permit_time=args.permit_keepalive_time),
+                              warm_up=None if args.no_warm_up else warm_up, trim_silence=not args.no_trim_silence)
+        log.info("listening on port %d; loading %d model instance(s) one after another, each warmed up "
+                 "(health NOT_SERVING until then)", worker.port, args.instances)
         worker.wait_ready()
     except StartupError as exc:
         log.error("cannot start: %s", exc)

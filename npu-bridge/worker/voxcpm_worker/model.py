@@ -4,13 +4,17 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+import os
+import tempfile
+import wave
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Callable, Iterator, List, Optional
 
 import numpy as np
 
 from . import device as devices
+from . import seeding
 from .errors import (StartupError, EXIT_NO_WEIGHTS, EXIT_NO_VOXCPM, EXIT_OUT_OF_MEMORY, EXIT_RESIDENCY,
                      is_out_of_memory)
 
@@ -26,9 +30,9 @@ class LoadOptions:
     model: str = "voxcpm2"               # or "standin"
     model_dir: Optional[str] = None
     device: str = "auto"
-    enable_denoiser: bool = False
-    zipenhancer_path: Optional[str] = None
     compile: bool = True                 # only ever honoured on CUDA
+    kv_cache_length: Optional[int] = None  # positions of each static KV cache; None: the model's (8192)
+    standin_api: str = "2.0.3"           # the stand-in's voxcpm API: "2.0.3" (no seed) or "newer"
     standin_chunk_delay: float = 0.0
     standin_fail_after: Optional[int] = None
     standin_perturbation: float = 0.0
@@ -57,29 +61,92 @@ class LoadedModel:
     model_version: str
     sample_rate: int
     residency: List[Residency] = field(default_factory=list)
-    accepts_seed: bool = False
-    _seed_warned: bool = False
+    seeder: Callable[[int], None] = lambda seed: None
+    normalizer_factory: Optional[Callable[[], object]] = None
+    kv_cache_length: int = 8192
+    _normalizer: object = None
 
-    def build_prompt_cache(self, **kwargs) -> dict:
+    @property
+    def accepts_seed(self) -> bool:
+        """voxcpm newer than 2.0.3 takes ``seed``; 2.0.3 raises TypeError on it."""
+        return "seed" in inspect.signature(self.tts._generate_with_prompt_cache).parameters
+
+    @property
+    def seeded_by(self) -> str:
+        return seeding.BY_PARAMETER if self.accepts_seed else seeding.BY_GENERATORS
+
+    def build_prompt_cache(self, trim_silence: bool = True, **kwargs) -> dict:
+        if trim_silence and "trim_silence_vad" in inspect.signature(self.tts.build_prompt_cache).parameters:
+            kwargs["trim_silence_vad"] = True  # leading/trailing silence of a reference leaks into every prompt
         return self.tts.build_prompt_cache(**kwargs)
+
+    def normalize(self, text: str) -> str:
+        """voxcpm's text normaliser (built on first use, on the instance thread); the caller keeps any
+        "(description)" prefix out of it."""
+        if self.normalizer_factory is None:
+            return text
+        if self._normalizer is None:
+            self._normalizer = self.normalizer_factory()
+        return self._normalizer.normalize(text)
 
     def stream(self, target_text: str, prompt_cache: Optional[dict], cfg_value: float,
                inference_timesteps: int, max_len: int, seed: int) -> Iterator[np.ndarray]:
-        """Yields mono float32 chunks; closing this generator closes voxcpm's (frees its KV state)."""
+        """Yields mono float32 chunks; closing this generator closes voxcpm's (frees its KV state).
+
+        Must run on the instance's thread. A seed (non-zero) goes in voxcpm's ``seed`` argument where
+        it exists; on 2.0.3 torch's generators are seeded here, right before the generation is created.
+        Either way the generation holds the process-wide RNG gate exclusively (see ``seeding``)."""
         kwargs = dict(target_text=target_text, prompt_cache=prompt_cache, min_len=2, max_len=max_len,
                       inference_timesteps=inference_timesteps, cfg_value=cfg_value, retry_badcase=False)
-        if seed:
-            if self.accepts_seed:
-                kwargs["seed"] = seed
-            elif not self._seed_warned:
-                self._seed_warned = True
-                log.warning("this voxcpm version has no seed argument (added after 2.0.3): seeds are ignored")
-        inner = self.tts.generate_with_prompt_cache_streaming(**kwargs)
-        try:
-            for item in inner:
-                yield to_numpy(item[0] if isinstance(item, tuple) else item)
-        finally:
-            inner.close()
+        with seeding.GATE.hold(exclusive=bool(seed)):
+            if seed:
+                if self.accepts_seed:
+                    kwargs["seed"] = seed
+                else:
+                    self.seeder(seed)
+            inner = self.tts.generate_with_prompt_cache_streaming(**kwargs)
+            try:
+                for item in inner:
+                    yield to_numpy(item[0] if isinstance(item, tuple) else item)
+            finally:
+                inner.close()
+
+
+#: What the warm-up speaks and encodes: enough to load every kernel of prefill, decode, LocDiT and VAE.
+WARM_UP_TEXT = "Hello, this is a warm-up."
+WARM_UP_PATCHES = 4
+
+
+def _warm_up_reference(path: str, seconds: float = 2.0, rate: int = 16000) -> None:
+    t = np.arange(int(seconds * rate)) / rate
+    voiced = 0.3 * np.sin(2 * np.pi * 150 * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))
+    with wave.open(path, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes((voiced * 32767).astype("<i2").tobytes())
+
+
+def warm_up(model: LoadedModel) -> float:
+    """Builds one prompt cache and runs one short generation from it, on the instance thread, before
+    the worker reports SERVING: the first real call must not pay kernel loading and allocator growth.
+    Returns the seconds it took."""
+    import time
+    start = time.monotonic()
+    fd, path = tempfile.mkstemp(prefix="voxcpm-warmup-", suffix=".wav")
+    os.close(fd)
+    try:
+        _warm_up_reference(path)
+        cache = model.build_prompt_cache(reference_wav_path=path)
+    finally:
+        os.unlink(path)
+    generator = model.stream(WARM_UP_TEXT, cache, 2.0, 10, WARM_UP_PATCHES, 0)
+    try:
+        for _ in generator:
+            pass
+    finally:
+        generator.close()
+    return time.monotonic() - start
 
 
 def to_numpy(chunk) -> np.ndarray:
@@ -135,7 +202,7 @@ def _check_model_dir(model_dir: Optional[str]) -> Path:
 
 
 def _load_standin(options: LoadOptions) -> LoadedModel:
-    from .standin import StandInVoxCPM, MODEL_VERSION
+    from . import standin
 
     spec = devices.DeviceSpec.parse(options.device)
     if spec.kind == "cpu":
@@ -149,11 +216,55 @@ def _load_standin(options: LoadOptions) -> LoadedModel:
                 raise
             torch = None
         device = devices.resolve(spec, torch) if torch is not None else "cpu"
-    tts = StandInVoxCPM(device=device, chunk_delay=options.standin_chunk_delay,
-                        fail_after=options.standin_fail_after, perturbation=options.standin_perturbation,
-                        misplaced_parameters=options.standin_misplaced_parameters)
-    return LoadedModel(tts, device, tts.dtype, MODEL_VERSION, tts.sample_rate,
-                       residency_report(tts, device, tts.dtype), accepts_seed=True)
+    kind = standin.StandInVoxCPMWithSeed if options.standin_api == standin.API_NEWER else standin.StandInVoxCPM
+    tts = kind(device=device, chunk_delay=options.standin_chunk_delay, fail_after=options.standin_fail_after,
+               perturbation=options.standin_perturbation, misplaced_parameters=options.standin_misplaced_parameters)
+    if options.kv_cache_length:
+        tts.config.max_length = options.kv_cache_length
+    return LoadedModel(tts, device, tts.dtype, f"{standin.MODEL_VERSION}, voxcpm API {options.standin_api}",
+                       tts.sample_rate, residency_report(tts, device, tts.dtype), seeder=standin.manual_seed,
+                       normalizer_factory=standin.StandInNormalizer, kv_cache_length=tts.config.max_length)
+
+
+def _silence_progress_bars() -> None:
+    """voxcpm wraps every generation loop in tqdm, which writes a progress bar to stderr per request."""
+    import sys
+    for name in ("voxcpm.model.voxcpm2", "voxcpm.model.voxcpm"):
+        module = sys.modules.get(name)
+        if module is not None and hasattr(module, "tqdm"):
+            module.tqdm = lambda iterable, *args, **kwargs: iterable
+
+
+class _KvCacheLength:
+    """Sets ``config.max_length`` (the static KV caches' size, read from config.json) while a model is
+    constructed: a cache sized for the longest prompt the deployment sends costs less per step."""
+
+    def __init__(self, length: Optional[int]):
+        self.length = length
+        self.patched = []
+
+    def __enter__(self):
+        if not self.length:
+            return self
+        import sys
+        for name, cls_name in (("voxcpm.model.voxcpm2", "VoxCPM2Model"), ("voxcpm.model.voxcpm", "VoxCPMModel")):
+            cls = getattr(sys.modules.get(name), cls_name, None)
+            if cls is None:
+                continue
+            original = cls.__init__
+            length = self.length
+
+            def init(self_, config, *args, _original=original, **kwargs):
+                config.max_length = length
+                _original(self_, config, *args, **kwargs)
+
+            cls.__init__ = init
+            self.patched.append((cls, original))
+        return self
+
+    def __exit__(self, *exc):
+        for cls, original in self.patched:
+            cls.__init__ = original
 
 
 def _load_voxcpm(options: LoadOptions) -> LoadedModel:
@@ -178,12 +289,12 @@ def _load_voxcpm(options: LoadOptions) -> LoadedModel:
     elif device.startswith("npu"):
         torch.npu.set_device(device)
     optimize = options.compile and voxcpm_device == "cuda"
-    kwargs = dict(load_denoiser=options.enable_denoiser, local_files_only=True, optimize=optimize,
-                  device=voxcpm_device)
-    if options.zipenhancer_path:
-        kwargs["zipenhancer_model_id"] = options.zipenhancer_path
+    # The denoiser is never loaded: the worker cleans nothing it is given (see README, "References").
+    kwargs = dict(load_denoiser=False, local_files_only=True, optimize=optimize, device=voxcpm_device)
+    import voxcpm.model.voxcpm2  # noqa: F401 - so that the KV cache length can be set on its class
     try:
-        wrapper = voxcpm.VoxCPM.from_pretrained(str(model_dir), **kwargs)
+        with _KvCacheLength(options.kv_cache_length):
+            wrapper = voxcpm.VoxCPM.from_pretrained(str(model_dir), **kwargs)
     except Exception as exc:
         if is_out_of_memory(exc):
             raise StartupError(EXIT_OUT_OF_MEMORY, f"out of device memory while loading onto {device}: {exc}")
@@ -199,9 +310,16 @@ def _load_voxcpm(options: LoadOptions) -> LoadedModel:
         package = version("voxcpm")
     except Exception:  # vendored source without metadata
         package = "unknown"
-    accepts_seed = "seed" in inspect.signature(tts._generate_with_prompt_cache).parameters
+    _silence_progress_bars()
+
+    def normalizer():
+        from voxcpm.utils.text_normalize import TextNormalizer
+        return TextNormalizer()
+
     return LoadedModel(tts, device, dtype, f"{arch} ({model_dir.name}, voxcpm {package})",
-                       int(tts.sample_rate), residency_report(tts, device, dtype), accepts_seed=accepts_seed)
+                       int(tts.sample_rate), residency_report(tts, device, dtype),
+                       seeder=seeding.torch_seeder(torch), normalizer_factory=normalizer,
+                       kv_cache_length=int(getattr(tts.config, "max_length", 8192)))
 
 
 def load(options: LoadOptions) -> LoadedModel:

@@ -1,4 +1,4 @@
-"""Turns a SynthesizeRequest into what voxcpm is called with: target text and prompt-cache source.
+"""Turns a synthesis request (plain values) into what voxcpm is called with.
 
 The four modes map onto VoxCPM2 as follows:
   zero-shot       no prompt cache
@@ -6,6 +6,8 @@ The four modes map onto VoxCPM2 as follows:
   clone           reference-only cache; an optional style description as the same prefix
   ultimate clone  reference + transcript continuation cache; never a description, because in
                   prompt-continuation mode the model reads the description aloud
+
+Nothing here knows gRPC: the servicer copies the protobuf fields into a ``SynthesisInput``.
 """
 from __future__ import annotations
 
@@ -13,12 +15,15 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .voices import REFERENCE, REF_CONTINUATION, InvalidAudio, Voice, VoiceRegistry, validate_wav
+from .voices import REFERENCE, REF_CONTINUATION, InvalidAudio, Voice, validate_wav
 
 ZERO_SHOT, DESIGN, CLONE, ULTIMATE_CLONE = "zero-shot", "design", "clone", "ultimate-clone"
+MODES = (ZERO_SHOT, DESIGN, CLONE, ULTIMATE_CLONE)
 
 _WHITESPACE = re.compile(r"\s+")
 _PARENS = re.compile(r"[()（）]")
+MAX_TIMESTEPS = 100
+MAX_CFG = 10.0
 
 
 class InvalidRequest(ValueError):
@@ -30,12 +35,35 @@ class Defaults:
     cfg_value: float = 2.0
     inference_timesteps: int = 10
     max_length: int = 4096  # in 160 ms patches, voxcpm's max_len (the wrapper's default)
+    kv_cache_length: int = 8192  # a request may not ask for more patches than the KV cache holds
+    normalize_text: bool = False
+
+
+@dataclass(frozen=True)
+class InlineReference:
+    wav: bytes
+    transcript: str = ""
+
+
+@dataclass(frozen=True)
+class SynthesisInput:
+    """A request as plain values; 0 means "the worker's default" for the numbers, as on the wire."""
+    text: str
+    mode: Optional[str]
+    description: str = ""
+    voice_id: Optional[str] = None
+    inline: Optional[InlineReference] = None
+    cfg_value: float = 0.0
+    inference_timesteps: int = 0
+    max_length: int = 0
+    seed: int = 0
 
 
 @dataclass(frozen=True)
 class Plan:
     mode: str
-    target_text: str
+    prefix: str               # "(description)" or ""; never normalised
+    text: str                 # what is spoken; normalised on the instance thread when configured
     cache_kind: Optional[str]
     voice: Optional[Voice]
     inline_wav: Optional[bytes]
@@ -44,6 +72,11 @@ class Plan:
     inference_timesteps: int
     max_length: int
     seed: int
+    normalize: bool = False
+
+    @property
+    def target_text(self) -> str:
+        return self.prefix + self.text
 
 
 def design_prefix(description: str) -> str:
@@ -53,24 +86,27 @@ def design_prefix(description: str) -> str:
     return f"({cleaned})" if cleaned else ""
 
 
-def plan(request, mode_name: str, voices: VoiceRegistry, defaults: Defaults) -> Plan:
-    """``mode_name`` is one of the four constants (the servicer maps the proto enum to it)."""
+def plan(request: SynthesisInput, find_voice, defaults: Defaults) -> Plan:
+    """``find_voice(voice_id)`` returns a registered Voice or None."""
+    if request.mode not in MODES:
+        raise InvalidRequest("mode is required (zero-shot, design, clone or ultimate clone)")
+    mode_name = request.mode
     text = _WHITESPACE.sub(" ", request.text.replace("\n", " ")).strip()  # as voxcpm's wrapper does
     if not text:
         raise InvalidRequest("text is empty")
     description = request.description.strip()
-    which = request.WhichOneof("reference")
+    which = "voice_id" if request.voice_id else "inline_reference" if request.inline is not None else None
     voice = None
     inline_wav = None
     transcript = ""
     if which == "voice_id":
-        voice = voices.get(request.voice_id)
+        voice = find_voice(request.voice_id)
         if voice is None:
             raise InvalidRequest(f"unknown voice_id {request.voice_id}: register it with RegisterVoice first")
         transcript = voice.transcript
     elif which == "inline_reference":
-        inline_wav = request.inline_reference.wav
-        transcript = request.inline_reference.transcript.strip()
+        inline_wav = request.inline.wav
+        transcript = request.inline.transcript.strip()
         try:
             validate_wav(inline_wav)
         except InvalidAudio as exc:
@@ -96,13 +132,18 @@ def plan(request, mode_name: str, voices: VoiceRegistry, defaults: Defaults) -> 
             cache_kind = REF_CONTINUATION
         else:
             cache_kind = REFERENCE
-    target = design_prefix(description) + text if mode_name in (DESIGN, CLONE) else text
+    prefix = design_prefix(description) if mode_name in (DESIGN, CLONE) else ""
 
     if request.cfg_value < 0 or request.inference_timesteps < 0 or request.max_length < 0:
         raise InvalidRequest("cfg_value, inference_timesteps and max_length must not be negative")
-    return Plan(mode=mode_name, target_text=target, cache_kind=cache_kind, voice=voice, inline_wav=inline_wav,
-                transcript=transcript,
+    if request.cfg_value > MAX_CFG or request.inference_timesteps > MAX_TIMESTEPS:
+        raise InvalidRequest(f"cfg_value above {MAX_CFG:g} or inference_timesteps above {MAX_TIMESTEPS}")
+    if request.max_length > defaults.kv_cache_length:
+        raise InvalidRequest(f"max_length {request.max_length} exceeds this worker's KV cache of "
+                             f"{defaults.kv_cache_length} positions")
+    return Plan(mode=mode_name, prefix=prefix, text=text, cache_kind=cache_kind, voice=voice,
+                inline_wav=inline_wav, transcript=transcript,
                 cfg_value=request.cfg_value or defaults.cfg_value,
                 inference_timesteps=request.inference_timesteps or defaults.inference_timesteps,
                 max_length=request.max_length or defaults.max_length,
-                seed=request.seed)
+                seed=request.seed, normalize=defaults.normalize_text)

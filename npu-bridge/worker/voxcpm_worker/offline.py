@@ -10,13 +10,9 @@ from typing import Optional
 import numpy as np
 
 from . import modes
-from .modes import Defaults
-from .protos import pb
-from .server import pcm16
+from .modes import Defaults, InlineReference, SynthesisInput
+from .generation import pcm16
 from .voices import inline_cache
-
-MODE_NAMES = {modes.ZERO_SHOT: pb.MODE_ZERO_SHOT, modes.DESIGN: pb.MODE_DESIGN,
-              modes.CLONE: pb.MODE_CLONE, modes.ULTIMATE_CLONE: pb.MODE_ULTIMATE_CLONE}
 
 
 @dataclass(frozen=True)
@@ -39,18 +35,18 @@ class Result:
 def synthesize(model, mode: str, text: str, description: str = "", reference: Optional[bytes] = None,
                transcript: str = "", cfg_value: float = 0, inference_timesteps: int = 0, seed: int = 0,
                max_length: int = 0, defaults: Defaults = Defaults()) -> Result:
-    """Raises modes.InvalidRequest for the combinations the worker refuses."""
-    request = pb.SynthesizeRequest(text=text, mode=MODE_NAMES[mode], description=description, cfg_value=cfg_value,
-                                   inference_timesteps=inference_timesteps, seed=seed, max_length=max_length)
-    if reference is not None:
-        request.inline_reference.wav = reference
-        request.inline_reference.transcript = transcript
-    plan = modes.plan(request, mode, voices=None, defaults=defaults)
+    """Raises modes.InvalidRequest for the combinations the worker refuses. Same planning, caching,
+    normalisation and seeding as a gRPC call; no registry, no queue."""
+    request = SynthesisInput(text=text, mode=mode, description=description, cfg_value=cfg_value,
+                             inference_timesteps=inference_timesteps, seed=seed, max_length=max_length,
+                             inline=InlineReference(reference, transcript) if reference is not None else None)
+    plan = modes.plan(request, lambda voice_id: None, defaults)
     start = time.monotonic()
     cache = inline_cache(model, plan.inline_wav, plan.transcript, plan.cache_kind) if plan.inline_wav else None
+    spoken = model.normalize(plan.text) if plan.normalize else plan.text
     chunks = []
     first = 0.0
-    for chunk in model.stream(plan.target_text, cache, plan.cfg_value, plan.inference_timesteps,
+    for chunk in model.stream(plan.prefix + spoken, cache, plan.cfg_value, plan.inference_timesteps,
                               plan.max_length, plan.seed):
         if not chunks:
             first = time.monotonic() - start
@@ -83,17 +79,20 @@ def read_wav(path):
 def add_model_arguments(parser) -> None:
     parser.add_argument("--model-dir", help="local VoxCPM2 model directory")
     parser.add_argument("--device", default="auto", help="npu, npu:N, cuda, cuda:N, cpu or auto (default auto)")
-    parser.add_argument("--enable-denoiser", action="store_true", help="load the ZipEnhancer denoiser")
     parser.add_argument("--model", choices=("voxcpm2", "standin"), default="voxcpm2",
                         help="standin = TEST DOUBLE producing deterministic tones (never the default)")
+    parser.add_argument("--kv-cache-length", type=int, help="static KV cache positions (default: the model's)")
     parser.add_argument("--standin-perturbation", type=float, default=0.0,
                         help="stand-in only: relative noise added on --device (to exercise a failing comparison)")
+    parser.add_argument("--standin-api", choices=("2.0.3", "newer"), default="2.0.3",
+                        help="stand-in only: the voxcpm API it imitates (2.0.3 has no seed argument)")
 
 
 def load_options(args, device: Optional[str] = None, perturbation: float = 0.0):
     from .model import LoadOptions
     return LoadOptions(model=args.model, model_dir=args.model_dir, device=device or args.device,
-                       enable_denoiser=args.enable_denoiser, standin_perturbation=perturbation)
+                       kv_cache_length=args.kv_cache_length, standin_api=args.standin_api,
+                       standin_perturbation=perturbation)
 
 
 def run_tool(main) -> None:

@@ -1,8 +1,10 @@
 """One request at a time per model instance, a bounded FIFO admission queue in front of them.
 
 Each model holds a single batch-1 KV cache, so interleaving two generations on one instance would
-corrupt both. Each instance also owns one thread that loads the model and runs every generation:
-CUDA graphs captured by torch.compile may only be replayed from the thread that captured them.
+corrupt both. Each instance also owns one thread that loads the model, warms it up and runs every
+generation: CUDA graphs captured by torch.compile may only be replayed from the thread that captured
+them. Instances load one after another (a shared lock): each load peaks at ~9 GB of host memory
+before the weights move to the device, and several at once would add up.
 """
 from __future__ import annotations
 
@@ -31,18 +33,29 @@ class Cancelled(Exception):
 class ModelInstance:
     """A model plus the single thread that touches it."""
 
-    def __init__(self, index: int, loader: Callable[[], object]):
+    def __init__(self, index: int, loader: Callable[[], object], load_lock: Optional[threading.Lock] = None,
+                 warm_up: Optional[Callable[[object], float]] = None):
         self.index = index
         self.model = None
+        self.warm_up_seconds: Optional[float] = None
         self._jobs: "queue.Queue[Optional[Callable[[], None]]]" = queue.Queue()
         self._loaded = threading.Event()
         self._load_error: Optional[BaseException] = None
+        self._load_lock = load_lock or threading.Lock()
+        self._warm_up = warm_up
         self._thread = threading.Thread(target=self._run, args=(loader,), name=f"model-{index}", daemon=True)
         self._thread.start()
 
     def _run(self, loader) -> None:
         try:
-            self.model = loader()
+            with self._load_lock:
+                started = time.monotonic()
+                self.model = loader()
+                log.info("instance %d loaded in %.1fs", self.index, time.monotonic() - started)
+                if self._warm_up is not None:
+                    self.warm_up_seconds = self._warm_up(self.model)
+                    log.info("instance %d warmed up in %.2fs (prompt cache + short generation)",
+                             self.index, self.warm_up_seconds)
         except BaseException as exc:  # reported to the starter, which exits with the error's code
             self._load_error = exc
             return

@@ -10,33 +10,35 @@ from dataclasses import dataclass
 from typing import Callable, List, Optional
 
 import grpc
-import numpy as np
 
 from . import __version__, modes
-from .errors import is_out_of_memory
-from .modes import Defaults, InvalidRequest
+from .generation import Chunk, Failed, Finished, Run, generate, pcm16
+from .modes import Defaults, InvalidRequest, SynthesisInput
 from .protos import health_pb, health_pb_grpc, pb, pb_grpc
 from .scheduler import Cancelled, DeadlineExpired, ModelInstance, QueueFull, Scheduler
-from .voices import InvalidAudio, VoiceRegistry, inline_cache
+from .voices import InvalidAudio, VoiceRegistry
 
 log = logging.getLogger("voxcpm_worker.server")
 
 SERVICE_NAME = "voxcpm.worker.v1.VoxcpmWorker"
 _MODES = {pb.MODE_ZERO_SHOT: modes.ZERO_SHOT, pb.MODE_DESIGN: modes.DESIGN,
           pb.MODE_CLONE: modes.CLONE, pb.MODE_ULTIMATE_CLONE: modes.ULTIMATE_CLONE}
+_FAILURE_CODES = {Failed.INVALID: grpc.StatusCode.INVALID_ARGUMENT,
+                  Failed.OUT_OF_MEMORY: grpc.StatusCode.RESOURCE_EXHAUSTED,
+                  Failed.INTERNAL: grpc.StatusCode.INTERNAL}
 _POLL_SECONDS = 0.1
 
 
-def pcm16(samples: np.ndarray) -> bytes:
-    return (np.clip(samples, -1.0, 1.0) * 32767.0).round().astype("<i2").tobytes()
-
-
-class _Run:
-    """One generation handed from the gRPC thread to an instance thread; events flow back in ``out``."""
-
-    def __init__(self):
-        self.out: "queue.Queue[tuple]" = queue.Queue()
-        self.cancel = threading.Event()
+def synthesis_input(request) -> SynthesisInput:
+    """The protobuf request as plain values (the planner never sees protobuf)."""
+    which = request.WhichOneof("reference")
+    inline = None
+    if which == "inline_reference":
+        inline = modes.InlineReference(request.inline_reference.wav, request.inline_reference.transcript)
+    return SynthesisInput(text=request.text, mode=_MODES.get(request.mode), description=request.description,
+                          voice_id=request.voice_id if which == "voice_id" else None, inline=inline,
+                          cfg_value=request.cfg_value, inference_timesteps=request.inference_timesteps,
+                          max_length=request.max_length, seed=request.seed)
 
 
 @dataclass(frozen=True)
@@ -116,16 +118,13 @@ class WorkerService(pb_grpc.VoxcpmWorkerServicer):
     def _synthesize(self, request, context):
         received = time.monotonic()
         tag = request.request_tag or "-"
-        mode = _MODES.get(request.mode)
-        if mode is None:
-            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "mode is required (zero-shot, design, clone or ultimate clone)")
         try:
-            plan = modes.plan(request, mode, self._voices, self._defaults)
+            plan = modes.plan(synthesis_input(request), self._voices.get, self._defaults)
         except InvalidRequest as exc:
             log.info("[%s] rejected: %s", tag, exc)
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
 
-        run = _Run()
+        run = Run()
         context.add_callback(run.cancel.set)
         context.add_callback(self._scheduler.wake)
         remaining = context.time_remaining()
@@ -141,9 +140,10 @@ class WorkerService(pb_grpc.VoxcpmWorkerServicer):
         except Cancelled:
             log.info("[%s] cancelled while queued", tag)
             return
-        log.info("[%s] %s on instance %d after %.3fs queued: %d chars", tag, mode, instance.index, queued,
-                 len(plan.target_text))
-        instance.submit(lambda: self._generate(instance, plan, run, tag))
+        log.info("[%s] %s on instance %d after %.3fs queued: %d chars%s", tag, plan.mode, instance.index, queued,
+                 len(plan.target_text), f", voice {plan.voice.voice_id}" if plan.voice else "")
+        instance.submit(lambda: generate(instance.model, plan, self._voices, run, tag, instance.index,
+                                         lambda: self._scheduler.release(instance)))
 
         sequence = 0
         samples = 0
@@ -152,65 +152,35 @@ class WorkerService(pb_grpc.VoxcpmWorkerServicer):
         try:
             while True:
                 try:
-                    kind, value = run.out.get(timeout=_POLL_SECONDS)
+                    event = run.events.get(timeout=_POLL_SECONDS)
                 except queue.Empty:
                     if not context.is_active():
                         return
                     continue
-                if kind == "chunk":
+                if isinstance(event, Chunk):
                     if sequence == 0:
                         first_chunk = time.monotonic() - received
-                    samples += len(value)
-                    yield pb.SynthesizeResponse(chunk=pb.AudioChunk(sequence=sequence, pcm=pcm16(value), sample_rate=rate))
+                    samples += len(event.samples)
+                    yield pb.SynthesizeResponse(chunk=pb.AudioChunk(sequence=sequence, pcm=pcm16(event.samples),
+                                                                    sample_rate=rate))
                     sequence += 1
-                elif kind == "end":
-                    summary = pb.SynthesisSummary(audio_seconds=samples / rate, generation_seconds=value,
+                elif isinstance(event, Finished):
+                    summary = pb.SynthesisSummary(audio_seconds=samples / rate,
+                                                  generation_seconds=event.generation_seconds,
                                                   first_chunk_seconds=first_chunk, queue_seconds=queued,
-                                                  chunks=sequence)
-                    log.info("[%s] done: %.2fs audio in %.2fs (first chunk %.3fs, %d chunks)", tag,
-                             summary.audio_seconds, value, first_chunk, sequence)
+                                                  chunks=sequence, reference_sha256=event.reference_sha256,
+                                                  seeded_by=event.seeded_by)
+                    log.info("[%s] done: %.2fs audio in %.2fs (first chunk %.3fs, %d chunks%s%s)", tag,
+                             summary.audio_seconds, event.generation_seconds, first_chunk, sequence,
+                             f", reference {event.reference_sha256[:16]}" if event.reference_sha256 else "",
+                             f", seeded by {event.seeded_by}" if event.seeded_by else "")
                     yield pb.SynthesizeResponse(summary=summary)
                     return
                 else:
-                    code, message = value
-                    context.abort(code, message)
+                    context.abort(_FAILURE_CODES[event.kind], event.message)
         finally:
             # Client gone, deadline hit or stream finished: the instance thread stops at the next chunk.
             run.cancel.set()
-
-    def _generate(self, instance: ModelInstance, plan, run: _Run, tag: str) -> None:
-        """Runs on the instance's own thread; frees the instance when done or cancelled."""
-        model = instance.model
-        started = time.monotonic()
-        generator = None
-        try:
-            cache = None
-            if plan.voice is not None:
-                cache = self._voices.prompt_cache(plan.voice, plan.cache_kind, model)
-            elif plan.inline_wav is not None:
-                cache = inline_cache(model, plan.inline_wav, plan.transcript, plan.cache_kind)
-            generator = model.stream(plan.target_text, cache, plan.cfg_value, plan.inference_timesteps,
-                                     plan.max_length, plan.seed)
-            for chunk in generator:
-                if run.cancel.is_set():
-                    log.info("[%s] cancelled: generation stopped, instance %d freed", tag, instance.index)
-                    return
-                run.out.put(("chunk", chunk))
-            run.out.put(("end", time.monotonic() - started))
-        except Exception as exc:
-            if is_out_of_memory(exc):
-                log.error("[%s] out of device memory: %s", tag, exc)
-                run.out.put(("error", (grpc.StatusCode.RESOURCE_EXHAUSTED, f"out of device memory: {exc}")))
-            elif isinstance(exc, (ValueError, InvalidAudio)):
-                log.info("[%s] model rejected the request: %s", tag, exc)
-                run.out.put(("error", (grpc.StatusCode.INVALID_ARGUMENT, str(exc))))
-            else:
-                log.exception("[%s] generation failed", tag)
-                run.out.put(("error", (grpc.StatusCode.INTERNAL, f"generation failed: {exc}")))
-        finally:
-            if generator is not None:
-                generator.close()  # releases voxcpm's inference-mode state and KV positions
-            self._scheduler.release(instance)
 
     # --- voices ----------------------------------------------------------------------------------
     def RegisterVoice(self, request, context):
@@ -224,6 +194,11 @@ class WorkerService(pb_grpc.VoxcpmWorkerServicer):
 
     def HasVoice(self, request, context):
         return pb.HasVoiceResponse(present=request.voice_id in self._voices)
+
+    def DeleteVoice(self, request, context):
+        existed = self._voices.delete(request.voice_id)
+        log.info("voice %s %s", request.voice_id, "deleted" if existed else "was not registered (delete is a no-op)")
+        return pb.DeleteVoiceResponse(existed=existed)
 
     # --- info ------------------------------------------------------------------------------------
     def Info(self, request, context):
@@ -240,7 +215,12 @@ class WorkerService(pb_grpc.VoxcpmWorkerServicer):
         return pb.InfoResponse(model_version=first.model_version, device=first.device, dtype=first.dtype,
                                sample_rate=first.sample_rate, instances=len(instances),
                                queue_depth=self._scheduler.queue_depth, queue_capacity=self._scheduler.capacity,
-                               residency=residency, worker_version=__version__)
+                               residency=residency, worker_version=__version__,
+                               kv_cache_length=self._defaults.kv_cache_length,
+                               default_max_length=self._defaults.max_length,
+                               default_inference_timesteps=self._defaults.inference_timesteps,
+                               default_cfg_value=self._defaults.cfg_value,
+                               model_accepts_seed=first.accepts_seed)
 
 
 class HealthService(health_pb_grpc.HealthServicer):
@@ -325,11 +305,12 @@ class Worker:
 
 def begin(loader: Callable[[], object], address: str = "127.0.0.1:0", instances: int = 1, queue_capacity: int = 8,
           voice_dir: Optional[str] = None, defaults: Defaults = Defaults(),
-          keepalive: Keepalive = Keepalive()) -> Worker:
-    """Listens at once (health NOT_SERVING) and loads ``instances`` models, each on its own thread,
-    concurrently; call ``wait_ready`` on the result."""
+          keepalive: Keepalive = Keepalive(), warm_up: Optional[Callable[[object], float]] = None,
+          trim_silence: bool = True) -> Worker:
+    """Listens at once (health NOT_SERVING) and loads ``instances`` models, each on its own thread, one
+    after another, warming each up with ``warm_up``; call ``wait_ready`` on the result."""
     health = HealthService()
-    voices = VoiceRegistry(voice_dir)
+    voices = VoiceRegistry(voice_dir, trim_silence=trim_silence)
     service = WorkerService(voices, defaults)
     # Every admitted or queued call holds a thread while it waits, so the pool must exceed that
     # number, or admission would happen in gRPC's hidden queue instead of ours.
@@ -345,12 +326,15 @@ def begin(loader: Callable[[], object], address: str = "127.0.0.1:0", instances:
     if port == 0:
         raise OSError(f"cannot listen on {address}")
     server.start()
-    models = [ModelInstance(i, loader) for i in range(instances)]
+    load_lock = threading.Lock()
+    models = [ModelInstance(i, loader, load_lock, warm_up) for i in range(instances)]
     return Worker(server, port, service, health, models, queue_capacity, voices)
 
 
 def start(loader: Callable[[], object], address: str = "127.0.0.1:0", instances: int = 1, queue_capacity: int = 8,
           voice_dir: Optional[str] = None, defaults: Defaults = Defaults(),
-          keepalive: Keepalive = Keepalive()) -> Worker:
+          keepalive: Keepalive = Keepalive(), warm_up: Optional[Callable[[object], float]] = None,
+          trim_silence: bool = True) -> Worker:
     """``begin`` and ``wait_ready``: returns a serving worker or raises the load error."""
-    return begin(loader, address, instances, queue_capacity, voice_dir, defaults, keepalive).wait_ready()
+    return begin(loader, address, instances, queue_capacity, voice_dir, defaults, keepalive, warm_up,
+                 trim_silence).wait_ready()

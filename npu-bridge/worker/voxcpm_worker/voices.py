@@ -1,12 +1,14 @@
-"""Registered voices and their prompt caches, built once and shared by every model instance.
+"""Registered voices and prompt caches, built once and shared by every model instance.
 
 A prompt cache holds the reference encoded by the audio VAE (float32 CPU tensors, about 1 KB per
 160 ms) and is only read by generation, so one cache can serve all instances. Building one costs a
 VAE pass on the device, so it happens on the first request that needs it, on the instance that
-serves that request, and never again.
+serves that request, and never again. Inline references are cached too, by content hash, in a small
+LRU: an IVR that sends the same clip with every prompt encodes it once.
 """
 from __future__ import annotations
 
+import collections
 import hashlib
 import io
 import os
@@ -20,6 +22,9 @@ from typing import Dict, Optional, Tuple
 #: Cache kinds: the reference alone (clone) or reference + transcript continuation (ultimate clone).
 REFERENCE = "reference"
 REF_CONTINUATION = "ref_continuation"
+#: What vLLM-Omni accepts, and what VoxCPM2's docs advise (5-30 s works best).
+MIN_SECONDS = 1.0
+MAX_SECONDS = 30.0
 
 
 class InvalidAudio(ValueError):
@@ -27,7 +32,7 @@ class InvalidAudio(ValueError):
 
 
 def validate_wav(data: bytes) -> float:
-    """Checks that the bytes are a 16-bit PCM WAV with audio; returns its duration in seconds."""
+    """Checks that the bytes are a 16-bit PCM WAV of 1-30 s; returns its duration in seconds."""
     try:
         with wave.open(io.BytesIO(data), "rb") as wav:
             if wav.getsampwidth() != 2:
@@ -38,10 +43,14 @@ def validate_wav(data: bytes) -> float:
         raise InvalidAudio(f"reference is not a readable PCM WAV file: {exc}") from None
     if frames == 0:
         raise InvalidAudio("reference WAV holds no audio")
-    return frames / rate
+    seconds = frames / rate
+    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
+        raise InvalidAudio(f"reference is {seconds:.2f} s long; VoxCPM2 takes {MIN_SECONDS:.0f}-{MAX_SECONDS:.0f} s")
+    return seconds
 
 
 def voice_id_for(wav: bytes, transcript: str) -> str:
+    """Documented in voxcpm_worker.proto: clients compute it to delete a voice."""
     digest = hashlib.sha256()
     digest.update(wav)
     digest.update(b"\0")
@@ -54,20 +63,65 @@ class Voice:
     voice_id: str
     wav_path: str
     transcript: str
+    sha256: str  # of the WAV bytes: SynthesisSummary.reference_sha256
+
+
+def build_cache(model, wav_path: str, transcript: str, kind: str, trim_silence: bool = True) -> dict:
+    if kind == REFERENCE:
+        return model.build_prompt_cache(trim_silence, reference_wav_path=wav_path)
+    # The README's recipe for the highest similarity: the same clip as reference and as prompt.
+    return model.build_prompt_cache(trim_silence, prompt_text=transcript, prompt_wav_path=wav_path,
+                                    reference_wav_path=wav_path)
+
+
+class _OnceCaches:
+    """Prompt caches by key, each built once even when two instances ask at the same time."""
+
+    def __init__(self, capacity: Optional[int] = None):
+        self._lock = threading.Lock()
+        self._caches: "collections.OrderedDict[tuple, dict]" = collections.OrderedDict()
+        self._build_locks: Dict[tuple, threading.Lock] = {}
+        self._capacity = capacity
+
+    def get(self, key: tuple, build) -> dict:
+        with self._lock:
+            cache = self._caches.get(key)
+            if cache is not None:
+                self._caches.move_to_end(key)
+                return cache
+            build_lock = self._build_locks.setdefault(key, threading.Lock())
+        with build_lock:  # the second asker waits for the first's result
+            with self._lock:
+                cache = self._caches.get(key)
+            if cache is None:
+                cache = build()
+                with self._lock:
+                    self._caches[key] = cache
+                    self._build_locks.pop(key, None)
+                    while self._capacity is not None and len(self._caches) > self._capacity:
+                        self._caches.popitem(last=False)
+            return cache
+
+    def drop(self, predicate) -> None:
+        with self._lock:
+            for key in [k for k in self._caches if predicate(k)]:
+                del self._caches[key]
 
 
 class VoiceRegistry:
-    def __init__(self, directory: Optional[str] = None):
+    def __init__(self, directory: Optional[str] = None, trim_silence: bool = True, inline_capacity: int = 32):
         self._dir = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="voxcpm-voices-"))
         self._dir.mkdir(parents=True, exist_ok=True)
+        self._trim = trim_silence
         self._lock = threading.Lock()
         self._voices: Dict[str, Voice] = {}
-        self._caches: Dict[Tuple[str, str], dict] = {}
-        self._build_locks: Dict[Tuple[str, str], threading.Lock] = {}
+        self._caches = _OnceCaches()
+        self._inline = _OnceCaches(inline_capacity)
         for wav_path in sorted(self._dir.glob("v-*.wav")):  # voices survive a restart with --voice-dir
             text_path = wav_path.with_suffix(".txt")
             transcript = text_path.read_text(encoding="utf-8") if text_path.exists() else ""
-            self._voices[wav_path.stem] = Voice(wav_path.stem, str(wav_path), transcript)
+            sha = hashlib.sha256(wav_path.read_bytes()).hexdigest()
+            self._voices[wav_path.stem] = Voice(wav_path.stem, str(wav_path), transcript, sha)
 
     @property
     def directory(self) -> Path:
@@ -81,12 +135,29 @@ class VoiceRegistry:
             if voice_id in self._voices:
                 return voice_id, True
             wav_path = self._dir / f"{voice_id}.wav"
+            # The transcript first: a crash between the two leaves no WAV, so no voice without its words.
+            text_tmp = self._dir / f"{voice_id}.txt.part"
+            text_tmp.write_text(transcript, encoding="utf-8")
+            os.replace(text_tmp, self._dir / f"{voice_id}.txt")
             tmp = wav_path.with_suffix(".part")
             tmp.write_bytes(wav)
             os.replace(tmp, wav_path)
-            (self._dir / f"{voice_id}.txt").write_text(transcript, encoding="utf-8")
-            self._voices[voice_id] = Voice(voice_id, str(wav_path), transcript)
+            self._voices[voice_id] = Voice(voice_id, str(wav_path), transcript, hashlib.sha256(wav).hexdigest())
             return voice_id, False
+
+    def delete(self, voice_id: str) -> bool:
+        """Forgets the voice, its files and its prompt caches; False when it was not registered."""
+        with self._lock:
+            voice = self._voices.pop(voice_id, None)
+            if voice is None:
+                return False
+            for suffix in (".wav", ".txt"):
+                try:
+                    (self._dir / f"{voice_id}{suffix}").unlink()
+                except FileNotFoundError:
+                    pass
+        self._caches.drop(lambda key: key[0] == voice_id)
+        return True
 
     def get(self, voice_id: str) -> Optional[Voice]:
         with self._lock:
@@ -97,35 +168,21 @@ class VoiceRegistry:
 
     def prompt_cache(self, voice: Voice, kind: str, model) -> dict:
         """The voice's cache of that kind, built with ``model`` the first time it is asked for."""
-        key = (voice.voice_id, kind)
-        with self._lock:
-            cache = self._caches.get(key)
-            if cache is not None:
-                return cache
-            build_lock = self._build_locks.setdefault(key, threading.Lock())
-        with build_lock:  # two instances asking at once: the second waits for the first's result
-            with self._lock:
-                cache = self._caches.get(key)
-            if cache is None:
-                cache = build_cache(model, voice.wav_path, voice.transcript, kind)
-                with self._lock:
-                    self._caches[key] = cache
-            return cache
+        return self._caches.get((voice.voice_id, kind),
+                                lambda: build_cache(model, voice.wav_path, voice.transcript, kind, self._trim))
+
+    def inline_cache(self, model, wav: bytes, transcript: str, kind: str) -> dict:
+        """A cache for an inline reference, kept by content hash among the most recent few."""
+        key = (hashlib.sha256(wav).hexdigest(), transcript, kind)
+        return self._inline.get(key, lambda: inline_cache(model, wav, transcript, kind, self._trim))
 
 
-def build_cache(model, wav_path: str, transcript: str, kind: str) -> dict:
-    if kind == REFERENCE:
-        return model.build_prompt_cache(reference_wav_path=wav_path)
-    # The README's recipe for the highest similarity: the same clip as reference and as prompt.
-    return model.build_prompt_cache(prompt_text=transcript, prompt_wav_path=wav_path, reference_wav_path=wav_path)
-
-
-def inline_cache(model, wav: bytes, transcript: str, kind: str) -> dict:
-    """A one-off cache for an inline reference; the recording is re-encoded on every such call."""
+def inline_cache(model, wav: bytes, transcript: str, kind: str, trim_silence: bool = True) -> dict:
+    """Encodes a one-off reference (no registry)."""
     fd, path = tempfile.mkstemp(prefix="voxcpm-inline-", suffix=".wav")
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(wav)
-        return build_cache(model, path, transcript, kind)
+        return build_cache(model, path, transcript, kind, trim_silence)
     finally:
         os.unlink(path)

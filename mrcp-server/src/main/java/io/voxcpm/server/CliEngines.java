@@ -1,12 +1,20 @@
 package io.voxcpm.server;
 
+import io.voxcpm.bridge.RegistryVoices;
+import io.voxcpm.bridge.VllmOmniEngine;
+import io.voxcpm.bridge.VoiceSample;
+import io.voxcpm.bridge.WorkerEngine;
 import io.voxcpm.cache.VoiceVersions;
 import io.voxcpm.cli.EngineOptions;
 import io.voxcpm.cli.EngineProvider;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.request.VoiceCatalog;
+import io.voxcpm.voice.Voice;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -30,7 +38,8 @@ final class CliEngines implements EngineProvider {
     @Override
     public SpeechEngine open(EngineOptions options) {
         ServerConfig.Engine configured = configuredEngine();
-        ServerConfig.Engine engine = new ServerConfig.Engine(options.kind(), options.threads(), configured.workers(),
+        ServerConfig.Engine engine = new ServerConfig.Engine(options.kind() != null ? options.kind() : configured.kind(),
+                options.threads(), options.workers().isEmpty() ? configured.workers() : options.workers(),
                 configured.vllmUrl(), configured.vllmModel());
         try {
             ServerConfig.DEFAULTS.withEngine(engine).validated();
@@ -47,6 +56,22 @@ final class CliEngines implements EngineProvider {
     @Override
     public String modelVersion() {
         return Engines.modelVersion(opened);
+    }
+
+    /** Worker engines keep voices in each worker's voice directory, vLLM-Omni in its speaker directory. */
+    @Override
+    public List<String> forgetVoice(EngineOptions options, List<Voice> versions) throws IOException {
+        List<VoiceSample> samples = versions.stream().map(RegistryVoices::sample).flatMap(Optional::stream).toList();
+        String kind = options.kind() != null ? options.kind() : configuredEngine().kind();
+        if (samples.isEmpty() || !("worker".equals(kind) || "vllm".equals(kind))) {
+            return List.of();
+        }
+        try (var engine = open(new EngineOptions(kind, 1, options.workers()))) {
+            if (engine instanceof WorkerEngine workers) {
+                return workers.forgetVoices(samples);
+            }
+            return engine instanceof VllmOmniEngine vllm ? vllm.forgetVoices(samples) : List.of();
+        }
     }
 
     @Override

@@ -44,7 +44,7 @@ public final class Main implements Callable<Integer> {
         });
         CliEngines engines = new CliEngines(voices);
         return new CommandLine(new Main())
-                .addSubcommand(new VoicesCommand())
+                .addSubcommand(new VoicesCommand(engines))
                 .addSubcommand(new SayCommand(engines))
                 .addSubcommand(new RenderCommand(engines))
                 .addSubcommand(new PrewarmCommand(engines));

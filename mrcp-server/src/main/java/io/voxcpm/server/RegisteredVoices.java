@@ -1,5 +1,6 @@
 package io.voxcpm.server;
 
+import io.voxcpm.bridge.RegistryVoices;
 import io.voxcpm.bridge.VoiceSample;
 import io.voxcpm.bridge.VoiceSource;
 import io.voxcpm.cache.VoiceVersions;
@@ -39,20 +40,21 @@ final class RegisteredVoices implements VoiceSource, VoiceVersions {
         return name -> registry.find(name).map(RegisteredVoices::profile);
     }
 
+    /** An anchored design voice is planned like a clone with a transcript: every prompt continues its anchor. */
     private static VoiceProfile profile(Voice voice) {
         if (voice instanceof CloneVoice c) {
             return new VoiceProfile.Clone(c.ultimate(), c.style().orElse(null), c.defaults().toParameters());
         }
         DesignVoice d = (DesignVoice) voice;
+        if (d.anchored()) {
+            return new VoiceProfile.Clone(true, null, d.defaults().toParameters());
+        }
         return new VoiceProfile.Design(d.description(), d.defaults().toParameters());
     }
 
     @Override
     public Optional<VoiceSample> find(String name) {
-        return registry.find(name)
-                .filter(CloneVoice.class::isInstance)
-                .map(CloneVoice.class::cast)
-                .map(v -> new VoiceSample(v.name(), v.reference().wav(), v.transcript().orElse(null)));
+        return registry.find(name).flatMap(RegistryVoices::sample);
     }
 
     @Override

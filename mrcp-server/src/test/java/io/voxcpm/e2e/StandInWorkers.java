@@ -16,18 +16,18 @@ import java.util.concurrent.TimeUnit;
  * process and its gRPC service are the real ones, only the model is the stand-in. Their output is
  * collected in one log, which tests read to see what reached the model side.
  */
-final class StandInWorkers implements AutoCloseable {
+public final class StandInWorkers implements AutoCloseable {
 
     static final Path PYTHON = Path.of("/usr/bin/python3");
     static final Path WORKER_DIR = Path.of("..", "npu-bridge", "worker").toAbsolutePath().normalize();
-    static final String MISSING = "SKIPPED: " + PYTHON + " lacks grpcio, grpcio-tools or numpy "
+    public static final String MISSING = "SKIPPED: " + PYTHON + " lacks grpcio, grpcio-tools or numpy "
             + "(Debian: apt-get install python3-grpcio python3-grpc-tools python3-numpy)";
 
     private final Map<String, Process> byAddress = new LinkedHashMap<>();
     private final StringBuilder log = new StringBuilder();
 
     /** Whether this machine can run a worker: the interpreter, the worker's sources and its imports. */
-    static boolean runnable() throws InterruptedException {
+    public static boolean runnable() throws InterruptedException {
         if (!Files.isExecutable(PYTHON) || !Files.isDirectory(WORKER_DIR)) {
             return false;
         }
@@ -45,12 +45,12 @@ final class StandInWorkers implements AutoCloseable {
      * Starts a stand-in worker that waits {@code chunkDelaySeconds} per 160 ms chunk (its real-time factor
      * is that over 0.16) and returns its {@code host:port} once it listens.
      */
-    String start(double chunkDelaySeconds) throws IOException, InterruptedException {
+    public String start(double chunkDelaySeconds) throws IOException, InterruptedException {
         return start(chunkDelaySeconds, "127.0.0.1:0");
     }
 
     /** A worker killed earlier, started again on its address: the server's channel reconnects to it. */
-    String restart(String address, double chunkDelaySeconds) throws IOException, InterruptedException {
+    public String restart(String address, double chunkDelaySeconds) throws IOException, InterruptedException {
         kill(address);
         byAddress.get(address).waitFor(10, TimeUnit.SECONDS);
         return start(chunkDelaySeconds, address);
@@ -62,8 +62,6 @@ final class StandInWorkers implements AutoCloseable {
                 "--model", "standin", "--device", "cpu", "--listen", listen, "--port-file", portFile.toString(),
                 "--standin-chunk-delay", String.valueOf(chunkDelaySeconds)))
                 .directory(WORKER_DIR.toFile()).redirectErrorStream(true);
-        builder.environment().put("VOXCPM_WORKER_BUILD_DIR",
-                Path.of("target", "worker-proto").toAbsolutePath().toString());
         Process process = builder.start();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(
@@ -108,7 +106,7 @@ final class StandInWorkers implements AutoCloseable {
     }
 
     /** Everything the workers printed so far. */
-    String log() {
+    public String log() {
         synchronized (log) {
             return log.toString();
         }

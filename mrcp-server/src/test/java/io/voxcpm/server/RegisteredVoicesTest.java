@@ -48,6 +48,25 @@ class RegisteredVoicesTest {
         assertThat(voices.versionOf("nobody")).isEmpty();
     }
 
+    @Test
+    void anAnchoredDesignVoiceIsPlannedAsAnUltimateCloneOfItsAnchor() throws Exception {
+        RegisteredVoices voices = RegisteredVoices.open(dir);
+        voices.registry().add("acme", new NewVoice.Design("A warm voice", null, "ops"));
+        String unanchored = voices.versionOf("acme");
+        Recording clip = Recording.fromWav(speechLikeWav(48000, 4.0, 3), "anchor candidate 2 (seed 8)");
+        voices.registry().add("acme", new NewVoice.Design("A warm voice", null, "ops",
+                new io.voxcpm.voice.Anchor(clip, "Thank you for calling.", 8L)));
+
+        VoiceSample sample = voices.find("acme").orElseThrow();
+        assertThat(sample.wav()).isEqualTo(clip.wav());
+        assertThat(sample.transcript()).isEqualTo("Thank you for calling.");
+        assertThat(voices.catalog().find("acme")).get().isInstanceOfSatisfying(VoiceProfile.Clone.class, c -> {
+            assertThat(c.hasTranscript()).isTrue();
+            assertThat(c.styleDescription()).isNull();
+        });
+        assertThat(voices.versionOf("acme")).as("cache keys change with the anchor").isNotEqualTo(unanchored);
+    }
+
     /** A 16-bit mono WAV of noisy tones: loud enough, never clipped. */
     static byte[] speechLikeWav(int rate, double seconds, long seed) {
         int n = (int) (rate * seconds);

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param baseUri           e.g. {@code http://tts-host:8000}; {@code /v1/audio/speech} is appended
  * @param model             served model name sent as {@code model}; null to omit the field
  * @param voice             value of {@code voice} when the request names no registered voice
- * @param apiKey            bearer token when the server runs with {@code --api-key}; null otherwise
+ * @param apiKey            bearer token when the server runs with {@code --api-key}; null otherwise. From
+ *                          {@value #API_KEY} or the environment variable {@value #API_KEY_ENV}; never logged
  * @param connectTimeout    TCP connect timeout
  * @param synthesisDeadline deadline of one whole streamed response
  */
@@ -23,6 +24,10 @@ public record VllmOmniConfig(
     public static final String VOICE = "bridge.vllm.voice";
     public static final String API_KEY = "bridge.vllm.api-key";
     public static final String CONNECT_TIMEOUT = "bridge.vllm.connect-timeout";
+    /** Where the API key comes from when the configuration does not set it (keeps it out of YAML files). */
+    public static final String API_KEY_ENV = "VOXCPM_VLLM_API_KEY";
+    /** vLLM-Omni refuses {@code max_new_tokens} above this (serving-engines.md §1.3). */
+    public static final int MAX_NEW_TOKENS = 4096;
 
     public VllmOmniConfig {
         Objects.requireNonNull(baseUri, "baseUri");
@@ -41,13 +46,36 @@ public record VllmOmniConfig(
                 URI.create(url),
                 c.string(MODEL, null),
                 c.string(VOICE, "default"),
-                c.string(API_KEY, null),
+                c.string(API_KEY, blankToNull(System.getenv(API_KEY_ENV))),
                 c.duration(CONNECT_TIMEOUT, Duration.ofSeconds(5)),
                 c.duration(WorkerPoolConfig.SYNTHESIS_DEADLINE, Duration.ofSeconds(120)));
     }
 
     URI speechUri() {
+        return endpoint("/v1/audio/speech");
+    }
+
+    URI endpoint(String path) {
         String base = baseUri.toString();
-        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1/audio/speech");
+        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
+    }
+
+    /** Adds the bearer token, when there is one. */
+    void authorize(java.net.http.HttpRequest.Builder request) {
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+    }
+
+    /** Without the API key: records print every component, and configurations end up in logs. */
+    @Override
+    public String toString() {
+        return "VllmOmniConfig[baseUri=" + baseUri + ", model=" + model + ", voice=" + voice + ", apiKey="
+                + (apiKey == null ? "none" : "(set)") + ", connectTimeout=" + connectTimeout + ", synthesisDeadline="
+                + synthesisDeadline + "]";
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 }

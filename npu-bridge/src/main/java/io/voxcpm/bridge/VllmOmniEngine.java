@@ -18,7 +18,6 @@ import java.net.http.HttpResponse.BodySubscribers;
 import java.net.http.HttpResponse.ResponseInfo;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +39,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Documented limits of the server: {@code cfg_value} and {@code inference_timesteps} are fixed there
  * (2.0 and 10). A request that sets them is served with the server's values, and the engine says so
- * once in its log rather than failing a prompt that would play fine on the worker engine.
+ * once in its log rather than failing a prompt that would play fine on the worker engine. A
+ * {@code max_length} above {@value VllmOmniConfig#MAX_NEW_TOKENS} is refused here, before sending.
+ *
+ * <p>Registered voices are uploaded once ({@link VllmVoices}) and named in requests. For VoxCPM2 an
+ * uploaded voice is an isolated reference; adding {@code ref_text} makes the server continue the
+ * recording. That is vLLM-Omni's "ultimate clone": plain continuation ({@code prompt_audio} +
+ * {@code prompt_text}), without the reference prefix the worker engine adds ({@code ref_continuation}),
+ * so its similarity can be a little lower than the worker's for the same voice.
  */
 public final class VllmOmniEngine implements SpeechEngine {
 
@@ -57,6 +63,7 @@ public final class VllmOmniEngine implements SpeechEngine {
     private final ScheduledExecutorService timer;
     private final HttpClient http;
     private final AtomicBoolean warnedFixedSampling = new AtomicBoolean();
+    private final VllmVoices uploads;
 
     public VllmOmniEngine(VllmOmniConfig config, VoiceSource voices) {
         this.config = config;
@@ -70,6 +77,7 @@ public final class VllmOmniEngine implements SpeechEngine {
                 .connectTimeout(config.connectTimeout())
                 .executor(executor)
                 .build();
+        this.uploads = new VllmVoices(config, http);
     }
 
     @Override
@@ -97,21 +105,33 @@ public final class VllmOmniEngine implements SpeechEngine {
             log.warn("[{}] vLLM-Omni fixes cfg_value and inference_timesteps server-side; "
                     + "requested values are ignored (logged once)", params.sessionId());
         }
-        HttpRequest.Builder http = HttpRequest.newBuilder(config.speechUri())
-                .header("Content-Type", "application/json")
-                .header("Accept", PCM_CONTENT_TYPE + ", application/json")
-                .timeout(config.synthesisDeadline())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(requestBody(request.text(), params, plan)));
-        if (config.apiKey() != null) {
-            http.header("Authorization", "Bearer " + config.apiKey());
+        if (params.maxLength() > VllmOmniConfig.MAX_NEW_TOKENS) {
+            sink.onError(new SynthesisException(Reason.INVALID_REQUEST, "max_length " + params.maxLength()
+                    + " exceeds vLLM-Omni's limit of " + VllmOmniConfig.MAX_NEW_TOKENS + " patches (max_new_tokens)"));
+            return () -> { };
         }
-        Exchange exchange = new Exchange(sink, params.sessionId());
-        exchange.start(http.build());
+        Exchange exchange = new Exchange(sink, params.sessionId(), request.text(), params, plan);
+        exchange.begin(false);
         return exchange;
     }
 
+    /** Forgets these voices on the server ({@code DELETE /v1/audio/voices/NAME}); one line per voice. Blocks. */
+    public List<String> forgetVoices(List<VoiceSample> samples) throws java.io.IOException {
+        List<String> lines = new java.util.ArrayList<>();
+        for (VoiceSample sample : samples) {
+            try {
+                lines.add("vLLM-Omni " + config.baseUri() + ": voice '" + sample.name() + "' "
+                        + (uploads.delete(sample) ? "deleted" : "not held (nothing to delete)"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.IOException("interrupted while deleting voice " + sample.name(), e);
+            }
+        }
+        return lines;
+    }
+
     /** The JSON body: both streaming flags, since their defaults changed upstream (serving-engines.md §1.7). */
-    byte[] requestBody(String text, SynthesisParameters params, VoicePlan plan) {
+    byte[] requestBody(String text, SynthesisParameters params, VoicePlan plan, String uploadedVoice) {
         ObjectNode body = JSON.createObjectNode();
         if (config.model() != null) {
             body.put("model", config.model());
@@ -119,15 +139,12 @@ public final class VllmOmniEngine implements SpeechEngine {
         boolean styled = plan.description() != null
                 && (plan.mode() == VoiceMode.DESIGN || plan.mode() == VoiceMode.CLONE);
         body.put("input", styled ? "(" + plan.description() + ")" + text : text);
-        body.put("voice", config.voice());
+        body.put("voice", uploadedVoice != null ? uploadedVoice : config.voice());
         body.put("response_format", "pcm");
         body.put("stream", true);
         body.put("stream_format", "audio");
-        if (plan.sample() != null) {
-            body.put("ref_audio", "data:audio/wav;base64," + Base64.getEncoder().encodeToString(plan.sample().wav()));
-            if (plan.mode() == VoiceMode.ULTIMATE_CLONE) {
-                body.put("ref_text", plan.sample().transcript());
-            }
+        if (uploadedVoice != null && plan.mode() == VoiceMode.ULTIMATE_CLONE) {
+            body.put("ref_text", plan.sample().transcript()); // continuation of the uploaded recording
         }
         if (params.maxLength() > 0) {
             body.put("max_new_tokens", params.maxLength());
@@ -191,6 +208,9 @@ public final class VllmOmniEngine implements SpeechEngine {
 
         private final AudioSink sink;
         private final String session;
+        private final String text;
+        private final SynthesisParameters params;
+        private final VoicePlan plan;
         private final PcmDecoder decoder = new PcmDecoder();
         private final CompletableFuture<Void> body = new CompletableFuture<>();
         private final AtomicBoolean finished = new AtomicBoolean();
@@ -199,12 +219,49 @@ public final class VllmOmniEngine implements SpeechEngine {
         private volatile CompletableFuture<HttpResponse<Void>> response;
         private volatile ScheduledFuture<?> deadline;
 
-        Exchange(AudioSink sink, String session) {
+        /** Set before the request is sent: whether this exchange already re-uploaded a lost voice. */
+        private volatile boolean retried;
+
+        Exchange(AudioSink sink, String session, String text, SynthesisParameters params, VoicePlan plan) {
             this.sink = sink;
             this.session = session;
+            this.text = text;
+            this.params = params;
+            this.plan = plan;
         }
 
-        void start(HttpRequest request) {
+        /** Uploads the voice when needed, then sends the request. */
+        void begin(boolean retry) {
+            retried = retry;
+            if (plan.sample() == null) {
+                send(null);
+                return;
+            }
+            uploads.ensure(plan.sample(), session).whenComplete((name, err) -> {
+                if (err == null) {
+                    send(name);
+                } else {
+                    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                    fail(cause instanceof SynthesisException se ? se : new SynthesisException(Reason.ENGINE_FAILURE,
+                            "uploading voice '" + plan.sample().name() + "' to vLLM-Omni failed: " + cause, cause));
+                }
+            });
+        }
+
+        private void send(String uploadedVoice) {
+            if (cancelled) {
+                return;
+            }
+            HttpRequest.Builder http = HttpRequest.newBuilder(config.speechUri())
+                    .header("Content-Type", "application/json")
+                    .header("Accept", PCM_CONTENT_TYPE + ", application/json")
+                    .timeout(config.synthesisDeadline())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(requestBody(text, params, plan, uploadedVoice)));
+            config.authorize(http);
+            start(http.build());
+        }
+
+        private void start(HttpRequest request) {
             deadline = timer.schedule(() -> {
                 // Report first: aborting completes the response future, which would report a vaguer error.
                 fail(new SynthesisException(Reason.ENGINE_FAILURE,
@@ -224,7 +281,16 @@ public final class VllmOmniEngine implements SpeechEngine {
         private BodySubscriber<Void> subscriberFor(ResponseInfo info) {
             if (info.statusCode() != 200) {
                 return BodySubscribers.mapping(BodySubscribers.ofByteArray(), bytes -> {
-                    fail(httpError(info.statusCode(), bytes));
+                    SynthesisException e = httpError(info.statusCode(), bytes);
+                    if (e.reason() == Reason.UNKNOWN_VOICE && plan.sample() != null && !retried && !cancelled) {
+                        // The server lost our upload (restarted without its voice directory): once more.
+                        log.info("[{}] vLLM-Omni lost voice '{}'; uploading it again", session, plan.sample().name());
+                        uploads.forget(plan.sample());
+                        stopTimer();
+                        begin(true);
+                    } else {
+                        fail(e);
+                    }
                     return null;
                 });
             }

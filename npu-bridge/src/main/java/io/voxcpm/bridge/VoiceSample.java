@@ -26,6 +26,14 @@ public record VoiceSample(String name, byte[] wav, String transcript) {
     }
 
     /**
+     * The id a worker gives this voice on RegisterVoice ({@code voxcpm_worker.proto}: "v-" and the first 32
+     * hex digits of the content hash), so a voice can be deleted from a worker without asking it.
+     */
+    public String workerVoiceId() {
+        return "v-" + contentHash().substring(0, 32);
+    }
+
+    /**
      * SHA-256 over the recording and transcript: the key under which the bridge remembers which worker
      * already holds this voice. A changed recording under the same name is therefore pushed again.
      */

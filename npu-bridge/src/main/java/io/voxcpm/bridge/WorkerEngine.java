@@ -8,8 +8,14 @@ import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisRequest;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * VoxCPM2 served by a pool of gRPC model workers ({@code voxcpm_worker.proto}). Mode, cfg, timesteps,
@@ -117,6 +123,30 @@ public final class WorkerEngine implements SpeechEngine {
             b.setDescription(plan.description());
         }
         return b.build();
+    }
+
+    /**
+     * Deletes these recordings from every worker (a removed voice must leave nothing behind). Blocks;
+     * the returned lines say what each worker did.
+     *
+     * @throws IOException naming each worker that could not be reached or refused
+     */
+    public List<String> forgetVoices(List<VoiceSample> samples) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (VoiceSample sample : samples) {
+            try {
+                lines.addAll(pool.deleteVoice(sample).get(pool.config().rpcDeadline().toMillis() + 1000,
+                        TimeUnit.MILLISECONDS));
+            } catch (ExecutionException | CompletionException e) {
+                throw new IOException(e.getCause() != null ? e.getCause().getMessage() : e.getMessage(), e);
+            } catch (TimeoutException e) {
+                throw new IOException("workers did not answer DeleteVoice within " + pool.config().rpcDeadline(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while deleting voice " + sample.name(), e);
+            }
+        }
+        return lines;
     }
 
     @Override

@@ -2,16 +2,11 @@ package io.voxcpm.bridge;
 
 import com.google.common.net.HostAndPort;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.NettyChannelBuilder;
-import io.voxcpm.bridge.proto.HasVoiceRequest;
-import io.voxcpm.bridge.proto.HasVoiceResponse;
-import io.voxcpm.bridge.proto.RegisterVoiceRequest;
-import io.voxcpm.bridge.proto.RegisterVoiceResponse;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
 import java.net.InetAddress;
@@ -24,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,8 +45,7 @@ public final class WorkerPool implements AutoCloseable {
     private final WorkerPoolConfig config;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService callbacks;
-    /** Content hash -> voice id, learned from any worker; ids are content-derived so they hold on all. */
-    private final Map<String, String> knownVoiceIds = new ConcurrentHashMap<>();
+    private final WorkerVoices voices;
     /** Guarded by {@code this}; replaced (not mutated) on DNS changes. */
     private List<WorkerEndpoint> endpoints = List.of();
     private boolean closed;
@@ -63,6 +56,7 @@ public final class WorkerPool implements AutoCloseable {
                 new ThreadFactoryBuilder().setNameFormat("voxcpm-bridge-timer").setDaemon(true).build());
         this.callbacks = Executors.newFixedThreadPool(config.callbackThreads(),
                 new ThreadFactoryBuilder().setNameFormat("voxcpm-bridge-cb-%d").setDaemon(true).build());
+        this.voices = new WorkerVoices(config);
     }
 
     /**
@@ -277,54 +271,23 @@ public final class WorkerPool implements AutoCloseable {
         });
     }
 
-    /**
-     * The worker's id for {@code sample}, registering it there first when needed: a voice already known
-     * from another worker is checked with HasVoice (no upload when present), an unknown one is uploaded.
-     * Cached per endpoint; a failed push is forgotten so the next use tries again.
-     */
+    /** The worker's id for {@code sample}, pushing the voice there first when needed ({@link WorkerVoices}). */
     CompletableFuture<String> ensureVoice(WorkerEndpoint ep, VoiceSample sample, String session) {
-        String hash = sample.contentHash();
-        CompletableFuture<String> f = ep.voices.computeIfAbsent(hash, h -> pushVoice(ep, sample, h, session));
-        f.whenComplete((id, err) -> {
-            if (err != null) {
-                ep.voices.remove(hash, f);
-            }
-        });
-        return f;
+        return voices.ensure(ep, sample, session);
     }
 
     /** The worker lost a voice we thought it had (it restarted): push again on next use. */
     void forgetVoice(WorkerEndpoint ep, VoiceSample sample) {
-        ep.voices.remove(sample.contentHash());
+        voices.forget(ep, sample);
     }
 
-    private CompletableFuture<String> pushVoice(WorkerEndpoint ep, VoiceSample sample, String hash, String session) {
-        String known = knownVoiceIds.get(hash);
-        if (known == null) {
-            return register(ep, sample, hash, session);
+    /** Deletes a voice from every endpoint; one line per endpoint, or an error naming those that failed. */
+    CompletableFuture<List<String>> deleteVoice(VoiceSample sample) {
+        List<WorkerEndpoint> all;
+        synchronized (this) {
+            all = endpoints;
         }
-        Unary<HasVoiceResponse> has = new Unary<>();
-        ep.worker.withDeadlineAfter(config.rpcDeadline().toMillis(), TimeUnit.MILLISECONDS)
-                .hasVoice(HasVoiceRequest.newBuilder().setVoiceId(known).build(), has);
-        return has.future.thenCompose(r -> r.getPresent()
-                ? CompletableFuture.completedFuture(known)
-                : register(ep, sample, hash, session));
-    }
-
-    private CompletableFuture<String> register(WorkerEndpoint ep, VoiceSample sample, String hash, String session) {
-        RegisterVoiceRequest.Builder req = RegisterVoiceRequest.newBuilder().setWav(ByteString.copyFrom(sample.wav()));
-        if (sample.hasTranscript()) {
-            req.setTranscript(sample.transcript());
-        }
-        Unary<RegisterVoiceResponse> call = new Unary<>();
-        ep.worker.withDeadlineAfter(config.rpcDeadline().toMillis(), TimeUnit.MILLISECONDS)
-                .registerVoice(req.build(), call);
-        return call.future.thenApply(r -> {
-            knownVoiceIds.put(hash, r.getVoiceId());
-            log.info("[{}] voice '{}' pushed to worker {} as {}{}", session, sample.name(), ep, r.getVoiceId(),
-                    r.getAlreadyRegistered() ? " (already registered)" : "");
-            return r.getVoiceId();
-        });
+        return voices.delete(all, sample);
     }
 
     private void refreshDns(HostAndPort target) {

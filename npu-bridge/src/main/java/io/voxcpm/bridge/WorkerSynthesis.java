@@ -239,9 +239,13 @@ final class WorkerSynthesis implements Synthesis {
                 return;
             }
             if (summary != null) {
-                log.info("[{}] synthesized on {}: {} chunks, {} s audio in {} s, first chunk {} s, queued {} s",
+                log.info("[{}] synthesized on {}: {} chunks, {} s audio in {} s, first chunk {} s, queued {} s{}{}",
                         session, ep, summary.getChunks(), summary.getAudioSeconds(), summary.getGenerationSeconds(),
-                        summary.getFirstChunkSeconds(), summary.getQueueSeconds());
+                        summary.getFirstChunkSeconds(), summary.getQueueSeconds(),
+                        summary.getReferenceSha256().isEmpty() ? ""
+                                : ", reference " + summary.getReferenceSha256().substring(0, Math.min(16,
+                                        summary.getReferenceSha256().length())),
+                        summary.getSeededBy().isEmpty() ? "" : ", seeded by " + summary.getSeededBy());
             }
             if (!cancelled && finished.compareAndSet(false, true)) {
                 sink.onComplete();

@@ -20,7 +20,6 @@ final class PythonWorkerProcess implements AutoCloseable {
     static final Path PYTHON = Path.of("/usr/bin/python3");
     /** Surefire runs in the module directory. */
     static final Path WORKER_DIR = Path.of("worker").toAbsolutePath();
-    private static final Path PROTO_BUILD_DIR = Path.of("target", "worker-proto").toAbsolutePath();
 
     private final Process process;
     /** Filled by the log reader thread as the worker writes. */
@@ -58,7 +57,6 @@ final class PythonWorkerProcess implements AutoCloseable {
                 "--device", "cpu", "--listen", "127.0.0.1:" + port, "--port-file", portFile.toString()));
         command.addAll(List.of(extra));
         ProcessBuilder builder = new ProcessBuilder(command).directory(WORKER_DIR.toFile()).redirectErrorStream(true);
-        builder.environment().put("VOXCPM_WORKER_BUILD_DIR", PROTO_BUILD_DIR.toString());
         Process process = builder.start();
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {

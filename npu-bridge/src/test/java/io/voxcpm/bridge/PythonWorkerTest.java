@@ -70,12 +70,14 @@ class PythonWorkerTest {
         return sink;
     }
 
+    /** Seeded: the stand-in imitates voxcpm 2.0.3, whose unseeded output differs on every call. */
     private static SynthesisRequest text(String text) {
-        return new SynthesisRequest(text, null, VoiceSpec.DEFAULT, Map.of());
+        return new SynthesisRequest(text, null, VoiceSpec.DEFAULT, Map.of(SynthesisRequest.SEED, "11"));
     }
 
     private static SynthesisRequest voice(String text, String name, String description) {
-        return new SynthesisRequest(text, null, new VoiceSpec(name, null, null, description), Map.of());
+        return new SynthesisRequest(text, null, new VoiceSpec(name, null, null, description),
+                Map.of(SynthesisRequest.SEED, "11"));
     }
 
     /** The stand-in's documented length rule: 3 chunks plus one per 6 characters of the model's input text. */

@@ -21,7 +21,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
@@ -58,6 +57,11 @@ class VllmOmniEngineTest {
     /** As launched by the recipe: {@code --served-model-name voxcpm2 openbmb/VoxCPM2}. */
     private static final List<String> SERVED_MODELS = List.of("voxcpm2", "openbmb/VoxCPM2");
 
+    /** Uploaded voices by (lower-cased) name: the recording and the optional ref_text, as the server keeps them. */
+    private final Map<String, byte[]> uploads = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicInteger uploadCalls = new AtomicInteger();
+    private volatile int uploadStatus = 200;
+
     private final VoiceSample alice = new VoiceSample("alice", "RIFF....WAVEfmt fake".getBytes(StandardCharsets.US_ASCII),
             "Hello, I am Alice.");
 
@@ -66,6 +70,7 @@ class VllmOmniEngineTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/v1/audio/speech", this::speech);
+        server.createContext("/v1/audio/voices", this::voices);
         server.start();
         engine = engine(Map.of());
     }
@@ -123,8 +128,9 @@ class VllmOmniEngineTest {
             error(ex, 400, "Input text cannot be empty");
             return;
         }
-        if (!voice.equals("default")) {
-            error(ex, 400, "Invalid voice '" + voice + "'. Supported: default");
+        if (!voice.equals("default") && !uploads.containsKey(voice.toLowerCase(java.util.Locale.ROOT))) {
+            error(ex, 400, "Invalid voice '" + voice + "'. Supported: default" + (uploads.isEmpty() ? "" : ", "
+                    + String.join(", ", uploads.keySet())));
             return;
         }
         byte[] pcm = pcmFor(input);
@@ -153,6 +159,62 @@ class VllmOmniEngineTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * {@code POST /v1/audio/voices} (multipart: audio_sample, consent and name required, ref_text optional; a
+     * name is matched case-insensitively and re-uploading overwrites) and {@code DELETE /v1/audio/voices/NAME}
+     * (404 in the error envelope when absent), as serving-engines.md §2 documents them.
+     */
+    private void voices(HttpExchange ex) throws IOException {
+        if (apiKey != null && !("Bearer " + apiKey).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            send(ex, 401, "{\"error\":\"Unauthorized\"}");
+            return;
+        }
+        String path = ex.getRequestURI().getPath();
+        if (ex.getRequestMethod().equals("DELETE")) {
+            String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+            if (uploads.remove(name) == null) {
+                error(ex, 404, "Voice '" + name + "' not found", "NotFoundError", null);
+            } else {
+                send(ex, 200, "{\"success\":true,\"message\":\"Voice '" + name + "' deleted successfully\"}");
+            }
+            return;
+        }
+        uploadCalls.incrementAndGet();
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        if (type == null || !type.startsWith("multipart/form-data; boundary=")) {
+            error(ex, 400, "expected multipart/form-data");
+            return;
+        }
+        Map<String, byte[]> parts = multipart(ex.getRequestBody().readAllBytes(), type.substring(type.indexOf('=') + 1));
+        if (uploadStatus != 200) {
+            error(ex, uploadStatus, "File size exceeds maximum limit of 10MB");
+            return;
+        }
+        if (!parts.containsKey("audio_sample") || !parts.containsKey("consent") || !parts.containsKey("name")) {
+            error(ex, 400, "Either 'audio_sample' or 'speaker_embedding' must be provided; consent and name are required");
+            return;
+        }
+        String name = new String(parts.get("name"), StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+        uploads.put(name, parts.get("audio_sample"));
+        send(ex, 200, "{\"success\":true,\"voice\":{\"name\":\"" + name + "\"}}");
+    }
+
+    /** Part name -> content of a multipart/form-data body. */
+    static Map<String, byte[]> multipart(byte[] body, String boundary) {
+        Map<String, byte[]> parts = new HashMap<>();
+        String text = new String(body, StandardCharsets.ISO_8859_1);
+        for (String part : text.split("--" + java.util.regex.Pattern.quote(boundary))) {
+            int head = part.indexOf("\r\n\r\n");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"([^\"]+)\"").matcher(part);
+            if (head < 0 || !m.find() || m.start() > head) {
+                continue;
+            }
+            String content = part.substring(head + 4, part.length() - 2); // the CRLF before the next boundary
+            parts.put(m.group(1), content.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        return parts;
     }
 
     private static void error(HttpExchange ex, int status, String message) throws IOException {
@@ -226,16 +288,46 @@ class VllmOmniEngineTest {
         assertThat(design.path("input").asText()).isEqualTo("(A calm deep voice)Hi");
         assertThat(design.path("seed").asLong()).isEqualTo(7);
         assertThat(design.path("max_new_tokens").asInt()).isEqualTo(500);
+        String name = VllmVoices.serverName(alice);
+        assertThat(uploadCalls).as("uploaded once, then named").hasValue(1);
+        assertThat(uploads.get(name)).isEqualTo(alice.wav());
         JsonNode ultimate = bodies.get(1);
         assertThat(ultimate.path("input").asText()).isEqualTo("Hi");
-        String uri = ultimate.path("ref_audio").asText();
-        assertThat(uri).startsWith("data:audio/wav;base64,");
-        assertThat(Base64.getDecoder().decode(uri.substring(uri.indexOf(',') + 1))).isEqualTo(alice.wav());
-        assertThat(ultimate.path("ref_text").asText()).isEqualTo(alice.transcript());
+        assertThat(ultimate.path("voice").asText()).isEqualTo(name);
+        assertThat(ultimate.has("ref_audio")).as("no recording in the request").isFalse();
+        assertThat(ultimate.path("ref_text").asText()).as("continuation of the uploaded voice").isEqualTo(alice.transcript());
         JsonNode styledClone = bodies.get(2);
         assertThat(styledClone.path("input").asText()).isEqualTo("(whispering)Hi");
-        assertThat(styledClone.has("ref_audio")).isTrue();
+        assertThat(styledClone.path("voice").asText()).isEqualTo(name);
+        assertThat(styledClone.has("ref_audio")).isFalse();
         assertThat(styledClone.has("ref_text")).as("a style description means isolated-reference cloning").isFalse();
+    }
+
+    @Test
+    void aVoiceTheServerLostIsUploadedAgainOnceAndUploadErrorsSayWhat() throws Exception {
+        run(request("Hi", new VoiceSpec("alice", null, null, null), Map.of())).done.get(10, TimeUnit.SECONDS);
+        uploads.clear(); // the server restarted without its voice directory
+        assertThat(run(request("Again", new VoiceSpec("alice", null, null, null), Map.of())).done.get(10, TimeUnit.SECONDS))
+                .isNotEmpty();
+        assertThat(uploadCalls).hasValue(2);
+        assertThat(bodies).hasSize(3).extracting(b -> b.path("voice").asText()).containsOnly(VllmVoices.serverName(alice));
+
+        assertThat(((VllmOmniEngine) engine).forgetVoices(List.of(alice))).singleElement().asString().contains("deleted");
+        assertThat(uploads).isEmpty();
+        assertThat(((VllmOmniEngine) engine).forgetVoices(List.of(alice))).singleElement().asString().contains("not held");
+
+        uploadStatus = 413;
+        SynthesisException refused = run(request("Hi", new VoiceSpec("alice", null, null, null), Map.of()))
+                .error.get(10, TimeUnit.SECONDS);
+        assertThat(refused.getMessage()).contains("uploading voice 'alice'", "413", "exceeds maximum limit");
+    }
+
+    @Test
+    void theApiKeyNeverAppearsInTheConfigurationsText() {
+        VllmOmniConfig config = VllmOmniConfig.fromProperties(Map.of(VllmOmniConfig.URL, "http://h:1",
+                VllmOmniConfig.API_KEY, "s3cret-key"));
+        assertThat(config.apiKey()).isEqualTo("s3cret-key");
+        assertThat(config.toString()).doesNotContain("s3cret").contains("apiKey=(set)");
     }
 
     @Test
@@ -275,10 +367,12 @@ class VllmOmniEngineTest {
         engine = engine(Map.of(VllmOmniConfig.API_KEY, "s3cret"));
         assertThat(run(SynthesisRequest.of("Hi")).done.get(10, TimeUnit.SECONDS)).isNotEmpty();
 
+        int sent = bodies.size();
         SynthesisException tooLong = run(request("Hi", VoiceSpec.DEFAULT, Map.of("max_length", "5000")))
                 .error.get(10, TimeUnit.SECONDS);
         assertThat(tooLong.reason()).isEqualTo(Reason.INVALID_REQUEST);
-        assertThat(tooLong.getMessage()).contains("max_new_tokens cannot exceed 4096");
+        assertThat(tooLong.getMessage()).contains("max_length 5000 exceeds vLLM-Omni's limit of 4096");
+        assertThat(bodies).as("refused before sending").hasSize(sent);
     }
 
     @Test

@@ -4,6 +4,10 @@ import io.voxcpm.cache.VoiceVersions;
 import io.voxcpm.embedded.EmbeddedEngine;
 import io.voxcpm.request.VoiceCatalog;
 import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.voice.Voice;
+
+import java.io.IOException;
+import java.util.List;
 
 /**
  * Opens the engine the {@code say} and {@code render} commands speak with. The server's CLI supplies
@@ -28,6 +32,18 @@ public interface EngineProvider {
     /** Registered voices, as the request planner resolves names to modes. */
     default VoiceCatalog voiceCatalog() {
         return VoiceCatalog.EMPTY;
+    }
+
+    /**
+     * Makes the model servers of an engine forget the recordings of {@code versions} (a removed voice must
+     * leave nothing behind, and workers keep pushed voices in their own directories). Blocks until every
+     * server answered. A null {@code options.kind()} means the configured engine.
+     *
+     * @return one line per server saying what it did; empty when the engine keeps no voices
+     * @throws IOException when a server could not be reached or refused; the message names it
+     */
+    default List<String> forgetVoice(EngineOptions options, List<Voice> versions) throws IOException {
+        return List.of();
     }
 
     /** The built-in MaryTTS engine; only kind {@value EngineOptions#EMBEDDED}. */

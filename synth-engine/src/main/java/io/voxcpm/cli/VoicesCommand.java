@@ -3,6 +3,7 @@ package io.voxcpm.cli;
 import io.voxcpm.voice.VoiceRegistry;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -33,7 +34,31 @@ public final class VoicesCommand implements Callable<Integer> {
             description = "Voice registry directory (default: ${DEFAULT-VALUE}; env VOXCPM_VOICES_DIR).")
     Path voicesDir;
 
+    private final EngineProvider engines;
+    private final InputStream input;
+
+    /** Without model engines: anchors cannot be rendered and removal reaches only the registry. */
     public VoicesCommand() {
+        this(EngineProvider.embedded());
+    }
+
+    /** @param engines opens the model engines that render anchors and forget removed voices */
+    public VoicesCommand(EngineProvider engines) {
+        this(engines, System.in);
+    }
+
+    VoicesCommand(EngineProvider engines, InputStream input) {
+        this.engines = engines;
+        this.input = input;
+    }
+
+    EngineProvider engines() {
+        return engines;
+    }
+
+    /** Where interactive answers come from (standard input). */
+    InputStream input() {
+        return input;
     }
 
     @Override

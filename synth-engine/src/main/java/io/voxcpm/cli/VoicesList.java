@@ -1,6 +1,7 @@
 package io.voxcpm.cli;
 
 import io.voxcpm.voice.CloneVoice;
+import io.voxcpm.voice.DesignVoice;
 import io.voxcpm.voice.Voice;
 import io.voxcpm.voice.VoiceStatus;
 
@@ -65,12 +66,20 @@ final class VoicesList implements Callable<Integer> {
         return new String[] {c.name(), "?", "v" + c.version(), "?", "?", "CORRUPT: " + c.problem()};
     }
 
+    /** An unanchored design voice is a new speaker on every model prompt; the list says so. */
     static String kindOf(Voice v) {
-        return v instanceof CloneVoice c ? (c.ultimate() ? "clone+transcript" : "clone") : "design";
+        if (v instanceof CloneVoice c) {
+            return c.ultimate() ? "clone+transcript" : "clone";
+        }
+        return ((DesignVoice) v).anchored() ? "design (anchored)" : "design (unanchored)";
     }
 
     static String sizeOf(Voice v) {
-        return v instanceof CloneVoice c ? String.format(Locale.ROOT, "%.1f s", c.reference().durationSeconds()) : "-";
+        if (v instanceof CloneVoice c) {
+            return String.format(Locale.ROOT, "%.1f s", c.reference().durationSeconds());
+        }
+        return ((DesignVoice) v).anchor().map(a -> String.format(Locale.ROOT, "%.1f s", a.clip().durationSeconds()))
+                .orElse("-");
     }
 
     private static void print(PrintWriter out, List<String[]> rows) {

@@ -1,16 +1,28 @@
 package io.voxcpm.cli;
 
+import io.voxcpm.voice.Voice;
+import io.voxcpm.voice.VoiceRegistry;
+import io.voxcpm.voice.VoiceStatus;
+
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
+/**
+ * Deletes a voice from the registry and from every model worker that was given its recordings. The
+ * workers go first: when one cannot be reached the registry keeps the voice, so running the command
+ * again (or with {@code --force}) finishes the job rather than leaving a recording nobody can name.
+ */
 @Command(name = "remove", mixinStandardHelpOptions = true,
-        description = "Delete a voice with all its versions and recordings (nothing is kept).")
+        description = "Delete a voice with all its versions and recordings, in the registry and on the model workers.")
 final class VoicesRemove implements Callable<Integer> {
 
     @ParentCommand
@@ -22,19 +34,48 @@ final class VoicesRemove implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
+    @Option(names = "--engine", paramLabel = "KIND", description = "Engine whose workers forget the voice (default: the configured one).")
+    String engine;
+
+    @Option(names = "--workers", paramLabel = "HOST:PORT", split = ",",
+            description = "Model workers to reach (default: those configured for the server).")
+    List<String> workers;
+
+    @Option(names = "--force", description = "Remove from the registry even when a worker could not be reached.")
+    boolean force;
+
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         try {
-            if (!parent.openRegistry().remove(name)) {
-                spec.commandLine().getErr().println("error: no voice named '" + name + "' in " + parent.voicesDir + " (see: voices list)");
+            VoiceRegistry registry = parent.openRegistry();
+            List<Voice> versions = registry.versions(name).stream()
+                    .filter(VoiceStatus.Ok.class::isInstance).map(s -> ((VoiceStatus.Ok) s).voice()).toList();
+            if (!versions.isEmpty()) {
+                try {
+                    for (String line : parent.engines().forgetVoice(new EngineOptions(engine, 1, workers), versions)) {
+                        out.println(line);
+                    }
+                } catch (IOException | IllegalArgumentException e) {
+                    if (!force) {
+                        err.println("error: " + e.getMessage() + "; " + name + " is still registered: run the command"
+                                + " again once the workers are reachable, or with --force to remove it from the registry anyway");
+                        return VoicesCommand.FAILED;
+                    }
+                    err.println("warning: " + e.getMessage() + " (--force: removing from the registry anyway)");
+                }
+            }
+            if (!registry.remove(name)) {
+                err.println("error: no voice named '" + name + "' in " + parent.voicesDir + " (see: voices list)");
                 return VoicesCommand.FAILED;
             }
         } catch (IOException e) {
-            spec.commandLine().getErr().println("error: cannot remove " + name + " from " + parent.voicesDir + ": " + e.getMessage());
+            err.println("error: cannot remove " + name + " from " + parent.voicesDir + ": " + e.getMessage());
             return VoicesCommand.FAILED;
         }
-        spec.commandLine().getOut().println("removed " + name);
-        spec.commandLine().getOut().flush();
+        out.println("removed " + name);
+        out.flush();
         return VoicesCommand.OK;
     }
 }

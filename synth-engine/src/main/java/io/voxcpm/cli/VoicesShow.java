@@ -83,6 +83,12 @@ final class VoicesShow implements Callable<Integer> {
                 + "  by " + v.registeredBy());
         if (v instanceof DesignVoice d) {
             out.println("    description: " + d.description());
+            d.anchor().ifPresentOrElse(a -> {
+                out.println(String.format(Locale.ROOT, "    anchor:      %.2f s, 16 kHz mono, sha256 %s%s",
+                        a.clip().durationSeconds(), a.clip().sha256(), a.seed().map(n -> ", seed " + n).orElse("")));
+                out.println("    anchor text: " + a.transcript());
+            }, () -> out.println("    anchor:      none (unanchored: the model designs a new speaker for each prompt;"
+                    + " add one with voices add NAME --design ... --engine worker)"));
         } else if (v instanceof CloneVoice c) {
             out.println(String.format(Locale.ROOT, "    recording:   %.2f s, 16 kHz mono, sha256 %s", c.reference().durationSeconds(), c.reference().sha256()));
             out.println("    source:      " + c.reference().origin());
@@ -121,6 +127,15 @@ final class VoicesShow implements Callable<Integer> {
             n.put("checksum", v.checksum());
             if (v instanceof DesignVoice d) {
                 n.put("description", d.description());
+                n.put("anchored", d.anchored());
+                d.anchor().ifPresent(a -> {
+                    ObjectNode anchor = n.putObject("anchor");
+                    anchor.put("durationSeconds", a.clip().durationSeconds());
+                    anchor.put("sampleRate", 16000);
+                    anchor.put("sha256", a.clip().sha256());
+                    anchor.put("transcript", a.transcript());
+                    a.seed().ifPresent(seed -> anchor.put("seed", seed));
+                });
             } else if (v instanceof CloneVoice c) {
                 n.put("ultimate", c.ultimate());
                 c.transcript().ifPresent(t -> n.put("transcript", t));

@@ -10,11 +10,21 @@ public sealed interface NewVoice {
     /** Who registers it (free text, e.g. an e-mail address). */
     String registeredBy();
 
-    /** A voice described in words, e.g. "A warm, mature male voice". */
-    record Design(String description, GenerationDefaults defaults, String registeredBy) implements NewVoice {
+    /**
+     * A voice described in words, e.g. "A warm, mature male voice".
+     *
+     * @param anchor the rendering of the description the operator accepted, or null (an unanchored voice)
+     */
+    record Design(String description, GenerationDefaults defaults, String registeredBy, Anchor anchor)
+            implements NewVoice {
 
         public Design {
             defaults = defaults == null ? GenerationDefaults.NONE : defaults;
+        }
+
+        /** An unanchored design voice. */
+        public Design(String description, GenerationDefaults defaults, String registeredBy) {
+            this(description, defaults, registeredBy, null);
         }
     }
 

@@ -21,6 +21,7 @@ final class VoiceCodec {
     static final int FORMAT = 1;
     static final String METADATA_FILE = "voice.json";
     static final String REFERENCE_FILE = "reference.wav";
+    static final String ANCHOR_FILE = "anchor.wav";
     private static final String CHECKSUM = "sha256";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -41,6 +42,16 @@ final class VoiceCodec {
         n.put("registeredBy", v.registeredBy().strip());
         if (v instanceof NewVoice.Design d) {
             n.put("description", d.description().strip());
+            if (d.anchor() != null) {
+                ObjectNode anchor = n.putObject("anchor");
+                anchor.put("file", ANCHOR_FILE);
+                anchor.put("sha256", d.anchor().clip().sha256());
+                anchor.put("sampleRate", Recording.SAMPLE_RATE);
+                anchor.put("samples", d.anchor().clip().sampleCount());
+                anchor.put("origin", d.anchor().clip().origin());
+                anchor.put("transcript", d.anchor().transcript().strip());
+                d.anchor().seed().ifPresent(seed -> anchor.put("seed", seed));
+            }
         } else if (v instanceof NewVoice.Clone c) {
             n.put("consent", c.consent().strip());
             c.transcriptIfSet().ifPresent(t -> n.put("transcript", t));
@@ -131,37 +142,46 @@ final class VoiceCodec {
         GenerationDefaults defaults = defaults(n.path("defaults"));
         String kind = text(n, "kind");
         if (kind.equals(VoiceKind.DESIGN.label())) {
-            return new DesignVoice(name, version, text(n, "description"), defaults, createdAt, by, checksum);
+            Optional<Anchor> anchor = Optional.empty();
+            if (n.has("anchor")) {
+                JsonNode a = n.path("anchor");
+                Long seed = a.hasNonNull("seed") && a.get("seed").isIntegralNumber() ? a.get("seed").asLong() : null;
+                anchor = Optional.of(new Anchor(recording(a, ANCHOR_FILE, files), text(a, "transcript"), seed));
+            }
+            return new DesignVoice(name, version, text(n, "description"), anchor, defaults, createdAt, by, checksum);
         }
         if (!kind.equals(VoiceKind.CLONE.label())) {
             throw new CorruptVoiceException(METADATA_FILE + " has unknown kind '" + kind + "'");
         }
-        JsonNode ref = n.path("reference");
-        String file = text(ref, "file");
-        if (!file.equals(REFERENCE_FILE)) {
-            throw new CorruptVoiceException(METADATA_FILE + " names an unexpected reference file '" + file + "'");
-        }
-        byte[] wav;
-        try {
-            wav = files.read(file);
-        } catch (IOException e) {
-            throw new CorruptVoiceException(REFERENCE_FILE + " cannot be read (" + e + ")");
-        }
-        if (!Hashing.sha256(wav).equals(text(ref, "sha256"))) {
-            throw new CorruptVoiceException(REFERENCE_FILE + " fails its SHA-256 checksum (the file was changed or damaged)");
-        }
-        Recording recording;
-        try {
-            recording = Recording.stored(wav, ref.path("origin").asText(""));
-        } catch (InvalidRecordingException e) {
-            throw new CorruptVoiceException(REFERENCE_FILE + ": " + e.getMessage());
-        }
+        Recording recording = recording(n.path("reference"), REFERENCE_FILE, files);
         Optional<String> transcript = optionalText(n, "transcript");
         Optional<String> style = optionalText(n, "style");
         if (transcript.isPresent() && style.isPresent()) {
             throw new CorruptVoiceException(METADATA_FILE + " has both a transcript and a style");
         }
         return new CloneVoice(name, version, recording, transcript, style, text(n, "consent"), defaults, createdAt, by, checksum);
+    }
+
+    /** Reads and verifies the recording a metadata section ({@code reference} or {@code anchor}) names. */
+    private static Recording recording(JsonNode ref, String expectedFile, Files files) throws CorruptVoiceException {
+        String file = text(ref, "file");
+        if (!file.equals(expectedFile)) {
+            throw new CorruptVoiceException(METADATA_FILE + " names an unexpected recording file '" + file + "'");
+        }
+        byte[] wav;
+        try {
+            wav = files.read(file);
+        } catch (IOException e) {
+            throw new CorruptVoiceException(expectedFile + " cannot be read (" + e + ")");
+        }
+        if (!Hashing.sha256(wav).equals(text(ref, "sha256"))) {
+            throw new CorruptVoiceException(expectedFile + " fails its SHA-256 checksum (the file was changed or damaged)");
+        }
+        try {
+            return Recording.stored(wav, ref.path("origin").asText(""));
+        } catch (InvalidRecordingException e) {
+            throw new CorruptVoiceException(expectedFile + ": " + e.getMessage());
+        }
     }
 
     private static GenerationDefaults defaults(JsonNode d) {

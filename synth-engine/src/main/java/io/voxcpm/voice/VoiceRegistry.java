@@ -28,6 +28,7 @@ import java.util.stream.Stream;
  * DIR/.lock                          writers' lock (OS file lock)
  * DIR/NAME/vN/voice.json             metadata with its SHA-256
  * DIR/NAME/vN/reference.wav          clone voices: 16 kHz mono 16-bit
+ * DIR/NAME/vN/anchor.wav             anchored design voices: the accepted rendering, 16 kHz mono 16-bit
  * DIR/.tmp-UUID/                     a version being written (stale after a crash; deleted)
  * DIR/.trash-UUID/                   a voice being removed (stale after a crash; deleted)
  * </pre>
@@ -148,6 +149,8 @@ public final class VoiceRegistry {
             Files.createDirectory(staging);
             if (voice instanceof NewVoice.Clone c) {
                 DurableFiles.writeNew(staging.resolve(VoiceCodec.REFERENCE_FILE), c.recording().wav());
+            } else if (voice instanceof NewVoice.Design d && d.anchor() != null) {
+                DurableFiles.writeNew(staging.resolve(VoiceCodec.ANCHOR_FILE), d.anchor().clip().wav());
             }
             DurableFiles.writeNew(staging.resolve(VoiceCodec.METADATA_FILE),
                     VoiceCodec.serialize(metadata, VoiceCodec.checksum(metadata)));

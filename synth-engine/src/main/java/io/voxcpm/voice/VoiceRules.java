@@ -1,7 +1,7 @@
 package io.voxcpm.voice;
 
 /** The checks a new voice passes before it is stored; messages say what to change. */
-final class VoiceRules {
+public final class VoiceRules {
 
     static final int MAX_DESCRIPTION = 500;
     static final int MAX_TRANSCRIPT = 4000;
@@ -20,6 +20,10 @@ final class VoiceRules {
         if (voice instanceof NewVoice.Design d) {
             text("design description", d.description(), MAX_DESCRIPTION, "describe the voice, e.g. \"A warm, mature male voice\"");
             noParentheses("design description", d.description());
+            if (d.anchor() != null) {
+                text("anchor transcript", d.anchor().transcript(), MAX_TRANSCRIPT,
+                        "give the exact words the anchor clip says");
+            }
         } else if (voice instanceof NewVoice.Clone c) {
             if (c.recording() == null) {
                 throw new InvalidVoiceException("a cloned voice needs a recording: give a 1-30 s WAV or FLAC file");
@@ -39,6 +43,12 @@ final class VoiceRules {
                 noParentheses("style description", c.style());
             }
         }
+    }
+
+    /** The checks of a design description alone, before an anchor is rendered from it. */
+    public static void checkDesign(String description) throws InvalidVoiceException {
+        text("design description", description, MAX_DESCRIPTION, "describe the voice, e.g. \"A warm, mature male voice\"");
+        noParentheses("design description", description);
     }
 
     private static void text(String what, String value, int max, String fix) throws InvalidVoiceException {

@@ -55,7 +55,7 @@ class VoicesCommandTest {
     void addListShowRemove() throws Exception {
         assertThat(run("add", "warm-male", "--design", "A warm, mature male voice", "--cfg", "2.0", "--timesteps", "10",
                 "--seed", "42", "--language", "en-US", "--by", "ops@acme")).isZero();
-        assertThat(out).contains("registered warm-male v1 (design)");
+        assertThat(out).contains("registered warm-male v1 (design, unanchored");
         assertThat(run("add", "acme-brand", "--recording", wav.toString(), "--transcript", "Welcome to Acme",
                 "--consent", "Jane Doe, signed release 2026-11-01")).isZero();
         assertThat(out).contains("registered acme-brand v1", "ultimate clone");
@@ -69,7 +69,7 @@ class VoicesCommandTest {
         assertThat(out.lines().toList()).hasSize(3);
         assertThat(out).contains("NAME", "KIND", "STATUS");
         assertThat(out).containsPattern("acme-brand +clone\\+transcript +v2 .* 4\\.0 s +ok");
-        assertThat(out).containsPattern("warm-male +design +v1 .* - +ok");
+        assertThat(out).containsPattern("warm-male +design \\(unanchored\\) +v1 .* - +ok");
 
         assertThat(run("show", "acme-brand")).isZero();
         assertThat(out).contains("acme-brand (current: v2, 2 versions)", "v2  clone+transcript", "v1  clone+transcript",
@@ -143,7 +143,7 @@ class VoicesCommandTest {
 
         assertThat(run("list")).isZero();
         assertThat(out).containsPattern("bad +\\? +v1 .*CORRUPT: reference.wav fails its SHA-256 checksum");
-        assertThat(out).containsPattern("good +design +v1 .* ok");
+        assertThat(out).containsPattern("good +design \\(unanchored\\) +v1 .* ok");
         assertThat(run("show", "bad", "--json")).isZero();
         assertThat(new ObjectMapper().readTree(out).at("/versions/0/status").asText()).isEqualTo("corrupt");
     }
