@@ -179,8 +179,11 @@ final class SpeakPlayback {
      * frames were let go (retention limit), or when they came ready (whoever supplied them has them).
      */
     synchronized List<byte[]> takeEncodedFrames() {
-        List<byte[]> whole = stopped && sourceDone && !framesShared && firstRetained == 0
-                && frames.size() == framesTotal ? List.copyOf(frames) : List.of();
+        if (!stopped) {
+            return List.of(); // still playing: CONTROL may need them
+        }
+        List<byte[]> whole = sourceDone && !framesShared && firstRetained == 0 && frames.size() == framesTotal
+                ? List.copyOf(frames) : List.of();
         frames = List.of();
         return whole;
     }
