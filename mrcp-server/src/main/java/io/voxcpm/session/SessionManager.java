@@ -200,6 +200,11 @@ public final class SessionManager implements SipApplication, AutoCloseable {
     }
 
     @Override
+    public String capabilities(String localAddress) {
+        return SdpAnswer.capabilities(localAddress);
+    }
+
+    @Override
     public void onTerminated(SipCall call, TerminationReason reason) {
         release(call.callId(), reason.name().toLowerCase(Locale.ROOT));
     }
@@ -228,9 +233,9 @@ public final class SessionManager implements SipApplication, AutoCloseable {
             return;
         }
         log.warn("{} session reaped: {}", session.logTag, why);
-        if (release(session.call.callId(), why)) {
-            dialogForgetter.accept(session.call);
-        }
+        // the dialog goes first: once the session is gone, a BYE must meet no dialog (481), not one still open
+        dialogForgetter.accept(session.call);
+        release(session.call.callId(), why);
     }
 
     @Override

@@ -169,9 +169,7 @@ class SynthesizerMethodsTest {
         UniMrcpClientSim.MrcpMessage cancelled = next(pbx);
         assertThat(cancelled.startLine()).endsWith("SPEAK-COMPLETE 2 COMPLETE");
         assertThat(cancelled.header("Completion-Cause")).isEqualTo("007 cancelled");
-        int atFailure = pbx.rtpPackets().size();
-        Thread.sleep(300);
-        assertThat(pbx.rtpPackets().size()).as("the queued audio is dropped").isLessThanOrEqualTo(atFailure + 1);
+        // that the queued audio is dropped is timed exactly in SynthesizerChannelTest, on virtual time
         assertThat(engine.running()).isZero();
     }
 
@@ -249,6 +247,7 @@ class SynthesizerMethodsTest {
         assertThat(status(send(pbx, "CONTROL", 1, headers("Jump-Size", "+1 Second")))).as("idle").isEqualTo(200);
         speak(pbx, 2, "[[seconds=2 speed=20]] jump around");
         await().atMost(Duration.ofSeconds(5)).until(() -> pbx.rtpPackets().size() >= 25);
+        int beforeRestart = pbx.rtpPackets().size();
         UniMrcpClientSim.MrcpMessage restart = send(pbx, "CONTROL", 3, headers("Speak-Restart", "true"));
         assertThat(restart.startLine()).endsWith(" 3 200 COMPLETE");
         assertThat(restart.header("Speak-Restart")).isEqualTo("true");
@@ -267,8 +266,9 @@ class SynthesizerMethodsTest {
         assertThat(back.header("Speak-Restart")).as("jump before the start restarts").isEqualTo("true");
         assertThat(next(pbx).header("Completion-Cause")).isEqualTo("000 normal");
         List<UniMrcpClientSim.RtpPacket> all = pbx.rtpPackets();
-        // a packet of the old talkspurt may still be in flight when the CONTROL response is read
-        assertThat(all.subList(atRestart, atRestart + 3)).as("restart begins a new talkspurt")
+        // packets of the old talkspurt may still be in flight when the CONTROL response is read, and on a
+        // loaded machine the new talkspurt may have begun before the response is read: look on both sides
+        assertThat(all.subList(beforeRestart, atRestart + 3)).as("restart begins a new talkspurt")
                 .anyMatch(UniMrcpClientSim.RtpPacket::marker);
         // 25 played, restart; a forward jump of a second; a restart: a full 2 s (100 frames) play at the end
         assertThat(all.size()).isBetween(125, 210);
@@ -353,7 +353,7 @@ class SynthesizerMethodsTest {
         assertThat(all.header("Voice-Gender")).isEqualTo("female");
         assertThat(all.header("Prosody-Rate")).isEqualTo("slow");
         assertThat(status(send(pbx, "SET-PARAMS", 3, headers("Logging-Tag", "t".repeat(1200))))).isEqualTo(404);
-        assertThat(status(send(pbx, "NOT-A-METHOD", 4, Map.of()))).isIn(401, 405, 407, 408);
+        assertThat(status(send(pbx, "NOT-A-METHOD", 4, Map.of()))).as("method not allowed").isEqualTo(401);
     }
 
     @Test
@@ -383,8 +383,7 @@ class SynthesizerMethodsTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(completed - packets.get(packets.size() - 1).arrivalNanos()))
                 .as("SPEAK-COMPLETE after the last packet plus the playout margin").isGreaterThanOrEqualTo(MARGIN_MS - 15);
         assertThat(complete.header("Completion-Cause")).isEqualTo("000 normal");
-        Thread.sleep(200);
-        assertThat(pbx.rtpPackets()).as("no audio after SPEAK-COMPLETE").hasSize(packets.size());
+        // no audio after SPEAK-COMPLETE: SynthesizerChannelTest checks it on virtual time
 
         // the identifier is matched case-sensitively, as UniMRCP clients match it
         String upper = pbx.channelId().toUpperCase(java.util.Locale.ROOT).replace("SPEECHSYNTH", "speechsynth");
