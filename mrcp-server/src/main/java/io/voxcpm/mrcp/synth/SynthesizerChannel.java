@@ -2,8 +2,10 @@ package io.voxcpm.mrcp.synth;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Ticker;
+import io.voxcpm.audio.EncodedFrames;
 import io.voxcpm.audio.TelephonyEncoder;
 import io.voxcpm.audio.TelephonyFormat;
+import io.voxcpm.cache.FrameTier;
 import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.SynthesisException;
@@ -68,6 +70,8 @@ public final class SynthesizerChannel implements MrcpResource {
     private final SessionParameters parameters;
     private final SpeakAdmission admission;
     private final SegmentPlayer player;
+    /** Null when SPEAKs are always synthesized (or replayed from disk) and encoded here. */
+    private final FrameTier frameTier;
     private final SynthStateMachine<Speak> machine;
     /** Set from any thread by {@link #close()}, so requests still queued on the executor see it at once. */
     private volatile boolean closed;
@@ -98,6 +102,7 @@ public final class SynthesizerChannel implements MrcpResource {
         // than real time keep the talkspurt's queue ahead anyway, and one synthesis per SPEAK keeps the load
         // of N sessions at N
         this.player = new SegmentPlayer(engine, planning.prompts(), false);
+        this.frameTier = planning.frameTier();
     }
 
     public String channelId() {
@@ -200,13 +205,24 @@ public final class SynthesizerChannel implements MrcpResource {
     }
 
     private void start(Speak speak, boolean fromQueue) {
-        log.info("{} SPEAK {} started: {}", logTag, speak.requestId(), speak.describe());
         speak.playback = new SpeakPlayback(audio, clock, ptimeMs, settings.maxRetainedFrames(), eventsOf(speak));
-        AudioSink sink = speak.playback.encoding(new TelephonyEncoder(engine.sampleRate(), format, ptimeMs));
         if (speak.markers && fromQueue) {
             // UniMRCP announces a queued SPEAK's start this way; only clients that asked for markers get it
             send(speak, SynthMessages.speechMarkerEvent(channelId, speak.requestId(), null));
         }
+        // marks are found by the player as it goes, so a SPEAK that reports them always plays through it
+        speak.frameKey = frameTier == null || speak.markers ? null
+                : FrameTier.keyFor(speak.segments, engine, format, ptimeMs);
+        EncodedFrames ready = speak.frameKey == null ? null : frameTier.get(speak.frameKey);
+        if (ready != null) {
+            // already encoded for this codec and ptime: no engine, no disk, no DSP; it plays from the next tick
+            speak.fromFrameTier = true;
+            log.debug("{} SPEAK {} started from stored frames: {}", logTag, speak.requestId(), speak.describe());
+            speak.playback.playFrames(ready);
+            return;
+        }
+        log.debug("{} SPEAK {} started: {}", logTag, speak.requestId(), speak.describe());
+        AudioSink sink = speak.playback.encoding(new TelephonyEncoder(engine.sampleRate(), format, ptimeMs));
         // engines log on their own threads; the MDC (copied by the embedded engine) and the session_id
         // parameter (read by the model bridge) put this session's tag on those lines too
         MDC.put(LOG_TAG_MDC_KEY, logTag + " ");
@@ -251,6 +267,13 @@ public final class SynthesizerChannel implements MrcpResource {
         if (speak != machine.active() || closed || !speak.playback.complete(generation)) {
             return; // stopped, or a CONTROL jump replaced the talkspurt after this one played out
         }
+        if (speak.frameKey != null && !speak.fromFrameTier) {
+            // encoded whole here: the next session to say this in this format plays these frames instead
+            List<byte[]> whole = speak.playback.takeEncodedFrames();
+            if (!whole.isEmpty()) {
+                frameTier.put(speak.frameKey, EncodedFrames.of(format, ptimeMs, whole));
+            }
+        }
         carryOut(machine.playedOut(speak), null, null);
     }
 
@@ -262,8 +285,9 @@ public final class SynthesizerChannel implements MrcpResource {
                 send(speak, SynthMessages.speechMarkerEvent(channelId, speak.requestId(), mark));
             }
             lastMark = speak.marks.lastReported();
-            log.info("{} SPEAK {} complete: {} frames, first audio after {} ms", logTag, speak.requestId(),
-                    speak.playback.framesQueued(), speak.playback.firstAudioMillis());
+            log.info("{} SPEAK {} complete: {} frames{}, first audio after {} ms", logTag, speak.requestId(),
+                    speak.playback.framesQueued(), speak.fromFrameTier ? " (stored frames)" : "",
+                    speak.playback.firstAudioMillis());
         } else if (cause == CompletionCause.CANCELLED) {
             log.info("{} SPEAK {} cancelled: {}", logTag, speak.requestId(), reason);
         } else {
