@@ -191,8 +191,11 @@ final class SpeakPlayback {
      * frames were let go (retention limit), or when they came ready (whoever supplied them has them).
      */
     synchronized List<byte[]> takeEncodedFrames() {
-        List<byte[]> whole = stopped && sourceDone && shared == null && firstRetained == 0
-                && frames.size() == framesTotal ? frames : List.of(); // handed over, not copied
+        if (!stopped) {
+            return List.of(); // still playing: CONTROL may need them
+        }
+        List<byte[]> whole = sourceDone && shared == null && firstRetained == 0 && frames.size() == framesTotal
+                ? frames : List.of(); // handed over, not copied
         frames = List.of();
         return whole;
     }

@@ -87,6 +87,15 @@ final class SynthStateMachine<S extends SynthStateMachine.Job> {
         return pending.size();
     }
 
+    /** The request ids of the queued SPEAKs, in the order they will start. */
+    List<Long> pendingIds() {
+        List<Long> ids = new ArrayList<>(pending.size());
+        for (S s : pending) {
+            ids.add(s.requestId());
+        }
+        return ids;
+    }
+
     /** A SPEAK that passed admission: it starts now (IN-PROGRESS), waits (PENDING), or the queue is full. */
     List<Action<S>> speak(S speak) {
         if (active == null) {

@@ -190,7 +190,9 @@ public final class SynthesizerChannel implements MrcpResource {
             if (action instanceof Respond<Speak> respond) {
                 replyTo.send(SynthMessages.response(request, respond));
             } else if (action instanceof Start<Speak> start) {
-                start(start.speak(), start.fromQueue());
+                if (!closed) { // a session closing halts what the machine still thinks is active
+                    start(start.speak(), start.fromQueue());
+                }
             } else if (action instanceof Halt<Speak> halt) {
                 halt.speak().halt();
             } else if (action instanceof Pause<Speak> pause) {
