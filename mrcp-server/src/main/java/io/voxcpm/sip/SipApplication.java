@@ -21,6 +21,14 @@ public interface SipApplication {
         return CompletableFuture.completedFuture(onInvite(call, sdpOffer));
     }
 
+    /**
+     * Whether new dialogs can be served yet. Until then a new INVITE gets 503 with Retry-After and never
+     * reaches {@link #onInviteAsync}: the server listens first and loads its engine after.
+     */
+    default boolean ready() {
+        return true;
+    }
+
     /** A re-INVITE inside an existing dialog (session refresh, media change). */
     InviteOutcome onReinvite(SipCall call, String sdpOffer);
 
@@ -29,6 +37,14 @@ public interface SipApplication {
      * session timer and stopped refreshing it.
      */
     void onTerminated(SipCall call, TerminationReason reason);
+
+    /**
+     * The SDP body of the 200 answer to OPTIONS (RFC 3261 §11.2): the media this server could set up, with
+     * {@code localAddress} as its address; null for no body.
+     */
+    default String capabilities(String localAddress) {
+        return null;
+    }
 
     enum TerminationReason { BYE, CANCEL, ACK_TIMEOUT, SESSION_EXPIRED, SHUTDOWN }
 }
