@@ -4,6 +4,7 @@ import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.voxcpm.cache.CachingEngine;
+import io.voxcpm.cache.FrameTier;
 import io.voxcpm.cache.PromptCache;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.mrcp.server.MrcpChannelRegistry;
@@ -44,15 +45,17 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     private final SessionManager sessions;
     private final MrcpChannelRegistry registry;
     private final RtpPortAllocator ports;
+    private final FrameTier frames;
 
     private VoxcpmMrcpServer(List<AutoCloseable> resources, SipServer sip, MrcpServer mrcp, SessionManager sessions,
-                             MrcpChannelRegistry registry, RtpPortAllocator ports) {
+                             MrcpChannelRegistry registry, RtpPortAllocator ports, FrameTier frames) {
         this.resources = resources;
         this.sip = sip;
         this.mrcp = mrcp;
         this.sessions = sessions;
         this.registry = registry;
         this.ports = ports;
+        this.frames = frames;
     }
 
     /** Starts with the engine the configuration names, behind the prompt cache when it is enabled. */
@@ -114,6 +117,9 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                 throw new StartupException("MRCP TCP port " + config.mrcp().port() + ": " + e.getMessage(), e);
             }
             opened.add(mrcp);
+            // only a prompt cache can name what a plan sounds like (voice versions, model version)
+            FrameTier frames = engine instanceof CachingEngine && config.cache().frameTierMb() > 0
+                    ? new FrameTier(config.cache().frameTierMb() * 1024L * 1024L) : null;
             MediaClock clock = new MediaClock();
             opened.add(clock);
             RtpPortAllocator ports = new RtpPortAllocator(bind, config.rtp().portMin(), config.rtp().portMax());
@@ -124,11 +130,14 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             SynthSettings synth = new SynthSettings(Duration.ofMillis(config.synth().playoutMarginMs()),
                     config.synth().maxPendingSpeaks(), config.synth().maxTextChars(), config.synth().speechMarkers(),
                     SynthSettings.DEFAULTS.maxRetainedFrames(), SynthSettings.DEFAULTS.maxLexicons());
+            // no prompt-audio store exists yet: <audio src="prompt:NAME"> always speaks its content, or the SPEAK
+            // fails with 003; the server's own generation defaults are the engine's (none set here)
             SessionManager sessions = new SessionManager(new SessionManager.Settings(config.synth().maxSessions(),
                     mrcp.port(), config.sip().advertisedAddress(), config.synth().maxSessionsPerAddress(),
                     Duration.ofMillis(config.mrcp().terminationTimeoutMs()),
                     Duration.ofSeconds(config.synth().sessionIdleTimeoutS())),
-                    registry, media, engine, synth, planning(config, catalog), synthExecutors);
+                    registry, media, engine, synth, new SpeakPlanning(catalog, Map.of(),
+                    config.synth().unknownVoiceFallsBack(), SegmentPlayer.PromptAudio.NONE, frames), synthExecutors);
             opened.add(sessions);
             SipConfig sipConfig = SipConfig.defaults()
                     .withBindAddress(config.sip().address())
@@ -147,7 +156,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             log.info("voxcpm-mrcp ready: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}, engine {}",
                     config.sip().address(), sip.udpPort(), mrcp.port(), config.rtp().portMin(),
                     config.rtp().portMax(), engine.name());
-            return new VoxcpmMrcpServer(opened, sip, mrcp, sessions, registry, ports);
+            return new VoxcpmMrcpServer(opened, sip, mrcp, sessions, registry, ports, frames);
         } catch (UnknownHostException e) {
             closeAll(opened);
             throw new StartupException("unknown listen address '" + config.sip().address() + "'", e);
@@ -161,14 +170,6 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         }
     }
 
-    /**
-     * No prompt-audio store exists yet: {@code <audio src="prompt:NAME">} always speaks its content, or the
-     * SPEAK fails with 003. The server's own generation defaults are the engine's (none set here).
-     */
-    private static SpeakPlanning planning(ServerConfig config, VoiceCatalog catalog) {
-        return new SpeakPlanning(catalog, Map.of(), config.synth().unknownVoiceFallsBack(),
-                SegmentPlayer.PromptAudio.NONE);
-    }
 
     private static PromptCache openCache(ServerConfig.Cache cache) throws StartupException {
         try {
@@ -192,6 +193,11 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     }
 
     /** What the server holds right now, for health checks and leak tests. */
+    /** The encoded-frame tier's counters; empty when it is off (no prompt cache, or frame-tier-mb 0). */
+    public java.util.Optional<FrameTier.Stats> frameTierStats() {
+        return java.util.Optional.ofNullable(frames).map(FrameTier::stats);
+    }
+
     public record Usage(int sessions, int mrcpChannels, int mrcpConnections, int sipDialogs, int rtpPorts,
                         int sessionTimers) { }
 

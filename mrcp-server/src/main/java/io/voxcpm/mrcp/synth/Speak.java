@@ -22,6 +22,12 @@ final class Speak implements SynthStateMachine.Job {
     SpeakPlayback playback;
     /** Set when it starts; null for audio that needs no engine. */
     Synthesis synthesis;
+    /** Set when it starts: its {@link io.voxcpm.cache.FrameTier} key, or null when it has none. */
+    String frameKey;
+    /** Set when it starts: it plays frames from the tier rather than from the engine. */
+    boolean fromFrameTier;
+    /** It encodes {@link #frameKey} while other sessions wait for the frames (see FrameTier#claim). */
+    boolean claimed;
 
     Speak(MrcpRequest request, MrcpConnection replyTo, List<Segment> segments, boolean killOnBargeIn,
           boolean markers, MarkSchedule marks) {

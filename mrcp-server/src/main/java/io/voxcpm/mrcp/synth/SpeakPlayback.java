@@ -1,6 +1,7 @@
 package io.voxcpm.mrcp.synth;
 
 import io.netty.util.concurrent.Ticker;
+import io.voxcpm.audio.EncodedFrames;
 import io.voxcpm.audio.TelephonyEncoder;
 import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.SynthesisException;
@@ -13,12 +14,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The audio of one SPEAK on its way to the caller: frames in, a talkspurt on the session's
  * {@link AudioChannel} out. Frames come from one of two sources: engine PCM through a
- * {@link TelephonyEncoder} ({@link #encoding}), or a ready, immutable frame sequence already in the
- * session's codec and ptime ({@link #playFrames}), which is queued at once, is shared, and never copied.
+ * {@link TelephonyEncoder} ({@link #encoding}), or a ready, immutable {@link EncodedFrames} already in the
+ * session's codec and ptime ({@link #playFrames}), which the talkspurt reads in place: shared by every
+ * session playing it, never copied, nothing queued.
  *
  * <p>It keeps the frames it queued (up to a retention limit) so CONTROL can jump back and forth
  * ({@link #jump}), models where the playout stands ({@link PlayoutPosition}), and hands the whole frame
- * sequence of a SPEAK that played to its end to whoever wants to keep it ({@link #takeEncodedFrames}).
+ * sequence of a SPEAK as soon as the engine's audio is all encoded to whoever wants to keep it
+ * ({@link Events#encoded}, {@link #encodedFrames}).
  *
  * <p>This is the only class an engine thread touches; every method holds the one lock of this object, and
  * the {@link Events} are called without it.
@@ -32,6 +35,10 @@ final class SpeakPlayback {
 
         /** The engine gave up (called on the engine's thread). */
         void failed(SynthesisException error);
+
+        /** Every frame of the SPEAK has been encoded, before they have all played (engine's thread). */
+        default void encoded() {
+        }
     }
 
     /** Where a CONTROL jump landed; {@code done} is false when the target's frames were let go. */
@@ -49,9 +56,10 @@ final class SpeakPlayback {
     /** Counts the talkspurts of this SPEAK; a CONTROL jump starts a new one. */
     private int generation;
     private TelephonyEncoder encoder;
-    /** The SPEAK's frames from index {@link #firstRetained}; shared and immutable when they came ready. */
+    /** The SPEAK's frames from index {@link #firstRetained}, when the engine made them. */
     private List<byte[]> frames = new ArrayList<>();
-    private boolean framesShared;
+    /** All of the SPEAK's frames when they came ready; null when the engine makes them. */
+    private EncodedFrames shared;
     private long firstRetained;
     private long framesTotal;
     /** Frames before this index are kept but not queued (a forward jump past what exists yet). */
@@ -82,25 +90,23 @@ final class SpeakPlayback {
     }
 
     /**
-     * Plays frames already in the session's codec and ptime, all queued now: the talkspurt starts on the next
-     * tick. The list is kept as it is (never copied or changed), so many sessions may share it.
+     * Plays frames already in the session's codec and ptime: the talkspurt starts on the next tick and reads
+     * them in place, so many sessions share one set and nothing is copied or queued.
      */
-    synchronized void playFrames(List<byte[]> ready) {
+    synchronized void playFrames(EncodedFrames ready) {
         if (stopped) {
             return;
         }
         noteFirstAudio();
-        frames = ready;
-        framesShared = true;
-        framesTotal = ready.size();
-        long queued = 0;
-        for (long i = skipUntil; i < framesTotal; i++) {
-            talkspurt.write(ready.get((int) i));
-            queued++;
-        }
-        position.queued(queued, clock.nanoTime());
+        shared = ready;
+        framesTotal = ready.count();
         sourceDone = true;
-        talkspurt.finish();
+        int from = (int) Math.min(skipUntil, framesTotal);
+        talkspurt = audio.play(ready, from, listener()); // replaces the empty talkspurt begun at the start
+        if (paused) {
+            talkspurt.pause();
+        }
+        position.queued(framesTotal - from, clock.nanoTime());
     }
 
     synchronized void pause() {
@@ -137,12 +143,22 @@ final class SpeakPlayback {
         }
         talkspurt.abort();
         generation++;
+        skipUntil = target;
+        position.restartAt(target, now);
+        if (shared != null) {
+            // every frame is there: the new talkspurt just reads from another index
+            int from = (int) Math.min(target, framesTotal);
+            talkspurt = audio.play(shared, from, listener());
+            if (paused) {
+                talkspurt.pause();
+            }
+            position.queued(framesTotal - from, now);
+            return new Jump(target, restarted, true, firstRetained);
+        }
         talkspurt = audio.begin(listener());
         if (paused) {
             talkspurt.pause();
         }
-        skipUntil = target;
-        position.restartAt(target, now);
         long written = 0;
         for (long i = Math.max(target, firstRetained); i < framesTotal; i++) {
             talkspurt.write(frames.get((int) (i - firstRetained)));
@@ -159,6 +175,7 @@ final class SpeakPlayback {
     synchronized void stop() {
         stopped = true;
         frames = List.of();
+        shared = null;
         talkspurt.abort();
     }
 
@@ -175,17 +192,12 @@ final class SpeakPlayback {
     }
 
     /**
-     * Every frame of a SPEAK that completed, in order, once; empty when the SPEAK did not complete, when
-     * frames were let go (retention limit), or when they came ready (whoever supplied them has them).
+     * A copy of every frame the engine's audio became, once it has all been encoded and while all of it is
+     * kept; empty otherwise (still encoding, frames let go, frames that came ready, or stopped).
      */
-    synchronized List<byte[]> takeEncodedFrames() {
-        if (!stopped) {
-            return List.of(); // still playing: CONTROL may need them
-        }
-        List<byte[]> whole = sourceDone && !framesShared && firstRetained == 0 && frames.size() == framesTotal
+    synchronized List<byte[]> encodedFrames() {
+        return !stopped && sourceDone && shared == null && firstRetained == 0 && frames.size() == framesTotal
                 ? List.copyOf(frames) : List.of();
-        frames = List.of();
-        return whole;
     }
 
     synchronized long framesQueued() {
@@ -249,6 +261,7 @@ final class SpeakPlayback {
                 sourceDone = true;
                 talkspurt.finish();
             }
+            events.encoded();
         }
 
         @Override

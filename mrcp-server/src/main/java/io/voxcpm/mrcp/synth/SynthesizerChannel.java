@@ -2,8 +2,10 @@ package io.voxcpm.mrcp.synth;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Ticker;
+import io.voxcpm.audio.EncodedFrames;
 import io.voxcpm.audio.TelephonyEncoder;
 import io.voxcpm.audio.TelephonyFormat;
+import io.voxcpm.cache.FrameTier;
 import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.SynthesisException;
@@ -28,6 +30,7 @@ import io.voxcpm.mrcp.synth.SynthStateMachine.Start;
 import io.voxcpm.request.SegmentPlayer;
 import io.voxcpm.rtp.AudioChannel;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +71,8 @@ public final class SynthesizerChannel implements MrcpResource {
     private final SessionParameters parameters;
     private final SpeakAdmission admission;
     private final SegmentPlayer player;
+    /** Null when SPEAKs are always synthesized (or replayed from disk) and encoded here. */
+    private final FrameTier frameTier;
     private final SynthStateMachine<Speak> machine;
     /** Set from any thread by {@link #close()}, so requests still queued on the executor see it at once. */
     private volatile boolean closed;
@@ -98,6 +103,7 @@ public final class SynthesizerChannel implements MrcpResource {
         // than real time keep the talkspurt's queue ahead anyway, and one synthesis per SPEAK keeps the load
         // of N sessions at N
         this.player = new SegmentPlayer(engine, planning.prompts(), false);
+        this.frameTier = planning.frameTier();
     }
 
     public String channelId() {
@@ -195,7 +201,7 @@ public final class SynthesizerChannel implements MrcpResource {
                     start(start.speak(), start.fromQueue());
                 }
             } else if (action instanceof Halt<Speak> halt) {
-                halt.speak().halt();
+                halt(halt.speak());
             } else if (action instanceof Pause<Speak> pause) {
                 pause.speak().playback.pause();
             } else if (action instanceof Resume<Speak> resume) {
@@ -208,13 +214,57 @@ public final class SynthesizerChannel implements MrcpResource {
     }
 
     private void start(Speak speak, boolean fromQueue) {
-        log.info("{} SPEAK {} started: {}", logTag, speak.requestId(), speak.describe());
         speak.playback = new SpeakPlayback(audio, clock, ptimeMs, settings.maxRetainedFrames(), eventsOf(speak));
-        AudioSink sink = speak.playback.encoding(new TelephonyEncoder(engine.sampleRate(), format, ptimeMs));
         if (speak.markers && fromQueue) {
             // UniMRCP announces a queued SPEAK's start this way; only clients that asked for markers get it
             send(speak, SynthMessages.speechMarkerEvent(channelId, speak.requestId(), null));
         }
+        // marks are found by the player as it goes, so a SPEAK that reports them always plays through it
+        speak.frameKey = frameTier == null || speak.markers ? null
+                : FrameTier.keyFor(speak.segments, engine, format, ptimeMs);
+        if (speak.frameKey != null) {
+            EncodedFrames ready = frameTier.get(speak.frameKey);
+            if (ready != null) {
+                playStored(speak, ready);
+                return;
+            }
+            // Sessions starting one prompt together wait for the first to encode it when it comes from the
+            // disk (milliseconds); a fresh synthesis streams instead, and the prompt cache shares it.
+            if (FrameTier.onDisk(speak.segments, engine)) {
+                CompletableFuture<EncodedFrames> other = frameTier.join(speak.frameKey);
+                if (other != null) {
+                    log.debug("{} SPEAK {} waits for frames another session is encoding", logTag, speak.requestId());
+                    other.whenComplete((frames, error) -> executor.execute(() -> loaded(speak, frames)));
+                    return;
+                }
+                speak.claimed = true;
+            }
+        }
+        synthesize(speak);
+    }
+
+    /** Already encoded for this codec and ptime: no engine, no disk, no DSP; it plays from the next tick. */
+    private void playStored(Speak speak, EncodedFrames frames) {
+        speak.fromFrameTier = true;
+        log.debug("{} SPEAK {} started from stored frames: {}", logTag, speak.requestId(), speak.describe());
+        speak.playback.playFrames(frames);
+    }
+
+    /** What another session encoded for {@code speak} arrived, or null: it gave up, so this one makes its own. */
+    private void loaded(Speak speak, EncodedFrames frames) {
+        if (speak != machine.active() || closed) {
+            return; // stopped, or the session ended, while waiting
+        }
+        if (frames != null) {
+            playStored(speak, frames);
+        } else {
+            synthesize(speak);
+        }
+    }
+
+    private void synthesize(Speak speak) {
+        log.debug("{} SPEAK {} started: {}", logTag, speak.requestId(), speak.describe());
+        AudioSink sink = speak.playback.encoding(new TelephonyEncoder(engine.sampleRate(), format, ptimeMs));
         // engines log on their own threads; the MDC (copied by the embedded engine) and the session_id
         // parameter (read by the model bridge) put this session's tag on those lines too
         MDC.put(LOG_TAG_MDC_KEY, logTag + " ");
@@ -224,6 +274,31 @@ public final class SynthesizerChannel implements MrcpResource {
                     : SegmentPlayer.MarkListener.NONE);
         } finally {
             MDC.remove(LOG_TAG_MDC_KEY);
+        }
+    }
+
+    /**
+     * The engine's audio is all encoded: keep it for the next session saying this in this format, and hand
+     * it to those already waiting. A SPEAK that ended first gives its claim up instead ({@link #halt}).
+     */
+    private void encoded(Speak speak) {
+        if (speak.frameKey == null || speak.fromFrameTier) {
+            return;
+        }
+        List<byte[]> whole = speak.playback.encodedFrames();
+        if (!whole.isEmpty()) {
+            frameTier.put(speak.frameKey, EncodedFrames.of(format, ptimeMs, whole));
+        } else if (speak.claimed) {
+            frameTier.release(speak.frameKey);
+        }
+        speak.claimed = false;
+    }
+
+    private void halt(Speak speak) {
+        speak.halt();
+        if (speak.claimed) {
+            speak.claimed = false;
+            frameTier.release(speak.frameKey);
         }
     }
 
@@ -239,6 +314,11 @@ public final class SynthesizerChannel implements MrcpResource {
                                 settings.playoutMargin().toMillis(), TimeUnit.MILLISECONDS);
                     }
                 });
+            }
+
+            @Override
+            public void encoded() {
+                executor.execute(() -> SynthesizerChannel.this.encoded(speak));
             }
 
             @Override
@@ -270,8 +350,9 @@ public final class SynthesizerChannel implements MrcpResource {
                 send(speak, SynthMessages.speechMarkerEvent(channelId, speak.requestId(), mark));
             }
             lastMark = speak.marks.lastReported();
-            log.info("{} SPEAK {} complete: {} frames, first audio after {} ms", logTag, speak.requestId(),
-                    speak.playback.framesQueued(), speak.playback.firstAudioMillis());
+            log.info("{} SPEAK {} complete: {} frames{}, first audio after {} ms", logTag, speak.requestId(),
+                    speak.playback.framesQueued(), speak.fromFrameTier ? " (stored frames)" : "",
+                    speak.playback.firstAudioMillis());
         } else if (cause == CompletionCause.CANCELLED) {
             log.info("{} SPEAK {} cancelled: {}", logTag, speak.requestId(), reason);
         } else {

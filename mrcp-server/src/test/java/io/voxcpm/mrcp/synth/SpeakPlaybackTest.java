@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
+import io.voxcpm.audio.EncodedFrames;
 import io.voxcpm.audio.TelephonyEncoder;
 import io.voxcpm.audio.TelephonyFormat;
 import io.voxcpm.engine.AudioSink;
@@ -27,7 +28,13 @@ class SpeakPlaybackTest {
     private final EmbeddedChannel loop = EmbeddedMrcpConnection.channel(ticker);
     private final VirtualAudioChannel audio = new VirtualAudioChannel(loop.eventLoop(), FRAME_BYTES, PTIME);
     private final List<Integer> playedOut = new ArrayList<>();
+    private int encoded;
     private final SpeakPlayback.Events events = new SpeakPlayback.Events() {
+        @Override
+        public void encoded() {
+            encoded++;
+        }
+
         @Override
         public void playedOut(int generation) {
             playedOut.add(generation);
@@ -46,42 +53,46 @@ class SpeakPlaybackTest {
 
     @Test
     void readyFramesAreSharedNotCopiedAndStartOnTheNextTick() {
-        List<byte[]> ready = frames(10);
+        EncodedFrames ready = EncodedFrames.of(TelephonyFormat.PCMU_8K, PTIME, frames(10));
         SpeakPlayback playback = new SpeakPlayback(audio, ticker, PTIME, 1000, events);
         playback.playFrames(ready);
+        assertThat(audio.played()).as("handed to the channel as they are").singleElement().isSameAs(ready);
         advance(PTIME);
         assertThat(audio.sent()).hasSize(1);
-        assertThat(audio.sent().get(0).frame()).isSameAs(ready.get(0));
+        assertThat(audio.sent().get(0).frame()).isEqualTo(ready.frame(0));
         assertThat(audio.sent().get(0).marker()).isTrue();
         advance(9 * PTIME);
-        assertThat(audio.sent()).extracting(VirtualAudioChannel.Sent::frame).containsExactlyElementsOf(ready);
+        assertThat(audio.sent()).extracting(VirtualAudioChannel.Sent::frame).containsExactlyElementsOf(frames(10));
         assertThat(playedOut).containsExactly(0);
         assertThat(playback.complete(0)).isTrue();
-        assertThat(playback.takeEncodedFrames()).as("the supplier of ready frames already has them").isEmpty();
+        assertThat(playback.encodedFrames()).as("the supplier of ready frames already has them").isEmpty();
     }
 
     @Test
-    void aSpeakThatPlayedToItsEndHandsBackEveryEncodedFrameOnce() {
+    void everyEncodedFrameIsHandedBackAsSoonAsTheEngineIsDoneAndBeforeTheyHaveAllPlayed() {
         SpeakPlayback playback = new SpeakPlayback(audio, ticker, PTIME, 1000, events);
         AudioSink sink = playback.encoding(new TelephonyEncoder(8000, TelephonyFormat.PCMU_8K, PTIME));
         short[] pcm = new short[8000 / 2];
         Arrays.fill(pcm, (short) 3000);
         sink.onAudio(pcm);
+        assertThat(playback.encodedFrames()).as("not while the engine is still speaking").isEmpty();
+        assertThat(encoded).isZero();
         sink.onComplete();
-        assertThat(playback.takeEncodedFrames()).as("not before it completed").isEmpty();
+        assertThat(encoded).isEqualTo(1);
+        List<byte[]> frames = playback.encodedFrames();
+        assertThat(frames).hasSize(25);
         advance(25 * PTIME);
         assertThat(playedOut).containsExactly(0);
-        assertThat(playback.complete(0)).isTrue();
-        List<byte[]> frames = playback.takeEncodedFrames();
-        assertThat(frames).hasSize(25);
         assertThat(frames).containsExactlyElementsOf(audio.sent().stream().map(VirtualAudioChannel.Sent::frame).toList());
-        assertThat(playback.takeEncodedFrames()).isEmpty();
+        assertThat(playback.complete(0)).isTrue();
+        assertThat(playback.encodedFrames()).as("nothing after the end").isEmpty();
     }
 
     @Test
     void aJumpReplacesTheTalkspurtAndTheOldOneCannotCompleteTheSpeak() {
         SpeakPlayback playback = new SpeakPlayback(audio, ticker, PTIME, 1000, events);
-        playback.playFrames(frames(50));
+        EncodedFrames ready = EncodedFrames.of(TelephonyFormat.PCMU_8K, PTIME, frames(50));
+        playback.playFrames(ready);
         advance(10 * PTIME);
         assertThat(playback.position()).isEqualTo(10);
         SpeakPlayback.Jump back = playback.jump(false, -25);
@@ -93,6 +104,7 @@ class SpeakPlaybackTest {
         advance(49 * PTIME);
         assertThat(playedOut).containsExactly(1);
         assertThat(audio.sent()).hasSize(60);
+        assertThat(audio.played()).as("the jump reads the same set again").containsExactly(ready, ready);
     }
 
     @Test

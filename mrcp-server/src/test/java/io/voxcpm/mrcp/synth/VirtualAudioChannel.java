@@ -1,6 +1,7 @@
 package io.voxcpm.mrcp.synth;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.voxcpm.audio.EncodedFrames;
 import io.voxcpm.rtp.AudioChannel;
 import io.voxcpm.rtp.Talkspurt;
 import java.util.ArrayDeque;
@@ -24,6 +25,7 @@ final class VirtualAudioChannel implements AudioChannel {
     private final EventExecutor executor;
     private final int frameBytes;
     private final List<Sent> sent = new ArrayList<>();
+    private final List<EncodedFrames> played = new ArrayList<>();
     private Spurt current;
     private boolean closed;
 
@@ -35,6 +37,11 @@ final class VirtualAudioChannel implements AudioChannel {
 
     List<Sent> sent() {
         return sent;
+    }
+
+    /** Every stored frame set a talkspurt was started on, in order. */
+    List<EncodedFrames> played() {
+        return played;
     }
 
     @Override
@@ -49,6 +56,18 @@ final class VirtualAudioChannel implements AudioChannel {
         }
         current = new Spurt(listener);
         return current;
+    }
+
+    /** Copies the frames into the talkspurt: sharing is the real channel's business, recording this one's. */
+    @Override
+    public Talkspurt play(EncodedFrames frames, int fromFrame, Talkspurt.Listener listener) {
+        Talkspurt talkspurt = begin(listener);
+        for (int i = fromFrame; i < frames.count(); i++) {
+            talkspurt.write(frames.frame(i));
+        }
+        talkspurt.finish();
+        played.add(frames);
+        return talkspurt;
     }
 
     @Override
