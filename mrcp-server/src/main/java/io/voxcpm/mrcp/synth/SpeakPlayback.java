@@ -67,6 +67,8 @@ final class SpeakPlayback {
     private boolean sourceDone;
     private boolean stopped;
     private boolean paused;
+    /** Silent until the SPEAK's IN-PROGRESS response has left: a PBX must see it before the first packet. */
+    private boolean held;
     private long firstAudioNanos;
     private boolean audioSeen;
 
@@ -103,22 +105,57 @@ final class SpeakPlayback {
         sourceDone = true;
         int from = (int) Math.min(skipUntil, framesTotal);
         talkspurt = audio.play(ready, from, listener()); // replaces the empty talkspurt begun at the start
-        if (paused) {
+        if (silent()) {
             talkspurt.pause();
         }
         position.queued(framesTotal - from, clock.nanoTime());
     }
 
     synchronized void pause() {
+        boolean was = silent();
         paused = true;
-        talkspurt.pause();
-        position.pause(clock.nanoTime());
+        silence(was);
     }
 
     synchronized void resume() {
+        boolean was = silent();
         paused = false;
-        talkspurt.resume();
-        position.resume(clock.nanoTime());
+        silence(was);
+    }
+
+    /**
+     * Keeps the talkspurt silent (and the playout position still) until {@link #release()}: the first RTP
+     * packet must not overtake the IN-PROGRESS response when the MRCP connection's loop is busy.
+     */
+    synchronized void hold() {
+        boolean was = silent();
+        held = true;
+        silence(was);
+    }
+
+    synchronized void release() {
+        boolean was = silent();
+        held = false;
+        silence(was);
+    }
+
+    private boolean silent() {
+        return paused || held;
+    }
+
+    /** Applies a change of {@link #silent()} to the talkspurt and the playout position. */
+    private void silence(boolean was) {
+        boolean now = silent();
+        if (now == was) {
+            return;
+        }
+        if (now) {
+            talkspurt.pause();
+            position.pause(clock.nanoTime());
+        } else {
+            talkspurt.resume();
+            position.resume(clock.nanoTime());
+        }
     }
 
     /** Index of the next frame to be played; -1 once stopped. */
@@ -149,14 +186,14 @@ final class SpeakPlayback {
             // every frame is there: the new talkspurt just reads from another index
             int from = (int) Math.min(target, framesTotal);
             talkspurt = audio.play(shared, from, listener());
-            if (paused) {
+            if (silent()) {
                 talkspurt.pause();
             }
             position.queued(framesTotal - from, now);
             return new Jump(target, restarted, true, firstRetained);
         }
         talkspurt = audio.begin(listener());
-        if (paused) {
+        if (silent()) {
             talkspurt.pause();
         }
         long written = 0;

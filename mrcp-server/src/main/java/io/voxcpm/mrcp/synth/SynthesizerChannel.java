@@ -31,6 +31,7 @@ import io.voxcpm.request.SegmentPlayer;
 import io.voxcpm.rtp.AudioChannel;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -187,6 +188,7 @@ public final class SynthesizerChannel implements MrcpResource {
 
     /** Carries out {@code actions} in order; {@code request} is what a {@link Respond} answers. */
     private void carryOut(List<Action<Speak>> actions, MrcpRequest request, MrcpConnection replyTo) {
+        CompletionStage<Void> inProgress = null;
         for (Action<Speak> action : actions) {
             if (action instanceof Respond<Speak> respond) {
                 MrcpResponse response = SynthMessages.response(request, respond);
@@ -195,10 +197,14 @@ public final class SynthesizerChannel implements MrcpResource {
                     log.warn("{} {} {}: Active-Request-Id-List capped at {} of {} ids", logTag, request.method(),
                             request.requestId(), list.split(",").length, respond.requestIds().size());
                 }
-                replyTo.send(response);
+                CompletionStage<Void> sent = replyTo.send(response);
+                if (respond.state() == RequestState.IN_PROGRESS) {
+                    inProgress = sent;
+                }
             } else if (action instanceof Start<Speak> start) {
                 if (!closed) { // a session closing halts what the machine still thinks is active
                     start(start.speak(), start.fromQueue());
+                    holdUntilSent(start.speak(), inProgress);
                 }
             } else if (action instanceof Halt<Speak> halt) {
                 halt(halt.speak());
@@ -241,6 +247,19 @@ public final class SynthesizerChannel implements MrcpResource {
             }
         }
         synthesize(speak);
+    }
+
+    /**
+     * A stored prompt starts on the next tick, which can come before a busy MRCP loop has written the
+     * IN-PROGRESS response; a PBX must see the response first, so the audio waits for the write.
+     */
+    private void holdUntilSent(Speak speak, CompletionStage<Void> inProgress) {
+        if (inProgress == null || inProgress.toCompletableFuture().isDone() || speak.playback == null) {
+            return;
+        }
+        SpeakPlayback playback = speak.playback;
+        playback.hold();
+        inProgress.whenComplete((ok, error) -> playback.release());
     }
 
     /** Already encoded for this codec and ptime: no engine, no disk, no DSP; it plays from the next tick. */

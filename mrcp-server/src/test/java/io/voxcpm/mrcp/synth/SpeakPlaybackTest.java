@@ -69,6 +69,32 @@ class SpeakPlaybackTest {
     }
 
     @Test
+    void heldFramesWaitForTheReleaseAndAClientPauseOutlastsIt() {
+        EncodedFrames ready = EncodedFrames.of(TelephonyFormat.PCMU_8K, PTIME, frames(10));
+        SpeakPlayback playback = new SpeakPlayback(audio, ticker, PTIME, 1000, events);
+        playback.hold();
+        playback.playFrames(ready);
+        advance(5 * PTIME);
+        assertThat(audio.sent()).as("nothing before the IN-PROGRESS response has left").isEmpty();
+        assertThat(playback.position()).isZero();
+        playback.release();
+        advance(PTIME);
+        assertThat(audio.sent()).singleElement().satisfies(s -> {
+            assertThat(s.frame()).isEqualTo(ready.frame(0));
+            assertThat(s.marker()).isTrue();
+        });
+        playback.hold();
+        playback.pause();
+        playback.release();
+        advance(3 * PTIME);
+        assertThat(audio.sent()).as("the client's PAUSE still holds").hasSize(1);
+        playback.resume();
+        advance(9 * PTIME);
+        assertThat(audio.sent()).extracting(VirtualAudioChannel.Sent::frame).containsExactlyElementsOf(frames(10));
+        assertThat(playedOut).containsExactly(0);
+    }
+
+    @Test
     void everyEncodedFrameIsHandedBackAsSoonAsTheEngineIsDoneAndBeforeTheyHaveAllPlayed() {
         SpeakPlayback playback = new SpeakPlayback(audio, ticker, PTIME, 1000, events);
         AudioSink sink = playback.encoding(new TelephonyEncoder(8000, TelephonyFormat.PCMU_8K, PTIME));
