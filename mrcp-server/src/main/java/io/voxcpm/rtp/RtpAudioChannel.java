@@ -48,6 +48,8 @@ public final class RtpAudioChannel implements AudioChannel {
     private final AtomicReference<RtpTalkspurt> current = new AtomicReference<>();
     private final Paced pacer = this::tick;
     private volatile boolean closed;
+    /** False while the peer's SDP says it will not receive (sendonly, inactive): ticks run, nothing leaves. */
+    private volatile boolean sending = true;
 
     // Touched only on the clock's event loop.
     private long ticks;
@@ -117,6 +119,14 @@ public final class RtpAudioChannel implements AudioChannel {
         return talkspurt;
     }
 
+    /**
+     * Whether packets leave at all. Off, talkspurts still play out on the clock (so SPEAK-COMPLETE comes on
+     * time) but no packet is sent: what an SDP {@code sendonly}/{@code inactive} offer asks for.
+     */
+    public void setSending(boolean on) {
+        sending = on;
+    }
+
     /** Stops sending at once (a queued talkspurt is aborted, without callback) and releases the port. */
     @Override
     public void close() {
@@ -143,6 +153,9 @@ public final class RtpAudioChannel implements AudioChannel {
 
     /** Called by the talkspurt on this tick, on the clock's loop. */
     void send(byte[] frame, boolean marker) {
+        if (!sending) {
+            return;
+        }
         if (!socket.isWritable()) {
             // The socket buffer is full: a late packet is worth less than the next one, so drop it.
             if (dropped++ == 0) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.voxcpm.session.IpNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,10 +17,15 @@ import java.util.List;
  * Everything the server can be told, with UniMRCP's defaults so existing PBX profiles work unchanged.
  * Read from YAML ({@code --config}); command-line options override single values.
  */
-public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices) {
+public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
+                           Media media) {
 
     public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
-            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS);
+            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS);
+
+    public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices) {
+        this(sip, mrcp, rtp, synth, engine, cache, voices, null);
+    }
 
     public ServerConfig {
         sip = sip == null ? Sip.DEFAULTS : sip;
@@ -29,6 +35,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         engine = engine == null ? Engine.DEFAULTS : engine;
         cache = cache == null ? Cache.DEFAULTS : cache;
         voices = voices == null ? Voices.DEFAULTS : voices;
+        media = media == null ? Media.DEFAULTS : media;
     }
 
     /**
@@ -195,6 +202,24 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
     }
 
+    /**
+     * @param allowedNetworks where RTP may go besides the address each INVITE came from, in CIDR notation
+     *                        ({@code 10.1.0.0/16}, {@code 2001:db8::/48}, or one address): the media
+     *                        gateways behind a SIP proxy. Empty (the default): only the SIP source.
+     */
+    public record Media(@JsonProperty("allowed-networks") List<String> allowedNetworks) {
+        public static final Media DEFAULTS = new Media(List.of());
+
+        public Media {
+            allowedNetworks = allowedNetworks == null ? List.of() : List.copyOf(allowedNetworks);
+        }
+
+        /** The parsed networks; call on a {@link ServerConfig#validated() validated} configuration. */
+        public List<IpNetwork> networks() {
+            return allowedNetworks.stream().map(IpNetwork::parse).toList();
+        }
+    }
+
     private static <T> T or(T value, T fallback) {
         return value == null ? fallback : value;
     }
@@ -284,6 +309,13 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             }
             default -> problems.add("engine.kind must be embedded, worker or vllm, got '" + engine.kind() + "'");
         }
+        for (String network : media.allowedNetworks()) {
+            try {
+                IpNetwork.parse(network);
+            } catch (IllegalArgumentException e) {
+                problems.add("media.allowed-networks: " + e.getMessage());
+            }
+        }
         if (cache.maxMb() < 1) {
             problems.add("cache.max-mb must be at least 1, got " + cache.maxMb());
         }
@@ -300,31 +332,35 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     public ServerConfig withSip(Sip s) {
-        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices);
+        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media);
     }
 
     public ServerConfig withMrcp(Mrcp m) {
-        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices);
+        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media);
     }
 
     public ServerConfig withRtp(Rtp r) {
-        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices);
+        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media);
     }
 
     public ServerConfig withSynth(Synth s) {
-        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices);
+        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media);
     }
 
     public ServerConfig withEngine(Engine e) {
-        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices);
+        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media);
     }
 
     public ServerConfig withVoices(Voices v) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media);
     }
 
     public ServerConfig withCache(Cache c) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media);
+    }
+
+    public ServerConfig withMedia(Media m) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m);
     }
 
     /** A configuration mistake, worded for the operator. */

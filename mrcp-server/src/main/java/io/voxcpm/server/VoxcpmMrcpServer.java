@@ -16,6 +16,7 @@ import io.voxcpm.request.VoiceCatalog;
 import io.voxcpm.rtp.MediaClock;
 import io.voxcpm.rtp.RtpMedia;
 import io.voxcpm.rtp.RtpPortAllocator;
+import io.voxcpm.session.MediaDestinations;
 import io.voxcpm.session.SessionManager;
 import io.voxcpm.sip.SipConfig;
 import io.voxcpm.sip.SipServer;
@@ -128,7 +129,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             SessionManager sessions = new SessionManager(new SessionManager.Settings(config.synth().maxSessions(),
                     mrcp.port(), config.sip().advertisedAddress(), config.synth().maxSessionsPerAddress(),
                     Duration.ofMillis(config.mrcp().terminationTimeoutMs()),
-                    Duration.ofSeconds(config.synth().sessionIdleTimeoutS())),
+                    Duration.ofSeconds(config.synth().sessionIdleTimeoutS()),
+                    new MediaDestinations(config.media().networks())),
                     registry, media, engine, synth, planning(config, catalog), synthExecutors);
             opened.add(sessions);
             SipConfig sipConfig = SipConfig.defaults()

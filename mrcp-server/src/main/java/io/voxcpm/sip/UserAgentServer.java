@@ -220,7 +220,7 @@ final class UserAgentServer {
             } else if (outcome instanceof InviteOutcome.Reject reject) {
                 int status = reject.status() >= 300 && reject.status() <= 699 ? reject.status() : 500;
                 log.info("[{}] INVITE rejected: {} {}", callId, status, reject.reason());
-                sendFinal(tx, response(tx.request, status, reject.reason(), tx.toTag));
+                sendFinal(tx, withWarning(response(tx.request, status, reject.reason(), tx.toTag), reject));
             }
         } catch (RuntimeException e) {
             log.warn("[{}] could not answer the INVITE: {}", callId, e.toString());
@@ -260,8 +260,15 @@ final class UserAgentServer {
         } else if (outcome instanceof InviteOutcome.Reject reject) {
             int status = reject.status() >= 300 && reject.status() <= 699 ? reject.status() : 500;
             log.info("[{}] re-INVITE rejected: {} {}", callId, status, reject.reason());
-            sendFinal(tx, response(request, status, reject.reason(), null));
+            sendFinal(tx, withWarning(response(request, status, reject.reason(), null), reject));
         }
+    }
+
+    private static SIPResponse withWarning(SIPResponse response, InviteOutcome.Reject reject) {
+        if (reject.warning() != null) {
+            addHeader(response, "Warning", reject.warning());
+        }
+        return response;
     }
 
     /** Null when the INVITE carries an SDP offer, else "status reason" for the rejection. */
