@@ -21,6 +21,11 @@ final class ServerTransaction {
     byte[] lastResponse;
     int finalStatus;
     boolean cancelled;
+    /**
+     * A rejection sent before any state existed (no 100 Trying): not repeated on Timer G, because the
+     * sender's own INVITE retransmissions fetch it again, and a spoofed source must not earn eleven responses.
+     */
+    boolean answerOnce;
     ScheduledFuture<?> retransmit;
     ScheduledFuture<?> expiry;
 

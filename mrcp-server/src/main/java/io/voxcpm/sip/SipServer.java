@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
@@ -33,6 +34,8 @@ public final class SipServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SipServer.class);
     private static final int BIND_ATTEMPTS = 10;
+    /** The largest UDP payload (65535 - 8 - 20); RFC 3261 §18.1.1 lets a request exceed the MTU. */
+    static final int MAX_DATAGRAM = 65_507;
 
     private final EventLoopGroup group;
     private final UserAgentServer uas;
@@ -52,6 +55,7 @@ public final class SipServer implements AutoCloseable {
      * @throws IllegalStateException when the port cannot be bound
      */
     public static SipServer start(SipConfig config, SipApplication app) throws InterruptedException {
+        MessageReader.warmUp();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sip"),
                 NioIoHandler.newFactory());
         try {
@@ -59,6 +63,8 @@ public final class SipServer implements AutoCloseable {
             UserAgentServer uas = new UserAgentServer(config, app, loop);
             for (int attempt = 1; ; attempt++) {
                 Channel udp = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+                        // Netty's default 2 KiB receive buffer cuts a larger INVITE short: take any datagram
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                         .handler(new DatagramHandler(uas))
                         .bind(config.bindAddress(), config.port()).sync().channel();
                 int port = ((InetSocketAddress) udp.localAddress()).getPort();

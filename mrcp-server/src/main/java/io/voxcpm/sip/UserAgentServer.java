@@ -163,6 +163,7 @@ final class UserAgentServer {
         ServerTransaction tx;
         if (problem != null) {
             tx = newTransaction(key, request, route, newTag(), null, false);
+            tx.answerOnce = true;
             sendOfferProblem(tx, problem);
             return;
         }
@@ -172,6 +173,7 @@ final class UserAgentServer {
         if (dialogs.size() >= config.maxDialogs()) {
             log.warn("[{}] INVITE refused: {} dialogs open", callId, dialogs.size());
             tx = newTransaction(key, request, route, newTag(), null, false);
+            tx.answerOnce = true;
             sendFinal(tx, response(request, 503, "Service Unavailable", tx.toTag));
             return;
         }
@@ -232,6 +234,7 @@ final class UserAgentServer {
         Dialog dialog = dialogs.get(Dialog.key(callId, toTag, request.getFromTag()));
         ServerTransaction tx = newTransaction(key, request, route, toTag, dialog == null ? null : dialog.call, false);
         if (dialog == null) {
+            tx.answerOnce = true;
             log.info("[{}] re-INVITE for an unknown dialog", callId);
             sendFinal(tx, response(request, 481, "Call/Transaction Does Not Exist", null));
             return;
@@ -340,6 +343,7 @@ final class UserAgentServer {
             return false;
         }
         ServerTransaction tx = newTransaction(key, request, route, newTag(), null, false);
+        tx.answerOnce = true;
         sendFinal(tx, tooSmall(request, timer));
         return true;
     }
@@ -466,7 +470,7 @@ final class UserAgentServer {
         tx.state = ServerTransaction.State.COMPLETED;
         tx.route.send(tx.lastResponse);
         if (tx.isInvite()) {
-            if (!tx.route.reliable()) {
+            if (!tx.route.reliable() && !tx.answerOnce) {
                 scheduleRetransmit(tx, config.t1().toNanos());
             }
             tx.expiry = loop.schedule(() -> expire(tx), config.timerH().toNanos(), TimeUnit.NANOSECONDS);
