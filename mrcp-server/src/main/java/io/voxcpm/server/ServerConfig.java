@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.voxcpm.net.TcpLimits;
 import io.voxcpm.session.IpNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,15 +46,28 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
      * @param advertisedAddress the address written into SDP answers and Contact headers (behind NAT); when
      *                          null, the address each request arrived on
      * @param t1Ms              RFC 3261 T1, the base of the UDP retransmission timers
+     * @param tcpMaxConnections           open SIP/TCP connections; more are closed when accepted
+     * @param tcpMaxConnectionsPerAddress open SIP/TCP connections from one client IP
+     * @param tcpIdleTimeoutS             a SIP/TCP connection without a message this long is closed
      */
     public record Sip(String address, Integer port, @JsonProperty("advertised-address") String advertisedAddress,
-                      @JsonProperty("t1-ms") Integer t1Ms) {
+                      @JsonProperty("t1-ms") Integer t1Ms,
+                      @JsonProperty("tcp-max-connections") Integer tcpMaxConnections,
+                      @JsonProperty("tcp-max-connections-per-address") Integer tcpMaxConnectionsPerAddress,
+                      @JsonProperty("tcp-idle-timeout-s") Integer tcpIdleTimeoutS) {
         public static final Sip DEFAULTS = new Sip("0.0.0.0", 8060, null, 500);
 
         public Sip {
             address = or(address, "0.0.0.0");
             port = or(port, 8060);
             t1Ms = or(t1Ms, 500);
+            tcpMaxConnections = or(tcpMaxConnections, 1000);
+            tcpMaxConnectionsPerAddress = or(tcpMaxConnectionsPerAddress, 100);
+            tcpIdleTimeoutS = or(tcpIdleTimeoutS, 600);
+        }
+
+        public Sip(String address, Integer port, String advertisedAddress, Integer t1Ms) {
+            this(address, port, advertisedAddress, t1Ms, null, null, null);
         }
     }
 
@@ -64,13 +79,29 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
      * @param maxBodyBytes              Content-Length of one message; larger gets 504
      * @param maxChannelsPerConnection  channels one TCP connection may carry; a request that would add one
      *                                  more gets 407
+     * @param maxConnections            open MRCP connections; more are closed when accepted
+     * @param maxConnectionsPerAddress  open MRCP connections from one client IP
+     * @param messageTimeoutMs          a message must be complete this long after its first byte (slowloris)
+     * @param maxWriteBacklogBytes      responses queued for a client that does not read before it is cut off
+     * @param idleWithoutChannelS       a connection carrying no channel and sending nothing this long is closed
      */
     public record Mrcp(Integer port, @JsonProperty("inactivity-timeout-s") Integer inactivityTimeoutS,
                        @JsonProperty("termination-timeout-ms") Integer terminationTimeoutMs,
                        @JsonProperty("max-head-bytes") Integer maxHeadBytes,
                        @JsonProperty("max-body-bytes") Integer maxBodyBytes,
-                       @JsonProperty("max-channels-per-connection") Integer maxChannelsPerConnection) {
+                       @JsonProperty("max-channels-per-connection") Integer maxChannelsPerConnection,
+                       @JsonProperty("max-connections") Integer maxConnections,
+                       @JsonProperty("max-connections-per-address") Integer maxConnectionsPerAddress,
+                       @JsonProperty("message-timeout-ms") Integer messageTimeoutMs,
+                       @JsonProperty("max-write-backlog-bytes") Integer maxWriteBacklogBytes,
+                       @JsonProperty("idle-without-channel-s") Integer idleWithoutChannelS) {
         public static final Mrcp DEFAULTS = new Mrcp(1544, 600, 3000, 16 * 1024, 256 * 1024, 1000);
+
+        public Mrcp(Integer port, Integer inactivityTimeoutS, Integer terminationTimeoutMs, Integer maxHeadBytes,
+                    Integer maxBodyBytes, Integer maxChannelsPerConnection) {
+            this(port, inactivityTimeoutS, terminationTimeoutMs, maxHeadBytes, maxBodyBytes, maxChannelsPerConnection,
+                    null, null, null, null, null);
+        }
 
         public Mrcp {
             port = or(port, 1544);
@@ -79,6 +110,16 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             maxHeadBytes = or(maxHeadBytes, 16 * 1024);
             maxBodyBytes = or(maxBodyBytes, 256 * 1024);
             maxChannelsPerConnection = or(maxChannelsPerConnection, 1000);
+            maxConnections = or(maxConnections, TcpLimits.DEFAULTS.maxConnections());
+            maxConnectionsPerAddress = or(maxConnectionsPerAddress, TcpLimits.DEFAULTS.maxPerAddress());
+            messageTimeoutMs = or(messageTimeoutMs, (int) TcpLimits.DEFAULTS.messageTimeout().toMillis());
+            maxWriteBacklogBytes = or(maxWriteBacklogBytes, TcpLimits.DEFAULTS.maxWriteBacklogBytes());
+            idleWithoutChannelS = or(idleWithoutChannelS, 60);
+        }
+
+        public TcpLimits tcpLimits() {
+            return new TcpLimits(maxConnections, maxConnectionsPerAddress, Duration.ofMillis(messageTimeoutMs),
+                    maxWriteBacklogBytes);
         }
 
         public Mrcp(Integer port, Integer inactivityTimeoutS, Integer terminationTimeoutMs) {
@@ -87,7 +128,8 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
 
         public Mrcp withPort(int newPort) {
             return new Mrcp(newPort, inactivityTimeoutS, terminationTimeoutMs, maxHeadBytes, maxBodyBytes,
-                    maxChannelsPerConnection);
+                    maxChannelsPerConnection, maxConnections, maxConnectionsPerAddress, messageTimeoutMs,
+                    maxWriteBacklogBytes, idleWithoutChannelS);
         }
     }
 
@@ -308,6 +350,17 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
                 }
             }
             default -> problems.add("engine.kind must be embedded, worker or vllm, got '" + engine.kind() + "'");
+        }
+        try {
+            mrcp.tcpLimits();
+            new TcpLimits(sip.tcpMaxConnections(), sip.tcpMaxConnectionsPerAddress(), Duration.ofSeconds(1),
+                    TcpLimits.HIGH_WATER_MARK);
+        } catch (IllegalArgumentException e) {
+            problems.add("mrcp/sip TCP limits: " + e.getMessage()
+                    + " (max-connections-per-address <= max-connections, timeouts > 0, backlog >= 65536)");
+        }
+        if (mrcp.idleWithoutChannelS() < 1 || sip.tcpIdleTimeoutS() < 1) {
+            problems.add("mrcp.idle-without-channel-s and sip.tcp-idle-timeout-s must be at least 1");
         }
         for (String network : media.allowedNetworks()) {
             try {

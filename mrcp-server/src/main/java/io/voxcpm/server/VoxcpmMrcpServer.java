@@ -16,6 +16,7 @@ import io.voxcpm.request.VoiceCatalog;
 import io.voxcpm.rtp.MediaClock;
 import io.voxcpm.rtp.RtpMedia;
 import io.voxcpm.rtp.RtpPortAllocator;
+import io.voxcpm.net.TcpLimits;
 import io.voxcpm.session.MediaDestinations;
 import io.voxcpm.session.SessionManager;
 import io.voxcpm.sip.SipConfig;
@@ -108,6 +109,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                 mrcp = MrcpServer.builder(registry)
                         .bindAddress(new InetSocketAddress(bind, config.mrcp().port()))
                         .inactivityTimeout(Duration.ofSeconds(config.mrcp().inactivityTimeoutS()))
+                        .idleWithoutChannel(Duration.ofSeconds(config.mrcp().idleWithoutChannelS()))
+                        .tcpLimits(config.mrcp().tcpLimits())
                         .decoderLimits(config.mrcp().maxHeadBytes(),
                                 Math.min(MrcpDecoder.DEFAULT_MAX_LINE_BYTES, config.mrcp().maxHeadBytes()),
                                 MrcpDecoder.DEFAULT_MAX_HEADERS, config.mrcp().maxBodyBytes())
@@ -137,7 +140,10 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                     .withBindAddress(config.sip().address())
                     .withPort(config.sip().port())
                     .withExternalAddress(config.sip().advertisedAddress())
-                    .withT1(Duration.ofMillis(config.sip().t1Ms()));
+                    .withT1(Duration.ofMillis(config.sip().t1Ms()))
+                    .withTcp(new TcpLimits(config.sip().tcpMaxConnections(), config.sip().tcpMaxConnectionsPerAddress(),
+                            config.mrcp().tcpLimits().messageTimeout(), config.mrcp().maxWriteBacklogBytes()),
+                            Duration.ofSeconds(config.sip().tcpIdleTimeoutS()));
             SipServer sip;
             try {
                 sip = SipServer.start(sipConfig, sessions);

@@ -191,6 +191,10 @@ class SipServerTest {
             d.toTag = null;
             c.send(c.request("CANCEL", c.uri(null), d, 1, branch, null, null, null));
             SIPResponse cancelOk = c.receiveFinal(WAIT);
+            // on a loaded machine the ACK may arrive after the 200's first retransmission (T1): skip those
+            while ("INVITE".equals(cancelOk.getCSeq().getMethod()) && cancelOk.getStatusCode() == 200) {
+                cancelOk = c.receiveFinal(WAIT);
+            }
             assertThat(cancelOk.getCSeq().getMethod() + " " + cancelOk.getStatusCode()).isEqualTo("CANCEL 200");
             assertThat(app.terminations).isEmpty();
         }
