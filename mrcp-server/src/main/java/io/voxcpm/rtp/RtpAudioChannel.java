@@ -57,6 +57,8 @@ public final class RtpAudioChannel implements AudioChannel {
     private final AtomicReference<RtpTalkspurt> current = new AtomicReference<>();
     private final Paced pacer = this::tick;
     private volatile boolean closed;
+    /** False while the peer's SDP says it will not receive (sendonly, inactive): ticks run, nothing leaves. */
+    private volatile boolean sending = true;
 
     // Touched only on the clock's event loop.
     private long ticks;
@@ -153,6 +155,14 @@ public final class RtpAudioChannel implements AudioChannel {
         return talkspurt;
     }
 
+    /**
+     * Whether packets leave at all. Off, talkspurts still play out on the clock (so SPEAK-COMPLETE comes on
+     * time) but no packet is sent: what an SDP {@code sendonly}/{@code inactive} offer asks for.
+     */
+    public void setSending(boolean on) {
+        sending = on;
+    }
+
     /** Stops sending at once (a queued talkspurt is aborted, without callback) and releases the port. */
     @Override
     public void close() {
@@ -207,6 +217,9 @@ public final class RtpAudioChannel implements AudioChannel {
 
     /** The packet buffer with this tick's header in it, or null when the packet is dropped. */
     private ByteBuffer header(boolean marker) {
+        if (!sending) {
+            return null; // the offer said sendonly/inactive: the clock runs, nothing leaves
+        }
         if (!socket.isWritable()) {
             // The socket buffer is full: a late packet is worth less than the next one, so drop it.
             if (dropped++ == 0) {

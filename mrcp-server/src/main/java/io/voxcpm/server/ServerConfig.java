@@ -7,10 +7,13 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.voxcpm.chain.FallbackVoices;
+import io.voxcpm.net.TcpLimits;
+import io.voxcpm.session.IpNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,10 +21,15 @@ import java.util.List;
  * Everything the server can be told, with UniMRCP's defaults so existing PBX profiles work unchanged.
  * Read from YAML ({@code --config}); command-line options override single values.
  */
-public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices) {
+public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
+                           Media media) {
 
     public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
-            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS);
+            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS);
+
+    public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices) {
+        this(sip, mrcp, rtp, synth, engine, cache, voices, null);
+    }
 
     public ServerConfig {
         sip = sip == null ? Sip.DEFAULTS : sip;
@@ -31,6 +39,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         engine = engine == null ? Engine.DEFAULTS : engine;
         cache = cache == null ? Cache.DEFAULTS : cache;
         voices = voices == null ? Voices.DEFAULTS : voices;
+        media = media == null ? Media.DEFAULTS : media;
     }
 
     /**
@@ -39,15 +48,28 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
      * @param advertisedAddress the address written into SDP answers and Contact headers (behind NAT); when
      *                          null, the address each request arrived on
      * @param t1Ms              RFC 3261 T1, the base of the UDP retransmission timers
+     * @param tcpMaxConnections           open SIP/TCP connections; more are closed when accepted
+     * @param tcpMaxConnectionsPerAddress open SIP/TCP connections from one client IP
+     * @param tcpIdleTimeoutS             a SIP/TCP connection without a message this long is closed
      */
     public record Sip(String address, Integer port, @JsonProperty("advertised-address") String advertisedAddress,
-                      @JsonProperty("t1-ms") Integer t1Ms) {
+                      @JsonProperty("t1-ms") Integer t1Ms,
+                      @JsonProperty("tcp-max-connections") Integer tcpMaxConnections,
+                      @JsonProperty("tcp-max-connections-per-address") Integer tcpMaxConnectionsPerAddress,
+                      @JsonProperty("tcp-idle-timeout-s") Integer tcpIdleTimeoutS) {
         public static final Sip DEFAULTS = new Sip("0.0.0.0", 8060, null, 500);
 
         public Sip {
             address = or(address, "0.0.0.0");
             port = or(port, 8060);
             t1Ms = or(t1Ms, 500);
+            tcpMaxConnections = or(tcpMaxConnections, 1000);
+            tcpMaxConnectionsPerAddress = or(tcpMaxConnectionsPerAddress, 100);
+            tcpIdleTimeoutS = or(tcpIdleTimeoutS, 600);
+        }
+
+        public Sip(String address, Integer port, String advertisedAddress, Integer t1Ms) {
+            this(address, port, advertisedAddress, t1Ms, null, null, null);
         }
     }
 
@@ -59,13 +81,29 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
      * @param maxBodyBytes              Content-Length of one message; larger gets 504
      * @param maxChannelsPerConnection  channels one TCP connection may carry; a request that would add one
      *                                  more gets 407
+     * @param maxConnections            open MRCP connections; more are closed when accepted
+     * @param maxConnectionsPerAddress  open MRCP connections from one client IP
+     * @param messageTimeoutMs          a message must be complete this long after its first byte (slowloris)
+     * @param maxWriteBacklogBytes      responses queued for a client that does not read before it is cut off
+     * @param idleWithoutChannelS       a connection carrying no channel and sending nothing this long is closed
      */
     public record Mrcp(Integer port, @JsonProperty("inactivity-timeout-s") Integer inactivityTimeoutS,
                        @JsonProperty("termination-timeout-ms") Integer terminationTimeoutMs,
                        @JsonProperty("max-head-bytes") Integer maxHeadBytes,
                        @JsonProperty("max-body-bytes") Integer maxBodyBytes,
-                       @JsonProperty("max-channels-per-connection") Integer maxChannelsPerConnection) {
+                       @JsonProperty("max-channels-per-connection") Integer maxChannelsPerConnection,
+                       @JsonProperty("max-connections") Integer maxConnections,
+                       @JsonProperty("max-connections-per-address") Integer maxConnectionsPerAddress,
+                       @JsonProperty("message-timeout-ms") Integer messageTimeoutMs,
+                       @JsonProperty("max-write-backlog-bytes") Integer maxWriteBacklogBytes,
+                       @JsonProperty("idle-without-channel-s") Integer idleWithoutChannelS) {
         public static final Mrcp DEFAULTS = new Mrcp(1544, 600, 3000, 16 * 1024, 256 * 1024, 1000);
+
+        public Mrcp(Integer port, Integer inactivityTimeoutS, Integer terminationTimeoutMs, Integer maxHeadBytes,
+                    Integer maxBodyBytes, Integer maxChannelsPerConnection) {
+            this(port, inactivityTimeoutS, terminationTimeoutMs, maxHeadBytes, maxBodyBytes, maxChannelsPerConnection,
+                    null, null, null, null, null);
+        }
 
         public Mrcp {
             port = or(port, 1544);
@@ -74,6 +112,16 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             maxHeadBytes = or(maxHeadBytes, 16 * 1024);
             maxBodyBytes = or(maxBodyBytes, 256 * 1024);
             maxChannelsPerConnection = or(maxChannelsPerConnection, 1000);
+            maxConnections = or(maxConnections, TcpLimits.DEFAULTS.maxConnections());
+            maxConnectionsPerAddress = or(maxConnectionsPerAddress, TcpLimits.DEFAULTS.maxPerAddress());
+            messageTimeoutMs = or(messageTimeoutMs, (int) TcpLimits.DEFAULTS.messageTimeout().toMillis());
+            maxWriteBacklogBytes = or(maxWriteBacklogBytes, TcpLimits.DEFAULTS.maxWriteBacklogBytes());
+            idleWithoutChannelS = or(idleWithoutChannelS, 60);
+        }
+
+        public TcpLimits tcpLimits() {
+            return new TcpLimits(maxConnections, maxConnectionsPerAddress, Duration.ofMillis(messageTimeoutMs),
+                    maxWriteBacklogBytes);
         }
 
         public Mrcp(Integer port, Integer inactivityTimeoutS, Integer terminationTimeoutMs) {
@@ -82,7 +130,8 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
 
         public Mrcp withPort(int newPort) {
             return new Mrcp(newPort, inactivityTimeoutS, terminationTimeoutMs, maxHeadBytes, maxBodyBytes,
-                    maxChannelsPerConnection);
+                    maxChannelsPerConnection, maxConnections, maxConnectionsPerAddress, messageTimeoutMs,
+                    maxWriteBacklogBytes, idleWithoutChannelS);
         }
     }
 
@@ -230,6 +279,24 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
     }
 
+    /**
+     * @param allowedNetworks where RTP may go besides the address each INVITE came from, in CIDR notation
+     *                        ({@code 10.1.0.0/16}, {@code 2001:db8::/48}, or one address): the media
+     *                        gateways behind a SIP proxy. Empty (the default): only the SIP source.
+     */
+    public record Media(@JsonProperty("allowed-networks") List<String> allowedNetworks) {
+        public static final Media DEFAULTS = new Media(List.of());
+
+        public Media {
+            allowedNetworks = allowedNetworks == null ? List.of() : List.copyOf(allowedNetworks);
+        }
+
+        /** The parsed networks; call on a {@link ServerConfig#validated() validated} configuration. */
+        public List<IpNetwork> networks() {
+            return allowedNetworks.stream().map(IpNetwork::parse).toList();
+        }
+    }
+
     private static <T> T or(T value, T fallback) {
         return value == null ? fallback : value;
     }
@@ -318,6 +385,24 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         if (FallbackVoices.parse(engine.fallbackVoices()).isEmpty()) {
             problems.add("engine.fallback-voices must be any or default-only, got '" + engine.fallbackVoices() + "'");
         }
+        try {
+            mrcp.tcpLimits();
+            new TcpLimits(sip.tcpMaxConnections(), sip.tcpMaxConnectionsPerAddress(), Duration.ofSeconds(1),
+                    TcpLimits.HIGH_WATER_MARK);
+        } catch (IllegalArgumentException e) {
+            problems.add("mrcp/sip TCP limits: " + e.getMessage()
+                    + " (max-connections-per-address <= max-connections, timeouts > 0, backlog >= 65536)");
+        }
+        if (mrcp.idleWithoutChannelS() < 1 || sip.tcpIdleTimeoutS() < 1) {
+            problems.add("mrcp.idle-without-channel-s and sip.tcp-idle-timeout-s must be at least 1");
+        }
+        for (String network : media.allowedNetworks()) {
+            try {
+                IpNetwork.parse(network);
+            } catch (IllegalArgumentException e) {
+                problems.add("media.allowed-networks: " + e.getMessage());
+            }
+        }
         if (cache.maxMb() < 1) {
             problems.add("cache.max-mb must be at least 1, got " + cache.maxMb());
         }
@@ -354,31 +439,35 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     public ServerConfig withSip(Sip s) {
-        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices);
+        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media);
     }
 
     public ServerConfig withMrcp(Mrcp m) {
-        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices);
+        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media);
     }
 
     public ServerConfig withRtp(Rtp r) {
-        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices);
+        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media);
     }
 
     public ServerConfig withSynth(Synth s) {
-        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices);
+        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media);
     }
 
     public ServerConfig withEngine(Engine e) {
-        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices);
+        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media);
     }
 
     public ServerConfig withVoices(Voices v) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media);
     }
 
     public ServerConfig withCache(Cache c) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media);
+    }
+
+    public ServerConfig withMedia(Media m) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m);
     }
 
     /** A configuration mistake, worded for the operator. */

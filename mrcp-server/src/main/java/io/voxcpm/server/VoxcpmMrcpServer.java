@@ -17,6 +17,8 @@ import io.voxcpm.request.VoiceCatalog;
 import io.voxcpm.rtp.MediaClock;
 import io.voxcpm.rtp.RtpMedia;
 import io.voxcpm.rtp.RtpPortAllocator;
+import io.voxcpm.net.TcpLimits;
+import io.voxcpm.session.MediaDestinations;
 import io.voxcpm.session.SessionManager;
 import io.voxcpm.sip.SipConfig;
 import io.voxcpm.sip.SipServer;
@@ -109,6 +111,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                 mrcp = MrcpServer.builder(registry)
                         .bindAddress(new InetSocketAddress(bind, config.mrcp().port()))
                         .inactivityTimeout(Duration.ofSeconds(config.mrcp().inactivityTimeoutS()))
+                        .idleWithoutChannel(Duration.ofSeconds(config.mrcp().idleWithoutChannelS()))
+                        .tcpLimits(config.mrcp().tcpLimits())
                         .decoderLimits(config.mrcp().maxHeadBytes(),
                                 Math.min(MrcpDecoder.DEFAULT_MAX_LINE_BYTES, config.mrcp().maxHeadBytes()),
                                 MrcpDecoder.DEFAULT_MAX_HEADERS, config.mrcp().maxBodyBytes())
@@ -135,7 +139,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             SessionManager sessions = new SessionManager(new SessionManager.Settings(config.synth().maxSessions(),
                     mrcp.port(), config.sip().advertisedAddress(), config.synth().maxSessionsPerAddress(),
                     Duration.ofMillis(config.mrcp().terminationTimeoutMs()),
-                    Duration.ofSeconds(config.synth().sessionIdleTimeoutS())),
+                    Duration.ofSeconds(config.synth().sessionIdleTimeoutS()),
+                    new MediaDestinations(config.media().networks())),
                     registry, media, engine, synth, new SpeakPlanning(catalog, Map.of(),
                     config.synth().unknownVoiceFallsBack(), SegmentPlayer.PromptAudio.NONE, frames), synthExecutors);
             opened.add(sessions);
@@ -143,7 +148,10 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                     .withBindAddress(config.sip().address())
                     .withPort(config.sip().port())
                     .withExternalAddress(config.sip().advertisedAddress())
-                    .withT1(Duration.ofMillis(config.sip().t1Ms()));
+                    .withT1(Duration.ofMillis(config.sip().t1Ms()))
+                    .withTcp(new TcpLimits(config.sip().tcpMaxConnections(), config.sip().tcpMaxConnectionsPerAddress(),
+                            config.mrcp().tcpLimits().messageTimeout(), config.mrcp().maxWriteBacklogBytes()),
+                            Duration.ofSeconds(config.sip().tcpIdleTimeoutS()));
             SipServer sip;
             try {
                 sip = SipServer.start(sipConfig, sessions);

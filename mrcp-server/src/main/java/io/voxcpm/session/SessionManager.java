@@ -23,6 +23,7 @@ import io.voxcpm.sdp.SdpOffers;
 import io.voxcpm.sip.InviteOutcome;
 import io.voxcpm.sip.SipApplication;
 import io.voxcpm.sip.SipCall;
+import io.voxcpm.text.LogSafe;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -61,9 +62,20 @@ public final class SessionManager implements SipApplication, AutoCloseable {
      * @param maxSessionsPerAddress concurrent sessions from one client IP; beyond that its INVITEs get 480
      * @param terminationTimeout    how long after its MRCP connection closed a session waits for a BYE
      * @param idleTimeout           how long a session waits for its first MRCP request
+     * @param mediaDestinations     where RTP may go besides the INVITE's source address
      */
     public record Settings(int maxSessions, int mrcpPort, String advertisedAddress, int maxSessionsPerAddress,
-                           Duration terminationTimeout, Duration idleTimeout) {
+                           Duration terminationTimeout, Duration idleTimeout, MediaDestinations mediaDestinations) {
+
+        public Settings {
+            Objects.requireNonNull(mediaDestinations, "mediaDestinations");
+        }
+
+        public Settings(int maxSessions, int mrcpPort, String advertisedAddress, int maxSessionsPerAddress,
+                        Duration terminationTimeout, Duration idleTimeout) {
+            this(maxSessions, mrcpPort, advertisedAddress, maxSessionsPerAddress, terminationTimeout, idleTimeout,
+                    MediaDestinations.signallingSourceOnly());
+        }
 
         public Settings(int maxSessions, int mrcpPort, String advertisedAddress) {
             this(maxSessions, mrcpPort, advertisedAddress, maxSessions, Duration.ofSeconds(3), Duration.ofSeconds(60));
@@ -111,6 +123,7 @@ public final class SessionManager implements SipApplication, AutoCloseable {
     public InviteOutcome onInvite(SipCall call, String sdpOffer) {
         MrcpOffer offer;
         AudioCodec codec;
+        InetSocketAddress rtpTarget;
         try {
             offer = SdpOffers.parse(sdpOffer);
             if (offer.releasesChannel()) {
@@ -118,10 +131,11 @@ public final class SessionManager implements SipApplication, AutoCloseable {
                         "the offer's speechsynth control line has port 0: nothing to set up");
             }
             codec = offer.negotiateCodec();
+            rtpTarget = settings.mediaDestinations().destination(offer.synthAudio(), call.remote().getAddress());
         } catch (SdpException e) {
-            log.warn("[- {}] INVITE from {} refused {}: {}", call.callId(), call.remote(), e.sipStatus(),
-                    e.getMessage());
-            return new InviteOutcome.Reject(e.sipStatus(), reasonPhrase(e.sipStatus()));
+            log.warn("[- {}] INVITE from {} refused {}: {}", LogSafe.clean(call.callId()), call.remote(),
+                    e.sipStatus(), LogSafe.clean(e.getMessage()));
+            return reject(e);
         }
         if (sessionsByCallId.size() >= settings.maxSessions()) {
             log.warn("[- {}] INVITE refused 480: {} sessions, the configured maximum (synth.max-sessions)",
@@ -142,8 +156,8 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         String logTag = "[" + sessionId + " " + call.callId() + "]";
         RtpAudioChannel audio;
         try {
-            audio = media.open(sessionId, new InetSocketAddress(offer.remoteRtpAddress(), offer.remoteRtpPort()),
-                    codec.payloadType(), codec.clockRate(), ptime, format.bytesPerFrame(ptime));
+            audio = media.open(sessionId, rtpTarget, codec.payloadType(), codec.clockRate(), ptime,
+                    format.bytesPerFrame(ptime));
         } catch (RtpPortsExhaustedException e) {
             log.warn("{} INVITE refused 480: {}", logTag, e.getMessage());
             return new InviteOutcome.Reject(480, "Temporarily Unavailable");
@@ -151,16 +165,19 @@ public final class SessionManager implements SipApplication, AutoCloseable {
             log.warn("{} INVITE refused 488: {}", logTag, e.getMessage());
             return new InviteOutcome.Reject(488, "Not Acceptable Here");
         }
+        boolean sending = MediaDestinations.clientReceives(offer.synthAudio());
+        audio.setSending(sending);
         ConnectionType connection = offer.requestedConnection() == ConnectionType.EXISTING
                 && channels.hasConnectionFrom(source) ? ConnectionType.EXISTING : ConnectionType.NEW;
-        String answer = SdpAnswer.build(new SdpAnswer.Spec(offer, codec, localAddress(call), settings.mrcpPort(),
-                sessionId, connection, audio.localPort()));
+        SdpAnswer.Spec spec = new SdpAnswer.Spec(offer, codec, localAddress(call), settings.mrcpPort(),
+                sessionId, connection, audio.localPort());
+        String answer = SdpAnswer.build(spec);
         String channelId = sessionId + "@" + SYNTH_RESOURCE;
         SynthesizerChannel synthesizer = new SynthesizerChannel(channelId, logTag, engine, audio, format, ptime,
                 synthSettings, planning, executors.next());
-        Session session = new Session(call, sessionId, logTag, answer, audio, synthesizer,
-                codec.encodingName() + "/" + codec.clockRate() + " ptime " + ptime + " " + offer.remoteRtpAddress()
-                        + ":" + offer.remoteRtpPort());
+        Session session = new Session(call, sessionId, logTag, spec, answer, audio, synthesizer,
+                codec.encodingName() + "/" + codec.clockRate() + " ptime " + ptime + " " + rtpTarget
+                        + (sending ? "" : " (not sending)"));
         Session previous = sessionsByCallId.putIfAbsent(call.callId(), session);
         if (previous != null) {
             // a second INVITE with a Call-ID we already serve but no To-tag: a broken client, not a refresh
@@ -171,10 +188,11 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         channels.register(channelId, session);
         session.armIdleTimer();
         // INFO has one line per call, when it ends (plus one per SPEAK): this one is for DEBUG
-        log.debug("{} session opened: {} from {} via {}, {} {}/{} ptime {} to {}:{}, RTP from port {}, connection:{}",
+        log.debug("{} session opened: {} from {} via {}, {} {}/{} ptime {} to {}{}, RTP from port {}, connection:{}",
                 logTag, channelId, call.userAgent() == null ? "client" : call.userAgent(), call.remote(),
-                call.transport(), codec.encodingName(), codec.clockRate(), ptime, offer.remoteRtpAddress(),
-                offer.remoteRtpPort(), audio.localPort(), connection.sdpValue());
+                call.transport(), codec.encodingName(), codec.clockRate(), ptime, rtpTarget,
+                sending ? "" : " (" + offer.synthAudio().direction() + ": not sending)", audio.localPort(),
+                connection.sdpValue());
         return new InviteOutcome.Accept(answer);
     }
 
@@ -184,8 +202,9 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         if (session == null) {
             return new InviteOutcome.Reject(481, "Call/Transaction Does Not Exist");
         }
+        MrcpOffer offer;
         try {
-            MrcpOffer offer = SdpOffers.parse(sdpOffer);
+            offer = SdpOffers.parse(sdpOffer);
             if (offer.releasesChannel()) {
                 log.info("{} re-INVITE removes the synthesizer channel", session.logTag);
                 release(call.callId(), "channel removed by re-INVITE");
@@ -193,11 +212,23 @@ public final class SessionManager implements SipApplication, AutoCloseable {
                         "(?m)^m=application \\d+ ", "m=application 0 "));
             }
         } catch (SdpException e) {
-            log.warn("{} re-INVITE refused {}: {}", session.logTag, e.sipStatus(), e.getMessage());
-            return new InviteOutcome.Reject(e.sipStatus(), reasonPhrase(e.sipStatus()));
+            log.warn("{} re-INVITE refused {}: {}", session.logTag, e.sipStatus(), LogSafe.clean(e.getMessage()));
+            return reject(e);
         }
-        // Session-timer refreshes repeat the offer; media changes mid-call are not something UniMRCP clients
-        // do, so the session keeps what was negotiated and the answer stays byte-identical.
+        // Session-timer refreshes repeat the offer and get a byte-identical answer. Of media changes only the
+        // direction is followed (hold and resume, RFC 3264 §8.4); the RTP address and codec stay as negotiated.
+        boolean sending = MediaDestinations.clientReceives(offer.synthAudio());
+        if (sending != session.sending) {
+            session.sending = sending;
+            session.audio.setSending(sending);
+            SdpAnswer.Spec was = session.spec;
+            session.spec = new SdpAnswer.Spec(offer, was.codec(), was.localAddress(), was.mrcpPort(),
+                    was.channelId(), was.connection(), was.rtpPort(), was.ptime(), was.sessionVersion() + 1);
+            session.answer = SdpAnswer.build(session.spec);
+            log.info("{} re-INVITE: RTP {} ({})", session.logTag, sending ? "resumed" : "stopped",
+                    offer.synthAudio().direction());
+            return new InviteOutcome.Accept(session.answer);
+        }
         log.info("{} re-INVITE answered with the unchanged session", session.logTag);
         return new InviteOutcome.Accept(session.answer);
     }
@@ -278,6 +309,12 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         };
     }
 
+    private static InviteOutcome.Reject reject(SdpException e) {
+        String warning = e.warnCode() == 0 ? null
+                : e.warnCode() + " voxcpm-mrcp \"" + LogSafe.quotable(e.getMessage()) + "\"";
+        return new InviteOutcome.Reject(e.sipStatus(), reasonPhrase(e.sipStatus()), warning);
+    }
+
     private static String reasonPhrase(int status) {
         return switch (status) {
             case 400 -> "Bad Request";
@@ -298,7 +335,10 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         final SipCall call;
         final String sessionId;
         final String logTag;
-        final String answer;
+        // the answer and what it was built from change only on the SIP loop (a re-INVITE's hold/resume)
+        SdpAnswer.Spec spec;
+        String answer;
+        boolean sending;
         final RtpAudioChannel audio;
         final SynthesizerChannel synthesizer;
         /** For the closing line: codec, ptime and where the RTP goes. */
@@ -308,13 +348,15 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         private ScheduledFuture<?> terminationTimer;
         private boolean used;
 
-        Session(SipCall call, String sessionId, String logTag, String answer, RtpAudioChannel audio,
-                SynthesizerChannel synthesizer, String media) {
+        Session(SipCall call, String sessionId, String logTag, SdpAnswer.Spec spec, String answer,
+                RtpAudioChannel audio, SynthesizerChannel synthesizer, String media) {
             this.call = call;
             this.media = media;
             this.sessionId = sessionId;
             this.logTag = logTag;
+            this.spec = spec;
             this.answer = answer;
+            this.sending = MediaDestinations.clientReceives(spec.offer().synthAudio());
             this.audio = audio;
             this.synthesizer = synthesizer;
         }

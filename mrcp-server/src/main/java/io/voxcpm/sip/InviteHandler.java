@@ -54,12 +54,14 @@ final class InviteHandler {
         }
         String problem = RequestScreening.offerProblem(request);
         if (problem != null) {
-            sendOfferProblem(transactions.open(key, request, route, newTag.get(), null, false), problem);
+            ServerTransaction tx = transactions.open(key, request, route, newTag.get(), null, false);
+            tx.answerOnce();
+            sendOfferProblem(tx, problem);
             return;
         }
         SessionTimer tooShort = RequestScreening.tooShortSessionTimer(request);
         if (tooShort != null) {
-            transactions.sendFinal(transactions.open(key, request, route, newTag.get(), null, false),
+            transactions.sendOnce(transactions.open(key, request, route, newTag.get(), null, false),
                     tooSmall(request, tooShort));
             return;
         }
@@ -68,13 +70,13 @@ final class InviteHandler {
             SIPResponse starting = response(request, 503, "Service Unavailable", tx.toTag);
             addHeader(starting, "Retry-After", "1");
             log.info("[{}] INVITE refused 503: the speech engine is still loading", callId);
-            transactions.sendFinal(tx, starting);
+            transactions.sendOnce(tx, starting);
             return;
         }
         if (dialogs.full()) {
             log.warn("[{}] INVITE refused: {} dialogs open", callId, dialogs.count());
             ServerTransaction tx = transactions.open(key, request, route, newTag.get(), null, false);
-            transactions.sendFinal(tx, response(request, 503, "Service Unavailable", tx.toTag));
+            transactions.sendOnce(tx, response(request, 503, "Service Unavailable", tx.toTag));
             return;
         }
         SipCall call = new SipCall(callId, in.sender(), localAddresses.localFor(in), route.transport(),
@@ -130,7 +132,7 @@ final class InviteHandler {
         ServerTransaction tx = transactions.open(key, request, route, toTag, dialog == null ? null : dialog.call, false);
         if (dialog == null) {
             log.info("[{}] re-INVITE for an unknown dialog", callId);
-            transactions.sendFinal(tx, response(request, 481, "Call/Transaction Does Not Exist", null));
+            transactions.sendOnce(tx, response(request, 481, "Call/Transaction Does Not Exist", null));
             return;
         }
         String problem = RequestScreening.offerProblem(request);

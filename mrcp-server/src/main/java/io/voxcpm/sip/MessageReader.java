@@ -37,6 +37,16 @@ final class MessageReader {
     /** Not even the headers needed for a response could be read. */
     record Unreadable(String why) implements Result { }
 
+    /**
+     * Pays jain-sip's one-time cost up front: the first unparseable message initialises its logging (log4j),
+     * which loads classes for seconds on a busy host, and that must not happen on the SIP event loop.
+     */
+    static void warmUp() {
+        read(new byte[] {0, 1, 2, 3, (byte) 0xff});
+        read("INVITE sip:x SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKwarm\r\nCSeq: one INVITE\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+    }
+
     static Result read(byte[] bytes) {
         int lineEnd = indexOf(bytes, (byte) '\n');
         String startLine = new String(bytes, 0, lineEnd < 0 ? bytes.length : lineEnd, StandardCharsets.UTF_8).strip();

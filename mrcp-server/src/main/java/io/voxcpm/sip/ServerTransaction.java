@@ -22,6 +22,11 @@ final class ServerTransaction {
     private byte[] lastResponse;
     private int finalStatus;
     private boolean cancelled;
+    /**
+     * A rejection sent before any state existed (no 100 Trying): not repeated on Timer G, because the
+     * sender's own INVITE retransmissions fetch it again, and a spoofed source must not earn eleven responses.
+     */
+    private boolean answerOnce;
     ScheduledFuture<?> retransmit;
     ScheduledFuture<?> expiry;
 
@@ -32,6 +37,14 @@ final class ServerTransaction {
         this.toTag = toTag;
         this.call = call;
         this.initialInvite = initialInvite;
+    }
+
+    void answerOnce() {
+        answerOnce = true;
+    }
+
+    boolean answersOnce() {
+        return answerOnce;
     }
 
     boolean isInvite() {

@@ -1,5 +1,6 @@
 package io.voxcpm.sip;
 
+import io.voxcpm.net.TcpLimits;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -16,7 +17,7 @@ import java.util.Objects;
  * @param maxTransactions server transactions kept at once; further requests get a stateless 503
  */
 public record SipConfig(String bindAddress, int port, String externalAddress, Duration t1, Duration t2,
-                        int maxDialogs, int maxTransactions) {
+                        int maxDialogs, int maxTransactions, TcpLimits tcpLimits, Duration tcpIdleTimeout) {
 
     public static final int DEFAULT_PORT = 8060;
 
@@ -24,6 +25,10 @@ public record SipConfig(String bindAddress, int port, String externalAddress, Du
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(t1, "t1");
         Objects.requireNonNull(t2, "t2");
+        Objects.requireNonNull(tcpLimits, "tcpLimits");
+        if (tcpIdleTimeout == null || tcpIdleTimeout.isNegative() || tcpIdleTimeout.isZero()) {
+            throw new IllegalArgumentException("the TCP idle timeout must be positive");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -35,32 +40,51 @@ public record SipConfig(String bindAddress, int port, String externalAddress, Du
         }
     }
 
-    /** All interfaces, port 8060, T1 500 ms, T2 4 s, 10000 dialogs, 20000 transactions. */
+    public SipConfig(String bindAddress, int port, String externalAddress, Duration t1, Duration t2,
+                     int maxDialogs, int maxTransactions) {
+        this(bindAddress, port, externalAddress, t1, t2, maxDialogs, maxTransactions, TcpLimits.DEFAULTS,
+                DEFAULT_TCP_IDLE_TIMEOUT);
+    }
+
+    /** A SIP/TCP connection without a message for this long is closed. */
+    public static final Duration DEFAULT_TCP_IDLE_TIMEOUT = Duration.ofSeconds(600);
+
+    /** All interfaces, port 8060, T1 500 ms, T2 4 s, 10000 dialogs, 20000 transactions, default TCP limits. */
     public static SipConfig defaults() {
         return new SipConfig("0.0.0.0", DEFAULT_PORT, null, Duration.ofMillis(500), Duration.ofSeconds(4),
                 10_000, 20_000);
     }
 
+    /** TCP connection caps, message deadline, write backlog, and the idle timeout. */
+    public SipConfig withTcp(TcpLimits limits, Duration idleTimeout) {
+        return new SipConfig(bindAddress, port, externalAddress, t1, t2, maxDialogs, maxTransactions, limits,
+                idleTimeout);
+    }
+
     public SipConfig withBindAddress(String address) {
-        return new SipConfig(address, port, externalAddress, t1, t2, maxDialogs, maxTransactions);
+        return new SipConfig(address, port, externalAddress, t1, t2, maxDialogs, maxTransactions, tcpLimits,
+                tcpIdleTimeout);
     }
 
     public SipConfig withPort(int newPort) {
-        return new SipConfig(bindAddress, newPort, externalAddress, t1, t2, maxDialogs, maxTransactions);
+        return new SipConfig(bindAddress, newPort, externalAddress, t1, t2, maxDialogs, maxTransactions, tcpLimits,
+                tcpIdleTimeout);
     }
 
     public SipConfig withExternalAddress(String address) {
-        return new SipConfig(bindAddress, port, address, t1, t2, maxDialogs, maxTransactions);
+        return new SipConfig(bindAddress, port, address, t1, t2, maxDialogs, maxTransactions, tcpLimits,
+                tcpIdleTimeout);
     }
 
     /** Sets T1 and keeps T2 = 8*T1, the RFC's ratio; for fast tests. */
     public SipConfig withT1(Duration newT1) {
         return new SipConfig(bindAddress, port, externalAddress, newT1, newT1.multipliedBy(8), maxDialogs,
-                maxTransactions);
+                maxTransactions, tcpLimits, tcpIdleTimeout);
     }
 
     public SipConfig withLimits(int dialogs, int transactions) {
-        return new SipConfig(bindAddress, port, externalAddress, t1, t2, dialogs, transactions);
+        return new SipConfig(bindAddress, port, externalAddress, t1, t2, dialogs, transactions, tcpLimits,
+                tcpIdleTimeout);
     }
 
     /** Timer H (and the time a finished transaction is kept to absorb retransmissions): 64*T1. */

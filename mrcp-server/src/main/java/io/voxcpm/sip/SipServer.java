@@ -9,6 +9,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.voxcpm.net.ConnectionLimiter;
+import io.voxcpm.net.MessageDeadline;
+import io.voxcpm.net.TcpLimits;
+import io.voxcpm.net.WriteBackpressure;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
@@ -33,6 +41,8 @@ public final class SipServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SipServer.class);
     private static final int BIND_ATTEMPTS = 10;
+    /** The largest UDP payload (65535 - 8 - 20); RFC 3261 §18.1.1 lets a request exceed the MTU. */
+    static final int MAX_DATAGRAM = 65_507;
 
     private final EventLoopGroup group;
     private final UserAgentServer uas;
@@ -52,13 +62,18 @@ public final class SipServer implements AutoCloseable {
      * @throws IllegalStateException when the port cannot be bound
      */
     public static SipServer start(SipConfig config, SipApplication app) throws InterruptedException {
+        MessageReader.warmUp();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sip"),
                 NioIoHandler.newFactory());
         try {
             EventLoop loop = group.next();
             UserAgentServer uas = new UserAgentServer(config, app, loop);
+            ConnectionLimiter limiter = new ConnectionLimiter("SIP/TCP", config.tcpLimits().maxConnections(),
+                    config.tcpLimits().maxPerAddress());
             for (int attempt = 1; ; attempt++) {
                 Channel udp = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+                        // Netty's default 2 KiB receive buffer cuts a larger INVITE short: take any datagram
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                         .handler(new DatagramHandler(uas))
                         .bind(config.bindAddress(), config.port()).sync().channel();
                 int port = ((InetSocketAddress) udp.localAddress()).getPort();
@@ -66,7 +81,9 @@ public final class SipServer implements AutoCloseable {
                     Channel tcp = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
                             .option(ChannelOption.SO_REUSEADDR, true)
                             .childOption(ChannelOption.TCP_NODELAY, true)
-                            .childHandler(new StreamInitializer(uas))
+                            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                                    TcpLimits.LOW_WATER_MARK, TcpLimits.HIGH_WATER_MARK))
+                            .childHandler(new StreamInitializer(uas, config, limiter))
                             .bind(config.bindAddress(), port).sync().channel();
                     log.info("SIP listening on {}:{} (UDP, TCP)", config.bindAddress(), port);
                     return new SipServer(group, uas, udp, tcp);
@@ -171,14 +188,22 @@ public final class SipServer implements AutoCloseable {
 
     private static final class StreamInitializer extends ChannelInitializer<SocketChannel> {
         private final UserAgentServer uas;
+        private final SipConfig config;
+        private final ConnectionLimiter limiter;
 
-        StreamInitializer(UserAgentServer uas) {
+        StreamInitializer(UserAgentServer uas, SipConfig config, ConnectionLimiter limiter) {
             this.uas = uas;
+            this.config = config;
+            this.limiter = limiter;
         }
 
         @Override
         protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new SipStreamFramer(), new StreamHandler(uas));
+            MessageDeadline deadline = new MessageDeadline("SIP/TCP", config.tcpLimits().messageTimeout());
+            ch.pipeline().addLast(limiter,
+                    new WriteBackpressure("SIP/TCP", config.tcpLimits().maxWriteBacklogBytes()),
+                    new IdleStateHandler(0, 0, config.tcpIdleTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                    deadline.bytes(), new SipStreamFramer(), deadline.messages(), new StreamHandler(uas));
         }
     }
 
@@ -193,6 +218,16 @@ public final class SipServer implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, byte[] message) {
             uas.receive(new Inbound(message, (InetSocketAddress) ctx.channel().remoteAddress(),
                     (InetSocketAddress) ctx.channel().localAddress(), ctx.channel(), true));
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent) {
+                log.info("closing SIP TCP connection from {}: idle", ctx.channel().remoteAddress());
+                ctx.close();
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
         }
 
         @Override

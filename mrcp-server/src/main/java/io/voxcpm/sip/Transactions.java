@@ -50,10 +50,16 @@ final class Transactions {
      * (T1 doubling up to T2) until the ACK; every transaction is kept for 64*T1 to absorb retransmitted
      * requests (RFC 6026 for the 2xx), except a non-INVITE one over TCP, which cannot be retransmitted.
      */
+    /** A rejection decided before any state existed: sent once, never retransmitted (no amplification). */
+    void sendOnce(ServerTransaction tx, SIPResponse response) {
+        tx.answerOnce();
+        sendFinal(tx, response);
+    }
+
     void sendFinal(ServerTransaction tx, SIPResponse response) {
         tx.complete(SipMessages.encode(response, tx.route), response.getStatusCode());
         if (tx.isInvite()) {
-            if (!tx.route.reliable()) {
+            if (!tx.route.reliable() && !tx.answersOnce()) {
                 scheduleRetransmit(tx, config.t1().toNanos());
             }
             tx.expiry = loop.schedule(() -> expire(tx), config.timerH().toNanos(), TimeUnit.NANOSECONDS);

@@ -191,6 +191,10 @@ class SipServerTest {
             d.toTag = null;
             c.send(c.request("CANCEL", c.uri(null), d, 1, branch, null, null, null));
             SIPResponse cancelOk = c.receiveFinal(WAIT);
+            // on a loaded machine the ACK may arrive after the 200's first retransmission (T1): skip those
+            while ("INVITE".equals(cancelOk.getCSeq().getMethod()) && cancelOk.getStatusCode() == 200) {
+                cancelOk = c.receiveFinal(WAIT);
+            }
             assertThat(cancelOk.getCSeq().getMethod() + " " + cancelOk.getStatusCode()).isEqualTo("CANCEL 200");
             assertThat(app.terminations).isEmpty();
         }
@@ -308,7 +312,12 @@ class SipServerTest {
                 d.withToTagFrom(ok);
                 c.send(c.request("ACK", c.uri(null), d, 1, SipTestClient.branch(), null, null, null));
                 c.send(c.request("BYE", c.uri(null), d, 2, SipTestClient.branch(), null, null, null));
-                assertThat(c.receiveFinal(WAIT).getCSeq().getMethod()).isEqualTo("BYE");
+                SIPResponse byeOk = c.receiveFinal(WAIT);
+                // on a loaded machine the ACK may arrive after the 200's first retransmission (T1): skip those
+                while ("INVITE".equals(byeOk.getCSeq().getMethod()) && byeOk.getStatusCode() == 200) {
+                    byeOk = c.receiveFinal(WAIT);
+                }
+                assertThat(byeOk.getCSeq().getMethod()).isEqualTo("BYE");
             }
             await().untilAsserted(() -> assertThat(app.terminations).hasSize(50));
             // finished transactions linger 64*T1 (2.56 s) to absorb retransmissions, then go

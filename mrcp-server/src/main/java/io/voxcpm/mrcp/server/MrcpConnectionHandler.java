@@ -3,6 +3,7 @@ package io.voxcpm.mrcp.server;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.voxcpm.mrcp.message.MrcpDecodeError;
 import io.voxcpm.mrcp.message.MrcpMessage;
@@ -101,6 +102,14 @@ final class MrcpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            // nothing read for the shorter channel-less timeout: only a connection without channels goes
+            if (!registry.carriesChannels(connection)) {
+                log.info("{} carries no channel and sent nothing: closing", connection);
+                ctx.close();
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             // a long prompt sends no MRCP for minutes (unimrcp #343): idle alone is no reason to cut a live channel
             if (registry.carriesChannels(connection)) {

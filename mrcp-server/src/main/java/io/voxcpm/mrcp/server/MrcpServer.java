@@ -13,7 +13,12 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.voxcpm.net.ConnectionLimiter;
+import io.voxcpm.net.MessageDeadline;
+import io.voxcpm.net.TcpLimits;
+import io.voxcpm.net.WriteBackpressure;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.voxcpm.mrcp.message.MrcpDecoder;
 import io.voxcpm.mrcp.message.MrcpEncoder;
@@ -34,6 +39,8 @@ public final class MrcpServer implements AutoCloseable {
     public static final int DEFAULT_PORT = 1544;
     /** UniMRCP's server default. */
     public static final Duration DEFAULT_INACTIVITY_TIMEOUT = Duration.ofSeconds(600);
+    /** A connection that carries no channel and sends nothing for this long is closed. */
+    public static final Duration DEFAULT_IDLE_WITHOUT_CHANNEL = Duration.ofSeconds(60);
 
     private static final Logger log = LoggerFactory.getLogger(MrcpServer.class);
 
@@ -79,6 +86,8 @@ public final class MrcpServer implements AutoCloseable {
         private int maxLineBytes = MrcpDecoder.DEFAULT_MAX_LINE_BYTES;
         private int maxHeaders = MrcpDecoder.DEFAULT_MAX_HEADERS;
         private int maxBodyBytes = MrcpDecoder.DEFAULT_MAX_BODY_BYTES;
+        private TcpLimits tcpLimits = TcpLimits.DEFAULTS;
+        private Duration idleWithoutChannel = DEFAULT_IDLE_WITHOUT_CHANNEL;
         private IoEventLoopGroup group;
         private Class<? extends ServerChannel> channelType = NioServerSocketChannel.class;
 
@@ -98,6 +107,24 @@ public final class MrcpServer implements AutoCloseable {
                 throw new IllegalArgumentException("inactivity timeout must be positive");
             }
             this.inactivityTimeout = timeout;
+            return this;
+        }
+
+        /** Connection caps, the per-message deadline and the write backlog of a client that does not read. */
+        public Builder tcpLimits(TcpLimits limits) {
+            this.tcpLimits = Objects.requireNonNull(limits);
+            return this;
+        }
+
+        /**
+         * A connection that carries no channel (it never used one, or its sessions ended) and has sent
+         * nothing for this long is closed; one with channels is kept for the inactivity timeout.
+         */
+        public Builder idleWithoutChannel(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("idle timeout must be positive");
+            }
+            this.idleWithoutChannel = timeout;
             return this;
         }
 
@@ -135,18 +162,28 @@ public final class MrcpServer implements AutoCloseable {
             ChannelGroup connections = new DefaultChannelGroup("mrcp", GlobalEventExecutor.INSTANCE);
             MrcpEncoder encoder = new MrcpEncoder();
             long idleMillis = inactivityTimeout.toMillis();
+            long channellessMillis = Math.min(idleWithoutChannel.toMillis(), idleMillis);
+            TcpLimits limits = tcpLimits;
+            ConnectionLimiter limiter = new ConnectionLimiter("MRCP", limits.maxConnections(), limits.maxPerAddress());
             ChannelFuture bound = new ServerBootstrap()
                     .group(loops)
                     .channel(channelType)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(TcpLimits.LOW_WATER_MARK, TcpLimits.HIGH_WATER_MARK))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             connections.add(ch);
+                            MessageDeadline deadline = new MessageDeadline("MRCP", limits.messageTimeout());
                             ch.pipeline().addLast(
-                                    new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS),
+                                    limiter,
+                                    new WriteBackpressure("MRCP", limits.maxWriteBacklogBytes()),
+                                    new IdleStateHandler(channellessMillis, 0, idleMillis, TimeUnit.MILLISECONDS),
+                                    deadline.bytes(),
                                     new MrcpDecoder(maxHeadBytes, maxLineBytes, maxHeaders, maxBodyBytes),
+                                    deadline.messages(),
                                     encoder,
                                     new MrcpConnectionHandler(registry));
                         }
