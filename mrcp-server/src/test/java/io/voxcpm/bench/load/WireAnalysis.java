@@ -57,7 +57,6 @@ final class WireAnalysis {
     private final int rtpMin;
     private final int rtpMax;
     private final Map<String, Call> calls = new LinkedHashMap<>();
-    private final Map<String, Call> byChannel = new HashMap<>();
     private final Map<String, Long> speaks = new HashMap<>();
     private final Map<String, long[]> responses = new HashMap<>();
     private final Map<String, String> responseStates = new HashMap<>();
@@ -146,9 +145,6 @@ final class WireAnalysis {
         if (status == 200) {
             c.ok = t;
             c.channel = SipText.answer(SipText.body(msg)).channelId();
-            if (c.channel != null) {
-                byChannel.put(c.channel, c);
-            }
         }
     }
 
