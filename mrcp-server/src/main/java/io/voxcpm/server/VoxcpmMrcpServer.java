@@ -29,34 +29,60 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running server: SIP, MRCP and RTP listeners around one speech engine. */
+/**
+ * The running server: SIP, MRCP and RTP listeners around one speech engine. It listens first and loads
+ * the engine after: until the engine is ready, new INVITEs get 503 with Retry-After (a PBX tries again or
+ * fails over), so a restart never leaves a caller without an answer.
+ */
 public final class VoxcpmMrcpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(VoxcpmMrcpServer.class);
 
-    private final List<AutoCloseable> resources;
-    private final SipServer sip;
-    private final MrcpServer mrcp;
-    private final SessionManager sessions;
+    /** Makes the speech engine; runs on a thread of its own while the listeners already answer. */
+    @FunctionalInterface
+    public interface EngineLoader {
+        SpeechEngine load() throws StartupException;
+    }
+
+    private final ServerConfig config;
+    private final long startedNanos = System.nanoTime();
+    private final SessionGate gate = new SessionGate();
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final List<AutoCloseable> listeners = new ArrayList<>();
     private final MrcpChannelRegistry registry;
     private final RtpPortAllocator ports;
+    private SipServer sip;
+    private MrcpServer mrcp;
+    private RtpMedia media;
+    private EventExecutorGroup synthExecutors;
+    private volatile SessionManager sessions;
+    private volatile SpeechEngine engine;
+    private volatile boolean closed;
 
-    private VoxcpmMrcpServer(List<AutoCloseable> resources, SipServer sip, MrcpServer mrcp, SessionManager sessions,
-                             MrcpChannelRegistry registry, RtpPortAllocator ports) {
-        this.resources = resources;
-        this.sip = sip;
-        this.mrcp = mrcp;
-        this.sessions = sessions;
+    private VoxcpmMrcpServer(ServerConfig config, MrcpChannelRegistry registry, RtpPortAllocator ports) {
+        this.config = config;
         this.registry = registry;
         this.ports = ports;
     }
 
-    /** Starts with the engine the configuration names, behind the prompt cache when it is enabled. */
+    /** Starts with the engine the configuration names, behind the prompt cache when it is enabled; returns when ready. */
     public static VoxcpmMrcpServer start(ServerConfig config) throws StartupException {
+        VoxcpmMrcpServer server = listen(config);
+        server.awaitReady();
+        return server;
+    }
+
+    /**
+     * Listens at once and loads the configured engine in the background; {@link #ready()} completes when
+     * INVITEs are served (or fails with the {@link StartupException} that stopped the engine).
+     */
+    public static VoxcpmMrcpServer listen(ServerConfig config) throws StartupException {
         RegisteredVoices voices;
         try {
             voices = RegisteredVoices.open(Path.of(config.voices().dir()));
@@ -64,17 +90,27 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             throw new StartupException("voice registry " + config.voices().dir() + ": " + e.getMessage()
                     + " (set voices.dir to a writable directory)", e);
         }
-        SpeechEngine engine = Engines.create(config.engine(), voices);
-        try {
-            if (config.cache().enabled()) {
-                engine = new CachingEngine(engine, openCache(config.cache()), Engines.modelVersion(config.engine()),
-                        voices, 2);
+        return listen(config, voices.catalog(), () -> {
+            SpeechEngine made = Engines.create(config.engine(), voices);
+            try {
+                return config.cache().enabled()
+                        ? new CachingEngine(made, openCache(config.cache()), Engines.modelVersion(config.engine()), voices, 2)
+                        : made;
+            } catch (StartupException | RuntimeException e) {
+                made.close();
+                throw e;
             }
-            return start(config, engine, voices.catalog());
-        } catch (StartupException | RuntimeException e) {
-            engine.close();
-            throw e;
-        }
+        });
+    }
+
+    /** Listens at once; {@code loader} makes the engine on a thread of its own. */
+    public static VoxcpmMrcpServer listen(ServerConfig config, VoiceCatalog catalog, EngineLoader loader)
+            throws StartupException {
+        VoxcpmMrcpServer server = openListeners(config);
+        Thread loading = new Thread(() -> server.load(catalog, loader), "engine-loader");
+        loading.setDaemon(true);
+        loading.start();
+        return server;
     }
 
     /**
@@ -84,81 +120,137 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     public static VoxcpmMrcpServer start(ServerConfig config, SpeechEngine engine) throws StartupException {
         VoiceCatalog catalog = VoiceCatalog.EMPTY;
         Path dir = Path.of(config.voices().dir());
-        if (Files.isDirectory(dir)) {
-            try {
-                catalog = RegisteredVoices.open(dir).catalog();
-            } catch (IOException e) {
-                engine.close();
-                throw new StartupException("voice registry " + dir + ": " + e.getMessage(), e);
+        VoxcpmMrcpServer server;
+        try {
+            if (Files.isDirectory(dir)) {
+                try {
+                    catalog = RegisteredVoices.open(dir).catalog();
+                } catch (IOException e) {
+                    throw new StartupException("voice registry " + dir + ": " + e.getMessage(), e);
+                }
             }
+            server = openListeners(config);
+        } catch (StartupException | RuntimeException e) {
+            engine.close();
+            throw e;
         }
-        return start(config, engine, catalog);
+        server.serve(catalog, engine);
+        return server;
     }
 
-    private static VoxcpmMrcpServer start(ServerConfig config, SpeechEngine engine, VoiceCatalog catalog)
-            throws StartupException {
-        List<AutoCloseable> opened = new ArrayList<>();
-        opened.add(engine);
+    private static VoxcpmMrcpServer openListeners(ServerConfig config) throws StartupException {
+        InetAddress bind;
         try {
-            InetAddress bind = InetAddress.getByName(config.sip().address());
-            MrcpChannelRegistry registry = new MrcpChannelRegistry(config.mrcp().maxChannelsPerConnection());
-            MrcpServer mrcp;
-            try {
-                mrcp = MrcpServer.builder(registry)
-                        .bindAddress(new InetSocketAddress(bind, config.mrcp().port()))
-                        .inactivityTimeout(Duration.ofSeconds(config.mrcp().inactivityTimeoutS()))
-                        .decoderLimits(config.mrcp().maxHeadBytes(),
-                                Math.min(MrcpDecoder.DEFAULT_MAX_LINE_BYTES, config.mrcp().maxHeadBytes()),
-                                MrcpDecoder.DEFAULT_MAX_HEADERS, config.mrcp().maxBodyBytes())
-                        .start();
-            } catch (IOException e) {
-                throw new StartupException("MRCP TCP port " + config.mrcp().port() + ": " + e.getMessage(), e);
+            bind = InetAddress.getByName(config.sip().address());
+        } catch (UnknownHostException e) {
+            throw new StartupException("unknown listen address '" + config.sip().address() + "'", e);
+        }
+        VoxcpmMrcpServer server = new VoxcpmMrcpServer(config,
+                new MrcpChannelRegistry(config.mrcp().maxChannelsPerConnection()),
+                new RtpPortAllocator(bind, config.rtp().portMin(), config.rtp().portMax()));
+        try {
+            server.openListeners(bind);
+            return server;
+        } catch (StartupException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void openListeners(InetAddress bind) throws StartupException {
+        try {
+            mrcp = MrcpServer.builder(registry)
+                    .bindAddress(new InetSocketAddress(bind, config.mrcp().port()))
+                    .inactivityTimeout(Duration.ofSeconds(config.mrcp().inactivityTimeoutS()))
+                    .decoderLimits(config.mrcp().maxHeadBytes(),
+                            Math.min(MrcpDecoder.DEFAULT_MAX_LINE_BYTES, config.mrcp().maxHeadBytes()),
+                            MrcpDecoder.DEFAULT_MAX_HEADERS, config.mrcp().maxBodyBytes())
+                    .start();
+        } catch (IOException e) {
+            throw new StartupException("MRCP TCP port " + config.mrcp().port() + ": " + e.getMessage(), e);
+        }
+        listeners.add(mrcp);
+        MediaClock clock = new MediaClock();
+        listeners.add(clock);
+        media = new RtpMedia(clock, ports);
+        EventExecutorGroup executors = new DefaultEventExecutorGroup(
+                Math.max(2, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory("synth"));
+        synthExecutors = executors;
+        listeners.add(() -> executors.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+        SipConfig sipConfig = SipConfig.defaults()
+                .withBindAddress(config.sip().address())
+                .withPort(config.sip().port())
+                .withExternalAddress(config.sip().advertisedAddress())
+                .withT1(Duration.ofMillis(config.sip().t1Ms()));
+        try {
+            sip = SipServer.start(sipConfig, gate);
+        } catch (IllegalStateException e) {
+            throw new StartupException("SIP port " + config.sip().port() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while starting", e);
+        }
+        log.info("voxcpm-mrcp listening after {} ms: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}; engine loading",
+                (System.nanoTime() - startedNanos) / 1_000_000, config.sip().address(), sip.udpPort(), mrcp.port(),
+                config.rtp().portMin(), config.rtp().portMax());
+    }
+
+    private void load(VoiceCatalog catalog, EngineLoader loader) {
+        SpeechEngine loaded;
+        try {
+            loaded = loader.load();
+        } catch (StartupException | RuntimeException e) {
+            log.error("voxcpm-mrcp cannot load its engine: {}", e.getMessage());
+            ready.completeExceptionally(e);
+            return;
+        }
+        serve(catalog, loaded);
+    }
+
+    /** Builds the session layer around the engine and opens the gate: INVITEs are served from now on. */
+    private void serve(VoiceCatalog catalog, SpeechEngine loaded) {
+        synchronized (this) {
+            if (closed) {
+                loaded.close();
+                ready.completeExceptionally(new StartupException("closed while the engine loaded"));
+                return;
             }
-            opened.add(mrcp);
-            MediaClock clock = new MediaClock();
-            opened.add(clock);
-            RtpPortAllocator ports = new RtpPortAllocator(bind, config.rtp().portMin(), config.rtp().portMax());
-            RtpMedia media = new RtpMedia(clock, ports);
-            EventExecutorGroup synthExecutors = new DefaultEventExecutorGroup(
-                    Math.max(2, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory("synth"));
-            opened.add(() -> synthExecutors.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+            engine = loaded;
             SynthSettings synth = new SynthSettings(Duration.ofMillis(config.synth().playoutMarginMs()),
                     config.synth().maxPendingSpeaks(), config.synth().maxTextChars(), config.synth().speechMarkers(),
                     SynthSettings.DEFAULTS.maxRetainedFrames(), SynthSettings.DEFAULTS.maxLexicons());
-            SessionManager sessions = new SessionManager(new SessionManager.Settings(config.synth().maxSessions(),
+            SessionManager made = new SessionManager(new SessionManager.Settings(config.synth().maxSessions(),
                     mrcp.port(), config.sip().advertisedAddress(), config.synth().maxSessionsPerAddress(),
                     Duration.ofMillis(config.mrcp().terminationTimeoutMs()),
                     Duration.ofSeconds(config.synth().sessionIdleTimeoutS())),
-                    registry, media, engine, synth, planning(config, catalog), synthExecutors);
-            opened.add(sessions);
-            SipConfig sipConfig = SipConfig.defaults()
-                    .withBindAddress(config.sip().address())
-                    .withPort(config.sip().port())
-                    .withExternalAddress(config.sip().advertisedAddress())
-                    .withT1(Duration.ofMillis(config.sip().t1Ms()));
-            SipServer sip;
-            try {
-                sip = SipServer.start(sipConfig, sessions);
-            } catch (IllegalStateException e) {
-                throw new StartupException("SIP port " + config.sip().port() + ": " + e.getMessage(), e);
-            }
-            // SIP closes first on shutdown so every dialog ends (and releases its session) before the rest
-            opened.add(sip);
-            sessions.forgetDialogsWith(sip::forget);
-            log.info("voxcpm-mrcp ready: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}, engine {}",
-                    config.sip().address(), sip.udpPort(), mrcp.port(), config.rtp().portMin(),
-                    config.rtp().portMax(), engine.name());
-            return new VoxcpmMrcpServer(opened, sip, mrcp, sessions, registry, ports);
-        } catch (UnknownHostException e) {
-            closeAll(opened);
-            throw new StartupException("unknown listen address '" + config.sip().address() + "'", e);
+                    registry, media, loaded, synth, planning(config, catalog), synthExecutors);
+            made.forgetDialogsWith(sip::forget);
+            sessions = made;
+            gate.open(made);
+        }
+        log.info("voxcpm-mrcp ready after {} ms: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}, engine {}",
+                (System.nanoTime() - startedNanos) / 1_000_000, config.sip().address(), sip.udpPort(), mrcp.port(),
+                config.rtp().portMin(), config.rtp().portMax(), loaded.name());
+        ready.complete(null);
+    }
+
+    /** Completes when INVITEs are served; fails with the {@link StartupException} that stopped the engine. */
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    /** Waits for {@link #ready()}; on failure closes the server and throws why. */
+    public void awaitReady() throws StartupException {
+        try {
+            ready.get();
+        } catch (ExecutionException e) {
+            close();
+            throw e.getCause() instanceof StartupException s ? s
+                    : new StartupException("engine: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeAll(opened);
+            close();
             throw new StartupException("interrupted while starting", e);
-        } catch (StartupException | RuntimeException e) {
-            closeAll(opened);
-            throw e;
         }
     }
 
@@ -189,7 +281,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     }
 
     public int sessionCount() {
-        return sessions.sessionCount();
+        SessionManager s = sessions;
+        return s == null ? 0 : s.sessionCount();
     }
 
     /** What the server holds right now, for health checks and leak tests. */
@@ -197,22 +290,37 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                         int sessionTimers) { }
 
     public Usage usage() {
-        return new Usage(sessions.sessionCount(), registry.channelCount(), registry.connectionCount(),
-                sip.dialogCount(), ports.inUse(), sessions.pendingTimerCount());
+        SessionManager s = sessions;
+        return new Usage(s == null ? 0 : s.sessionCount(), registry.channelCount(), registry.connectionCount(),
+                sip.dialogCount(), ports.inUse(), s == null ? 0 : s.pendingTimerCount());
     }
 
     @Override
     public void close() {
-        log.info("voxcpm-mrcp shutting down");
-        closeAll(resources);
-    }
-
-    private static void closeAll(List<AutoCloseable> resources) {
-        for (int i = resources.size() - 1; i >= 0; i--) {
+        List<AutoCloseable> order = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            log.info("voxcpm-mrcp shutting down");
+            // SIP first so every dialog ends (and releases its session), the engine last
+            order.addAll(listeners);
+            if (sessions != null) {
+                order.add(sessions);
+            }
+            if (sip != null) {
+                order.add(sip);
+            }
+            if (engine != null) {
+                order.add(0, engine);
+            }
+        }
+        for (int i = order.size() - 1; i >= 0; i--) {
             try {
-                resources.get(i).close();
+                order.get(i).close();
             } catch (Exception e) {
-                log.warn("while shutting down {}: {}", resources.get(i).getClass().getSimpleName(), e.toString());
+                log.warn("while shutting down {}: {}", order.get(i).getClass().getSimpleName(), e.toString());
             }
         }
     }

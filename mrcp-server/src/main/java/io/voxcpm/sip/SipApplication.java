@@ -21,6 +21,14 @@ public interface SipApplication {
         return CompletableFuture.completedFuture(onInvite(call, sdpOffer));
     }
 
+    /**
+     * Whether new dialogs can be served yet. Until then a new INVITE gets 503 with Retry-After and never
+     * reaches {@link #onInviteAsync}: the server listens first and loads its engine after.
+     */
+    default boolean ready() {
+        return true;
+    }
+
     /** A re-INVITE inside an existing dialog (session refresh, media change). */
     InviteOutcome onReinvite(SipCall call, String sdpOffer);
 

@@ -169,6 +169,14 @@ final class UserAgentServer {
         if (refuseShortSessionTimer(request, route, key)) {
             return;
         }
+        if (!app.ready()) {
+            tx = newTransaction(key, request, route, newTag(), null, false);
+            SIPResponse starting = response(request, 503, "Service Unavailable", tx.toTag);
+            addHeader(starting, "Retry-After", "1");
+            log.info("[{}] INVITE refused 503: the speech engine is still loading", callId);
+            sendFinal(tx, starting);
+            return;
+        }
         if (dialogs.size() >= config.maxDialogs()) {
             log.warn("[{}] INVITE refused: {} dialogs open", callId, dialogs.size());
             tx = newTransaction(key, request, route, newTag(), null, false);
