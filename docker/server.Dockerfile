@@ -10,5 +10,5 @@ WORKDIR /opt/voxcpm-mrcp
 COPY --from=build /src/mrcp-server/target/voxcpm-mrcp.jar mrcp-server/target/voxcpm-mrcp.jar
 # SIP (udp+tcp), MRCPv2, RTP (the compose file narrows the range to what it publishes).
 EXPOSE 8060/udp 8060/tcp 1544/tcp 5000-6000/udp
-ENTRYPOINT ["java", "-jar", "mrcp-server/target/voxcpm-mrcp.jar"]
+ENTRYPOINT ["java", "-XX:+UseZGC", "-Xms512m", "-Xmx2g", "-jar", "mrcp-server/target/voxcpm-mrcp.jar"]
 CMD ["serve"]

@@ -183,6 +183,8 @@ public final class LoadBench implements Callable<Integer> {
             s.put("rss_peak_mb", Report.round(usage.rssPeakKb() / 1024.0));
             s.put("rss_end_mb", Report.round(usage.rssEndKb() / 1024.0));
             s.put("rss_growth_per_session_kb", Report.round((usage.rssPeakKb() - usage.rssStartKb()) / (double) sessions));
+            s.put("pss_start_mb", Report.round(usage.pssStartKb() / 1024.0));
+            s.put("pss_end_mb", Report.round(usage.pssEndKb() / 1024.0));
             s.put("threads_peak", usage.threadsPeak());
             report.put("server", s);
         }
@@ -213,9 +215,10 @@ public final class LoadBench implements Callable<Integer> {
         report.print(System.out, label, sessions, c.toString(), usage);
         if (usage != null) {
             System.out.printf(Locale.ROOT, "server pid %d: CPU %.1f%% of one core over %.1f s, RSS %d -> peak %d MB "
-                            + "(%.1f KB/session), threads peak %d%n", pid, usage.cpuPercent(), usage.seconds(),
-                    usage.rssStartKb() / 1024, usage.rssPeakKb() / 1024,
-                    (usage.rssPeakKb() - usage.rssStartKb()) / (double) sessions, usage.threadsPeak());
+                            + "(%.1f KB/session), PSS %d -> %d MB at the end, threads peak %d%n", pid,
+                    usage.cpuPercent(), usage.seconds(), usage.rssStartKb() / 1024, usage.rssPeakKb() / 1024,
+                    (usage.rssPeakKb() - usage.rssStartKb()) / (double) sessions, usage.pssStartKb() / 1024,
+                    usage.pssEndKb() / 1024, usage.threadsPeak());
         }
         if (gc != null) {
             System.out.println("GC pauses: " + report.json.get("gc_pauses_ms") + "; safepoints: "
