@@ -65,8 +65,9 @@ public final class LoadBench implements Callable<Integer> {
     @Option(names = "--timeout-s", paramLabel = "S", description = "give up on the run after this long (at most 600). Default ${DEFAULT-VALUE}")
     int timeoutS = 120;
 
-    @Option(names = "--rtp-base", paramLabel = "PORT", description = "first client RTP port (N consecutive ports). Default ${DEFAULT-VALUE}")
-    int rtpBase = 40000;
+    @Option(names = "--rtp-base", paramLabel = "PORT", description = "first client RTP port (N + warm-up consecutive ports; the default sits above Linux's "
+            + "ephemeral range 32768-60999, where tests and clients bind). Default ${DEFAULT-VALUE}")
+    int rtpBase = 61000;
 
     @Option(names = "--server-pid", paramLabel = "PID", description = "server process for CPU/RSS/threads (default: whoever owns the SIP UDP port)")
     Integer serverPid;
