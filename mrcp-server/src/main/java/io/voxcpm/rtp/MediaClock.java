@@ -139,14 +139,21 @@ public final class MediaClock implements AutoCloseable {
             future = loop.scheduleAtFixedRate(this, period, period, TimeUnit.NANOSECONDS);
         }
 
+        /** Failures caught here, for the rate of the log line. */
+        private long failures;
+
         @Override
         public void run() {
             for (int i = 0, n = streams.size(); i < n; i++) {
                 try {
                     streams.get(i).tick();
-                } catch (RuntimeException e) {
-                    // A throwing periodic task is cancelled by Netty: one bad stream must not silence the rest.
-                    log.error("RTP stream tick failed", e);
+                } catch (Throwable t) {
+                    // A throwing periodic task is cancelled by Netty: one bad stream, even one hitting an Error
+                    // (a stack overflow, an assertion), must not silence the rest. Streams catch their own;
+                    // this is the last line, logged at most once per 1024 failures.
+                    if ((failures++ & 1023) == 0) {
+                        log.error("RTP stream tick failed ({} so far)", failures, t);
+                    }
                 }
             }
         }

@@ -1,13 +1,16 @@
 package io.voxcpm.rtp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.DatagramPacket;
+import io.voxcpm.audio.EncodedFrames;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -28,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * sequence numbers already tells the receiver that nothing was lost, and it plays the gap as silence.
  *
  * <p>Nothing is sent when no talkspurt is active or while one is paused (no comfort noise, as UniMRCP).
+ *
+ * <p>A tick allocates nothing: the socket is connected to the peer, so a packet is a plain buffer (no
+ * address envelope, and the kernel keeps the route), and every packet is built in the same direct buffer
+ * of this stream. The buffer is retained for the write and released by Netty once sent, which on the
+ * clock's own loop happens inside the write; only if it is still queued at the next tick (the socket was
+ * busy) does the stream leave it to the queue and take a fresh one.
  */
 public final class RtpAudioChannel implements AudioChannel {
 
@@ -53,6 +62,10 @@ public final class RtpAudioChannel implements AudioChannel {
     private long ticks;
     private int sequenceNumber;
     private long dropped;
+    private long failures;
+    /** The packet under construction, and a view of its memory to build it through. */
+    private ByteBuf packet;
+    private ByteBuffer packetBytes;
 
     private RtpAudioChannel(String sessionId, MediaClock clock, EventLoop loop, DatagramChannel socket,
                             InetSocketAddress remote, int payloadType, int samplesPerFrame, int ptimeMs,
@@ -78,6 +91,12 @@ public final class RtpAudioChannel implements AudioChannel {
                                 int frameBytes) throws RtpPortsExhaustedException {
         EventLoop loop = clock.nextLoop();
         DatagramChannel socket = ports.bind(loop, clock.datagramChannelClass(), new ErrorLogger(sessionId));
+        ChannelFuture connected = socket.connect(remote).awaitUninterruptibly();
+        if (!connected.isSuccess()) {
+            socket.close();
+            throw new IllegalArgumentException("cannot send RTP to " + remote + ": " + connected.cause(),
+                    connected.cause());
+        }
         RtpAudioChannel channel = new RtpAudioChannel(sessionId, clock, loop, socket, remote, payloadType,
                 samplesPerFrame, ptimeMs, frameBytes);
         clock.register(loop, ptimeMs, channel.pacer);
@@ -109,7 +128,24 @@ public final class RtpAudioChannel implements AudioChannel {
         if (closed) {
             throw new IllegalStateException("RTP channel of session " + sessionId + " is closed");
         }
-        RtpTalkspurt talkspurt = new RtpTalkspurt(this, listener);
+        return start(new RtpTalkspurt(this, listener));
+    }
+
+    @Override
+    public Talkspurt play(EncodedFrames frames, int fromFrame, Talkspurt.Listener listener) {
+        if (closed) {
+            throw new IllegalStateException("RTP channel of session " + sessionId + " is closed");
+        }
+        if (frames.frameBytes() != frameBytes) {
+            throw new IllegalArgumentException(frames + " do not fit this channel's " + frameBytes + "-byte frames");
+        }
+        if (fromFrame < 0 || fromFrame > frames.count()) {
+            throw new IllegalArgumentException("fromFrame: " + fromFrame + " (expected: 0-" + frames.count() + ")");
+        }
+        return start(new RtpTalkspurt(this, listener, frames, fromFrame));
+    }
+
+    private Talkspurt start(RtpTalkspurt talkspurt) {
         RtpTalkspurt previous = current.getAndSet(talkspurt);
         if (previous != null) {
             previous.abort();
@@ -130,32 +166,98 @@ public final class RtpAudioChannel implements AudioChannel {
         }
         clock.unregister(loop, ptimeMs, pacer);
         socket.close();
+        try {
+            loop.execute(this::releasePacket); // after any tick already running; later ones see closed
+        } catch (RejectedExecutionException e) {
+            releasePacket(); // the clock is shutting down: no tick will come
+        }
         log.debug("[{}] RTP port {} closed", sessionId, localPort);
     }
 
     private void tick() {
         ticks++;
         RtpTalkspurt talkspurt = current.get();
-        if (talkspurt != null && !closed) {
+        if (talkspurt == null || closed) {
+            return;
+        }
+        try {
             talkspurt.tick();
+        } catch (Throwable t) { // an Error too: it must end this talkspurt, not reach the other streams' ticks
+            tickFailed(talkspurt, t);
         }
     }
 
-    /** Called by the talkspurt on this tick, on the clock's loop. */
+    /** A frame of a written talkspurt, on this tick. */
     void send(byte[] frame, boolean marker) {
+        ByteBuffer out = header(marker);
+        if (out != null) {
+            out.put(frame);
+            write(out);
+        }
+    }
+
+    /** Frame {@code index} of a stored set, on this tick. */
+    void send(EncodedFrames frames, int index, boolean marker) {
+        ByteBuffer out = header(marker);
+        if (out != null) {
+            frames.copyFrame(index, out);
+            write(out);
+        }
+    }
+
+    /** The packet buffer with this tick's header in it, or null when the packet is dropped. */
+    private ByteBuffer header(boolean marker) {
         if (!socket.isWritable()) {
             // The socket buffer is full: a late packet is worth less than the next one, so drop it.
             if (dropped++ == 0) {
                 log.warn("[{}] RTP socket to {} not writable, dropping packets", sessionId, remote);
             }
-            return;
+            return null;
+        }
+        if (packet == null || packet.refCnt() != 1) {
+            newPacket();
         }
         // Timestamp of the frame's first sample: the previous tick's media time, the start of this ptime.
         int timestamp = timestampBase + (int) ((ticks - 1) * samplesPerFrame);
-        ByteBuf buf = socket.alloc().directBuffer(RtpPacketEncoder.HEADER_BYTES + frame.length);
-        RtpPacketEncoder.encode(buf, marker, payloadType, sequenceNumber, timestamp, ssrc, frame);
+        ByteBuffer out = packetBytes;
+        out.clear();
+        RtpPacketEncoder.putHeader(out, marker, payloadType, sequenceNumber, timestamp, ssrc);
         sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
-        socket.writeAndFlush(new DatagramPacket(buf, remote), socket.voidPromise());
+        return out;
+    }
+
+    private void write(ByteBuffer filled) {
+        packet.setIndex(0, filled.position());
+        socket.writeAndFlush(packet.retain(), socket.voidPromise());
+    }
+
+    /** Rare: the last packet is still queued (or this is the first), so it stays the queue's to free. */
+    private void newPacket() {
+        if (packet != null) {
+            packet.release();
+        }
+        int size = RtpPacketEncoder.HEADER_BYTES + frameBytes;
+        packet = socket.alloc().directBuffer(size, size);
+        packetBytes = packet.nioBuffer(0, size);
+    }
+
+    private void releasePacket() {
+        if (packet != null) {
+            packet.release();
+            packet = null;
+            packetBytes = null;
+        }
+    }
+
+    /**
+     * Logged once per stream (a broken stream would fail 50 times a second). The talkspurt ends as if played
+     * out, so its SPEAK completes instead of waiting for audio that cannot come.
+     */
+    private void tickFailed(RtpTalkspurt talkspurt, Throwable t) {
+        if (failures++ == 0) {
+            log.error("[{}] RTP tick failed; ending the talkspurt", sessionId, t);
+        }
+        talkspurt.end();
     }
 
     void playedOut(Talkspurt.Listener listener) {

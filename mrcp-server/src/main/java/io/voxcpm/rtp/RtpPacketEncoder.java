@@ -1,6 +1,7 @@
 package io.voxcpm.rtp;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 
 /**
  * Writes RTP packets as this server sends them: version 2, no padding, no header extension, no CSRC
@@ -33,5 +34,19 @@ public final class RtpPacketEncoder {
         out.writeInt(timestamp);
         out.writeInt(ssrc);
         out.writeBytes(payload);
+    }
+
+    /**
+     * Puts the fixed header at {@code out}'s position (the same bytes {@link #encode} writes before the
+     * payload); the sender reuses one buffer per stream and copies the payload behind it. Big-endian, as a
+     * fresh {@link ByteBuffer} is; the payload type is the caller's to check once, not per packet.
+     */
+    static void putHeader(ByteBuffer out, boolean marker, int payloadType, int sequenceNumber, int timestamp,
+                          int ssrc) {
+        out.put((byte) VERSION_2);
+        out.put((byte) (marker ? MARKER | payloadType : payloadType));
+        out.putShort((short) sequenceNumber);
+        out.putInt(timestamp);
+        out.putInt(ssrc);
     }
 }

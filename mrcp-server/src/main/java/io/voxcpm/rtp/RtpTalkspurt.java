@@ -1,31 +1,58 @@
 package io.voxcpm.rtp;
 
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import io.voxcpm.audio.EncodedFrames;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Frames of one talkspurt waiting for their tick. Written from engine threads, drained by the clock's
- * event loop; {@link #over} makes "aborted" and "played out" mutually exclusive so a listener never
- * fires after an abort.
+ * The frames of one talkspurt, read by index on the clock's event loop. Either a shared, complete
+ * {@link EncodedFrames} (a cache hit: nothing is copied or queued, any number of sessions read the same
+ * set) or frames written one by one as the engine produces them.
+ *
+ * <p>Written frames go into an array that only grows: one writer at a time (the caller serialises
+ * {@link #write}, as the playback's lock does), one reader (the clock's loop), no lock and no node per
+ * frame. The writer fills a slot, then publishes it by raising the volatile {@link #available}; when the
+ * array is full it copies it into a larger one and publishes that array before the count, so a reader that
+ * sees a count also sees an array holding that many frames. {@link #over} makes "aborted" and "played
+ * out" mutually exclusive so a listener never fires after an abort.
  */
 final class RtpTalkspurt implements Talkspurt {
 
     private final RtpAudioChannel channel;
     private final Listener listener;
-    private final Queue<byte[]> frames = new ConcurrentLinkedQueue<>();
+    private final EncodedFrames shared;
     private final AtomicBoolean over = new AtomicBoolean();
+    private volatile byte[][] written;
+    private volatile int available;
     private volatile boolean finished;
     private volatile boolean paused;
     private volatile boolean marker = true;
 
+    /** Touched only on the clock's loop: the index of the next frame to send. */
+    private int next;
+
+    /** A talkspurt the engine writes into. */
     RtpTalkspurt(RtpAudioChannel channel, Listener listener) {
         this.channel = channel;
         this.listener = listener;
+        this.shared = null;
+        this.written = new byte[16][];
+    }
+
+    /** A talkspurt that plays {@code frames} from frame {@code from}; already finished. */
+    RtpTalkspurt(RtpAudioChannel channel, Listener listener, EncodedFrames frames, int from) {
+        this.channel = channel;
+        this.listener = listener;
+        this.shared = frames;
+        this.available = frames.count();
+        this.next = from;
+        this.finished = true;
     }
 
     @Override
     public void write(byte[] frame) {
+        if (shared != null) {
+            throw new IllegalStateException("a talkspurt playing stored frames takes no writes");
+        }
         if (frame.length != channel.frameBytes()) {
             throw new IllegalArgumentException("frame of " + frame.length + " bytes (expected: "
                     + channel.frameBytes() + ")");
@@ -34,9 +61,19 @@ final class RtpTalkspurt implements Talkspurt {
             throw new IllegalStateException("write after finish()");
         }
         // After an abort (STOP, BARGE-IN, a new SPEAK) the engine may still be producing: drop quietly.
-        if (!over.get()) {
-            frames.add(frame);
+        if (over.get()) {
+            return;
         }
+        int n = available;
+        byte[][] slots = written;
+        if (n == slots.length) {
+            byte[][] larger = new byte[slots.length * 2][];
+            System.arraycopy(slots, 0, larger, 0, n);
+            slots = larger;
+            written = larger;
+        }
+        slots[n] = frame;
+        available = n + 1;
     }
 
     @Override
@@ -60,27 +97,38 @@ final class RtpTalkspurt implements Talkspurt {
     @Override
     public void abort() {
         if (over.compareAndSet(false, true)) {
-            frames.clear();
             channel.detach(this);
         }
     }
 
     /**
      * One clock tick: sends the next frame unless paused or starved, and completes the talkspurt on the
-     * tick that sends its last frame (or the first tick after an empty {@link #finish()}).
+     * tick that sends its last frame (or the first tick after an empty {@link #finish()}). Allocates nothing.
      */
     void tick() {
         if (paused || over.get()) {
             return;
         }
-        // Read before polling: if finish() came before an empty poll, no frame can follow.
+        // Read before the count: if finish() came before a count that is all sent, no frame can follow.
         boolean done = finished;
-        byte[] frame = frames.poll();
-        if (frame != null) {
-            channel.send(frame, marker);
+        int n = available;
+        if (next < n) {
+            if (shared != null) {
+                channel.send(shared, next, marker);
+            } else {
+                channel.send(written[next], marker);
+            }
+            next++;
             marker = false;
         }
-        if (done && frames.isEmpty() && over.compareAndSet(false, true)) {
+        if (done && next >= n) {
+            end();
+        }
+    }
+
+    /** Stops sending and tells the listener, unless aborted or ended before. */
+    void end() {
+        if (over.compareAndSet(false, true)) {
             channel.detach(this);
             channel.playedOut(listener);
         }

@@ -175,14 +175,23 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
      * @param enabled whether synthesized prompts are kept and replayed (a hit never touches the engine)
      * @param dir     where entries live; {@code render} and {@code say} fill the same directory
      * @param maxMb   size cap; the least recently used entries go first
+     * @param frameTierMb memory for prompts already encoded for the wire, per codec and ptime, so a hit costs no
+     *                disk read and no resampling and every session playing one prompt shares its frames; the least
+     *                recently used go first (0 turns the tier off)
      */
-    public record Cache(Boolean enabled, String dir, @JsonProperty("max-mb") Integer maxMb) {
-        public static final Cache DEFAULTS = new Cache(true, "data/cache", 1024);
+    public record Cache(Boolean enabled, String dir, @JsonProperty("max-mb") Integer maxMb,
+                        @JsonProperty("frame-tier-mb") Integer frameTierMb) {
+        public static final Cache DEFAULTS = new Cache(true, "data/cache", 1024, 256);
 
         public Cache {
             enabled = or(enabled, true);
             dir = or(dir, "data/cache");
             maxMb = or(maxMb, 1024);
+            frameTierMb = or(frameTierMb, 256);
+        }
+
+        public Cache(Boolean enabled, String dir, Integer maxMb) {
+            this(enabled, dir, maxMb, null);
         }
     }
 
@@ -286,6 +295,9 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
         if (cache.maxMb() < 1) {
             problems.add("cache.max-mb must be at least 1, got " + cache.maxMb());
+        }
+        if (cache.frameTierMb() < 0) {
+            problems.add("cache.frame-tier-mb must be 0 (off) or more, got " + cache.frameTierMb());
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));

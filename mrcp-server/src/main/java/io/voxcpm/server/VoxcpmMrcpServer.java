@@ -4,6 +4,7 @@ import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.voxcpm.cache.CachingEngine;
+import io.voxcpm.cache.FrameTier;
 import io.voxcpm.cache.PromptCache;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.mrcp.server.MrcpChannelRegistry;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +65,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     private EventExecutorGroup synthExecutors;
     private volatile SessionManager sessions;
     private volatile SpeechEngine engine;
+    private volatile FrameTier frames;
     private volatile boolean closed;
 
     private VoxcpmMrcpServer(ServerConfig config, MrcpChannelRegistry registry, RtpPortAllocator ports) {
@@ -216,6 +219,9 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                 return;
             }
             engine = loaded;
+            // only a prompt cache can name what a plan sounds like (voice versions, model version)
+            frames = loaded instanceof CachingEngine && config.cache().frameTierMb() > 0
+                    ? new FrameTier(config.cache().frameTierMb() * 1024L * 1024L) : null;
             SynthSettings synth = new SynthSettings(Duration.ofMillis(config.synth().playoutMarginMs()),
                     config.synth().maxPendingSpeaks(), config.synth().maxTextChars(), config.synth().speechMarkers(),
                     SynthSettings.DEFAULTS.maxRetainedFrames(), SynthSettings.DEFAULTS.maxLexicons());
@@ -223,7 +229,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                     mrcp.port(), config.sip().advertisedAddress(), config.synth().maxSessionsPerAddress(),
                     Duration.ofMillis(config.mrcp().terminationTimeoutMs()),
                     Duration.ofSeconds(config.synth().sessionIdleTimeoutS())),
-                    registry, media, loaded, synth, planning(config, catalog), synthExecutors);
+                    registry, media, loaded, synth, planning(config, catalog, frames), synthExecutors);
             made.forgetDialogsWith(sip::forget);
             sessions = made;
             gate.open(made);
@@ -258,9 +264,9 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
      * No prompt-audio store exists yet: {@code <audio src="prompt:NAME">} always speaks its content, or the
      * SPEAK fails with 003. The server's own generation defaults are the engine's (none set here).
      */
-    private static SpeakPlanning planning(ServerConfig config, VoiceCatalog catalog) {
+    private static SpeakPlanning planning(ServerConfig config, VoiceCatalog catalog, FrameTier frames) {
         return new SpeakPlanning(catalog, Map.of(), config.synth().unknownVoiceFallsBack(),
-                SegmentPlayer.PromptAudio.NONE);
+                SegmentPlayer.PromptAudio.NONE, frames);
     }
 
     private static PromptCache openCache(ServerConfig.Cache cache) throws StartupException {
@@ -283,6 +289,11 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     public int sessionCount() {
         SessionManager s = sessions;
         return s == null ? 0 : s.sessionCount();
+    }
+
+    /** The encoded-frame tier's counters; empty when it is off (no prompt cache, or frame-tier-mb 0). */
+    public Optional<FrameTier.Stats> frameTierStats() {
+        return Optional.ofNullable(frames).map(FrameTier::stats);
     }
 
     /** What the server holds right now, for health checks and leak tests. */

@@ -158,7 +158,9 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         String channelId = sessionId + "@" + SYNTH_RESOURCE;
         SynthesizerChannel synthesizer = new SynthesizerChannel(channelId, logTag, engine, audio, format, ptime,
                 synthSettings, planning, executors.next());
-        Session session = new Session(call, sessionId, logTag, answer, audio, synthesizer);
+        Session session = new Session(call, sessionId, logTag, answer, audio, synthesizer,
+                codec.encodingName() + "/" + codec.clockRate() + " ptime " + ptime + " " + offer.remoteRtpAddress()
+                        + ":" + offer.remoteRtpPort());
         Session previous = sessionsByCallId.putIfAbsent(call.callId(), session);
         if (previous != null) {
             // a second INVITE with a Call-ID we already serve but no To-tag: a broken client, not a refresh
@@ -168,7 +170,8 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         }
         channels.register(channelId, session);
         session.armIdleTimer();
-        log.info("{} session opened: {} from {} via {}, {} {}/{} ptime {} to {}:{}, RTP from port {}, connection:{}",
+        // INFO has one line per call, when it ends (plus one per SPEAK): this one is for DEBUG
+        log.debug("{} session opened: {} from {} via {}, {} {}/{} ptime {} to {}:{}, RTP from port {}, connection:{}",
                 logTag, channelId, call.userAgent() == null ? "client" : call.userAgent(), call.remote(),
                 call.transport(), codec.encodingName(), codec.clockRate(), ptime, offer.remoteRtpAddress(),
                 offer.remoteRtpPort(), audio.localPort(), connection.sdpValue());
@@ -218,7 +221,10 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         } catch (RejectedExecutionException e) {
             session.audio.close();
         }
-        log.info("{} session closed ({})", session.logTag, why);
+        log.info("{} session closed ({}) after {} ms: {} from {} via {}, RTP to {}", session.logTag, why,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - session.openedNanos),
+                session.call.userAgent() == null ? "client" : session.call.userAgent(), session.call.remote(),
+                session.call.transport(), session.media);
         return true;
     }
 
@@ -289,13 +295,17 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         final String answer;
         final RtpAudioChannel audio;
         final SynthesizerChannel synthesizer;
+        /** For the closing line: codec, ptime and where the RTP goes. */
+        final String media;
+        final long openedNanos = System.nanoTime();
         private ScheduledFuture<?> idleTimer;
         private ScheduledFuture<?> terminationTimer;
         private boolean used;
 
         Session(SipCall call, String sessionId, String logTag, String answer, RtpAudioChannel audio,
-                SynthesizerChannel synthesizer) {
+                SynthesizerChannel synthesizer, String media) {
             this.call = call;
+            this.media = media;
             this.sessionId = sessionId;
             this.logTag = logTag;
             this.answer = answer;

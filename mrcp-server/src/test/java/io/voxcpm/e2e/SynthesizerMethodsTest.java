@@ -169,9 +169,7 @@ class SynthesizerMethodsTest {
         UniMrcpClientSim.MrcpMessage cancelled = next(pbx);
         assertThat(cancelled.startLine()).endsWith("SPEAK-COMPLETE 2 COMPLETE");
         assertThat(cancelled.header("Completion-Cause")).isEqualTo("007 cancelled");
-        int atFailure = pbx.rtpPackets().size();
-        Thread.sleep(300);
-        assertThat(pbx.rtpPackets().size()).as("the queued audio is dropped").isLessThanOrEqualTo(atFailure + 1);
+        // that the queued audio is dropped is timed exactly in SynthesizerChannelTest, on virtual time
         assertThat(engine.running()).isZero();
     }
 
@@ -353,7 +351,7 @@ class SynthesizerMethodsTest {
         assertThat(all.header("Voice-Gender")).isEqualTo("female");
         assertThat(all.header("Prosody-Rate")).isEqualTo("slow");
         assertThat(status(send(pbx, "SET-PARAMS", 3, headers("Logging-Tag", "t".repeat(1200))))).isEqualTo(404);
-        assertThat(status(send(pbx, "NOT-A-METHOD", 4, Map.of()))).isIn(401, 405, 407, 408);
+        assertThat(status(send(pbx, "NOT-A-METHOD", 4, Map.of()))).as("method not allowed").isEqualTo(401);
     }
 
     @Test
@@ -383,8 +381,7 @@ class SynthesizerMethodsTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(completed - packets.get(packets.size() - 1).arrivalNanos()))
                 .as("SPEAK-COMPLETE after the last packet plus the playout margin").isGreaterThanOrEqualTo(MARGIN_MS - 15);
         assertThat(complete.header("Completion-Cause")).isEqualTo("000 normal");
-        Thread.sleep(200);
-        assertThat(pbx.rtpPackets()).as("no audio after SPEAK-COMPLETE").hasSize(packets.size());
+        // no audio after SPEAK-COMPLETE: SynthesizerChannelTest checks it on virtual time
 
         // the identifier is matched case-sensitively, as UniMRCP clients match it
         String upper = pbx.channelId().toUpperCase(java.util.Locale.ROOT).replace("SPEECHSYNTH", "speechsynth");

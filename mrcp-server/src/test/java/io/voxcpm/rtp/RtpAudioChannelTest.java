@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.voxcpm.audio.EncodedFrames;
+import io.voxcpm.audio.TelephonyFormat;
 import io.voxcpm.rtp.LoopbackReceiver.Arrival;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -398,6 +400,114 @@ class RtpAudioChannelTest {
         }
         assertThat(receiver.streams()).isEqualTo(streams);
         System.out.printf("200 streams x %d packets, inter-arrival: %s%n", frames, stats);
+    }
+
+    @Test
+    void channelsPlayingOneStoredFrameSetSendTheSameBytesAsAWrittenTalkspurt() throws Exception {
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            frames.add(frame(i, 160));
+        }
+        EncodedFrames stored = EncodedFrames.of(TelephonyFormat.PCMU_8K, 20, frames);
+        RtpAudioChannel written = pcmu();
+        List<RtpAudioChannel> playing = List.of(pcmu(), pcmu(), pcmu());
+        Counting listener = new Counting();
+        Talkspurt talkspurt = written.begin(listener);
+        frames.forEach(talkspurt::write);
+        talkspurt.finish();
+        for (RtpAudioChannel channel : playing) {
+            channel.play(stored, 0, listener);
+        }
+
+        await().atMost(PATIENCE).until(() -> listener.calls.get() == 4);
+        List<RtpPacket> reference = awaitPackets(written, 12);
+        for (RtpAudioChannel channel : playing) {
+            List<RtpPacket> packets = awaitPackets(channel, 12);
+            assertThat(packets).hasSize(12);
+            for (int i = 0; i < 12; i++) {
+                RtpPacket p = packets.get(i);
+                assertThat(p.payload()).as("payload %d", i).isEqualTo(reference.get(i).payload());
+                assertThat(p.marker()).as("marker %d", i).isEqualTo(i == 0);
+                assertThat(p.payloadType()).isEqualTo(PCMU);
+                assertThat(p.ssrc()).isEqualTo(channel.ssrc());
+                if (i > 0) {
+                    assertThat(p.timestamp() - packets.get(i - 1).timestamp()).isEqualTo(160);
+                }
+            }
+            assertContiguousSequence(packets);
+        }
+        assertThat(listener.threads).allSatisfy(t -> assertThat(t).startsWith("rtp-clock"));
+    }
+
+    @Test
+    void playingFromAFrameIndexSendsTheRestAndPausesLikeAnyTalkspurt() throws Exception {
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            frames.add(frame(i, 160));
+        }
+        EncodedFrames stored = EncodedFrames.of(TelephonyFormat.PCMU_8K, 20, frames);
+        RtpAudioChannel channel = pcmu();
+        Counting listener = new Counting();
+
+        Talkspurt talkspurt = channel.play(stored, 6, listener);
+        assertThatThrownBy(() -> talkspurt.write(frame(0, 160))).isInstanceOf(IllegalStateException.class);
+
+        await().atMost(PATIENCE).until(() -> listener.calls.get() == 1);
+        List<RtpPacket> packets = awaitPackets(channel, 4);
+        assertThat(packets).extracting(RtpPacket::payload)
+                .containsExactly(frame(6, 160), frame(7, 160), frame(8, 160), frame(9, 160));
+        assertThatThrownBy(() -> channel.play(stored, 11, listener)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> channel.play(EncodedFrames.of(TelephonyFormat.L16_8K, 20, List.of(new byte[320])),
+                0, listener)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anErrorInOneStreamsTickEndsOnlyThatTalkspurt() throws Exception {
+        clock.close();
+        clock = new MediaClock(1); // both streams on the same loop and timer
+        media = new RtpMedia(clock, new RtpPortAllocator(InetAddress.getLoopbackAddress(), 24000, 24999));
+        RtpAudioChannel broken = pcmu();
+        RtpAudioChannel healthy = pcmu();
+        AtomicInteger brokenCalls = new AtomicInteger();
+        Talkspurt first = broken.begin(() -> {
+            brokenCalls.incrementAndGet();
+            throw new StackOverflowError("a listener gone wrong");
+        });
+        first.finish(); // plays out on the next tick, and the listener throws an Error on the clock's loop
+        Counting listener = new Counting();
+        Talkspurt talkspurt = healthy.begin(listener);
+        for (int i = 0; i < 20; i++) {
+            talkspurt.write(frame(i, 160));
+        }
+        talkspurt.finish();
+
+        await().atMost(PATIENCE).until(() -> listener.calls.get() == 1);
+        assertThat(awaitPackets(healthy, 20)).hasSize(20);
+        assertThat(brokenCalls).hasValue(1);
+        // the broken stream's channel still works for its next talkspurt
+        Counting again = new Counting();
+        Talkspurt next = broken.begin(again);
+        next.write(frame(99, 160));
+        next.finish();
+        await().atMost(PATIENCE).until(() -> again.calls.get() == 1);
+        assertThat(awaitPackets(broken, 1)).extracting(RtpPacket::payload).containsExactly(frame(99, 160));
+    }
+
+    @Test
+    void theClockKeepsTickingOtherStreamsWhenOneThrowsAnError() throws Exception {
+        clock.close();
+        clock = new MediaClock(1);
+        io.netty.channel.EventLoop loop = clock.nextLoop();
+        AtomicInteger throwing = new AtomicInteger();
+        AtomicInteger counting = new AtomicInteger();
+        clock.register(loop, 20, () -> {
+            throwing.incrementAndGet();
+            throw new AssertionError("a bug in one stream");
+        });
+        clock.register(loop, 20, counting::incrementAndGet);
+
+        await().atMost(PATIENCE).until(() -> counting.get() >= 10);
+        assertThat(throwing.get()).isGreaterThanOrEqualTo(9);
     }
 
     /** Inter-arrival statistics of one or more streams, in milliseconds. */

@@ -63,6 +63,19 @@ class RtpPacketCodecTest {
         assertThat(buf.isReadable()).isFalse();
     }
 
+    /** The sender builds headers in a reused buffer; they must be the bytes {@code encode} writes. */
+    @Property
+    void putHeaderWritesTheSameHeaderAsEncode(@ForAll boolean marker, @ForAll @IntRange(max = 127) int payloadType,
+                                              @ForAll int seq, @ForAll int timestamp, @ForAll int ssrc) {
+        ByteBuf encoded = Unpooled.buffer();
+        RtpPacketEncoder.encode(encoded, marker, payloadType, seq, timestamp, ssrc, new byte[0]);
+        java.nio.ByteBuffer put = java.nio.ByteBuffer.allocate(RtpPacketEncoder.HEADER_BYTES);
+
+        RtpPacketEncoder.putHeader(put, marker, payloadType, seq, timestamp, ssrc);
+
+        assertThat(put.array()).isEqualTo(ByteBufUtil.getBytes(encoded));
+    }
+
     @Test
     void decoderSkipsCsrcListExtensionAndPadding() {
         // V=2 P=1 X=1 CC=2, M=0 PT=0, seq 7, ts 160, ssrc 5, 2 CSRCs, extension of 1 word, payload "abc", 3 pad bytes

@@ -11,12 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -54,6 +57,8 @@ public final class VoiceRegistry {
 
     private final Path dir;
     private final Clock clock;
+    /** The last verified version of each voice looked up; see {@link #readCached}. */
+    private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
 
     private VoiceRegistry(Path dir, Clock clock) {
         this.dir = dir;
@@ -101,7 +106,7 @@ public final class VoiceRegistry {
             return Optional.empty();
         }
         int current = versions.get(versions.size() - 1);
-        VoiceStatus status = read(name, current);
+        VoiceStatus status = readCached(name, current);
         // A remove that ran while we read looks like missing files: it is an absent voice, not a corrupt one.
         if (status instanceof VoiceStatus.Corrupt && !Files.isDirectory(voiceDir.resolve("v" + current))) {
             return Optional.empty();
@@ -187,6 +192,7 @@ public final class VoiceRegistry {
             boolean existed = !versionsIn(voiceDir).isEmpty();
             Path trash = dir.resolve(TRASH_PREFIX + UUID.randomUUID());
             Files.move(voiceDir, trash, StandardCopyOption.ATOMIC_MOVE);
+            loaded.remove(name);
             DurableFiles.syncDirectory(dir);
             DurableFiles.deleteTree(trash);
             if (existed) {
@@ -195,6 +201,42 @@ public final class VoiceRegistry {
             return existed;
         }
     }
+
+    /**
+     * A version directory never changes once renamed into place, so a verified read is kept and served again
+     * while its directory and files are the same ones (file key, modification time and size of each: a voice
+     * removed and added again as v1 is a new directory, a file edited by hand has a new time). Lookups then
+     * cost a directory listing and three stats instead of reading and hashing the recording, which matters
+     * because every SPEAK naming a voice looks it up.
+     */
+    private VoiceStatus readCached(String name, int version) {
+        Path versionDir = dir.resolve(name).resolve("v" + version);
+        List<Object> stamp = new ArrayList<>(9);
+        for (Path p : List.of(versionDir, versionDir.resolve(VoiceCodec.METADATA_FILE),
+                versionDir.resolve(VoiceCodec.REFERENCE_FILE))) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                stamp.add(a.fileKey());
+                stamp.add(a.lastModifiedTime());
+                stamp.add(a.size());
+            } catch (IOException e) {
+                stamp.add(null); // a design voice has no recording
+            }
+        }
+        Loaded known = loaded.get(name);
+        if (known != null && known.version == version && known.stamp.equals(stamp)) {
+            return known.status;
+        }
+        VoiceStatus status = read(name, version);
+        if (status instanceof VoiceStatus.Ok ok) {
+            loaded.put(name, new Loaded(version, stamp, ok));
+        } else {
+            loaded.remove(name);
+        }
+        return status;
+    }
+
+    private record Loaded(int version, List<Object> stamp, VoiceStatus.Ok status) { }
 
     private VoiceStatus read(String name, int version) {
         Path versionDir = dir.resolve(name).resolve("v" + version);

@@ -109,6 +109,26 @@ class VoiceRegistryTest {
     }
 
     @Test
+    void repeatedLookupsServeTheVerifiedVoiceUntilItsFilesChange() throws Exception {
+        registry.add("brand", clone("words", null));
+        Voice first = registry.find("brand").orElseThrow();
+
+        assertThat(registry.find("brand").orElseThrow()).as("kept, not read and hashed again").isSameAs(first);
+
+        registry.add("brand", design("second"));
+        assertThat(registry.find("brand").orElseThrow().version()).isEqualTo(2);
+        Path json = dir.resolve("brand/v2/voice.json");
+        Files.writeString(json, Files.readString(json).replace("second", "secund"));
+        Files.setLastModifiedTime(json, java.nio.file.attribute.FileTime.from(T0));
+        assertThat(registry.find("brand")).as("a hand edit is seen").isEmpty();
+        assertThat(registry.remove("brand")).isTrue();
+        assertThat(registry.find("brand")).isEmpty();
+        registry.add("brand", design("third"));
+        assertThat(((DesignVoice) registry.find("brand").orElseThrow()).description())
+                .as("removed and added again as v1").isEqualTo("third");
+    }
+
+    @Test
     void removeDeletesEverything() throws Exception {
         registry.add("brand", clone(null, null));
         registry.add("other", design("x"));

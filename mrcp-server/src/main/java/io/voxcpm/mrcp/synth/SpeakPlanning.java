@@ -1,5 +1,6 @@
 package io.voxcpm.mrcp.synth;
 
+import io.voxcpm.cache.FrameTier;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.request.RequestDefaults;
 import io.voxcpm.request.RequestPlanner;
@@ -26,6 +27,8 @@ public final class SpeakPlanning {
     /** Null when an unknown voice is rejected. */
     private final RequestPlanner lenient;
     private final PromptAudio prompts;
+    /** Null when SPEAKs are never served from encoded frames. */
+    private final FrameTier frames;
 
     /**
      * @param unknownVoiceFallsBack an unregistered voice name is dropped (the engine's default voice, with the
@@ -34,14 +37,29 @@ public final class SpeakPlanning {
      */
     public SpeakPlanning(VoiceCatalog catalog, Map<String, String> serverDefaults, boolean unknownVoiceFallsBack,
                          PromptAudio prompts) {
+        this(catalog, serverDefaults, unknownVoiceFallsBack, prompts, null);
+    }
+
+    /**
+     * @param frames where SPEAKs whose plan has a {@link FrameTier#keyFor key} find their audio already encoded,
+     *               and leave it when they played it whole; null for none
+     */
+    public SpeakPlanning(VoiceCatalog catalog, Map<String, String> serverDefaults, boolean unknownVoiceFallsBack,
+                         PromptAudio prompts, FrameTier frames) {
         SentenceSplitter splitter = new SentenceSplitter();
         this.strict = new RequestPlanner(catalog, serverDefaults, splitter, false);
         this.lenient = unknownVoiceFallsBack ? new RequestPlanner(catalog, serverDefaults, splitter, true) : null;
         this.prompts = Objects.requireNonNull(prompts, "prompts");
+        this.frames = frames;
     }
 
     PromptAudio prompts() {
         return prompts;
+    }
+
+    /** Null when there is none. */
+    FrameTier frameTier() {
+        return frames;
     }
 
     /** What a planned SPEAK is, and the unknown-voice complaint it was planned over (null when none). */

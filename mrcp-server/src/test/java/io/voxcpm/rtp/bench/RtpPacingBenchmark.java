@@ -1,5 +1,7 @@
 package io.voxcpm.rtp.bench;
 
+import io.voxcpm.audio.EncodedFrames;
+import io.voxcpm.audio.TelephonyFormat;
 import io.voxcpm.rtp.MediaClock;
 import io.voxcpm.rtp.RtpAudioChannel;
 import io.voxcpm.rtp.RtpMedia;
@@ -65,7 +67,15 @@ public final class RtpPacingBenchmark {
             // One shared frame: the talkspurt does not copy, and the receiver does not look at payloads.
             byte[] frame = new byte[FRAME_BYTES];
             int frames = (WARMUP_SECONDS + seconds + 1) * 1000 / PTIME_MS;
+            // -Drtp.bench.stored=true: every stream plays one shared EncodedFrames, as prompt-cache hits do
+            EncodedFrames stored = Boolean.getBoolean("rtp.bench.stored")
+                    ? EncodedFrames.of(TelephonyFormat.PCMU_8K, PTIME_MS, java.util.Collections.nCopies(frames, frame))
+                    : null;
             for (RtpAudioChannel channel : channels) {
+                if (stored != null) {
+                    channel.play(stored, 0, () -> { });
+                    continue;
+                }
                 Talkspurt talkspurt = channel.begin(() -> { });
                 for (int i = 0; i < frames; i++) {
                     talkspurt.write(frame);

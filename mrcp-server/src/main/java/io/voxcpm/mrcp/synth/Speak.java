@@ -1,0 +1,79 @@
+package io.voxcpm.mrcp.synth;
+
+import io.voxcpm.engine.Synthesis;
+import io.voxcpm.mrcp.message.MrcpRequest;
+import io.voxcpm.mrcp.server.MrcpConnection;
+import io.voxcpm.request.Segment;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** One admitted SPEAK request and what its life holds. Confined to the channel's executor. */
+final class Speak implements SynthStateMachine.Job {
+
+    final MrcpRequest request;
+    final MrcpConnection replyTo;
+    final List<Segment> segments;
+    final boolean killOnBargeIn;
+    /** Whether this SPEAK sends SPEECH-MARKER events. */
+    final boolean markers;
+    final MarkSchedule marks;
+    /** Set when it starts. */
+    SpeakPlayback playback;
+    /** Set when it starts; null for audio that needs no engine. */
+    Synthesis synthesis;
+    /** Set when it starts: its {@link io.voxcpm.cache.FrameTier} key, or null when it has none. */
+    String frameKey;
+    /** Set when it starts: it plays frames from the tier rather than from the engine. */
+    boolean fromFrameTier;
+
+    Speak(MrcpRequest request, MrcpConnection replyTo, List<Segment> segments, boolean killOnBargeIn,
+          boolean markers, MarkSchedule marks) {
+        this.request = request;
+        this.replyTo = replyTo;
+        this.segments = segments;
+        this.killOnBargeIn = killOnBargeIn;
+        this.markers = markers;
+        this.marks = marks;
+    }
+
+    @Override
+    public long requestId() {
+        return request.requestId();
+    }
+
+    @Override
+    public boolean killOnBargeIn() {
+        return killOnBargeIn;
+    }
+
+    /** Stops synthesis and playback; the client is not told. */
+    void halt() {
+        if (playback != null) {
+            playback.stop();
+        }
+        if (synthesis != null) {
+            synthesis.cancel();
+        }
+    }
+
+    /** For the log: how many segments, characters and which modes. */
+    String describe() {
+        int speech = 0;
+        int chars = 0;
+        Set<String> modes = new TreeSet<>();
+        Set<String> languages = new TreeSet<>();
+        for (Segment s : segments) {
+            if (s instanceof Segment.Speech sp) {
+                speech++;
+                chars += sp.text().length();
+                modes.add(sp.mode().value());
+                if (sp.language() != null) {
+                    languages.add(sp.language());
+                }
+            }
+        }
+        return segments.size() + " segments (" + speech + " spoken, " + chars + " chars), mode " + String.join("+", modes)
+                + (languages.isEmpty() ? "" : ", language " + String.join("+", languages));
+    }
+}

@@ -1,0 +1,132 @@
+package io.voxcpm.mrcp.synth;
+
+import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.engine.SynthesisRequest;
+import io.voxcpm.mrcp.message.CompletionCause;
+import io.voxcpm.mrcp.message.MrcpRequest;
+import io.voxcpm.mrcp.message.MrcpStatus;
+import io.voxcpm.request.RequestDefaults;
+import io.voxcpm.request.Segment;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Whether a SPEAK can be spoken, decided before any audio: everything knowable up front (bad markup, an
+ * unknown voice, an impossible mode, a lexicon never defined, a prompt that does not exist) is a
+ * {@link SpeakContent.Rejection} here, answered in the response, not a failed SPEAK-COMPLETE later.
+ *
+ * <p>Two steps, so the order of admission and response can change without touching either: {@link #read}
+ * is cheap (the body and the headers), {@link #plan} is the heavy part (SSML, voices, prompt look-ups).
+ * Confined to the channel's executor (the lexicons are the session's).
+ */
+final class SpeakAdmission {
+
+    /** A SPEAK that may be spoken: its segments, and the unknown-voice complaint it was planned over. */
+    record Admitted(List<Segment> segments, String fallbackReason) { }
+
+    private final String sessionId;
+    private final int maxTextChars;
+    private final Lexicons lexicons;
+    private final SpeakPlanning planning;
+    private final int engineSampleRate;
+
+    SpeakAdmission(String sessionId, int maxTextChars, Lexicons lexicons, SpeakPlanning planning,
+                   int engineSampleRate) {
+        this.sessionId = sessionId;
+        this.maxTextChars = maxTextChars;
+        this.lexicons = lexicons;
+        this.planning = planning;
+        this.engineSampleRate = engineSampleRate;
+    }
+
+    /** Step 1: the words (by Content-Type) and the lexicons the SPEAK names. */
+    SpeakContent.Content read(MrcpRequest speak, SessionParameters.Inherited parameters)
+            throws SpeakContent.Rejection {
+        SpeakContent.Content content = SpeakContent.read(speak, maxTextChars);
+        checkLexiconOrder(parameters.lexiconSearchOrder());
+        return content;
+    }
+
+    /**
+     * Step 2: the SPEAK's segments, its headers over the session's as the outermost voice and prosody, the
+     * body as SSML or plain text; every {@code <audio>} must name a registered prompt or hold text to say.
+     */
+    Admitted plan(SpeakContent.Content content, SessionParameters.Inherited parameters)
+            throws SpeakContent.Rejection {
+        RequestDefaults defaults = parameters.requestDefaults(Map.of(SynthesisRequest.SESSION_ID, sessionId));
+        try {
+            SpeakPlanning.Plan plan = planning.plan(content.ssml(), content.text(), defaults);
+            String missing = missingPrompt(plan.segments());
+            if (missing != null) {
+                throw new SynthesisException(SynthesisException.Reason.URI_FAILURE, "no registered prompt named '"
+                        + missing + "' and no text inside <audio> to say instead (URLs are never fetched)");
+            }
+            return new Admitted(plan.segments(), plan.fallbackReason());
+        } catch (SynthesisException e) {
+            throw new SpeakContent.Rejection(MrcpStatus.METHOD_FAILED, causeOf(e.reason(), true), reasonOf(e));
+        }
+    }
+
+    /** The first {@code <audio>} that would fail: no such prompt and no fallback content; null when none. */
+    private String missingPrompt(List<Segment> segments) throws SynthesisException {
+        for (Segment s : segments) {
+            if (s instanceof Segment.AudioRef a) {
+                if (planning.prompts().find(a.name(), engineSampleRate).isEmpty()) {
+                    String inner = a.fallback().isEmpty() ? a.name() : missingPrompt(a.fallback());
+                    if (inner != null) {
+                        return inner;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Lexicon-Search-Order may only name this session's lexicons; nothing is ever fetched. */
+    private void checkLexiconOrder(String order) throws SpeakContent.Rejection {
+        if (order == null || order.isBlank()) {
+            return;
+        }
+        for (String entry : order.split("[\\s,]+")) {
+            String uri = entry.strip();
+            if (uri.startsWith("<") && uri.endsWith(">")) {
+                uri = uri.substring(1, uri.length() - 1);
+            }
+            if (uri.isEmpty()) {
+                continue;
+            }
+            if (!uri.regionMatches(true, 0, "session:", 0, 8)) {
+                throw new SpeakContent.Rejection(MrcpStatus.METHOD_FAILED, CompletionCause.URI_FAILURE,
+                        "lexicon " + HeaderValues.clip(uri) + " is not fetched: only session: lexicons are used");
+            }
+            if (!lexicons.contains(uri.substring(8))) {
+                throw new SpeakContent.Rejection(MrcpStatus.METHOD_FAILED, CompletionCause.LEXICON_LOAD_FAILURE,
+                        "no lexicon " + HeaderValues.clip(uri) + " was defined in this session");
+            }
+        }
+    }
+
+    /**
+     * The one mapping from an engine's failure reason to a Completion-Cause (RFC 6787 §8.4.11). The RFC has
+     * no cause for a bad voice or parameter: 004 with a reason that says what to fix. An unknown voice found
+     * while planning is such a client mistake (004); one the engine reports while speaking is a voice it
+     * could not load (003).
+     */
+    static CompletionCause causeOf(SynthesisException.Reason reason, boolean whilePlanning) {
+        return switch (reason) {
+            case PARSE_FAILURE -> CompletionCause.PARSE_FAILURE;
+            case URI_FAILURE -> CompletionCause.URI_FAILURE;
+            case UNKNOWN_VOICE -> whilePlanning ? CompletionCause.ERROR : CompletionCause.URI_FAILURE;
+            case LANGUAGE_UNSUPPORTED -> CompletionCause.LANGUAGE_UNSUPPORTED;
+            case INVALID_REQUEST, OVERLOADED, ENGINE_FAILURE -> CompletionCause.ERROR;
+        };
+    }
+
+    private static String reasonOf(SynthesisException e) {
+        return switch (e.reason()) {
+            case UNKNOWN_VOICE -> e.getMessage() + ": register it with `voxcpm-mrcp voices add`, or use 'default'";
+            case PARSE_FAILURE -> "SSML: " + e.getMessage();
+            default -> e.getMessage();
+        };
+    }
+}

@@ -1,0 +1,277 @@
+package io.voxcpm.mrcp.synth;
+
+import io.netty.util.concurrent.Ticker;
+import io.voxcpm.audio.EncodedFrames;
+import io.voxcpm.audio.TelephonyEncoder;
+import io.voxcpm.engine.AudioSink;
+import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.rtp.AudioChannel;
+import io.voxcpm.rtp.Talkspurt;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The audio of one SPEAK on its way to the caller: frames in, a talkspurt on the session's
+ * {@link AudioChannel} out. Frames come from one of two sources: engine PCM through a
+ * {@link TelephonyEncoder} ({@link #encoding}), or a ready, immutable {@link EncodedFrames} already in the
+ * session's codec and ptime ({@link #playFrames}), which the talkspurt reads in place: shared by every
+ * session playing it, never copied, nothing queued.
+ *
+ * <p>It keeps the frames it queued (up to a retention limit) so CONTROL can jump back and forth
+ * ({@link #jump}), models where the playout stands ({@link PlayoutPosition}), and hands the whole frame
+ * sequence of a SPEAK that played to its end to whoever wants to keep it ({@link #takeEncodedFrames}).
+ *
+ * <p>This is the only class an engine thread touches; every method holds the one lock of this object, and
+ * the {@link Events} are called without it.
+ */
+final class SpeakPlayback {
+
+    /** What the channel hears back; it hops onto its own executor. */
+    interface Events {
+        /** Talkspurt {@code generation} sent its last frame (called on the media clock's thread). */
+        void playedOut(int generation);
+
+        /** The engine gave up (called on the engine's thread). */
+        void failed(SynthesisException error);
+    }
+
+    /** Where a CONTROL jump landed; {@code done} is false when the target's frames were let go. */
+    record Jump(long target, boolean restarted, boolean done, long firstRetained) { }
+
+    private final AudioChannel audio;
+    private final Ticker clock;
+    private final int maxRetainedFrames;
+    private final Events events;
+    private final long startedNanos;
+
+    // guarded by this
+    private final PlayoutPosition position;
+    private Talkspurt talkspurt;
+    /** Counts the talkspurts of this SPEAK; a CONTROL jump starts a new one. */
+    private int generation;
+    private TelephonyEncoder encoder;
+    /** The SPEAK's frames from index {@link #firstRetained}, when the engine made them. */
+    private List<byte[]> frames = new ArrayList<>();
+    /** All of the SPEAK's frames when they came ready; null when the engine makes them. */
+    private EncodedFrames shared;
+    private long firstRetained;
+    private long framesTotal;
+    /** Frames before this index are kept but not queued (a forward jump past what exists yet). */
+    private long skipUntil;
+    private boolean sourceDone;
+    private boolean stopped;
+    private boolean paused;
+    private long firstAudioNanos;
+    private boolean audioSeen;
+
+    /** Starts the SPEAK's talkspurt: its first packet will carry the marker bit. */
+    SpeakPlayback(AudioChannel audio, Ticker clock, int ptimeMs, int maxRetainedFrames, Events events) {
+        this.audio = audio;
+        this.clock = clock;
+        this.maxRetainedFrames = maxRetainedFrames;
+        this.events = events;
+        synchronized (this) {
+            this.startedNanos = clock.nanoTime();
+            this.position = new PlayoutPosition(TimeUnit.MILLISECONDS.toNanos(ptimeMs), startedNanos);
+            this.talkspurt = audio.begin(listener());
+        }
+    }
+
+    /** The sink an engine writes PCM to; {@code encoder} turns it into frames of the session's codec. */
+    synchronized AudioSink encoding(TelephonyEncoder encoder) {
+        this.encoder = encoder;
+        return new EngineSink();
+    }
+
+    /**
+     * Plays frames already in the session's codec and ptime: the talkspurt starts on the next tick and reads
+     * them in place, so many sessions share one set and nothing is copied or queued.
+     */
+    synchronized void playFrames(EncodedFrames ready) {
+        if (stopped) {
+            return;
+        }
+        noteFirstAudio();
+        shared = ready;
+        framesTotal = ready.count();
+        sourceDone = true;
+        int from = (int) Math.min(skipUntil, framesTotal);
+        talkspurt = audio.play(ready, from, listener()); // replaces the empty talkspurt begun at the start
+        if (paused) {
+            talkspurt.pause();
+        }
+        position.queued(framesTotal - from, clock.nanoTime());
+    }
+
+    synchronized void pause() {
+        paused = true;
+        talkspurt.pause();
+        position.pause(clock.nanoTime());
+    }
+
+    synchronized void resume() {
+        paused = false;
+        talkspurt.resume();
+        position.resume(clock.nanoTime());
+    }
+
+    /** Index of the next frame to be played; -1 once stopped. */
+    synchronized long position() {
+        return stopped ? -1 : position.position(clock.nanoTime());
+    }
+
+    /**
+     * Moves the playback within the frames made so far: to the start ({@code restart}), or by
+     * {@code deltaFrames} from where it stands; a backward jump past the start restarts.
+     */
+    synchronized Jump jump(boolean restart, long deltaFrames) {
+        long now = clock.nanoTime();
+        long target = restart ? 0 : position.position(now) + deltaFrames;
+        boolean restarted = restart;
+        if (target < 0) {
+            target = 0;
+            restarted = true;
+        }
+        if (target < firstRetained) {
+            return new Jump(target, restarted, false, firstRetained);
+        }
+        talkspurt.abort();
+        generation++;
+        skipUntil = target;
+        position.restartAt(target, now);
+        if (shared != null) {
+            // every frame is there: the new talkspurt just reads from another index
+            int from = (int) Math.min(target, framesTotal);
+            talkspurt = audio.play(shared, from, listener());
+            if (paused) {
+                talkspurt.pause();
+            }
+            position.queued(framesTotal - from, now);
+            return new Jump(target, restarted, true, firstRetained);
+        }
+        talkspurt = audio.begin(listener());
+        if (paused) {
+            talkspurt.pause();
+        }
+        long written = 0;
+        for (long i = Math.max(target, firstRetained); i < framesTotal; i++) {
+            talkspurt.write(frames.get((int) (i - firstRetained)));
+            written++;
+        }
+        position.queued(written, now);
+        if (sourceDone) {
+            talkspurt.finish();
+        }
+        return new Jump(target, restarted, true, firstRetained);
+    }
+
+    /** Drops every queued frame and ignores whatever the engine still sends. */
+    synchronized void stop() {
+        stopped = true;
+        frames = List.of();
+        shared = null;
+        talkspurt.abort();
+    }
+
+    /**
+     * The SPEAK ends normally if talkspurt {@code generation} is still the current one (a CONTROL jump may
+     * have replaced it after it played out); false when it was stopped or replaced.
+     */
+    synchronized boolean complete(int generation) {
+        if (stopped || generation != this.generation) {
+            return false;
+        }
+        stopped = true;
+        return true;
+    }
+
+    /**
+     * Every frame of a SPEAK that completed, in order, once; empty when the SPEAK did not complete, when
+     * frames were let go (retention limit), or when they came ready (whoever supplied them has them).
+     */
+    synchronized List<byte[]> takeEncodedFrames() {
+        if (!stopped) {
+            return List.of(); // still playing: CONTROL may need them
+        }
+        List<byte[]> whole = sourceDone && shared == null && firstRetained == 0 && frames.size() == framesTotal
+                ? frames : List.of(); // handed over, not copied
+        frames = List.of();
+        return whole;
+    }
+
+    synchronized long framesQueued() {
+        return framesTotal;
+    }
+
+    /** Milliseconds from the start to the first audio; -1 when none came. */
+    synchronized long firstAudioMillis() {
+        return audioSeen ? TimeUnit.NANOSECONDS.toMillis(firstAudioNanos - startedNanos) : -1;
+    }
+
+    /** Tied to the talkspurt generation, so a talkspurt replaced by a CONTROL jump cannot complete the SPEAK. */
+    private Talkspurt.Listener listener() {
+        int current = generation;
+        return () -> events.playedOut(current);
+    }
+
+    private void noteFirstAudio() {
+        if (!audioSeen) {
+            audioSeen = true;
+            firstAudioNanos = clock.nanoTime();
+        }
+    }
+
+    /** One encoded frame (lock held): keep it, and queue it unless a jump skipped past it. */
+    private void accept(byte[] frame) {
+        long index = framesTotal++;
+        frames.add(frame);
+        if (frames.size() > maxRetainedFrames) {
+            // let the older half go at once: amortised O(1) per frame on a very long SPEAK
+            int drop = frames.size() / 2;
+            frames.subList(0, drop).clear();
+            firstRetained += drop;
+        }
+        if (index >= skipUntil) {
+            talkspurt.write(frame);
+            position.queued(1, clock.nanoTime());
+        }
+    }
+
+    /** Runs on the engine's thread. */
+    private final class EngineSink implements AudioSink {
+        @Override
+        public void onAudio(short[] samples) {
+            synchronized (SpeakPlayback.this) {
+                if (stopped) {
+                    return;
+                }
+                noteFirstAudio();
+                encoder.write(samples, 0, samples.length, SpeakPlayback.this::accept);
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            synchronized (SpeakPlayback.this) {
+                if (stopped) {
+                    return;
+                }
+                encoder.finish(SpeakPlayback.this::accept);
+                sourceDone = true;
+                talkspurt.finish();
+            }
+        }
+
+        @Override
+        public void onError(SynthesisException error) {
+            synchronized (SpeakPlayback.this) {
+                if (stopped) {
+                    return;
+                }
+                sourceDone = true;
+            }
+            events.failed(error);
+        }
+    }
+}
