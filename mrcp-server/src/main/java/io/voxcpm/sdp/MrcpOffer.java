@@ -27,11 +27,11 @@ public record MrcpOffer(List<OfferedMedia> media, OfferedMedia.Control synthCont
      * The first offered codec the server can send (the offer's order is the client's preference; UniMRCP
      * answers the same way with {@code own-preference=false}). telephone-event plays no part in the choice.
      *
-     * @throws SdpException 488 when none of PCMU/8000, PCMA/8000, L16/8000, L16/16000 is offered
+     * @throws SdpException 488 when none of PCMU/8000, PCMA/8000, G722/8000, L16/8000, L16/16000 is offered
      */
     public AudioCodec negotiateCodec() throws SdpException {
         return synthAudio.codecs().stream().findFirst().orElseThrow(() -> new SdpException(
-                SdpException.NOT_ACCEPTABLE_HERE, "no supported codec offered (PCMU, PCMA, L16/8000, L16/16000)"));
+                SdpException.NOT_ACCEPTABLE_HERE, "no supported codec offered (PCMU, PCMA, G722, L16/8000, L16/16000)"));
     }
 
     /** The offered ptime, or 20 ms. */

@@ -102,9 +102,10 @@ public final class SdpAnswer {
         header(sdp, 0, 0, localAddress);
         sdp.append("m=application 0 ").append(SdpOffers.MRCP_PROTO).append(" 1").append(CRLF);
         sdp.append("a=resource:speechsynth").append(CRLF);
-        sdp.append("m=audio 0 RTP/AVP 0 8 96 97").append(CRLF);
+        sdp.append("m=audio 0 RTP/AVP 0 8 9 96 97").append(CRLF);
         sdp.append("a=rtpmap:0 PCMU/8000").append(CRLF);
         sdp.append("a=rtpmap:8 PCMA/8000").append(CRLF);
+        sdp.append("a=rtpmap:9 G722/8000").append(CRLF);
         sdp.append("a=rtpmap:96 L16/8000").append(CRLF);
         sdp.append("a=rtpmap:97 L16/16000").append(CRLF);
         return sdp.toString();

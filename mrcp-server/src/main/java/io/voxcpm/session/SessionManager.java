@@ -268,6 +268,7 @@ public final class SessionManager implements SipApplication, AutoCloseable {
             case "PCMU" -> TelephonyFormat.PCMU_8K;
             case "PCMA" -> TelephonyFormat.PCMA_8K;
             case "L16" -> codec.clockRate() == 16000 ? TelephonyFormat.L16_16K : TelephonyFormat.L16_8K;
+            case "G722" -> TelephonyFormat.G722_16K; // 16 kHz audio on an 8000 Hz RTP clock
             default -> throw new IllegalArgumentException("no telephony format for " + codec);
         };
     }

@@ -3,7 +3,15 @@ package io.voxcpm.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voxcpm.audio.G711;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** What the PBX side received over RTP: decoded to PCM, measured, and checked as a paced stream. */
 final class ReceivedAudio {
@@ -11,8 +19,19 @@ final class ReceivedAudio {
     private ReceivedAudio() {
     }
 
-    /** The payloads as 16-bit PCM; {@code codec} is the rtpmap name: PCMU, PCMA or L16 (network order). */
+    /** Where the G.722 reference decoder lives (Debian's ffmpeg); tests that need it skip without it. */
+    static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
+
+    /**
+     * The payloads as 16-bit PCM; {@code codec} is the rtpmap name: PCMU, PCMA, L16 (network order) or
+     * G722 (decoded by ffmpeg, 16 kHz).
+     */
     static short[] decode(List<UniMrcpClientSim.RtpPacket> packets, String codec) {
+        if (codec.equals("G722")) {
+            ByteArrayOutputStream octets = new ByteArrayOutputStream();
+            packets.forEach(p -> octets.writeBytes(p.payload()));
+            return decodeG722(octets.toByteArray());
+        }
         int total = 0;
         for (UniMrcpClientSim.RtpPacket p : packets) {
             total += codec.equals("L16") ? p.payload().length / 2 : p.payload().length;
@@ -40,6 +59,38 @@ final class ReceivedAudio {
             }
         }
         return pcm;
+    }
+
+    /** ffmpeg's G.722 decoder: a stream of octets to 16 kHz PCM. */
+    static short[] decodeG722(byte[] octets) {
+        try {
+            Path dir = Files.createTempDirectory("g722");
+            Path in = dir.resolve("in.g722");
+            Path out = dir.resolve("out.raw");
+            try {
+                Files.write(in, octets);
+                Process p = new ProcessBuilder(FFMPEG.toString(), "-nostdin", "-hide_banner", "-loglevel", "error",
+                        "-y", "-f", "g722", "-i", in.toString(), "-f", "s16le", "-ar", "16000", "-ac", "1",
+                        out.toString()).redirectErrorStream(true).start();
+                String log = new String(p.getInputStream().readAllBytes());
+                if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    throw new IOException("ffmpeg could not decode G.722: " + log);
+                }
+                byte[] raw = Files.readAllBytes(out);
+                short[] pcm = new short[raw.length / 2];
+                ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(pcm);
+                return pcm;
+            } finally {
+                Files.deleteIfExists(in);
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static double rmsDbfs(short[] pcm) {

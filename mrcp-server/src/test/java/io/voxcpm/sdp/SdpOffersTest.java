@@ -136,6 +136,28 @@ class SdpOffersTest {
         assertThat(offer.negotiateCodec().rtpmap()).isEqualTo("99 L16/16000");
     }
 
+    /**
+     * G.722 is offered and answered at an 8000 Hz clock although it samples at 16 kHz (RFC 3551 §4.5.2):
+     * FreeSWITCH's HD offer lists it first, with or without an rtpmap.
+     */
+    @Test
+    void g722IsNegotiatedAtItsRtpClockOf8000() throws SdpException {
+        String sdp = FREESWITCH_OFFER.replace("m=audio 4002 RTP/AVP 0 8 96", "m=audio 4002 RTP/AVP 9 0 8")
+                .replace("a=rtpmap:96 L16/8000", "a=rtpmap:9 G722/8000");
+        MrcpOffer offer = SdpOffers.parse(sdp);
+        assertThat(offer.negotiateCodec()).isEqualTo(AudioCodec.G722);
+        String answer = SdpAnswer.build(new SdpAnswer.Spec(offer, offer.negotiateCodec(), "10.0.0.2", 1544,
+                "6f1b2c3d4e5f6a7b", ConnectionType.NEW, 5000));
+        assertThat(answer).contains("m=audio 5000 RTP/AVP 9\r\n", "a=rtpmap:9 G722/8000\r\n");
+
+        String bare = FREESWITCH_OFFER.replace("m=audio 4002 RTP/AVP 0 8 96", "m=audio 4002 RTP/AVP 9 0")
+                .replace("a=rtpmap:96 L16/8000\r\n", "");
+        assertThat(SdpOffers.parse(bare).negotiateCodec()).isEqualTo(AudioCodec.G722);
+        // an rtpmap claiming 16000 is not the G.722 of RFC 3551: skip it for the next codec
+        String wrongClock = sdp.replace("a=rtpmap:9 G722/8000", "a=rtpmap:9 G722/16000");
+        assertThat(SdpOffers.parse(wrongClock).negotiateCodec()).isEqualTo(AudioCodec.PCMU);
+    }
+
     @Test
     void staticPayloadTypesNeedNoRtpmap() throws SdpException {
         String sdp = FREESWITCH_OFFER.replace("a=rtpmap:0 PCMU/8000\r\n", "").replace("a=rtpmap:8 PCMA/8000\r\n", "")
@@ -145,7 +167,7 @@ class SdpOffersTest {
 
     @Test
     void noSupportedCodecIs488() throws SdpException {
-        String sdp = FREESWITCH_OFFER.replace("m=audio 4002 RTP/AVP 0 8 96", "m=audio 4002 RTP/AVP 9 96 18")
+        String sdp = FREESWITCH_OFFER.replace("m=audio 4002 RTP/AVP 0 8 96", "m=audio 4002 RTP/AVP 3 96 18")
                 .replace("a=rtpmap:96 L16/8000", "a=rtpmap:96 L16/44100/2");
         MrcpOffer offer = SdpOffers.parse(sdp);
         assertThatThrownBy(offer::negotiateCodec).isInstanceOf(SdpException.class)
@@ -219,7 +241,7 @@ class SdpOffersTest {
                         org.assertj.core.groups.Tuple.tuple("audio", 0, "RTP/AVP"));
         assertThat(caps.media().get(0).attribute("resource")).contains("speechsynth");
         assertThat(caps.media().get(1).attributes("rtpmap"))
-                .containsExactly("0 PCMU/8000", "8 PCMA/8000", "96 L16/8000", "97 L16/16000");
+                .containsExactly("0 PCMU/8000", "8 PCMA/8000", "9 G722/8000", "96 L16/8000", "97 L16/16000");
     }
 
     @Test

@@ -1,10 +1,11 @@
 package io.voxcpm.audio;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The Kaiser-windowed sinc low-pass of a {@link Resampler}, split into L polyphase rows of K taps.
- * Immutable and shared by every stream with the same L/M, since a server opens many.
+ * The Kaiser-windowed sinc low-passes of a {@link Resampler}. Immutable and shared by every stream with
+ * the same rates, since a server opens many.
  *
  * <p>All band edges are fractions of the lower Nyquist frequency (out/2 when decimating):
  * <ul>
@@ -14,24 +15,29 @@ import java.util.concurrent.ConcurrentHashMap;
  *       Tones between Nyquist and this edge fold back above 3.8 / 7.6 kHz, outside the band that
  *       matters, which buys a transition band twice as wide as stopping at Nyquist, so half the
  *       taps.</li>
- *   <li>{@link #ATTENUATION_DB} 100: 10 dB above the 90 dB alias target, which covers the Kaiser length
- *       formula's slack and float rounding, and sits below the 16-bit noise floor (about 98 dB).
- *       Kaiser's rule gives β = 0.1102·(A − 8.7) ≈ 10.1.</li>
+ *   <li>{@link #ATTENUATION_DB} 100: the alias target, below the 16-bit noise floor (about 98 dB).
+ *       Kaiser's rule gives β = 0.1102·(A − 8.7) ≈ 10.1 and a passband ripple of the same 10^(−A/20),
+ *       ±0.0001 dB.</li>
  * </ul>
  * The cutoff is midway between the edges; Kaiser's length rule, N = (A − 7.95) / (2.285·Δω) + 1,
- * sets the taps from the transition width: 442 per output for 48 kHz → 8 kHz, 222 for → 16 kHz.
+ * sets the taps from the transition width.
+ *
+ * <p>Two shapes: {@link #of} splits one filter into L polyphase rows for rational ratios, and
+ * {@link #symmetricHalf} gives an odd-length filter by its centre and one side, for integer decimation
+ * stages that fold the mirrored taps.
  */
 final class FilterDesign {
 
     static final double PASS_EDGE = 0.875;
     static final double STOP_EDGE = 1.05;
     static final double ATTENUATION_DB = 100;
-    static final double BETA = 0.1102 * (ATTENUATION_DB - 8.7);
+    static final double BETA = beta(ATTENUATION_DB);
 
     /** Largest coefficient table built (4 MiB of floats); odd rate pairs with huge L are refused. */
     private static final int MAX_COEFFICIENTS = 1 << 20;
 
     private static final ConcurrentHashMap<Long, FilterDesign> CACHE = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<List<Double>, float[]> HALVES = new ConcurrentHashMap<>();
 
     private final int up;
     private final int down;
@@ -106,6 +112,48 @@ final class FilterDesign {
             h[j] *= gain / sum;
         }
         return h;
+    }
+
+    /**
+     * An odd-length linear-phase low-pass, 2R+1 taps, with unity gain at DC: element 0 is the centre
+     * tap, element i the two taps at distance i. Edges are in cycles per input sample; the caller must
+     * not change the returned array (it is shared).
+     */
+    static float[] symmetricHalf(double pass, double stop, double attenuationDb) {
+        if (!(pass > 0 && stop > pass && stop <= 0.5)) {
+            throw new IllegalArgumentException("band edges " + pass + ", " + stop + " (cycles per sample)");
+        }
+        return HALVES.computeIfAbsent(List.of(pass, stop, attenuationDb), key -> {
+            double transition = 2 * Math.PI * (stop - pass);
+            int length = (int) Math.ceil((attenuationDb - 7.95) / (2.285 * transition)) + 1;
+            int r = length / 2; // length 2R+1, rounded up to odd
+            if (r > MAX_COEFFICIENTS) {
+                throw new IllegalArgumentException("transition " + (stop - pass) + " needs " + length + " taps");
+            }
+            double cutoff = (pass + stop) / 2;
+            double beta = beta(attenuationDb);
+            double i0Beta = besselI0(beta);
+            double[] h = new double[r + 1];
+            double sum = 0;
+            for (int i = 0; i <= r; i++) {
+                double ratio = (double) i / r;
+                double window = besselI0(beta * Math.sqrt(Math.max(0, 1 - ratio * ratio))) / i0Beta;
+                double x = 2 * cutoff * i;
+                double sinc = i == 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
+                h[i] = 2 * cutoff * sinc * window;
+                sum += i == 0 ? h[i] : 2 * h[i];
+            }
+            float[] half = new float[r + 1];
+            for (int i = 0; i <= r; i++) {
+                half[i] = (float) (h[i] / sum);
+            }
+            return half;
+        });
+    }
+
+    /** Kaiser's β for a stopband of {@code attenuationDb} (above 50 dB). */
+    static double beta(double attenuationDb) {
+        return 0.1102 * (attenuationDb - 8.7);
     }
 
     private static float[] polyphase(double[] h, int up, int k) {

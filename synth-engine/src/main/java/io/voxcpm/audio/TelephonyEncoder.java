@@ -1,5 +1,6 @@
 package io.voxcpm.audio;
 
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -16,6 +17,9 @@ public final class TelephonyEncoder {
     private final int frameSamples;
     private final int frameBytes;
 
+    /** The G.722 coder's state, which runs across frames; null for the stateless encodings. */
+    private final G722Encoder g722;
+
     /** Resampled samples waiting for a full frame; never more than one frame. */
     private final short[] pending;
     private int pendingLen;
@@ -29,6 +33,7 @@ public final class TelephonyEncoder {
         this.frameBytes = out.bytesPerFrame(ptimeMs);
         this.resampler = Resampler.of(inputRate, out.sampleRate());
         this.pending = new short[frameSamples];
+        this.g722 = out.encoding() == Encoding.G722 ? new G722Encoder() : null;
     }
 
     public TelephonyFormat format() {
@@ -46,8 +51,16 @@ public final class TelephonyEncoder {
     public void finish(Consumer<byte[]> frames) {
         cut(resampler.flush(), frames);
         if (pendingLen > 0) {
-            byte[] frame = format.silenceFrame(ptimeMs);
-            encode(pending, 0, pendingLen, frame);
+            byte[] frame;
+            if (g722 != null) {
+                // An adaptive coder has no silence byte: code zero samples, which it hears as silence.
+                Arrays.fill(pending, pendingLen, frameSamples, (short) 0);
+                frame = new byte[frameBytes];
+                encode(pending, 0, frameSamples, frame);
+            } else {
+                frame = format.silenceFrame(ptimeMs);
+                encode(pending, 0, pendingLen, frame);
+            }
             pendingLen = 0;
             emit(frame, frames);
         }
@@ -99,6 +112,7 @@ public final class TelephonyEncoder {
         switch (format.encoding()) {
             case PCMU -> G711.encodeUlaw(samples, off, len, dst, 0);
             case PCMA -> G711.encodeAlaw(samples, off, len, dst, 0);
+            case G722 -> g722.encode(samples, off, len, dst, 0);
             case L16 -> {
                 for (int i = 0; i < len; i++) {
                     short s = samples[off + i];

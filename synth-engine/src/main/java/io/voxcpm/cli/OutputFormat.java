@@ -1,6 +1,7 @@
 package io.voxcpm.cli;
 
 import io.voxcpm.audio.G711;
+import io.voxcpm.audio.G722Encoder;
 import io.voxcpm.audio.Resampler;
 import java.util.Arrays;
 import java.util.Locale;
@@ -17,7 +18,12 @@ public enum OutputFormat {
     /** 16-bit linear, 16 kHz WAV (Asterisk's {@code .wav16}). */
     PCM16K("pcm16k", 16000),
     /** 16-bit linear at the engine's own rate (48 kHz for VoxCPM2 and the embedded voice). */
-    NATIVE("native", 0);
+    NATIVE("native", 0),
+    /**
+     * G.722 at 64 kbit/s, 16 kHz, as a raw {@code .g722} file of octets: no WAV tag for G.722 is read by
+     * PBXs, and FreeSWITCH and Asterisk play raw {@code .g722} files by their extension.
+     */
+    G722("g722", 16000);
 
     private final String id;
     private final int sampleRate;
@@ -36,8 +42,16 @@ public enum OutputFormat {
         return sampleRate == 0 ? engineRate : sampleRate;
     }
 
-    /** A WAV file of {@code pcm} (at {@code engineRate}) resampled once and encoded in this format. */
-    public byte[] wav(short[] pcm, int engineRate) {
+    /** The file name extension: {@code g722} for raw G.722, else {@code wav}. */
+    public String extension() {
+        return this == G722 ? "g722" : "wav";
+    }
+
+    /**
+     * The file's bytes: {@code pcm} (at {@code engineRate}) resampled once and encoded in this format, as
+     * a WAV file or, for {@link #G722}, raw octets (an odd last sample is paired with silence).
+     */
+    public byte[] file(short[] pcm, int engineRate) {
         int rate = sampleRate(engineRate);
         Resampler resampler = Resampler.of(engineRate, rate);
         short[] head = resampler.process(pcm);
@@ -55,6 +69,12 @@ public enum OutputFormat {
                 yield WavFile.g711(this == ULAW8K ? WavFile.WAVE_FORMAT_MULAW : WavFile.WAVE_FORMAT_ALAW, codes, rate);
             }
             case PCM8K, PCM16K, NATIVE -> WavFile.pcm16(out, rate);
+            case G722 -> {
+                short[] even = out.length % 2 == 0 ? out : Arrays.copyOf(out, out.length + 1);
+                byte[] octets = new byte[even.length / 2];
+                new G722Encoder().encode(even, 0, even.length, octets, 0);
+                yield octets;
+            }
         };
     }
 

@@ -54,7 +54,7 @@ public final class RenderCommand implements Callable<Integer> {
     String name;
 
     @Option(names = "--formats", paramLabel = "LIST", split = ",", defaultValue = "ulaw8k,alaw8k,pcm8k,pcm16k,native",
-            description = "Formats to write (default ${DEFAULT-VALUE}).")
+            description = "Formats to write: ulaw8k, alaw8k, pcm8k, pcm16k, native, g722 (raw .g722 files; default ${DEFAULT-VALUE}).")
     List<String> formats;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "prompts", description = "Output directory (default ${DEFAULT-VALUE}).")
@@ -111,7 +111,7 @@ public final class RenderCommand implements Callable<Integer> {
                         short[] pcm = speaker.speak(p.text(), p.voice() != null ? p.voice() : speech.voice,
                                 p.language() != null ? p.language() : speech.language);
                         for (OutputFormat f : targets) {
-                            WavFile.write(out.resolve(f.id()).resolve(p.name() + ".wav"), f.wav(pcm, speaker.sampleRate()));
+                            WavFile.write(out.resolve(f.id()).resolve(p.name() + "." + f.extension()), f.file(pcm, speaker.sampleRate()));
                         }
                         audioSeconds += pcm.length / (double) speaker.sampleRate();
                     }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code voxcpm-mrcp say "text" -o out.wav}: one utterance to one WAV file. */
+/** {@code voxcpm-mrcp say "text" -o out.wav}: one utterance to one WAV (or raw G.722) file. */
 @Command(name = "say", mixinStandardHelpOptions = true,
         description = "Speak one text into a WAV file. Exit 0 on success, 1 when synthesis fails.")
 public final class SayCommand implements Callable<Integer> {
@@ -26,11 +26,11 @@ public final class SayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TEXT", description = "What to say (SSML with --ssml).")
     String text;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "WAV file to write.")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "File to write: WAV, or raw G.722 for --format g722.")
     Path output;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "native",
-            description = "ulaw8k, alaw8k, pcm8k, pcm16k or native (default ${DEFAULT-VALUE}).")
+            description = "ulaw8k, alaw8k, pcm8k, pcm16k, native or g722 (raw G.722; default ${DEFAULT-VALUE}).")
     String format;
 
     @Mixin
@@ -57,7 +57,7 @@ public final class SayCommand implements Callable<Integer> {
         }
         try (Speaker speaker = Speaker.open(engines, speech)) {
             short[] pcm = speaker.speak(text, speech.voice, speech.language);
-            WavFile.write(output, out.wav(pcm, speaker.sampleRate()));
+            WavFile.write(output, out.file(pcm, speaker.sampleRate()));
             spec.commandLine().getOut().printf("%s: %.2f s, %s%n", output, pcm.length / (double) speaker.sampleRate(),
                     out.id());
             return 0;

@@ -51,6 +51,31 @@ class ResamplerQualityTest {
         assertThat(ours).isLessThanOrEqualTo(-90);
     }
 
+    /**
+     * The whole stopband, not a few spot frequencies: tones from just above the stop edge (1.05 × the
+     * output Nyquist) to the input Nyquist, 97 Hz apart, each fold back at least 100 dB down. The
+     * cascade's weak points are the last stage's stop edge and, for 48 → 8 kHz, the first stage's
+     * (11.8 kHz), which the sweep crosses.
+     */
+    @ParameterizedTest(name = "{0} -> {1} Hz: whole stopband")
+    @CsvSource({"48000, 8000", "48000, 16000"})
+    void aliasRejectionIsAtLeast100DbAcrossTheStopband(int inRate, int outRate) {
+        double worst = Double.NEGATIVE_INFINITY;
+        int worstFreq = 0;
+        for (int freq = (int) Math.ceil(FilterDesign.STOP_EDGE * outRate / 2) + 10; freq < inRate / 2 - 50; freq += 97) {
+            int alias = foldedFrequency(freq, outRate);
+            short[] out = Signals.resample(Signals.tone(freq, inRate, inRate * SECONDS), inRate, outRate);
+            double level = db(measure(out, outRate, alias) / TONE_AMPLITUDE);
+            if (level > worst) {
+                worst = level;
+                worstFreq = freq;
+            }
+        }
+        System.out.printf("alias    %5d -> %5d Hz, worst over the stopband: %.1f dB (tone at %d Hz)%n",
+                inRate, outRate, worst, worstFreq);
+        assertThat(worst).isLessThanOrEqualTo(-100);
+    }
+
     /** Upsampling leaves images of the input band above the old Nyquist; they must be ≤ -90 dB too. */
     @ParameterizedTest(name = "{0} -> {1} Hz: image of {2} Hz rejected")
     @CsvSource({"8000, 16000, 1000", "8000, 16000, 3400", "16000, 48000, 3000", "8000, 44100, 1000"})

@@ -14,12 +14,12 @@ class ResamplerStreamingTest {
 
     private static final int[][] RATE_PAIRS = {
         {48000, 8000}, {48000, 16000}, {44100, 16000}, {24000, 8000}, {16000, 8000}, {22050, 8000},
-        {8000, 16000}, {16000, 48000}, {44100, 8000}, {8000, 8000},
+        {8000, 16000}, {16000, 48000}, {44100, 8000}, {8000, 8000}, {32000, 8000}, {96000, 8000},
     };
 
     /** Cutting the input anywhere, even into empty or one-sample chunks, changes no output sample. */
     @Property(tries = 40)
-    void chunkingDoesNotChangeTheOutput(@ForAll @IntRange(min = 0, max = 9) int pair, @ForAll long seed) {
+    void chunkingDoesNotChangeTheOutput(@ForAll @IntRange(min = 0, max = 11) int pair, @ForAll long seed) {
         int inRate = RATE_PAIRS[pair][0];
         int outRate = RATE_PAIRS[pair][1];
         short[] in = Signals.speechLike(inRate, inRate / 2, seed);
@@ -42,13 +42,28 @@ class ResamplerStreamingTest {
 
     /** A stream of N samples yields ceil(N·out/in) samples: duration is kept, no lead-in or tail. */
     @Property(tries = 60)
-    void outputLengthIsTheScaledInputLength(@ForAll @IntRange(min = 0, max = 9) int pair,
+    void outputLengthIsTheScaledInputLength(@ForAll @IntRange(min = 0, max = 11) int pair,
                                             @ForAll @IntRange(min = 0, max = 5000) int samples) {
         int inRate = RATE_PAIRS[pair][0];
         int outRate = RATE_PAIRS[pair][1];
         Resampler r = Resampler.of(inRate, outRate);
         int produced = r.process(new short[samples], 0, samples).length + r.flush().length;
         assertThat(produced).isEqualTo((int) Math.ceil((double) samples * outRate / inRate));
+    }
+
+    /** flush() ends the stream as if silence followed: the same samples as feeding real zeros. */
+    @Property(tries = 30)
+    void flushIsTheInputFollowedBySilence(@ForAll @IntRange(min = 0, max = 11) int pair,
+                                          @ForAll @IntRange(min = 1, max = 3000) int samples) {
+        int inRate = RATE_PAIRS[pair][0];
+        int outRate = RATE_PAIRS[pair][1];
+        short[] in = Signals.speechLike(inRate, samples, samples);
+        Resampler r = Resampler.of(inRate, outRate);
+        short[] flushed = Signals.concat(r.process(in, 0, in.length), r.flush());
+
+        short[] padded = java.util.Arrays.copyOf(in, in.length + r.tapsPerPhase() + inRate);
+        short[] fed = r.process(padded, 0, padded.length);
+        assertThat(flushed).isEqualTo(java.util.Arrays.copyOf(fed, flushed.length));
     }
 
     @Example
@@ -89,10 +104,15 @@ class ResamplerStreamingTest {
     }
 
     @Example
-    void decimationByAnIntegerUsesASinglePhase() {
-        assertThat(FilterDesign.of(48000, 8000).up()).isEqualTo(1);
-        assertThat(FilterDesign.of(48000, 16000).up()).isEqualTo(1);
-        assertThat(FilterDesign.of(44100, 16000).up()).isEqualTo(160);
+    void integerDecimationRunsOneFoldedStagePerPrimeFactorLargestFirst() {
+        assertThat(Resampler.stagesFor(48000, 8000)).extracting(s -> ((DecimatorStage) s).factor()).containsExactly(3, 2);
+        assertThat(Resampler.stagesFor(48000, 16000)).extracting(s -> ((DecimatorStage) s).factor()).containsExactly(3);
+        assertThat(Resampler.stagesFor(32000, 8000)).extracting(s -> ((DecimatorStage) s).factor()).containsExactly(2, 2);
+        assertThat(Resampler.stagesFor(44100, 16000)).singleElement().isInstanceOf(PolyphaseStage.class);
+        // The first stage of 48 -> 8 kHz only guards the band that folds into 0-4.2 kHz: a short filter.
+        Stage[] stages = Resampler.stagesFor(48000, 8000);
+        assertThat(((DecimatorStage) stages[0]).taps()).isLessThan(60);
+        assertThat(Resampler.of(48000, 8000).tapsPerPhase()).isEqualTo(2 * (stages[0].lookahead() + 3 * stages[1].lookahead()));
     }
 
     @Example

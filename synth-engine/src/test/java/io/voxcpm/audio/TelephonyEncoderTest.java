@@ -18,7 +18,7 @@ class TelephonyEncoderTest {
     @CsvSource({
         "48000, PCMU, 8000, 20, 160", "48000, PCMA, 8000, 20, 160", "48000, L16, 8000, 20, 320",
         "48000, L16, 16000, 20, 640", "48000, PCMU, 8000, 30, 240", "22050, PCMA, 8000, 10, 80",
-        "16000, L16, 16000, 20, 640"})
+        "16000, L16, 16000, 20, 640", "48000, G722, 16000, 20, 160", "16000, G722, 16000, 30, 240"})
     void everyFrameHasExactlyThePtimeSizeAndDurationIsKept(int inRate, Encoding encoding, int outRate, int ptime,
                                                            int frameBytes) {
         TelephonyFormat format = new TelephonyFormat(encoding, outRate);
@@ -98,6 +98,43 @@ class TelephonyEncoderTest {
             assertThat(u.get(i / 160)[i % 160]).isEqualTo(G711.linearToUlaw(pcm[i]));
             assertThat(a.get(i / 160)[i % 160]).isEqualTo(G711.linearToAlaw(pcm[i]));
         }
+    }
+
+    /**
+     * G.722 frames are one continuous code stream (the ADPCM state runs across packets): the same octets
+     * as coding the whole resampled signal at once, and the last partial frame is completed by coding
+     * zero samples, not by a silence byte.
+     */
+    @Test
+    void g722FramesAreOneContinuousCodeStream() {
+        short[] pcm = Signals.speechLike(48000, 48000 + 5280, 6); // 1.11 s: the last frame is half full
+        TelephonyEncoder encoder = new TelephonyEncoder(48000, TelephonyFormat.G722_16K, 20);
+        List<byte[]> frames = new ArrayList<>();
+        for (int off = 0; off < pcm.length; off += 700) {
+            encoder.write(pcm, off, Math.min(700, pcm.length - off), frames::add);
+        }
+        encoder.finish(frames::add);
+
+        short[] wide = Signals.resample(pcm, 48000, 16000);
+        short[] padded = Arrays.copyOf(wide, frames.size() * 320);
+        byte[] expected = new byte[padded.length / 2];
+        new G722Encoder().encode(padded, 0, padded.length, expected, 0);
+        assertThat(frames).hasSize(56);
+        for (int i = 0; i < frames.size(); i++) {
+            assertThat(frames.get(i)).as("frame %d", i).isEqualTo(Arrays.copyOfRange(expected, i * 160, i * 160 + 160));
+        }
+    }
+
+    @Test
+    void g722SamplesAt16kHzOnAn8kHzRtpClock() {
+        TelephonyFormat g722 = TelephonyFormat.G722_16K;
+        assertThat(g722.samplesPerFrame(20)).isEqualTo(320);
+        assertThat(g722.bytesPerFrame(20)).isEqualTo(160);
+        assertThat(g722.rtpClockRate()).isEqualTo(8000);
+        assertThat(TelephonyFormat.L16_16K.rtpClockRate()).isEqualTo(16000);
+        assertThat(g722.bitsPerSample()).isEqualTo(4);
+        assertThatThrownBy(g722::bytesPerSample).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> new TelephonyFormat(Encoding.G722, 8000)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

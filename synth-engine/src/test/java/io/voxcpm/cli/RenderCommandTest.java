@@ -37,6 +37,9 @@ class RenderCommandTest {
             double nativeSeconds = SoxInfo.of(out.resolve("native").resolve(name + ".wav")).seconds();
             assertThat(nativeSeconds).isGreaterThan(0.3);
             for (OutputFormat f : OutputFormat.values()) {
+                if (f == OutputFormat.G722) {
+                    continue; // not a default format, and raw: see rendersRawG722Files
+                }
                 SoxInfo info = SoxInfo.of(out.resolve(f.id()).resolve(name + ".wav"));
                 assertThat(info.sampleRate()).as(f + " " + name).isEqualTo(f.sampleRate(48000));
                 assertThat(info.channels()).isEqualTo(1);
@@ -104,6 +107,18 @@ class RenderCommandTest {
                 "--out", dir.toString(), "--formats", "ulaw8k", "--no-cache");
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(Files.exists(dir.resolve("ulaw8k/please-hold.wav"))).isTrue();
+    }
+
+    /** --formats g722 writes raw .g722 files: 8000 octets per second of the engine's audio. */
+    @Test
+    void rendersRawG722Files() throws Exception {
+        CliRun run = CliRun.of(new RenderCommand(), "--text", "Please hold.", "--out", dir.toString(),
+                "--formats", "g722,native", "--no-cache");
+        assertThat(run.exit()).as(run.err()).isZero();
+        Path g722 = dir.resolve("g722/please-hold.g722");
+        assertThat(Files.exists(dir.resolve("g722/please-hold.wav"))).isFalse();
+        double seconds = SoxInfo.of(dir.resolve("native/please-hold.wav")).seconds();
+        assertThat(Files.size(g722) / 8000.0).isCloseTo(seconds, org.assertj.core.api.Assertions.within(0.001));
     }
 
     @Test
