@@ -174,7 +174,7 @@ final class LoadClient {
                 if (!tearingDown && (finished == calls.length || now > deadline)) {
                     outcome.timedOut = finished < calls.length;
                     teardown();
-                    teardownDeadline = now + 5_000_000_000L;
+                    teardownDeadline = now + 10_000_000_000L;
                 }
                 if (tearingDown && (outcome.byeAnswered == byesSent() || now > teardownDeadline)) {
                     break;
