@@ -22,6 +22,9 @@ final class Capture implements AutoCloseable {
     /** Ethernet 14 + IPv4 20 + UDP 8 + RTP fixed header 12. */
     static final int RTP_SNAPLEN = 54;
 
+    /** Two block-retire timeouts of the kernel's capture ring (libpcap's default 1,000 ms) and a margin. */
+    static final long STOP_GRACE_MS = 2_200;
+
     private static final Pattern DROPPED = Pattern.compile("(\\d+) packets? dropped by kernel");
 
     private final Process process;
@@ -38,9 +41,19 @@ final class Capture implements AutoCloseable {
         reader.start();
     }
 
-    static Capture start(Path file, int snaplen, String filter) throws IOException, InterruptedException {
-        List<String> cmd = List.of("tcpdump", "-i", "lo", "-n", "-s", Integer.toString(snaplen), "-B", "65536",
-                "--time-stamp-precision=nano", "-Z", "root", "-w", file.toString(), filter);
+    /**
+     * Starts tcpdump and waits until it listens. {@code immediate} hands every packet to tcpdump at once
+     * (cheap at signalling rates); otherwise packets reach it in blocks the kernel retires when full or
+     * after about a second, so {@link #STOP_GRACE_MS} must pass after the last packet before {@link #stop}:
+     * SIGINT abandons a block not yet handed over.
+     */
+    static Capture start(Path file, int snaplen, String filter, boolean immediate) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("tcpdump", "-i", "lo", "-n", "-s", Integer.toString(snaplen), "-B",
+                "65536", "--time-stamp-precision=nano", "-Z", "root"));
+        if (immediate) {
+            cmd.add("--immediate-mode");
+        }
+        cmd.addAll(List.of("-w", file.toString(), filter));
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -155,16 +155,16 @@ public final class LoadBench implements Callable<Integer> {
         long drops2;
         GcLog gc = gcLog == null ? null : new GcLog(gcLog);
         try (Capture control = Capture.start(controlPcap, 65535,
-                "udp port " + server.getPort() + " or tcp port " + probe.mrcpPort);
+                "udp port " + server.getPort() + " or tcp port " + probe.mrcpPort, true);
              Capture rtp = Capture.start(rtpPcap, Capture.RTP_SNAPLEN,
-                     "udp and dst host 127.0.0.1 and dst portrange " + rtpBase + "-" + rtpMax);
+                     "udp and dst host 127.0.0.1 and dst portrange " + rtpBase + "-" + rtpMax, false);
              ProcSampler proc = pid > 0 ? new ProcSampler(pid) : null) {
             outcome = new LoadClient(new LoadClient.Options(server, sessions, channelsPerConnection, c, ptime, mode,
                     setupRate, spreadMs, text, timeoutS * 1000L, rtpBase, retry503)).run();
             if (proc != null) {
                 usage = proc.usage();
             }
-            Thread.sleep(300); // what is still in flight on loopback reaches the capture
+            Thread.sleep(Capture.STOP_GRACE_MS); // every packet captured is handed to tcpdump before it stops
             drops1 = control.stop();
             drops2 = rtp.stop();
         }
