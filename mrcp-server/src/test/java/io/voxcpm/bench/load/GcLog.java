@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 final class GcLog {
 
     private static final Pattern GC_PAUSE = Pattern.compile("Pause.*?\\s([0-9]+(?:\\.[0-9]+)?)ms\\s*$");
+    private static final Pattern STALL = Pattern.compile("Allocation Stall.*?\\s([0-9]+(?:\\.[0-9]+)?)ms\\s*$");
     private static final Pattern SAFEPOINT = Pattern.compile("Safepoint \"([^\"]+)\".*Total: ([0-9]+) ns");
 
     private final Path file;
@@ -33,30 +34,36 @@ final class GcLog {
         this.startOffset = size;
     }
 
-    /** GC pauses and safepoint stops, milliseconds. */
-    record Pauses(Stats gc, Stats safepoints) { }
+    /** GC pauses, safepoint stops and ZGC allocation stalls (a thread waiting for memory), milliseconds. */
+    record Pauses(Stats gc, Stats safepoints, Stats stalls) { }
 
     Pauses sinceStart() throws IOException {
         Stats gc = new Stats();
         Stats sp = new Stats();
+        Stats stalls = new Stats();
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
             long length = f.length();
             if (length < startOffset) {
-                return new Pauses(gc, sp); // the log was rotated or replaced
+                return new Pauses(gc, sp, stalls); // the log was rotated or replaced
             }
             byte[] appended = new byte[(int) Math.min(length - startOffset, 256L << 20)];
             f.seek(startOffset);
             f.readFully(appended);
-            parse(new String(appended, StandardCharsets.UTF_8), gc, sp);
+            parse(new String(appended, StandardCharsets.UTF_8), gc, sp, stalls);
         }
-        return new Pauses(gc, sp);
+        return new Pauses(gc, sp, stalls);
     }
 
-    static void parse(String text, Stats gc, Stats safepoints) {
+    static void parse(String text, Stats gc, Stats safepoints, Stats stalls) {
         for (String line : text.split("\n")) {
             Matcher s = SAFEPOINT.matcher(line);
             if (s.find()) {
                 safepoints.add(Long.parseLong(s.group(2)) / 1e6);
+                continue;
+            }
+            Matcher stall = STALL.matcher(line);
+            if (stall.find()) {
+                stalls.add(Double.parseDouble(stall.group(1)));
                 continue;
             }
             if (line.contains("[gc") && !line.contains("safepoint")) {

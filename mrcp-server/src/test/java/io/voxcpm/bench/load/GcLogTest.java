@@ -20,6 +20,7 @@ class GcLogTest {
                 "[2.1s][info][gc,phases] GC(2) Pause Mark Start 0.012ms",
                 "[2.2s][info][gc,phases] GC(3) Y: Pause Mark End 0.030ms",
                 "[2.3s][info][gc] GC(2) Garbage Collection (Warmup) 56M(3%)->20M(1%)",
+                "[2.35s][info][gc] Allocation Stall (rtp-clock-1) 12.500ms",
                 "[2.4s][info][safepoint] Safepoint \"ZMarkStart\", Time since last: 1 ns, Reaching safepoint: 5000 ns, "
                         + "At safepoint: 20000 ns, Total: 25000 ns",
                 "") + "\n", StandardOpenOption.APPEND);
@@ -29,5 +30,7 @@ class GcLogTest {
         assertThat(p.gc().min()).isEqualTo(0.012);
         assertThat(p.safepoints().count()).isEqualTo(1);
         assertThat(p.safepoints().max()).isEqualTo(0.025);
+        assertThat(p.stalls().count()).isEqualTo(1);
+        assertThat(p.stalls().max()).isEqualTo(12.5);
     }
 }

@@ -194,6 +194,7 @@ public final class LoadBench implements Callable<Integer> {
             report.put("gc_pauses_ms", Report.dist(p.gc()));
             report.put("gc_pause_total_ms", Report.round(p.gc().count() == 0 ? 0 : p.gc().mean() * p.gc().count()));
             report.put("safepoint_stops_ms", Report.dist(p.safepoints()));
+            report.put("allocation_stalls_ms", Report.dist(p.stalls()));
         }
         Map<String, Object> cap = new LinkedHashMap<>();
         cap.put("control_packets", wire.health.controlPackets);
@@ -223,7 +224,8 @@ public final class LoadBench implements Callable<Integer> {
         }
         if (gc != null) {
             System.out.println("GC pauses: " + report.json.get("gc_pauses_ms") + "; safepoints: "
-                    + report.json.get("safepoint_stops_ms"));
+                    + report.json.get("safepoint_stops_ms") + "; allocation stalls: "
+                    + report.json.get("allocation_stalls_ms"));
         }
         System.out.printf("capture: %d control + %d RTP packets, kernel drops %d/%d, TCP gaps %d; client: %s%s%n",
                 wire.health.controlPackets, wire.health.rtpPackets, drops1, drops2, wire.health.tcpGaps,
