@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * of the key. A plan that reads anything the key cannot name (a prompt recording, a {@code cache=bypass}
  * sentence, an engine without a prompt cache) has no key and never uses the tier.
  *
+ * <p><b>Loading.</b> Sessions that start the same prompt at once while it is not here yet need not each
+ * read and resample it: the first to {@link #join} encodes it, the others get its frames as soon as they are
+ * {@link #put} (or encode their own if it {@link #release gives up}).
+ *
  * <p><b>Budget.</b> Entries are added whole once their utterance has been encoded completely; when the
  * budget is exceeded the least recently used go first. An entry larger than a quarter of the budget is
  * not kept, so one long announcement cannot flush every short prompt. Lookups take no lock.
@@ -42,6 +47,7 @@ public final class FrameTier {
 
     private final long maxBytes;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<EncodedFrames>> loading = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -84,6 +90,19 @@ public final class FrameTier {
         return audible ? key.toString() : null;
     }
 
+    /** Whether every sentence of {@code segments} is in {@code engine}'s prompt cache (on disk) now. */
+    public static boolean onDisk(List<Segment> segments, SpeechEngine engine) {
+        if (!(engine instanceof CachingEngine caching)) {
+            return false;
+        }
+        for (Segment s : segments) {
+            if (s instanceof Segment.Speech sp && !caching.cache().contains(caching.keyFor(sp.request()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The frames stored under {@code key}, or null; counts a hit or a miss. */
     public EncodedFrames get(String key) {
         Entry e = entries.get(key);
@@ -97,12 +116,51 @@ public final class FrameTier {
     }
 
     /**
+     * Joins the session encoding {@code key}, or becomes it. Returns the frames that session will produce (they
+     * complete with the frames, or with null if it gives up); or null, and the caller now encodes the key and
+     * must end with {@link #put} or {@link #release}. Frames stored meanwhile are returned completed.
+     */
+    public CompletableFuture<EncodedFrames> join(String key) {
+        CompletableFuture<EncodedFrames> mine = new CompletableFuture<>();
+        CompletableFuture<EncodedFrames> other = loading.putIfAbsent(key, mine);
+        if (other != null) {
+            return other;
+        }
+        Entry stored = entries.get(key); // a put between the caller's get and this claim
+        if (stored != null) {
+            loading.remove(key, mine);
+            mine.complete(stored.frames);
+            return mine;
+        }
+        return null;
+    }
+
+    /** The claimant of {@code key} gives up (stopped, failed): those waiting get null and encode their own. */
+    public void release(String key) {
+        CompletableFuture<EncodedFrames> waiting = loading.remove(key);
+        if (waiting != null) {
+            waiting.complete(null);
+        }
+    }
+
+    /**
      * Keeps {@code frames} under {@code key} (replacing nothing: the first complete encoding wins, as all are
-     * equal), then evicts least recently used entries beyond the budget.
+     * equal), then evicts least recently used entries beyond the budget. Sessions waiting for the key get the
+     * frames, stored or not.
      *
      * @return whether they were stored
      */
     public boolean put(String key, EncodedFrames frames) {
+        boolean stored = store(key, frames);
+        // after storing: whoever joins from now on finds the entry
+        CompletableFuture<EncodedFrames> waiting = loading.remove(key);
+        if (waiting != null) {
+            waiting.complete(frames.count() == 0 ? null : frames);
+        }
+        return stored;
+    }
+
+    private boolean store(String key, EncodedFrames frames) {
         long size = cost(key, frames);
         if (size > maxBytes / 4 || frames.count() == 0) {
             return false;

@@ -148,6 +148,27 @@ class FrameTierTest {
     }
 
     @Test
+    void oneSessionEncodesAKeyWhileOthersWaitForItsFramesOrItsGivingUp() {
+        FrameTier tier = new FrameTier(1 << 20);
+
+        assertThat(tier.join("k")).as("the first encodes").isNull();
+        var waiting = tier.join("k");
+        assertThat(tier.join("k")).as("the others wait for the same frames").isSameAs(waiting);
+        assertThat(waiting).isNotDone();
+        EncodedFrames frames = frames(10, 1);
+        tier.put("k", frames);
+        assertThat(waiting).isCompletedWithValue(frames);
+        assertThat(tier.join("k")).as("stored by now").isCompletedWithValue(frames);
+
+        assertThat(tier.join("other")).isNull();
+        var gaveUp = tier.join("other");
+        tier.release("other");
+        assertThat(gaveUp).isCompletedWithValue(null);
+        assertThat(tier.join("other")).as("free to encode again").isNull();
+        tier.release("other");
+    }
+
+    @Test
     void anEntryLargerThanAQuarterOfTheBudgetIsNotKept() {
         FrameTier tier = new FrameTier(4 * 1600);
 

@@ -26,6 +26,8 @@ final class Speak implements SynthStateMachine.Job {
     String frameKey;
     /** Set when it starts: it plays frames from the tier rather than from the engine. */
     boolean fromFrameTier;
+    /** It encodes {@link #frameKey} while other sessions wait for the frames (see FrameTier#claim). */
+    boolean claimed;
 
     Speak(MrcpRequest request, MrcpConnection replyTo, List<Segment> segments, boolean killOnBargeIn,
           boolean markers, MarkSchedule marks) {

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>It keeps the frames it queued (up to a retention limit) so CONTROL can jump back and forth
  * ({@link #jump}), models where the playout stands ({@link PlayoutPosition}), and hands the whole frame
- * sequence of a SPEAK that played to its end to whoever wants to keep it ({@link #takeEncodedFrames}).
+ * sequence of a SPEAK as soon as the engine's audio is all encoded to whoever wants to keep it
+ * ({@link Events#encoded}, {@link #encodedFrames}).
  *
  * <p>This is the only class an engine thread touches; every method holds the one lock of this object, and
  * the {@link Events} are called without it.
@@ -34,6 +35,10 @@ final class SpeakPlayback {
 
         /** The engine gave up (called on the engine's thread). */
         void failed(SynthesisException error);
+
+        /** Every frame of the SPEAK has been encoded, before they have all played (engine's thread). */
+        default void encoded() {
+        }
     }
 
     /** Where a CONTROL jump landed; {@code done} is false when the target's frames were let go. */
@@ -187,17 +192,12 @@ final class SpeakPlayback {
     }
 
     /**
-     * Every frame of a SPEAK that completed, in order, once; empty when the SPEAK did not complete, when
-     * frames were let go (retention limit), or when they came ready (whoever supplied them has them).
+     * A copy of every frame the engine's audio became, once it has all been encoded and while all of it is
+     * kept; empty otherwise (still encoding, frames let go, frames that came ready, or stopped).
      */
-    synchronized List<byte[]> takeEncodedFrames() {
-        if (!stopped) {
-            return List.of(); // still playing: CONTROL may need them
-        }
-        List<byte[]> whole = sourceDone && shared == null && firstRetained == 0 && frames.size() == framesTotal
-                ? frames : List.of(); // handed over, not copied
-        frames = List.of();
-        return whole;
+    synchronized List<byte[]> encodedFrames() {
+        return !stopped && sourceDone && shared == null && firstRetained == 0 && frames.size() == framesTotal
+                ? List.copyOf(frames) : List.of();
     }
 
     synchronized long framesQueued() {
@@ -261,6 +261,7 @@ final class SpeakPlayback {
                 sourceDone = true;
                 talkspurt.finish();
             }
+            events.encoded();
         }
 
         @Override

@@ -30,6 +30,7 @@ import io.voxcpm.mrcp.synth.SynthStateMachine.Start;
 import io.voxcpm.request.SegmentPlayer;
 import io.voxcpm.rtp.AudioChannel;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -194,7 +195,7 @@ public final class SynthesizerChannel implements MrcpResource {
                     start(start.speak(), start.fromQueue());
                 }
             } else if (action instanceof Halt<Speak> halt) {
-                halt.speak().halt();
+                halt(halt.speak());
             } else if (action instanceof Pause<Speak> pause) {
                 pause.speak().playback.pause();
             } else if (action instanceof Resume<Speak> resume) {
@@ -215,14 +216,47 @@ public final class SynthesizerChannel implements MrcpResource {
         // marks are found by the player as it goes, so a SPEAK that reports them always plays through it
         speak.frameKey = frameTier == null || speak.markers ? null
                 : FrameTier.keyFor(speak.segments, engine, format, ptimeMs);
-        EncodedFrames ready = speak.frameKey == null ? null : frameTier.get(speak.frameKey);
-        if (ready != null) {
-            // already encoded for this codec and ptime: no engine, no disk, no DSP; it plays from the next tick
-            speak.fromFrameTier = true;
-            log.debug("{} SPEAK {} started from stored frames: {}", logTag, speak.requestId(), speak.describe());
-            speak.playback.playFrames(ready);
-            return;
+        if (speak.frameKey != null) {
+            EncodedFrames ready = frameTier.get(speak.frameKey);
+            if (ready != null) {
+                playStored(speak, ready);
+                return;
+            }
+            // Sessions starting one prompt together wait for the first to encode it when it comes from the
+            // disk (milliseconds); a fresh synthesis streams instead, and the prompt cache shares it.
+            if (FrameTier.onDisk(speak.segments, engine)) {
+                CompletableFuture<EncodedFrames> other = frameTier.join(speak.frameKey);
+                if (other != null) {
+                    log.debug("{} SPEAK {} waits for frames another session is encoding", logTag, speak.requestId());
+                    other.whenComplete((frames, error) -> executor.execute(() -> loaded(speak, frames)));
+                    return;
+                }
+                speak.claimed = true;
+            }
         }
+        synthesize(speak);
+    }
+
+    /** Already encoded for this codec and ptime: no engine, no disk, no DSP; it plays from the next tick. */
+    private void playStored(Speak speak, EncodedFrames frames) {
+        speak.fromFrameTier = true;
+        log.debug("{} SPEAK {} started from stored frames: {}", logTag, speak.requestId(), speak.describe());
+        speak.playback.playFrames(frames);
+    }
+
+    /** What another session encoded for {@code speak} arrived, or null: it gave up, so this one makes its own. */
+    private void loaded(Speak speak, EncodedFrames frames) {
+        if (speak != machine.active() || closed) {
+            return; // stopped, or the session ended, while waiting
+        }
+        if (frames != null) {
+            playStored(speak, frames);
+        } else {
+            synthesize(speak);
+        }
+    }
+
+    private void synthesize(Speak speak) {
         log.debug("{} SPEAK {} started: {}", logTag, speak.requestId(), speak.describe());
         AudioSink sink = speak.playback.encoding(new TelephonyEncoder(engine.sampleRate(), format, ptimeMs));
         // engines log on their own threads; the MDC (copied by the embedded engine) and the session_id
@@ -234,6 +268,31 @@ public final class SynthesizerChannel implements MrcpResource {
                     : SegmentPlayer.MarkListener.NONE);
         } finally {
             MDC.remove(LOG_TAG_MDC_KEY);
+        }
+    }
+
+    /**
+     * The engine's audio is all encoded: keep it for the next session saying this in this format, and hand
+     * it to those already waiting. A SPEAK that ended first gives its claim up instead ({@link #halt}).
+     */
+    private void encoded(Speak speak) {
+        if (speak.frameKey == null || speak.fromFrameTier) {
+            return;
+        }
+        List<byte[]> whole = speak.playback.encodedFrames();
+        if (!whole.isEmpty()) {
+            frameTier.put(speak.frameKey, EncodedFrames.of(format, ptimeMs, whole));
+        } else if (speak.claimed) {
+            frameTier.release(speak.frameKey);
+        }
+        speak.claimed = false;
+    }
+
+    private void halt(Speak speak) {
+        speak.halt();
+        if (speak.claimed) {
+            speak.claimed = false;
+            frameTier.release(speak.frameKey);
         }
     }
 
@@ -249,6 +308,11 @@ public final class SynthesizerChannel implements MrcpResource {
                                 settings.playoutMargin().toMillis(), TimeUnit.MILLISECONDS);
                     }
                 });
+            }
+
+            @Override
+            public void encoded() {
+                executor.execute(() -> SynthesizerChannel.this.encoded(speak));
             }
 
             @Override
@@ -268,13 +332,6 @@ public final class SynthesizerChannel implements MrcpResource {
     private void completeIfCurrent(Speak speak, int generation) {
         if (speak != machine.active() || closed || !speak.playback.complete(generation)) {
             return; // stopped, or a CONTROL jump replaced the talkspurt after this one played out
-        }
-        if (speak.frameKey != null && !speak.fromFrameTier) {
-            // encoded whole here: the next session to say this in this format plays these frames instead
-            List<byte[]> whole = speak.playback.takeEncodedFrames();
-            if (!whole.isEmpty()) {
-                frameTier.put(speak.frameKey, EncodedFrames.of(format, ptimeMs, whole));
-            }
         }
         carryOut(machine.playedOut(speak), null, null);
     }

@@ -28,7 +28,13 @@ class SpeakPlaybackTest {
     private final EmbeddedChannel loop = EmbeddedMrcpConnection.channel(ticker);
     private final VirtualAudioChannel audio = new VirtualAudioChannel(loop.eventLoop(), FRAME_BYTES, PTIME);
     private final List<Integer> playedOut = new ArrayList<>();
+    private int encoded;
     private final SpeakPlayback.Events events = new SpeakPlayback.Events() {
+        @Override
+        public void encoded() {
+            encoded++;
+        }
+
         @Override
         public void playedOut(int generation) {
             playedOut.add(generation);
@@ -59,25 +65,27 @@ class SpeakPlaybackTest {
         assertThat(audio.sent()).extracting(VirtualAudioChannel.Sent::frame).containsExactlyElementsOf(frames(10));
         assertThat(playedOut).containsExactly(0);
         assertThat(playback.complete(0)).isTrue();
-        assertThat(playback.takeEncodedFrames()).as("the supplier of ready frames already has them").isEmpty();
+        assertThat(playback.encodedFrames()).as("the supplier of ready frames already has them").isEmpty();
     }
 
     @Test
-    void aSpeakThatPlayedToItsEndHandsBackEveryEncodedFrameOnce() {
+    void everyEncodedFrameIsHandedBackAsSoonAsTheEngineIsDoneAndBeforeTheyHaveAllPlayed() {
         SpeakPlayback playback = new SpeakPlayback(audio, ticker, PTIME, 1000, events);
         AudioSink sink = playback.encoding(new TelephonyEncoder(8000, TelephonyFormat.PCMU_8K, PTIME));
         short[] pcm = new short[8000 / 2];
         Arrays.fill(pcm, (short) 3000);
         sink.onAudio(pcm);
+        assertThat(playback.encodedFrames()).as("not while the engine is still speaking").isEmpty();
+        assertThat(encoded).isZero();
         sink.onComplete();
-        assertThat(playback.takeEncodedFrames()).as("not before it completed").isEmpty();
+        assertThat(encoded).isEqualTo(1);
+        List<byte[]> frames = playback.encodedFrames();
+        assertThat(frames).hasSize(25);
         advance(25 * PTIME);
         assertThat(playedOut).containsExactly(0);
-        assertThat(playback.complete(0)).isTrue();
-        List<byte[]> frames = playback.takeEncodedFrames();
-        assertThat(frames).hasSize(25);
         assertThat(frames).containsExactlyElementsOf(audio.sent().stream().map(VirtualAudioChannel.Sent::frame).toList());
-        assertThat(playback.takeEncodedFrames()).isEmpty();
+        assertThat(playback.complete(0)).isTrue();
+        assertThat(playback.encodedFrames()).as("nothing after the end").isEmpty();
     }
 
     @Test
