@@ -24,7 +24,7 @@ final class DecimatorStage implements Stage {
     private final int m;
     private final int r;
     private final float[] half;
-    /** Lane offsets (into {@link #lanes}) of the run tap +i and tap −i read for a block's first output. */
+    /** Lane offsets (into the lanes scratch) of the run tap +i and tap −i read for a block's first output. */
     private final int[] plus;
     private final int[] minus;
     private final int stride;
@@ -34,10 +34,18 @@ final class DecimatorStage implements Stage {
     /** buf[pos] is the input sample the next output is centred on. */
     private int pos;
 
-    private float[] lanes;
-    private float[] runA;
-    private float[] runB;
-    private float[] acc;
+    /**
+     * Block scratch, per thread rather than per stream: nothing in it outlives one {@link #produce}
+     * call, and a server holds thousands of streams but runs them on a few threads.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        float[] lanes = new float[0];
+        final float[] runA = new float[BLOCK];
+        final float[] runB = new float[BLOCK];
+        final float[] acc = new float[BLOCK];
+    }
 
     /** @param half the centre tap then the taps at distance 1..R, as {@link FilterDesign#symmetricHalf} gives */
     DecimatorStage(int factor, float[] half) {
@@ -89,16 +97,14 @@ final class DecimatorStage implements Stage {
 
     @Override
     public void produce(float[] out, int off, int count) {
-        if (lanes == null) {
-            lanes = new float[m * stride];
-            runA = new float[BLOCK];
-            runB = new float[BLOCK];
-            acc = new float[BLOCK];
+        Scratch s = SCRATCH.get();
+        if (s.lanes.length < m * stride) {
+            s.lanes = new float[m * stride];
         }
         for (int done = 0; done < count; done += BLOCK) {
             int n = Math.min(BLOCK, count - done);
-            block(pos - r, n);
-            System.arraycopy(acc, 0, out, off + done, n);
+            block(s, pos - r, n);
+            System.arraycopy(s.acc, 0, out, off + done, n);
             pos += n * m;
         }
         int drop = pos - r; // nothing before the oldest sample of the next output's window is needed again
@@ -107,10 +113,10 @@ final class DecimatorStage implements Stage {
         pos -= drop;
     }
 
-    /** Outputs centred on base + r + k·M, k = 0..n-1, into acc[0..n). */
-    private void block(int base, int n) {
+    /** Outputs centred on base + r + k·M, k = 0..n-1, into s.acc[0..n). */
+    private void block(Scratch s, int base, int n) {
         float[] b = buf;
-        float[] l = lanes;
+        float[] l = s.lanes;
         int span = 2 * r;
         for (int lane = 0; lane < m && lane <= span; lane++) {
             int len = n + (span - lane) / m; // up to the last sample the block's last output reads
@@ -119,9 +125,9 @@ final class DecimatorStage implements Stage {
                 l[to + t] = b[from];
             }
         }
-        float[] a = acc;
-        float[] x = runA;
-        float[] y = runB;
+        float[] a = s.acc;
+        float[] x = s.runA;
+        float[] y = s.runB;
         System.arraycopy(l, plus[0], x, 0, n);
         float h0 = half[0];
         for (int k = 0; k < n; k++) {

@@ -66,6 +66,23 @@ class ResamplerStreamingTest {
         assertThat(flushed).isEqualTo(java.util.Arrays.copyOf(fed, flushed.length));
     }
 
+    /** Streams interleaved on one thread (as a server runs them) share scratch space, never state. */
+    @Example
+    void interleavedStreamsOnOneThreadDoNotAffectEachOther() {
+        short[] a = Signals.speechLike(48000, 48000, 1);
+        short[] b = Signals.speechLike(48000, 48000, 2);
+        Resampler ra = Resampler.of(48000, 8000);
+        Resampler rb = Resampler.of(48000, 8000);
+        short[] outA = new short[0];
+        short[] outB = new short[0];
+        for (int off = 0; off < a.length; off += 960) {
+            outA = Signals.concat(outA, ra.process(a, off, 960));
+            outB = Signals.concat(outB, rb.process(b, off, 960));
+        }
+        assertThat(Signals.concat(outA, ra.flush())).isEqualTo(Signals.resample(a, 48000, 8000));
+        assertThat(Signals.concat(outB, rb.flush())).isEqualTo(Signals.resample(b, 48000, 8000));
+    }
+
     @Example
     void flushResetsForTheNextStream() {
         short[] in = Signals.speechLike(48000, 4800, 3);
