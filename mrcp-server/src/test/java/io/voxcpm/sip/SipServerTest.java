@@ -202,7 +202,7 @@ class SipServerTest {
             assertThat(allow(ok)).contains("INVITE", "OPTIONS");
             assertThat(ok.getHeader("Accept").toString()).contains("application/sdp");
             assertThat(new String(ok.getRawContent(), StandardCharsets.UTF_8)).contains(
-                    "m=application 0 TCP/MRCPv2 1", "a=resource:speechsynth", "m=audio 0 RTP/AVP 0 8 96 97",
+                    "m=application 0 TCP/MRCPv2 1", "a=resource:speechsynth", "m=audio 0 RTP/AVP 0 8 9 96 97", "a=rtpmap:9 G722/8000",
                     "a=rtpmap:97 L16/16000");
         }
     }

@@ -133,7 +133,7 @@ public final class G722Encoder {
         return wd3 << 2;
     }
 
-    static int sat(int v) {
+    private static int sat(int v) {
         return Math.max(-32768, Math.min(32767, v));
     }
 
