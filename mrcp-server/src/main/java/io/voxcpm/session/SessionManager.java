@@ -203,6 +203,11 @@ public final class SessionManager implements SipApplication, AutoCloseable {
     }
 
     @Override
+    public String capabilities(String localAddress) {
+        return SdpAnswer.capabilities(localAddress);
+    }
+
+    @Override
     public void onTerminated(SipCall call, TerminationReason reason) {
         release(call.callId(), reason.name().toLowerCase(Locale.ROOT));
     }

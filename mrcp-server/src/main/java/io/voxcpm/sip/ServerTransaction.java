@@ -5,7 +5,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * A server transaction (RFC 3261 §17.2), confined to the SIP event loop. It remembers the last response so
- * that a retransmitted request is answered again instead of reaching the application twice.
+ * that a retransmitted request is answered again instead of reaching the application twice. Its state
+ * changes only through the transition methods here; the timers that drive them live in {@link Transactions}.
  */
 final class ServerTransaction {
 
@@ -17,10 +18,10 @@ final class ServerTransaction {
     final String toTag;
     final SipCall call;
     final boolean initialInvite;
-    State state = State.PROCEEDING;
-    byte[] lastResponse;
-    int finalStatus;
-    boolean cancelled;
+    private State state = State.PROCEEDING;
+    private byte[] lastResponse;
+    private int finalStatus;
+    private boolean cancelled;
     ScheduledFuture<?> retransmit;
     ScheduledFuture<?> expiry;
 
@@ -35,6 +36,67 @@ final class ServerTransaction {
 
     boolean isInvite() {
         return SIPRequest.INVITE.equals(request.getMethod());
+    }
+
+    State state() {
+        return state;
+    }
+
+    int finalStatus() {
+        return finalStatus;
+    }
+
+    /** Still waiting for its final response, and not cancelled: the application's answer is wanted. */
+    boolean awaitsAnswer() {
+        return state == State.PROCEEDING && !cancelled;
+    }
+
+    /** A provisional response (100 Trying): sent, and repeated to a retransmitted request. */
+    void provisional(byte[] encoded) {
+        lastResponse = encoded;
+        route.send(encoded);
+    }
+
+    /** PROCEEDING → COMPLETED with this final response. */
+    void complete(byte[] encoded, int status) {
+        lastResponse = encoded;
+        finalStatus = status;
+        state = State.COMPLETED;
+        route.send(encoded);
+    }
+
+    /** A retransmitted request is answered with what was last sent, never passed on. */
+    void answerRetransmission() {
+        if (lastResponse != null) {
+            route.send(lastResponse);
+        }
+    }
+
+    /** The final response is sent again (over UDP until the ACK); false when the transaction moved on. */
+    boolean resendFinal() {
+        if (state != State.COMPLETED) {
+            return false;
+        }
+        route.send(lastResponse);
+        return true;
+    }
+
+    /** COMPLETED → ACKED: the ACK (or a BYE standing for it) arrived, so the 2xx is no longer repeated. */
+    void acked() {
+        state = State.ACKED;
+        if (retransmit != null) {
+            retransmit.cancel(false);
+            retransmit = null;
+        }
+    }
+
+    /** A CANCEL ends an INVITE still proceeding; true when it did. */
+    boolean cancel() {
+        if (state != State.PROCEEDING || !initialInvite || cancelled) {
+            return false;
+        }
+        cancelled = true;
+        return true;
     }
 
     void cancelTimers() {

@@ -38,5 +38,13 @@ public interface SipApplication {
      */
     void onTerminated(SipCall call, TerminationReason reason);
 
+    /**
+     * The SDP body of the 200 answer to OPTIONS (RFC 3261 §11.2): the media this server could set up, with
+     * {@code localAddress} as its address; null for no body.
+     */
+    default String capabilities(String localAddress) {
+        return null;
+    }
+
     enum TerminationReason { BYE, CANCEL, ACK_TIMEOUT, SESSION_EXPIRED, SHUTDOWN }
 }

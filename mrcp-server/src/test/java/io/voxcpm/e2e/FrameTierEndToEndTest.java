@@ -41,6 +41,11 @@ class FrameTierEndToEndTest {
     @BeforeEach
     void start() throws Exception {
         model = new ScriptedStandInEngine();
+        startServer();
+    }
+
+    /** A server over the prompt cache in {@link #dir}: a second one is a restart, its frame tier empty. */
+    private void startServer() throws Exception {
         engine = new CachingEngine(model, PromptCache.open(dir.resolve("cache"), 64 << 20), "test");
         ServerConfig config = ServerConfig.DEFAULTS
                 .withSip(new ServerConfig.Sip("127.0.0.1", 0, null, 100))
@@ -121,6 +126,37 @@ class FrameTierEndToEndTest {
                     .containsExactlyElementsOf(payloads(heard));
             ReceivedAudio.assertPacedStream("stored frames", packets, 0, 160, 160);
             assertThat(packets.get(0).marker()).isTrue();
+        }
+    }
+
+    @Test
+    void afterARestartSessionsStartingAPromptTogetherShareOneReadOfItFromTheDisk() throws Exception {
+        UniMrcpClientSim first = session();
+        speak(first, 1, PROMPT);
+        awaitComplete(first, 1);
+        List<byte[]> heard = payloads(first.rtpPackets());
+        await().until(() -> engine.cache().stats().stores() == 1);
+        first.close();
+        server.close();
+        startServer(); // the prompt is on disk, not in memory
+
+        List<UniMrcpClientSim> many = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            many.add(session());
+        }
+        for (UniMrcpClientSim pbx : many) {
+            pbx.sendMrcp("SPEAK", 2, Map.of("Speech-Language", "en-US"), "text/plain", PROMPT);
+        }
+        for (UniMrcpClientSim pbx : many) {
+            assertThat(pbx.readMrcp(Duration.ofSeconds(5)).startLine()).endsWith(" 2 200 IN-PROGRESS");
+            awaitComplete(pbx, 2);
+        }
+
+        assertThat(model.requests()).as("no synthesis after the restart").hasSize(1);
+        assertThat(engine.cache().stats().hits()).as("one session read and encoded it, the others waited").isEqualTo(1);
+        assertThat(tier().entries()).isEqualTo(1);
+        for (UniMrcpClientSim pbx : many) {
+            assertThat(payloads(pbx.rtpPackets())).containsExactlyElementsOf(heard);
         }
     }
 

@@ -56,6 +56,11 @@ final class TestSessions implements SipApplication {
     }
 
     @Override
+    public String capabilities(String localAddress) {
+        return SdpAnswer.capabilities(localAddress);
+    }
+
+    @Override
     public void onTerminated(SipCall call, TerminationReason reason) {
         terminations.add(call.callId() + " " + reason);
     }

@@ -3,8 +3,6 @@ package io.voxcpm.mrcp.message;
 /** Checks shared by the message records and the parser. */
 final class MessageTokens {
 
-    static final byte[] NO_BODY = new byte[0];
-
     private MessageTokens() {
     }
 

@@ -150,9 +150,10 @@ public final class MrcpDecoder extends ByteToMessageDecoder {
                     start.messageLength(), headBytes + length, start.kind(), start.requestId());
         }
         out.add(switch (start.kind()) {
-            case REQUEST -> new MrcpRequest(start.name(), start.requestId(), head.headers(), body);
-            case RESPONSE -> new MrcpResponse(start.requestId(), start.statusCode(), start.state(), head.headers(), body);
-            case EVENT -> new MrcpEvent(start.name(), start.requestId(), start.state(), head.headers(), body);
+            case REQUEST -> new MrcpRequest(start.name(), start.requestId(), head.headers(), Body.adopt(body));
+            case RESPONSE -> new MrcpResponse(start.requestId(), start.statusCode(), start.state(), head.headers(),
+                    Body.adopt(body));
+            case EVENT -> new MrcpEvent(start.name(), start.requestId(), start.state(), head.headers(), Body.adopt(body));
         });
         head = null;
         state = State.HEAD;

@@ -40,21 +40,21 @@ public final class MrcpEncoder extends MessageToByteEncoder<MrcpMessage> {
                 tail.append(header.name()).append(": ").append(header.value()).append("\r\n");
             }
         }
-        byte[] body = msg.body();
-        if (body.length > 0) {
-            tail.append(MrcpHeaderNames.CONTENT_LENGTH).append(": ").append(body.length).append("\r\n");
+        Body body = msg.content();
+        if (!body.isEmpty()) {
+            tail.append(MrcpHeaderNames.CONTENT_LENGTH).append(": ").append(body.length()).append("\r\n");
         }
         tail.append("\r\n");
         byte[] tailBytes = tail.toString().getBytes(StandardCharsets.UTF_8);
 
         // "MRCP/2.0 " + length + " " + tail + body, where length counts its own digits
-        long rest = MrcpMessage.VERSION.length() + 2L + tailBytes.length + body.length;
+        long rest = MrcpMessage.VERSION.length() + 2L + tailBytes.length + body.length();
         long length = messageLength(rest);
         byte[] prefix = (MrcpMessage.VERSION + ' ' + length + ' ').getBytes(StandardCharsets.US_ASCII);
-        byte[] wire = new byte[prefix.length + tailBytes.length + body.length];
+        byte[] wire = new byte[prefix.length + tailBytes.length + body.length()];
         System.arraycopy(prefix, 0, wire, 0, prefix.length);
         System.arraycopy(tailBytes, 0, wire, prefix.length, tailBytes.length);
-        System.arraycopy(body, 0, wire, prefix.length + tailBytes.length, body.length);
+        body.copyTo(wire, prefix.length + tailBytes.length);
         return wire;
     }
 

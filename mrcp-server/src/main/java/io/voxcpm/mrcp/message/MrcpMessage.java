@@ -1,7 +1,5 @@
 package io.voxcpm.mrcp.message;
 
-import java.nio.charset.StandardCharsets;
-
 /** One MRCPv2 message: a request, a response or an event (RFC 6787 §5). */
 public sealed interface MrcpMessage permits MrcpRequest, MrcpResponse, MrcpEvent {
 
@@ -15,25 +13,26 @@ public sealed interface MrcpMessage permits MrcpRequest, MrcpResponse, MrcpEvent
 
     MrcpHeaders headers();
 
-    /** A copy of the body bytes; empty when there is none. */
-    byte[] body();
+    /** The body; {@link Body#EMPTY} when there is none. */
+    Body content();
 
-    int bodyLength();
+    /** A copy of the body bytes; empty when there is none. */
+    default byte[] body() {
+        return content().bytes();
+    }
+
+    default int bodyLength() {
+        return content().length();
+    }
 
     /** The body as UTF-8 text (MRCP bodies are text/plain, SSML or URI lists). */
-    String bodyText();
+    default String bodyText() {
+        return content().text();
+    }
 
     /** The Channel-Identifier header ({@code <session>@<resource>}) exactly as carried, or null. */
     default String channelId() {
         return headers().get(MrcpHeaderNames.CHANNEL_IDENTIFIER);
-    }
-
-    static String utf8(byte[] body) {
-        return new String(body, StandardCharsets.UTF_8);
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     static void checkRequestId(long requestId) {

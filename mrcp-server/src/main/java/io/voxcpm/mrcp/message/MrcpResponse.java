@@ -1,10 +1,9 @@
 package io.voxcpm.mrcp.message;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /** A server response: {@code MRCP/2.0 <length> <request-id> <status-code> <request-state>}. */
-public record MrcpResponse(long requestId, int statusCode, RequestState state, MrcpHeaders headers, byte[] body)
+public record MrcpResponse(long requestId, int statusCode, RequestState state, MrcpHeaders headers, Body content)
         implements MrcpMessage {
 
     public MrcpResponse {
@@ -14,11 +13,15 @@ public record MrcpResponse(long requestId, int statusCode, RequestState state, M
         }
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(headers, "headers");
-        body = body == null ? MessageTokens.NO_BODY : body.clone();
+        content = content == null ? Body.EMPTY : content;
+    }
+
+    public MrcpResponse(long requestId, int statusCode, RequestState state, MrcpHeaders headers, byte[] body) {
+        this(requestId, statusCode, state, headers, Body.of(body));
     }
 
     public MrcpResponse(long requestId, int statusCode, RequestState state, MrcpHeaders headers) {
-        this(requestId, statusCode, state, headers, null);
+        this(requestId, statusCode, state, headers, Body.EMPTY);
     }
 
     /**
@@ -39,34 +42,8 @@ public record MrcpResponse(long requestId, int statusCode, RequestState state, M
     }
 
     @Override
-    public byte[] body() {
-        return body.clone();
-    }
-
-    @Override
-    public int bodyLength() {
-        return body.length;
-    }
-
-    @Override
-    public String bodyText() {
-        return MrcpMessage.utf8(body);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof MrcpResponse r && requestId == r.requestId && statusCode == r.statusCode
-                && state == r.state && headers.equals(r.headers) && Arrays.equals(body, r.body);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(requestId, statusCode, state, headers, Arrays.hashCode(body));
-    }
-
-    @Override
     public String toString() {
         return "MrcpResponse[" + requestId + " " + statusCode + " " + state.wireName() + " " + headers
-                + " body=" + body.length + "B]";
+                + " body=" + content + "]";
     }
 }

@@ -1,5 +1,6 @@
 package io.voxcpm.mrcp.synth;
 
+import io.voxcpm.ssml.SafeXml;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +47,7 @@ final class Lexicons {
                 throw new LoadFailure("lexicon root element is <" + root + ">, not <lexicon>");
             }
         } catch (XMLStreamException e) {
-            throw new LoadFailure("lexicon '" + contentId + "' is not well-formed XML: " + SafeXml.reason(e));
+            throw new LoadFailure("lexicon '" + contentId + "' is not well-formed XML: " + SafeXml.locatedReason(e));
         }
         if (!byId.containsKey(contentId) && byId.size() >= max) {
             throw new LoadFailure("session already holds " + max + " lexicons");

@@ -189,7 +189,13 @@ public final class SynthesizerChannel implements MrcpResource {
     private void carryOut(List<Action<Speak>> actions, MrcpRequest request, MrcpConnection replyTo) {
         for (Action<Speak> action : actions) {
             if (action instanceof Respond<Speak> respond) {
-                replyTo.send(SynthMessages.response(request, respond));
+                MrcpResponse response = SynthMessages.response(request, respond);
+                String list = response.headers().get(MrcpHeaderNames.ACTIVE_REQUEST_ID_LIST);
+                if (list != null && list.split(",").length < respond.requestIds().size()) {
+                    log.warn("{} {} {}: Active-Request-Id-List capped at {} of {} ids", logTag, request.method(),
+                            request.requestId(), list.split(",").length, respond.requestIds().size());
+                }
+                replyTo.send(response);
             } else if (action instanceof Start<Speak> start) {
                 if (!closed) { // a session closing halts what the machine still thinks is active
                     start(start.speak(), start.fromQueue());
