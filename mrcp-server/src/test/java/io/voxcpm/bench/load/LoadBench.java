@@ -154,8 +154,11 @@ public final class LoadBench implements Callable<Integer> {
         long drops1;
         long drops2;
         GcLog gc = gcLog == null ? null : new GcLog(gcLog);
-        try (Capture control = Capture.start(controlPcap, 65535,
-                "udp port " + server.getPort() + " or tcp port " + probe.mrcpPort, true);
+        // signalling cut at 8 KiB a packet: a whole SIP message with its SDP, or several MRCP messages in one
+        // segment; a cut segment is counted (truncated_control). Not immediate mode: libpcap then falls back
+        // to fixed snaplen-sized ring slots, and a 64 KiB snap length left room for only 1,000 packets
+        try (Capture control = Capture.start(controlPcap, 8192,
+                "udp port " + server.getPort() + " or tcp port " + probe.mrcpPort, false);
              Capture rtp = Capture.start(rtpPcap, Capture.RTP_SNAPLEN,
                      "udp and dst host 127.0.0.1 and dst portrange " + rtpBase + "-" + rtpMax, false);
              ProcSampler proc = pid > 0 ? new ProcSampler(pid) : null) {
