@@ -20,5 +20,5 @@ USER voxcpm
 # HEALTHCHECK: to come with the operations work of issue 10 (a probe the JRE image can run).
 # SIP (udp+tcp), MRCPv2, RTP (the compose file narrows the range to what it publishes).
 EXPOSE 8060/udp 8060/tcp 1544/tcp 5000-6000/udp
-ENTRYPOINT ["java", "-jar", "mrcp-server/target/voxcpm-mrcp.jar"]
+ENTRYPOINT ["java", "-XX:+UseZGC", "-Xms512m", "-Xmx2g", "-jar", "mrcp-server/target/voxcpm-mrcp.jar"]
 CMD ["serve"]

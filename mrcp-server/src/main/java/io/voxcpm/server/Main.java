@@ -126,11 +126,18 @@ public final class Main implements Callable<Integer> {
             }
             VoxcpmMrcpServer server;
             try {
-                server = VoxcpmMrcpServer.start(cfg);
+                // listening first: INVITEs get 503 + Retry-After while the engine loads
+                server = VoxcpmMrcpServer.listen(cfg);
             } catch (VoxcpmMrcpServer.StartupException e) {
                 System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
                 return 1;
             }
+            server.ready().exceptionally(e -> {
+                System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
+                server.close();
+                System.exit(1);
+                return null;
+            });
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();

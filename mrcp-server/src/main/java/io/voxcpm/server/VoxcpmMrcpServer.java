@@ -32,36 +32,62 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running server: SIP, MRCP and RTP listeners around one speech engine. */
+/**
+ * The running server: SIP, MRCP and RTP listeners around one speech engine. It listens first and loads
+ * the engine after: until the engine is ready, new INVITEs get 503 with Retry-After (a PBX tries again or
+ * fails over), so a restart never leaves a caller without an answer.
+ */
 public final class VoxcpmMrcpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(VoxcpmMrcpServer.class);
 
-    private final List<AutoCloseable> resources;
-    private final SipServer sip;
-    private final MrcpServer mrcp;
-    private final SessionManager sessions;
-    private final MrcpChannelRegistry registry;
-    private final RtpPortAllocator ports;
-    private final FrameTier frames;
-
-    private VoxcpmMrcpServer(List<AutoCloseable> resources, SipServer sip, MrcpServer mrcp, SessionManager sessions,
-                             MrcpChannelRegistry registry, RtpPortAllocator ports, FrameTier frames) {
-        this.resources = resources;
-        this.sip = sip;
-        this.mrcp = mrcp;
-        this.sessions = sessions;
-        this.registry = registry;
-        this.ports = ports;
-        this.frames = frames;
+    /** Makes the speech engine; runs on a thread of its own while the listeners already answer. */
+    @FunctionalInterface
+    public interface EngineLoader {
+        SpeechEngine load() throws StartupException;
     }
 
-    /** Starts with the engine the configuration names, behind the prompt cache when it is enabled. */
+    private final ServerConfig config;
+    private final long startedNanos = System.nanoTime();
+    private final SessionGate gate = new SessionGate();
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final List<AutoCloseable> listeners = new ArrayList<>();
+    private final MrcpChannelRegistry registry;
+    private final RtpPortAllocator ports;
+    private SipServer sip;
+    private MrcpServer mrcp;
+    private RtpMedia media;
+    private EventExecutorGroup synthExecutors;
+    private volatile SessionManager sessions;
+    private volatile SpeechEngine engine;
+    private volatile FrameTier frames;
+    private volatile boolean closed;
+
+    private VoxcpmMrcpServer(ServerConfig config, MrcpChannelRegistry registry, RtpPortAllocator ports) {
+        this.config = config;
+        this.registry = registry;
+        this.ports = ports;
+    }
+
+    /** Starts with the engine the configuration names, behind the prompt cache when it is enabled; returns when ready. */
     public static VoxcpmMrcpServer start(ServerConfig config) throws StartupException {
+        VoxcpmMrcpServer server = listen(config);
+        server.awaitReady();
+        return server;
+    }
+
+    /**
+     * Listens at once and loads the configured engine in the background; {@link #ready()} completes when
+     * INVITEs are served (or fails with the {@link StartupException} that stopped the engine).
+     */
+    public static VoxcpmMrcpServer listen(ServerConfig config) throws StartupException {
         RegisteredVoices voices;
         try {
             voices = RegisteredVoices.open(Path.of(config.voices().dir()));
@@ -69,16 +95,22 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             throw new StartupException("voice registry " + config.voices().dir() + ": " + e.getMessage()
                     + " (set voices.dir to a writable directory)", e);
         }
-        PromptCache cache = config.cache().enabled() ? openCache(config.cache()) : null;
-        // one cache, one CachingEngine per engine of the chain: an entry's key names the engine that made it
-        SpeechEngine engine = Engines.create(config.engine(), voices, cache == null ? Engines.Decorator.NONE
-                : (one, kind) -> new CachingEngine(one, cache, Engines.modelVersion(kind), voices, 2));
-        try {
-            return start(config, engine, voices.catalog());
-        } catch (StartupException | RuntimeException e) {
-            engine.close();
-            throw e;
-        }
+        return listen(config, voices.catalog(), () -> {
+            PromptCache cache = config.cache().enabled() ? openCache(config.cache()) : null;
+            // one cache, one CachingEngine per engine of the chain: an entry's key names the engine that made it
+            return Engines.create(config.engine(), voices, cache == null ? Engines.Decorator.NONE
+                    : (one, kind) -> new CachingEngine(one, cache, Engines.modelVersion(kind), voices, 2));
+        });
+    }
+
+    /** Listens at once; {@code loader} makes the engine on a thread of its own. */
+    public static VoxcpmMrcpServer listen(ServerConfig config, VoiceCatalog catalog, EngineLoader loader)
+            throws StartupException {
+        VoxcpmMrcpServer server = openListeners(config);
+        Thread loading = new Thread(() -> server.load(catalog, loader), "engine-loader");
+        loading.setDaemon(true);
+        loading.start();
+        return server;
     }
 
     /**
@@ -88,96 +120,157 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     public static VoxcpmMrcpServer start(ServerConfig config, SpeechEngine engine) throws StartupException {
         VoiceCatalog catalog = VoiceCatalog.EMPTY;
         Path dir = Path.of(config.voices().dir());
-        if (Files.isDirectory(dir)) {
-            try {
-                catalog = RegisteredVoices.open(dir).catalog();
-            } catch (IOException e) {
-                engine.close();
-                throw new StartupException("voice registry " + dir + ": " + e.getMessage(), e);
+        VoxcpmMrcpServer server;
+        try {
+            if (Files.isDirectory(dir)) {
+                try {
+                    catalog = RegisteredVoices.open(dir).catalog();
+                } catch (IOException e) {
+                    throw new StartupException("voice registry " + dir + ": " + e.getMessage(), e);
+                }
             }
+            server = openListeners(config);
+        } catch (StartupException | RuntimeException e) {
+            engine.close();
+            throw e;
         }
-        return start(config, engine, catalog);
+        server.serve(catalog, engine);
+        return server;
     }
 
-    private static VoxcpmMrcpServer start(ServerConfig config, SpeechEngine engine, VoiceCatalog catalog)
-            throws StartupException {
-        List<AutoCloseable> opened = new ArrayList<>();
-        opened.add(engine);
+    private static VoxcpmMrcpServer openListeners(ServerConfig config) throws StartupException {
+        InetAddress bind;
         try {
-            InetAddress bind = InetAddress.getByName(config.sip().address());
-            MrcpChannelRegistry registry = new MrcpChannelRegistry(config.mrcp().maxChannelsPerConnection());
-            MrcpServer mrcp;
-            try {
-                mrcp = MrcpServer.builder(registry)
-                        .bindAddress(new InetSocketAddress(bind, config.mrcp().port()))
-                        .inactivityTimeout(Duration.ofSeconds(config.mrcp().inactivityTimeoutS()))
-                        .idleWithoutChannel(Duration.ofSeconds(config.mrcp().idleWithoutChannelS()))
-                        .tcpLimits(config.mrcp().tcpLimits())
-                        .decoderLimits(config.mrcp().maxHeadBytes(),
-                                Math.min(MrcpDecoder.DEFAULT_MAX_LINE_BYTES, config.mrcp().maxHeadBytes()),
-                                MrcpDecoder.DEFAULT_MAX_HEADERS, config.mrcp().maxBodyBytes())
-                        .start();
-            } catch (IOException e) {
-                throw new StartupException("MRCP TCP port " + config.mrcp().port() + ": " + e.getMessage(), e);
-            }
-            opened.add(mrcp);
-            // only a prompt cache can name what a plan sounds like (voice versions, model version)
-            FrameTier frames = engine instanceof CachingEngine && config.cache().frameTierMb() > 0
-                    ? new FrameTier(config.cache().frameTierMb() * 1024L * 1024L) : null;
-            MediaClock clock = new MediaClock();
-            opened.add(clock);
-            RtpPortAllocator ports = new RtpPortAllocator(bind, config.rtp().portMin(), config.rtp().portMax());
-            RtpMedia media = new RtpMedia(clock, ports);
-            EventExecutorGroup synthExecutors = new DefaultEventExecutorGroup(
-                    Math.max(2, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory("synth"));
-            opened.add(() -> synthExecutors.shutdownGracefully(0, 1, TimeUnit.SECONDS));
-            SynthSettings synth = new SynthSettings(Duration.ofMillis(config.synth().playoutMarginMs()),
-                    config.synth().maxPendingSpeaks(), config.synth().maxTextChars(), config.synth().speechMarkers(),
-                    SynthSettings.DEFAULTS.maxRetainedFrames(), SynthSettings.DEFAULTS.maxLexicons());
-            // no prompt-audio store exists yet: <audio src="prompt:NAME"> always speaks its content, or the SPEAK
-            // fails with 003; the server's own generation defaults are the engine's (none set here)
-            SessionManager sessions = new SessionManager(new SessionManager.Settings(config.synth().maxSessions(),
-                    mrcp.port(), config.sip().advertisedAddress(), config.synth().maxSessionsPerAddress(),
-                    Duration.ofMillis(config.mrcp().terminationTimeoutMs()),
-                    Duration.ofSeconds(config.synth().sessionIdleTimeoutS()),
-                    new MediaDestinations(config.media().networks())),
-                    registry, media, engine, synth, new SpeakPlanning(catalog, Map.of(),
-                    config.synth().unknownVoiceFallsBack(), SegmentPlayer.PromptAudio.NONE, frames), synthExecutors);
-            opened.add(sessions);
-            SipConfig sipConfig = SipConfig.defaults()
-                    .withBindAddress(config.sip().address())
-                    .withPort(config.sip().port())
-                    .withExternalAddress(config.sip().advertisedAddress())
-                    .withT1(Duration.ofMillis(config.sip().t1Ms()))
-                    .withTcp(new TcpLimits(config.sip().tcpMaxConnections(), config.sip().tcpMaxConnectionsPerAddress(),
-                            config.mrcp().tcpLimits().messageTimeout(), config.mrcp().maxWriteBacklogBytes()),
-                            Duration.ofSeconds(config.sip().tcpIdleTimeoutS()));
-            SipServer sip;
-            try {
-                sip = SipServer.start(sipConfig, sessions);
-            } catch (IllegalStateException e) {
-                throw new StartupException("SIP port " + config.sip().port() + ": " + e.getMessage(), e);
-            }
-            // SIP closes first on shutdown so every dialog ends (and releases its session) before the rest
-            opened.add(sip);
-            sessions.forgetDialogsWith(sip::forget);
-            log.info("voxcpm-mrcp ready: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}, engine {}",
-                    config.sip().address(), sip.udpPort(), mrcp.port(), config.rtp().portMin(),
-                    config.rtp().portMax(), engine.name());
-            return new VoxcpmMrcpServer(opened, sip, mrcp, sessions, registry, ports, frames);
+            bind = InetAddress.getByName(config.sip().address());
         } catch (UnknownHostException e) {
-            closeAll(opened);
             throw new StartupException("unknown listen address '" + config.sip().address() + "'", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closeAll(opened);
-            throw new StartupException("interrupted while starting", e);
+        }
+        VoxcpmMrcpServer server = new VoxcpmMrcpServer(config,
+                new MrcpChannelRegistry(config.mrcp().maxChannelsPerConnection()),
+                new RtpPortAllocator(bind, config.rtp().portMin(), config.rtp().portMax()));
+        try {
+            server.openListeners(bind);
+            return server;
         } catch (StartupException | RuntimeException e) {
-            closeAll(opened);
+            server.close();
             throw e;
         }
     }
 
+    private void openListeners(InetAddress bind) throws StartupException {
+        try {
+            mrcp = MrcpServer.builder(registry)
+                    .bindAddress(new InetSocketAddress(bind, config.mrcp().port()))
+                    .inactivityTimeout(Duration.ofSeconds(config.mrcp().inactivityTimeoutS()))
+                    .idleWithoutChannel(Duration.ofSeconds(config.mrcp().idleWithoutChannelS()))
+                    .tcpLimits(config.mrcp().tcpLimits())
+                    .decoderLimits(config.mrcp().maxHeadBytes(),
+                            Math.min(MrcpDecoder.DEFAULT_MAX_LINE_BYTES, config.mrcp().maxHeadBytes()),
+                            MrcpDecoder.DEFAULT_MAX_HEADERS, config.mrcp().maxBodyBytes())
+                    .start();
+        } catch (IOException e) {
+            throw new StartupException("MRCP TCP port " + config.mrcp().port() + ": " + e.getMessage(), e);
+        }
+        listeners.add(mrcp);
+        MediaClock clock = new MediaClock();
+        listeners.add(clock);
+        media = new RtpMedia(clock, ports);
+        EventExecutorGroup executors = new DefaultEventExecutorGroup(
+                Math.max(2, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory("synth"));
+        synthExecutors = executors;
+        listeners.add(() -> executors.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+        SipConfig sipConfig = SipConfig.defaults()
+                .withBindAddress(config.sip().address())
+                .withPort(config.sip().port())
+                .withExternalAddress(config.sip().advertisedAddress())
+                .withT1(Duration.ofMillis(config.sip().t1Ms()))
+                .withTcp(new TcpLimits(config.sip().tcpMaxConnections(), config.sip().tcpMaxConnectionsPerAddress(),
+                        config.mrcp().tcpLimits().messageTimeout(), config.mrcp().maxWriteBacklogBytes()),
+                        Duration.ofSeconds(config.sip().tcpIdleTimeoutS()));
+        try {
+            sip = SipServer.start(sipConfig, gate);
+        } catch (IllegalStateException e) {
+            throw new StartupException("SIP port " + config.sip().port() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while starting", e);
+        }
+        log.info("voxcpm-mrcp listening after {} ms: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}; engine loading",
+                (System.nanoTime() - startedNanos) / 1_000_000, config.sip().address(), sip.udpPort(), mrcp.port(),
+                config.rtp().portMin(), config.rtp().portMax());
+    }
+
+    private void load(VoiceCatalog catalog, EngineLoader loader) {
+        SpeechEngine loaded;
+        try {
+            loaded = loader.load();
+        } catch (StartupException | RuntimeException e) {
+            log.error("voxcpm-mrcp cannot load its engine: {}", e.getMessage());
+            ready.completeExceptionally(e);
+            return;
+        }
+        serve(catalog, loaded);
+    }
+
+    /** Builds the session layer around the engine and opens the gate: INVITEs are served from now on. */
+    private void serve(VoiceCatalog catalog, SpeechEngine loaded) {
+        synchronized (this) {
+            if (closed) {
+                loaded.close();
+                ready.completeExceptionally(new StartupException("closed while the engine loaded"));
+                return;
+            }
+            engine = loaded;
+            // only a prompt cache can name what a plan sounds like (voice versions, model version)
+            frames = loaded instanceof CachingEngine && config.cache().frameTierMb() > 0
+                    ? new FrameTier(config.cache().frameTierMb() * 1024L * 1024L) : null;
+            SynthSettings synth = new SynthSettings(Duration.ofMillis(config.synth().playoutMarginMs()),
+                    config.synth().maxPendingSpeaks(), config.synth().maxTextChars(), config.synth().speechMarkers(),
+                    SynthSettings.DEFAULTS.maxRetainedFrames(), SynthSettings.DEFAULTS.maxLexicons());
+            SessionManager made = new SessionManager(new SessionManager.Settings(config.synth().maxSessions(),
+                    mrcp.port(), config.sip().advertisedAddress(), config.synth().maxSessionsPerAddress(),
+                    Duration.ofMillis(config.mrcp().terminationTimeoutMs()),
+                    Duration.ofSeconds(config.synth().sessionIdleTimeoutS()),
+                    new MediaDestinations(config.media().networks())),
+                    registry, media, loaded, synth, planning(config, catalog, frames), synthExecutors);
+            made.forgetDialogsWith(sip::forget);
+            sessions = made;
+            gate.open(made);
+        }
+        log.info("voxcpm-mrcp ready after {} ms: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}, engine {}",
+                (System.nanoTime() - startedNanos) / 1_000_000, config.sip().address(), sip.udpPort(), mrcp.port(),
+                config.rtp().portMin(), config.rtp().portMax(), loaded.name());
+        ready.complete(null);
+    }
+
+    /** Completes when INVITEs are served; fails with the {@link StartupException} that stopped the engine. */
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    /** Waits for {@link #ready()}; on failure closes the server and throws why. */
+    public void awaitReady() throws StartupException {
+        try {
+            ready.get();
+        } catch (ExecutionException e) {
+            close();
+            throw e.getCause() instanceof StartupException s ? s
+                    : new StartupException("engine: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new StartupException("interrupted while starting", e);
+        }
+    }
+
+    /**
+     * No prompt-audio store exists yet: {@code <audio src="prompt:NAME">} always speaks its content, or the
+     * SPEAK fails with 003. The server's own generation defaults are the engine's (none set here).
+     */
+    private static SpeakPlanning planning(ServerConfig config, VoiceCatalog catalog, FrameTier frames) {
+        return new SpeakPlanning(catalog, Map.of(), config.synth().unknownVoiceFallsBack(),
+                SegmentPlayer.PromptAudio.NONE, frames);
+    }
 
     private static PromptCache openCache(ServerConfig.Cache cache) throws StartupException {
         try {
@@ -197,35 +290,51 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     }
 
     public int sessionCount() {
-        return sessions.sessionCount();
+        SessionManager s = sessions;
+        return s == null ? 0 : s.sessionCount();
+    }
+
+    /** The encoded-frame tier's counters; empty when it is off (no prompt cache, or frame-tier-mb 0). */
+    public Optional<FrameTier.Stats> frameTierStats() {
+        return Optional.ofNullable(frames).map(FrameTier::stats);
     }
 
     /** What the server holds right now, for health checks and leak tests. */
-    /** The encoded-frame tier's counters; empty when it is off (no prompt cache, or frame-tier-mb 0). */
-    public java.util.Optional<FrameTier.Stats> frameTierStats() {
-        return java.util.Optional.ofNullable(frames).map(FrameTier::stats);
-    }
-
     public record Usage(int sessions, int mrcpChannels, int mrcpConnections, int sipDialogs, int rtpPorts,
                         int sessionTimers) { }
 
     public Usage usage() {
-        return new Usage(sessions.sessionCount(), registry.channelCount(), registry.connectionCount(),
-                sip.dialogCount(), ports.inUse(), sessions.pendingTimerCount());
+        SessionManager s = sessions;
+        return new Usage(s == null ? 0 : s.sessionCount(), registry.channelCount(), registry.connectionCount(),
+                sip.dialogCount(), ports.inUse(), s == null ? 0 : s.pendingTimerCount());
     }
 
     @Override
     public void close() {
-        log.info("voxcpm-mrcp shutting down");
-        closeAll(resources);
-    }
-
-    private static void closeAll(List<AutoCloseable> resources) {
-        for (int i = resources.size() - 1; i >= 0; i--) {
+        List<AutoCloseable> order = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            log.info("voxcpm-mrcp shutting down");
+            // SIP first so every dialog ends (and releases its session), the engine last
+            order.addAll(listeners);
+            if (sessions != null) {
+                order.add(sessions);
+            }
+            if (sip != null) {
+                order.add(sip);
+            }
+            if (engine != null) {
+                order.add(0, engine);
+            }
+        }
+        for (int i = order.size() - 1; i >= 0; i--) {
             try {
-                resources.get(i).close();
+                order.get(i).close();
             } catch (Exception e) {
-                log.warn("while shutting down {}: {}", resources.get(i).getClass().getSimpleName(), e.toString());
+                log.warn("while shutting down {}: {}", order.get(i).getClass().getSimpleName(), e.toString());
             }
         }
     }

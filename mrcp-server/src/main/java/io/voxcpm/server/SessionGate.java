@@ -1,0 +1,50 @@
+package io.voxcpm.server;
+
+import io.voxcpm.sip.InviteOutcome;
+import io.voxcpm.sip.SipApplication;
+import io.voxcpm.sip.SipCall;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The SIP application while the server starts: not ready (new INVITEs get 503 + Retry-After from the SIP
+ * layer) until the engine has loaded and the session layer is handed in, then that session layer.
+ */
+final class SessionGate implements SipApplication {
+
+    private volatile SipApplication sessions;
+
+    void open(SipApplication ready) {
+        this.sessions = ready;
+    }
+
+    @Override
+    public boolean ready() {
+        return sessions != null;
+    }
+
+    @Override
+    public InviteOutcome onInvite(SipCall call, String sdpOffer) {
+        SipApplication s = sessions;
+        return s == null ? new InviteOutcome.Reject(503, "Service Unavailable") : s.onInvite(call, sdpOffer);
+    }
+
+    @Override
+    public CompletionStage<InviteOutcome> onInviteAsync(SipCall call, String sdpOffer) {
+        SipApplication s = sessions;
+        return s == null ? SipApplication.super.onInviteAsync(call, sdpOffer) : s.onInviteAsync(call, sdpOffer);
+    }
+
+    @Override
+    public InviteOutcome onReinvite(SipCall call, String sdpOffer) {
+        SipApplication s = sessions;
+        return s == null ? new InviteOutcome.Reject(481, "Call/Transaction Does Not Exist") : s.onReinvite(call, sdpOffer);
+    }
+
+    @Override
+    public void onTerminated(SipCall call, TerminationReason reason) {
+        SipApplication s = sessions;
+        if (s != null) {
+            s.onTerminated(call, reason);
+        }
+    }
+}
