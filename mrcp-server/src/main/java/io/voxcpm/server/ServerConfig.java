@@ -393,6 +393,14 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             problems.add("mrcp/sip TCP limits: " + e.getMessage()
                     + " (max-connections-per-address <= max-connections, timeouts > 0, backlog >= 65536)");
         }
+        if (mrcp.maxConnections() < synth.maxSessions()
+                || mrcp.maxConnectionsPerAddress() < synth.maxSessionsPerAddress()) {
+            // mod_unimrcp and app_unimrcp open one MRCP connection per session by default
+            problems.add("mrcp.max-connections (" + mrcp.maxConnections() + ") and mrcp.max-connections-per-address ("
+                    + mrcp.maxConnectionsPerAddress() + ") must be at least synth.max-sessions (" + synth.maxSessions()
+                    + ") and synth.max-sessions-per-address (" + synth.maxSessionsPerAddress()
+                    + "): a PBX opens one MRCP connection per session, and the sessions above the cap would get none");
+        }
         if (mrcp.idleWithoutChannelS() < 1 || sip.tcpIdleTimeoutS() < 1) {
             problems.add("mrcp.idle-without-channel-s and sip.tcp-idle-timeout-s must be at least 1");
         }

@@ -77,6 +77,17 @@ class MainTest {
     }
 
     @Test
+    void moreSessionsThanMrcpConnectionsIsAnError() throws Exception {
+        Path yaml = dir.resolve("sessions.yaml");
+        Files.writeString(yaml, "synth:\n  max-sessions: 5000\n  max-sessions-per-address: 5000\n");
+        assertThatThrownBy(() -> ServerConfig.load(yaml)).hasMessageContaining("mrcp.max-connections-per-address (600)")
+                .hasMessageContaining("synth.max-sessions-per-address (5000)");
+        Files.writeString(yaml, "synth:\n  max-sessions: 5000\n  max-sessions-per-address: 5000\n"
+                + "mrcp:\n  max-connections: 5100\n  max-connections-per-address: 5100\n");
+        assertThat(ServerConfig.load(yaml).mrcp().tcpLimits().maxPerAddress()).isEqualTo(5100);
+    }
+
+    @Test
     void unknownVoiceIsRejectOrDefault() throws Exception {
         assertThat(ServerConfig.DEFAULTS.synth().unknownVoiceFallsBack()).as("reject by default").isFalse();
         Path lenient = dir.resolve("lenient.yaml");
