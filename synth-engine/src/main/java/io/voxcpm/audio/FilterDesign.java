@@ -178,7 +178,7 @@ final class FilterDesign {
         return sum;
     }
 
-    private static int gcd(int a, int b) {
+    static int gcd(int a, int b) {
         while (b != 0) {
             int t = a % b;
             a = b;

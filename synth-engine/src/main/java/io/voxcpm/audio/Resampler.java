@@ -114,7 +114,7 @@ public final class Resampler {
         long due = ceilDiv(samplesIn * outRate, inRate);
         short[] out = new short[(int) (due - samplesOut)];
         if (stages.length > 0) {
-            float[] silence = new float[lookahead + inRate / gcd(inRate, outRate) + 1];
+            float[] silence = new float[lookahead + inRate / FilterDesign.gcd(inRate, outRate) + 1];
             for (int got = 0; got < out.length; ) {
                 int n = Math.min(run(silence, silence.length), out.length - got);
                 toShorts(outputs[stages.length - 1], out, got, n);
@@ -159,7 +159,7 @@ public final class Resampler {
      * at f_i, i.e. from f_i − finalStop up; the last stage has the final edges.
      */
     static Stage[] stagesFor(int inRate, int outRate) {
-        int g = gcd(inRate, outRate);
+        int g = FilterDesign.gcd(inRate, outRate);
         int up = outRate / g;
         int down = inRate / g;
         if (up != 1) {
@@ -201,12 +201,4 @@ public final class Resampler {
         return -Math.floorDiv(-a, b);
     }
 
-    private static int gcd(int a, int b) {
-        while (b != 0) {
-            int t = a % b;
-            a = b;
-            b = t;
-        }
-        return a;
-    }
 }

@@ -1,6 +1,5 @@
 package io.voxcpm.cli;
 
-import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -63,32 +61,10 @@ final class AnchorRenderer {
     }
 
     private static short[] speak(SpeechEngine engine, SynthesisRequest request) throws SynthesisException {
-        CompletableFuture<short[]> done = new CompletableFuture<>();
-        List<short[]> chunks = new ArrayList<>();
-        Synthesis synthesis = engine.synthesize(request, new AudioSink() {
-            @Override
-            public synchronized void onAudio(short[] samples) {
-                chunks.add(samples);
-            }
-
-            @Override
-            public synchronized void onComplete() {
-                short[] all = new short[chunks.stream().mapToInt(c -> c.length).sum()];
-                int at = 0;
-                for (short[] c : chunks) {
-                    System.arraycopy(c, 0, all, at, c.length);
-                    at += c.length;
-                }
-                done.complete(all);
-            }
-
-            @Override
-            public void onError(SynthesisException error) {
-                done.completeExceptionally(error);
-            }
-        });
+        Speaker.Collector sink = new Speaker.Collector();
+        Synthesis synthesis = engine.synthesize(request, sink);
         try {
-            return done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return sink.done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             synthesis.cancel();
             throw new SynthesisException(SynthesisException.Reason.ENGINE_FAILURE,

@@ -116,7 +116,8 @@ public final class Speaker implements AutoCloseable {
         engine.close();
     }
 
-    private static final class Collector implements AudioSink {
+    /** Gathers a synthesis's chunks into one array; {@link #done} completes with it or with the error. */
+    static final class Collector implements AudioSink {
         private final List<short[]> chunks = new ArrayList<>();
         final CompletableFuture<short[]> done = new CompletableFuture<>();
 

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -44,30 +43,14 @@ public final class Ffmpeg {
     }
 
     private static byte[] run(byte[] input, List<String> inputArgs, List<String> outputArgs) throws IOException {
-        Path dir = Files.createTempDirectory("ffmpeg");
-        Path in = dir.resolve("in");
-        Path out = dir.resolve("out");
-        try {
-            Files.write(in, input);
-            List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "-nostdin", "-hide_banner", "-loglevel", "error",
-                    "-y"));
+        return ExternalTool.run("ffmpeg", input, "", (in, out) -> {
+            List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "-nostdin", "-hide_banner", "-loglevel",
+                    "error", "-y"));
             cmd.addAll(inputArgs);
             cmd.addAll(List.of("-i", in.toString()));
             cmd.addAll(outputArgs);
             cmd.add(out.toString());
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String log = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException("ffmpeg failed: " + cmd + "\n" + log);
-            }
-            return Files.readAllBytes(out);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        } finally {
-            Files.deleteIfExists(in);
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(dir);
-        }
+            return cmd;
+        });
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -33,30 +32,14 @@ final class Sox {
 
     /** Runs sox with {@code inputArgs} describing {@code input} and {@code outputArgs} the raw output. */
     static byte[] run(byte[] input, List<String> inputArgs, List<String> outputArgs) throws IOException {
-        Path dir = Files.createTempDirectory("sox");
-        Path in = dir.resolve("in.raw");
-        Path out = dir.resolve("out.raw");
-        try {
-            Files.write(in, input);
+        return ExternalTool.run("sox", input, ".raw", (in, out) -> {
             List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "-D", "-V1"));
             cmd.addAll(inputArgs);
             cmd.add(in.toString());
             cmd.addAll(outputArgs);
             cmd.add(out.toString());
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String log = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException("sox failed: " + cmd + "\n" + log);
-            }
-            return Files.readAllBytes(out);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        } finally {
-            Files.deleteIfExists(in);
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(dir);
-        }
+            return cmd;
+        });
     }
 
     /** sox's {@code rate} effect (its default, -h quality) between raw 16-bit mono files. */
