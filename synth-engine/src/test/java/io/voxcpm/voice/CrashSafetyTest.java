@@ -109,6 +109,10 @@ class CrashSafetyTest {
         assertThat(current).as("the children made progress").isGreaterThan(iterations);
         System.out.printf("crash test: %d kills, %d versions committed, %d kills left a write in flight%n",
                 iterations, current, killsWithWriteInFlight);
+        // kills that all landed between writes would prove nothing about a torn write: a version half
+        // written (its .tmp- directory left behind) must have been recovered from at least a few times
+        assertThat(killsWithWriteInFlight).as("kills that landed mid-write (a .tmp- version left behind)")
+                .isGreaterThanOrEqualTo(3);
     }
 
     @Test
