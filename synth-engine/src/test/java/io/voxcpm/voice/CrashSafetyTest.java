@@ -83,7 +83,8 @@ class CrashSafetyTest {
             Thread.sleep(random.nextInt(400));
             w.process().destroyForcibly();
             assertThat(w.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
-            w.reader().join(10_000);
+            w.reader().join(30_000);
+            assertThat(w.reader().isAlive()).as("every line the child printed was read").isFalse();
             int committed = Math.max(current, w.lastCommitted().get());
 
             if (leftovers(dir) > 0) {
