@@ -233,7 +233,7 @@ class SynthesizerMethodsTest {
         assertThat(unknown.header("Completion-Cause")).isEqualTo("006 lexicon-load-failure");
         assertThat(speak(pbx, 6, headers("Lexicon-Search-Order", "<session:names>"), "text/plain",
                 "[[seconds=0.4]] VoxCPM").startLine()).endsWith("IN-PROGRESS");
-        await().atMost(Duration.ofSeconds(5)).as("the engine is sent the alias").until(() -> engine.requests()
+        await("the engine is sent the alias").atMost(Duration.ofSeconds(5)).until(() -> engine.requests()
                 .stream().anyMatch(r -> r.text().equals("[[seconds=0.4]] vox see pee em")));
         pbx.sendMrcp("DEFINE-LEXICON", 7, headers("Content-Id", "late"), "application/pls+xml", pls);
         assertThat(status(pbx.readMrcp(Duration.ofSeconds(5)))).as("DEFINE-LEXICON while speaking").isEqualTo(402);
