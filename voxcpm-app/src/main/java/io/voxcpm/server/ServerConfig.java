@@ -22,13 +22,13 @@ import java.util.List;
  * Read from YAML ({@code --config}); command-line options override single values.
  */
 public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
-                           Media media) {
+                           Media media, Prompts prompts) {
 
     public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
-            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS);
+            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS, Prompts.DEFAULTS);
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, null);
+        this(sip, mrcp, rtp, synth, engine, cache, voices, null, null);
     }
 
     public ServerConfig {
@@ -40,6 +40,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         cache = cache == null ? Cache.DEFAULTS : cache;
         voices = voices == null ? Voices.DEFAULTS : voices;
         media = media == null ? Media.DEFAULTS : media;
+        prompts = prompts == null ? Prompts.DEFAULTS : prompts;
     }
 
     /**
@@ -279,6 +280,37 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
     }
 
+    // ---- ivr: recorded prompts and the level every prompt reaches the caller at ----
+
+    /**
+     * @param dir              the prompt store {@code prompts add} writes and {@code <audio src="prompt:NAME">}
+     *                         plays from
+     * @param levelLufs        the loudness every prompt reaches the caller at, synthesised or recorded, in LUFS
+     *                         (BS.1770 integrated; speech at about -18 dBFS RMS measures near -20)
+     * @param levelLookaheadMs how much of each synthesised segment is measured before its first audio leaves (its
+     *                         level then adapts slowly as it plays); 0 turns level matching of synthesised audio
+     *                         off (recorded prompts are still matched)
+     */
+    public record Prompts(String dir, @JsonProperty("level-lufs") Double levelLufs,
+                          @JsonProperty("level-lookahead-ms") Integer levelLookaheadMs) {
+        public static final Prompts DEFAULTS = new Prompts("data/prompts", -20.0, 300);
+
+        public Prompts {
+            dir = or(dir, "data/prompts");
+            levelLufs = or(levelLufs, -20.0);
+            levelLookaheadMs = or(levelLookaheadMs, 300);
+        }
+
+        void check(List<String> problems) {
+            if (!(levelLufs >= -40 && levelLufs <= -6)) {
+                problems.add("prompts.level-lufs must be from -40 to -6 (telephony: about -20), got " + levelLufs);
+            }
+            if (levelLookaheadMs < 0 || levelLookaheadMs > 2000) {
+                problems.add("prompts.level-lookahead-ms must be 0 (off) to 2000, got " + levelLookaheadMs);
+            }
+        }
+    }
+
     /**
      * @param allowedNetworks where RTP may go besides the address each INVITE came from, in CIDR notation
      *                        ({@code 10.1.0.0/16}, {@code 2001:db8::/48}, or one address): the media
@@ -414,6 +446,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         if (cache.maxMb() < 1) {
             problems.add("cache.max-mb must be at least 1, got " + cache.maxMb());
         }
+        prompts.check(problems);
         if (cache.frameTierMb() < 0) {
             problems.add("cache.frame-tier-mb must be 0 (off) or more, got " + cache.frameTierMb());
         }
@@ -447,35 +480,39 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     public ServerConfig withSip(Sip s) {
-        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media);
+        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, prompts);
     }
 
     public ServerConfig withMrcp(Mrcp m) {
-        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media);
+        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, prompts);
     }
 
     public ServerConfig withRtp(Rtp r) {
-        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media);
+        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, prompts);
     }
 
     public ServerConfig withSynth(Synth s) {
-        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media);
+        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, prompts);
     }
 
     public ServerConfig withEngine(Engine e) {
-        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media);
+        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, prompts);
     }
 
     public ServerConfig withVoices(Voices v) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, prompts);
     }
 
     public ServerConfig withCache(Cache c) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, prompts);
     }
 
     public ServerConfig withMedia(Media m) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, prompts);
+    }
+
+    public ServerConfig withPrompts(Prompts p) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, p);
     }
 
     /** A configuration mistake, worded for the operator. */

@@ -4,15 +4,16 @@ import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.voxcpm.cache.CachingEngine;
+import io.voxcpm.audio.LevelMatching;
 import io.voxcpm.cache.FrameTier;
 import io.voxcpm.cache.PromptCache;
 import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.prompt.PromptStore;
 import io.voxcpm.mrcp.server.MrcpChannelRegistry;
 import io.voxcpm.mrcp.message.MrcpDecoder;
 import io.voxcpm.mrcp.server.MrcpServer;
 import io.voxcpm.mrcp.synth.SpeakPlanning;
 import io.voxcpm.mrcp.synth.SynthSettings;
-import io.voxcpm.request.SegmentPlayer;
 import io.voxcpm.request.VoiceCatalog;
 import io.voxcpm.rtp.MediaClock;
 import io.voxcpm.rtp.RtpMedia;
@@ -264,12 +265,15 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     }
 
     /**
-     * No prompt-audio store exists yet: {@code <audio src="prompt:NAME">} always speaks its content, or the
-     * SPEAK fails with 003. The server's own generation defaults are the engine's (none set here).
+     * {@code <audio src="prompt:NAME">} plays from the prompt store (its content is spoken when there is no
+     * such prompt), and every prompt reaches the caller at the configured level. The server's own generation
+     * defaults are the engine's (none set here).
      */
     private static SpeakPlanning planning(ServerConfig config, VoiceCatalog catalog, FrameTier frames) {
+        ServerConfig.Prompts p = config.prompts();
+        LevelMatching level = new LevelMatching(p.levelLufs(), p.levelLookaheadMs());
         return new SpeakPlanning(catalog, Map.of(), config.synth().unknownVoiceFallsBack(),
-                SegmentPlayer.PromptAudio.NONE, frames);
+                PromptStore.open(Path.of(p.dir())).audio(level.normalizer()), frames, level);
     }
 
     private static PromptCache openCache(ServerConfig.Cache cache) throws StartupException {
