@@ -8,7 +8,7 @@ from pathlib import Path
 
 import grpc
 
-from support import (collect, health_pb, health_pb_grpc, make_pki, pb, pb_grpc, start_worker, tls_channel,
+from support import (collect, health_pb, make_pki, pb, pb_grpc, start_worker, tls_channel,
                      tone_wav, wait_until)
 from voxcpm_worker import __main__ as cli
 from voxcpm_worker.modes import Defaults
@@ -44,6 +44,7 @@ class TokenTest(unittest.TestCase):
                  "DeleteVoice": lambda md: self.stub.DeleteVoice(pb.DeleteVoiceRequest(voice_id="v-1"), timeout=10,
                                                                  metadata=md),
                  "Info": lambda md: self.stub.Info(pb.InfoRequest(), timeout=10, metadata=md),
+                 "Check": lambda md: self.health.Check(health_pb.HealthCheckRequest(), timeout=10, metadata=md),
                  "Watch": lambda md: next(self.health.Watch(health_pb.HealthCheckRequest(), timeout=10, metadata=md))}
         for name, call in calls.items():
             for metadata in ((), (("authorization", "Bearer wrong-token-0123456789"),),
@@ -60,10 +61,14 @@ class TokenTest(unittest.TestCase):
         self.assertTrue(self.stub.RegisterVoice(pb.RegisterVoiceRequest(wav=tone_wav(freq=400.0)), timeout=10,
                                                 metadata=md).voice_id)
 
-    def test_health_check_needs_no_token(self):
-        # an orchestrator's gRPC probe sends no metadata; Check tells SERVING and nothing else
-        self.assertEqual(self.health.Check(health_pb.HealthCheckRequest(), timeout=10).status,
-                         health_pb.HealthCheckResponse.SERVING)
+    def test_the_probe_sends_the_token_it_reads_like_the_worker(self):
+        from voxcpm_worker import probe
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / "token"
+            path.write_text(TOKEN)
+            self.assertEqual(probe.main([f"127.0.0.1:{self.worker.port}", "--auth-token-file", str(path)]), 0)
+            path.write_text("another-token-0123456789")
+            self.assertEqual(probe.main([f"127.0.0.1:{self.worker.port}", "--auth-token-file", str(path)]), 1)
 
 
 class MutualTlsTest(unittest.TestCase):
@@ -105,11 +110,6 @@ class MutualTlsTest(unittest.TestCase):
             with self.subTest(label):
                 self.assertEqual(self.synthesize_over(tls_channel(self.worker.port, credentials)),
                                  grpc.StatusCode.UNAVAILABLE)
-        health = grpc.secure_channel(f"127.0.0.1:{self.worker.port}", self.credentials("rogue"),
-                                     options=[("grpc.ssl_target_name_override", "localhost")])
-        self.assertEqual(code_of(lambda: health_pb_grpc.HealthStub(health).Check(
-            health_pb.HealthCheckRequest(), timeout=10)), grpc.StatusCode.UNAVAILABLE, "even Check needs a cert")
-        health.close()
 
     def test_plaintext_to_the_tls_port_fails(self):
         self.assertEqual(self.synthesize_over(grpc.insecure_channel(f"127.0.0.1:{self.worker.port}")),

@@ -1,6 +1,6 @@
 """Container health probe: python -m voxcpm_worker.probe [host:port] [--tls-ca CA [--tls-cert C --tls-key K]];
-exit 0 only when SERVING. Health/Check needs no token; a TLS worker needs --tls-ca (and, with mutual TLS,
-a client certificate)."""
+exit 0 only when SERVING. The token is read as the worker reads it (--auth-token-file, $VOXCPM_WORKER_TOKEN_FILE,
+$VOXCPM_WORKER_TOKEN); a TLS worker needs --tls-ca (and, with mutual TLS, a client certificate)."""
 import argparse
 import sys
 from pathlib import Path
@@ -8,6 +8,7 @@ from pathlib import Path
 import grpc
 
 from .protos import health_pb, health_pb_grpc
+from .security import read_token
 
 
 def channel_for(args) -> grpc.Channel:
@@ -26,10 +27,14 @@ def main(argv=None) -> int:
     p.add_argument("--tls-cert", help="PEM client certificate (mutual TLS)")
     p.add_argument("--tls-key", help="PEM key of --tls-cert")
     p.add_argument("--server-name", help="name to check the worker's certificate against (default: the host)")
+    p.add_argument("--auth-token-file", help="the worker's shared token")
     args = p.parse_args(argv)
+    token = read_token(args.auth_token_file)
+    metadata = (("authorization", f"Bearer {token}"),) if token else ()
     with channel_for(args) as channel:
         try:
-            status = health_pb_grpc.HealthStub(channel).Check(health_pb.HealthCheckRequest(), timeout=5).status
+            status = health_pb_grpc.HealthStub(channel).Check(health_pb.HealthCheckRequest(), timeout=5,
+                                                              metadata=metadata).status
         except grpc.RpcError as exc:
             print(f"{args.target}: {exc.code().name}", file=sys.stderr)
             return 1

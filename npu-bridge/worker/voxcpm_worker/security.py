@@ -6,9 +6,9 @@ voice directory and pin its threads. So by default it listens on loopback only; 
 mutual TLS (a client certificate signed by ``--tls-client-ca``), or both. The token is read from a file
 or the environment, never from the command line (where ``ps`` shows it).
 
-Only ``grpc.health.v1.Health/Check`` is answered without the token: it tells SERVING or not and nothing
-else, and lets an orchestrator's gRPC probe (which sends no metadata) work. With mutual TLS even that
-needs a client certificate.
+Every call needs the token, health checks included: the server's pool health-checks each worker, so a
+worker configured with another token shows as down instead of healthy-but-refusing. Container probes run
+``python -m voxcpm_worker.probe``, which reads the token the way the worker does.
 """
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ TOKEN_ENV = "VOXCPM_WORKER_TOKEN"
 TOKEN_FILE_ENV = "VOXCPM_WORKER_TOKEN_FILE"
 #: Shorter tokens are guessable; ``openssl rand -hex 32`` makes a good one.
 MIN_TOKEN_CHARS = 16
-_OPEN_METHODS = frozenset({"/grpc.health.v1.Health/Check"})
 
 
 @dataclass(frozen=True)
@@ -154,8 +153,6 @@ class TokenInterceptor(grpc.ServerInterceptor):
         self._wrong = _deny(grpc.StatusCode.UNAUTHENTICATED, "wrong token")
 
     def intercept_service(self, continuation, handler_call_details):
-        if handler_call_details.method in _OPEN_METHODS:
-            return continuation(handler_call_details)
         presented = None
         for key, value in handler_call_details.invocation_metadata or ():
             if key == "authorization":

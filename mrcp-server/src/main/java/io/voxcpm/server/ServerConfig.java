@@ -22,13 +22,18 @@ import java.util.List;
  * Read from YAML ({@code --config}); command-line options override single values.
  */
 public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
-                           Media media) {
+                           Media media, SecurityConfig security) {
 
     public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
-            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS);
+            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS, SecurityConfig.DEFAULTS);
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, null);
+        this(sip, mrcp, rtp, synth, engine, cache, voices, null, null);
+    }
+
+    public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
+                        Media media) {
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null);
     }
 
     public ServerConfig {
@@ -40,6 +45,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         cache = cache == null ? Cache.DEFAULTS : cache;
         voices = voices == null ? Voices.DEFAULTS : voices;
         media = media == null ? Media.DEFAULTS : media;
+        security = security == null ? SecurityConfig.DEFAULTS : security;
     }
 
     /**
@@ -417,6 +423,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         if (cache.frameTierMb() < 0) {
             problems.add("cache.frame-tier-mb must be 0 (off) or more, got " + cache.frameTierMb());
         }
+        security.validate(problems, sip.port(), mrcp.port());
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
@@ -447,35 +454,39 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     public ServerConfig withSip(Sip s) {
-        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media);
+        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, security);
     }
 
     public ServerConfig withMrcp(Mrcp m) {
-        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media);
+        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, security);
     }
 
     public ServerConfig withRtp(Rtp r) {
-        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media);
+        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, security);
     }
 
     public ServerConfig withSynth(Synth s) {
-        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media);
+        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, security);
     }
 
     public ServerConfig withEngine(Engine e) {
-        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media);
+        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, security);
     }
 
     public ServerConfig withVoices(Voices v) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, security);
     }
 
     public ServerConfig withCache(Cache c) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, security);
     }
 
     public ServerConfig withMedia(Media m) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, security);
+    }
+
+    public ServerConfig withSecurity(SecurityConfig s) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, s);
     }
 
     /** A configuration mistake, worded for the operator. */
