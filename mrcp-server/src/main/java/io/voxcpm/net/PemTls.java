@@ -7,6 +7,16 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.Channel;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.net.ssl.SSLException;
@@ -19,6 +29,8 @@ import javax.net.ssl.SSLException;
  * serves every connection of a listener (SIP/TLS, MRCP over TLS, the management port).
  */
 public final class PemTls {
+
+    private static final String PKCS8_BEGIN = "-----BEGIN PRIVATE KEY-----";
 
     private PemTls() { }
 
@@ -33,6 +45,7 @@ public final class PemTls {
         if (clientCa != null) {
             readable(clientCa, "client CA");
         }
+        checkPair(certificateChain, privateKey);
         try {
             SslContextBuilder builder = SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile());
             if (clientCa != null) {
@@ -63,6 +76,50 @@ public final class PemTls {
             }
         }
         return false;
+    }
+
+    /**
+     * The JDK provider only finds a key that does not belong to the certificate at the first handshake:
+     * sign with the key and verify with the certificate now, so start-up fails instead.
+     */
+    private static void checkPair(Path chain, Path key) throws IOException {
+        X509Certificate leaf;
+        try (InputStream in = Files.newInputStream(chain)) {
+            leaf = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (GeneralSecurityException | ClassCastException e) {
+            throw new IOException("TLS certificate " + chain + " is not a PEM X.509 certificate: " + rootMessage(e), e);
+        }
+        String pem = Files.readString(key, StandardCharsets.US_ASCII);
+        int begin = pem.indexOf(PKCS8_BEGIN);
+        int end = pem.indexOf("-----END PRIVATE KEY-----");
+        String algorithm = leaf.getPublicKey().getAlgorithm();
+        String signature = switch (algorithm) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            default -> null;
+        };
+        if (begin < 0 || end < begin || signature == null) {
+            return;  // not PKCS#8 (Netty names the problem) or a key type we do not probe
+        }
+        try {
+            byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + PKCS8_BEGIN.length(), end));
+            PrivateKey privateKey = KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            byte[] probe = "voxcpm-mrcp key check".getBytes(StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance(signature);
+            signer.initSign(privateKey);
+            signer.update(probe);
+            byte[] signed = signer.sign();
+            Signature verifier = Signature.getInstance(signature);
+            verifier.initVerify(leaf.getPublicKey());
+            verifier.update(probe);
+            if (verifier.verify(signed)) {
+                return;
+            }
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            // a key of another type than the certificate's lands here too
+        }
+        throw new IOException("cannot use TLS certificate " + chain + " with key " + key
+                + ": the key does not belong to the certificate");
     }
 
     private static void readable(Path file, String what) throws IOException {
