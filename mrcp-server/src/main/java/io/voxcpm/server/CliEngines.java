@@ -84,14 +84,24 @@ final class CliEngines implements EngineProvider {
         return name -> voices.get().catalog().find(name);
     }
 
+    /** The server's cache.dir, so that {@code voices remove} purges the cache the server fills. */
+    @Override
+    public Path cacheDirectory() {
+        return Path.of(configured().cache().dir());
+    }
+
     private static ServerConfig.Engine configuredEngine() {
+        return configured().engine();
+    }
+
+    private static ServerConfig configured() {
         String env = System.getenv(CONFIG_ENV);
         Path file = env != null && !env.isBlank() ? Path.of(env) : DEFAULT_CONFIG;
         if (env == null && !Files.exists(file)) {
-            return ServerConfig.Engine.DEFAULTS;
+            return ServerConfig.DEFAULTS;
         }
         try {
-            return ServerConfig.load(file).engine();
+            return ServerConfig.load(file);
         } catch (ServerConfig.ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
