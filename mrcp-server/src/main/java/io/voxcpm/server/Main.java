@@ -2,6 +2,7 @@ package io.voxcpm.server;
 
 import com.google.common.base.Supplier;
 import com.google.common.base.Suppliers;
+import io.voxcpm.admin.ConfigCommand;
 import io.voxcpm.cli.RenderCommand;
 import io.voxcpm.cli.SayCommand;
 import io.voxcpm.cli.VoicesCommand;
@@ -47,7 +48,8 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new VoicesCommand(engines))
                 .addSubcommand(new SayCommand(engines))
                 .addSubcommand(new RenderCommand(engines))
-                .addSubcommand(new PrewarmCommand(engines));
+                .addSubcommand(new PrewarmCommand(engines))
+                .addSubcommand(new ConfigCommand());
     }
 
     static String[] effectiveArgs(String[] args) {

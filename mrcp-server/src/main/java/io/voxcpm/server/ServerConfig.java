@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.voxcpm.admin.UnknownKeys;
 import io.voxcpm.chain.FallbackVoices;
 import io.voxcpm.net.TcpLimits;
 import io.voxcpm.session.IpNetwork;
@@ -310,6 +312,8 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             return (config == null ? DEFAULTS : config).validated();
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file " + file + " does not exist");
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(file + ": unknown key " + location(e) + UnknownKeys.hint(e));
         } catch (JsonMappingException e) {
             throw new ConfigException(file + ": " + e.getOriginalMessage() + " at " + location(e));
         } catch (IOException e) {

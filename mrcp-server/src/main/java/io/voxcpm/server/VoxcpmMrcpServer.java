@@ -3,6 +3,7 @@ package io.voxcpm.server;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.voxcpm.admin.StartupProblems;
 import io.voxcpm.cache.CachingEngine;
 import io.voxcpm.cache.FrameTier;
 import io.voxcpm.cache.PromptCache;
@@ -169,7 +170,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                             MrcpDecoder.DEFAULT_MAX_HEADERS, config.mrcp().maxBodyBytes())
                     .start();
         } catch (IOException e) {
-            throw new StartupException("MRCP TCP port " + config.mrcp().port() + ": " + e.getMessage(), e);
+            throw new StartupException(StartupProblems.bind("MRCPv2 over TCP", config.sip().address(),
+                    config.mrcp().port(), "mrcp.port / --mrcp-port", e), e);
         }
         listeners.add(mrcp);
         MediaClock clock = new MediaClock();
@@ -189,11 +191,12 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                         Duration.ofSeconds(config.sip().tcpIdleTimeoutS()));
         try {
             sip = SipServer.start(sipConfig, gate);
-        } catch (IllegalStateException e) {
-            throw new StartupException("SIP port " + config.sip().port() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StartupException("interrupted while starting", e);
+        } catch (Exception e) { // Netty's sync() rethrows the BindException of a UDP bind undeclared
+            throw new StartupException(StartupProblems.bind("SIP over UDP and TCP", config.sip().address(),
+                    config.sip().port(), "sip.port / --sip-port", e), e);
         }
         log.info("voxcpm-mrcp listening after {} ms: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}; engine loading",
                 (System.nanoTime() - startedNanos) / 1_000_000, config.sip().address(), sip.udpPort(), mrcp.port(),
