@@ -7,6 +7,7 @@ import io.voxcpm.cli.RenderCommand;
 import io.voxcpm.cli.SayCommand;
 import io.voxcpm.cli.VoicesCommand;
 import io.voxcpm.dialplan.PrewarmCommand;
+import io.voxcpm.ops.Operations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -93,6 +94,10 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--mrcp-port", paramLabel = "PORT", description = "MRCPv2 TCP port (default 1544).")
         Integer mrcpPort;
 
+        @Option(names = "--http-port", paramLabel = "PORT",
+                description = "Management HTTP port: /metrics, /health/live, /health/ready, /admin/v1 (default 8090).")
+        Integer httpPort;
+
         @Option(names = "--rtp-ports", paramLabel = "MIN-MAX", description = "RTP port range (default 5000-6000).")
         String rtpPorts;
 
@@ -134,15 +139,25 @@ public final class Main implements Callable<Integer> {
                 System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
                 return 1;
             }
+            Operations ops;
+            try {
+                ops = Operations.start(cfg, server);
+            } catch (IOException e) {
+                System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
+                server.close();
+                return 1;
+            }
             server.ready().exceptionally(e -> {
                 System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
                 server.close();
+                ops.close();
                 System.exit(1);
                 return null;
             });
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
+                ops.close();
                 stopped.countDown();
             }, "shutdown"));
             stopped.await();
@@ -155,6 +170,9 @@ public final class Main implements Callable<Integer> {
             cfg = cfg.withSip(new ServerConfig.Sip(address != null ? address : sip.address(),
                     sipPort != null ? sipPort : sip.port(),
                     advertisedAddress != null ? advertisedAddress : sip.advertisedAddress(), sip.t1Ms()));
+            if (httpPort != null) {
+                cfg = cfg.withOps(cfg.http().withPort(httpPort), cfg.drain(), cfg.records());
+            }
             if (mrcpPort != null) {
                 cfg = cfg.withMrcp(cfg.mrcp().withPort(mrcpPort));
             }

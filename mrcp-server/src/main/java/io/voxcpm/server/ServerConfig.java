@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.voxcpm.admin.UnknownKeys;
 import io.voxcpm.chain.FallbackVoices;
 import io.voxcpm.net.TcpLimits;
+import io.voxcpm.ops.OpsConfig;
 import io.voxcpm.session.IpNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,10 +25,17 @@ import java.util.List;
  * Read from YAML ({@code --config}); command-line options override single values.
  */
 public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
-                           Media media) {
+                           Media media,
+                           // ops: the management port, SIGTERM drain, synthesis records (io.voxcpm.ops.OpsConfig)
+                           OpsConfig.Http http, OpsConfig.Drain drain, OpsConfig.Records records) {
 
     public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
             Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS);
+
+    public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
+                        Media media) {
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, null);
+    }
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices) {
         this(sip, mrcp, rtp, synth, engine, cache, voices, null);
@@ -42,6 +50,9 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         cache = cache == null ? Cache.DEFAULTS : cache;
         voices = voices == null ? Voices.DEFAULTS : voices;
         media = media == null ? Media.DEFAULTS : media;
+        http = http == null ? OpsConfig.Http.DEFAULTS : http;
+        drain = drain == null ? OpsConfig.Drain.DEFAULTS : drain;
+        records = records == null ? OpsConfig.Records.DEFAULTS : records;
     }
 
     /**
@@ -421,6 +432,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         if (cache.frameTierMb() < 0) {
             problems.add("cache.frame-tier-mb must be 0 (off) or more, got " + cache.frameTierMb());
         }
+        OpsConfig.check(http, drain, records, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
@@ -451,35 +463,39 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     public ServerConfig withSip(Sip s) {
-        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media);
+        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, http, drain, records);
     }
 
     public ServerConfig withMrcp(Mrcp m) {
-        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media);
+        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, http, drain, records);
     }
 
     public ServerConfig withRtp(Rtp r) {
-        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media);
+        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, http, drain, records);
     }
 
     public ServerConfig withSynth(Synth s) {
-        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media);
+        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, http, drain, records);
     }
 
     public ServerConfig withEngine(Engine e) {
-        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media);
+        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, http, drain, records);
     }
 
     public ServerConfig withVoices(Voices v) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, http, drain, records);
     }
 
     public ServerConfig withCache(Cache c) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, http, drain, records);
     }
 
     public ServerConfig withMedia(Media m) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, http, drain, records);
+    }
+
+    public ServerConfig withOps(OpsConfig.Http h, OpsConfig.Drain d, OpsConfig.Records r) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, h, d, r);
     }
 
     /** A configuration mistake, worded for the operator. */

@@ -7,6 +7,7 @@ import io.voxcpm.admin.StartupProblems;
 import io.voxcpm.cache.CachingEngine;
 import io.voxcpm.cache.FrameTier;
 import io.voxcpm.cache.PromptCache;
+import io.voxcpm.engine.Availability;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.mrcp.server.MrcpChannelRegistry;
 import io.voxcpm.mrcp.message.MrcpDecoder;
@@ -290,6 +291,27 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
 
     public int mrcpPort() {
         return mrcp.port();
+    }
+
+    /** Whether {@link #startDraining} was called: new INVITEs get 503 with Retry-After. */
+    public boolean isDraining() {
+        return gate.draining();
+    }
+
+    /**
+     * Refuses new INVITEs from now on (503, Retry-After {@code retryAfterS}); calls in progress go on. The
+     * first step of a graceful stop: readiness turns false at once.
+     */
+    public void startDraining(int retryAfterS) {
+        gate.drain(retryAfterS);
+        log.info("voxcpm-mrcp draining: new INVITEs get 503 (Retry-After {} s), {} sessions in progress",
+                retryAfterS, sessionCount());
+    }
+
+    /** Whether the engine would take a synthesis now; empty until it has loaded. */
+    public Optional<Availability> engineAvailability() {
+        SpeechEngine e = engine;
+        return e == null || sessions == null ? Optional.empty() : Optional.of(e.availability());
     }
 
     public int sessionCount() {
