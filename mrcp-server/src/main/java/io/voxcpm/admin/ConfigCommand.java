@@ -97,6 +97,9 @@ public final class ConfigCommand implements Callable<Integer> {
     }
 
     static String yaml(ServerConfig config) {
+        if (config.admin().token() != null) { // a secret is never echoed
+            config = config.withAdmin(config.admin().withToken("(set; hidden)"));
+        }
         try {
             return new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)).writeValueAsString(config);

@@ -2,6 +2,7 @@ package io.voxcpm.server;
 
 import com.google.common.base.Supplier;
 import com.google.common.base.Suppliers;
+import io.voxcpm.admin.AdminApi;
 import io.voxcpm.admin.ConfigCommand;
 import io.voxcpm.cli.RenderCommand;
 import io.voxcpm.cli.SayCommand;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -131,6 +133,13 @@ public final class Main implements Callable<Integer> {
                 System.err.println("voxcpm-mrcp: " + e.getMessage());
                 return 2;
             }
+            Optional<AdminApi> admin; // before listening: a bad token file stops the start here
+            try {
+                admin = AdminApi.configure(cfg, System.getenv());
+            } catch (IllegalArgumentException e) {
+                System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
+                return 2;
+            }
             VoxcpmMrcpServer server;
             try {
                 // listening first: INVITEs get 503 + Retry-After while the engine loads
@@ -147,6 +156,7 @@ public final class Main implements Callable<Integer> {
                 server.close();
                 return 1;
             }
+            admin.ifPresent(a -> a.register(ops.routes(), server));
             server.ready().exceptionally(e -> {
                 System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
                 server.close();

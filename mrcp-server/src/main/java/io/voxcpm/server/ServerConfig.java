@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.voxcpm.admin.AdminConfig;
 import io.voxcpm.admin.UnknownKeys;
 import io.voxcpm.chain.FallbackVoices;
 import io.voxcpm.net.TcpLimits;
@@ -27,7 +28,9 @@ import java.util.List;
 public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
                            Media media,
                            // ops: the management port, SIGTERM drain, synthesis records (io.voxcpm.ops.OpsConfig)
-                           OpsConfig.Http http, OpsConfig.Drain drain, OpsConfig.Records records) {
+                           OpsConfig.Http http, OpsConfig.Drain drain, OpsConfig.Records records,
+                           // admin: the /admin/v1 token and limits (io.voxcpm.admin.AdminConfig)
+                           AdminConfig admin) {
 
     public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
             Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS);
@@ -35,6 +38,11 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
                         Media media) {
         this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, null);
+    }
+
+    public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
+                        Media media, OpsConfig.Http http, OpsConfig.Drain drain, OpsConfig.Records records) {
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, http, drain, records, null);
     }
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices) {
@@ -53,6 +61,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         http = http == null ? OpsConfig.Http.DEFAULTS : http;
         drain = drain == null ? OpsConfig.Drain.DEFAULTS : drain;
         records = records == null ? OpsConfig.Records.DEFAULTS : records;
+        admin = admin == null ? AdminConfig.DEFAULTS : admin;
     }
 
     /**
@@ -433,6 +442,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             problems.add("cache.frame-tier-mb must be 0 (off) or more, got " + cache.frameTierMb());
         }
         OpsConfig.check(http, drain, records, problems);
+        admin.check(problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
@@ -463,39 +473,43 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     public ServerConfig withSip(Sip s) {
-        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, http, drain, records);
+        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, http, drain, records, admin);
     }
 
     public ServerConfig withMrcp(Mrcp m) {
-        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, http, drain, records);
+        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, http, drain, records, admin);
     }
 
     public ServerConfig withRtp(Rtp r) {
-        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, http, drain, records);
+        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, http, drain, records, admin);
     }
 
     public ServerConfig withSynth(Synth s) {
-        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, http, drain, records);
+        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, http, drain, records, admin);
     }
 
     public ServerConfig withEngine(Engine e) {
-        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, http, drain, records);
+        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, http, drain, records, admin);
     }
 
     public ServerConfig withVoices(Voices v) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, http, drain, records);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, http, drain, records, admin);
     }
 
     public ServerConfig withCache(Cache c) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, http, drain, records);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, http, drain, records, admin);
     }
 
     public ServerConfig withMedia(Media m) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, http, drain, records);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, http, drain, records, admin);
     }
 
     public ServerConfig withOps(OpsConfig.Http h, OpsConfig.Drain d, OpsConfig.Records r) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, h, d, r);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, h, d, r, admin);
+    }
+
+    public ServerConfig withAdmin(AdminConfig a) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, http, drain, records, a);
     }
 
     /** A configuration mistake, worded for the operator. */

@@ -22,6 +22,7 @@ import io.voxcpm.rtp.RtpPortAllocator;
 import io.voxcpm.net.TcpLimits;
 import io.voxcpm.session.MediaDestinations;
 import io.voxcpm.session.SessionManager;
+import io.voxcpm.voice.VoiceRegistry;
 import io.voxcpm.sip.SipConfig;
 import io.voxcpm.sip.SipServer;
 import java.io.IOException;
@@ -38,6 +39,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +74,10 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     private volatile SpeechEngine engine;
     private volatile FrameTier frames;
     private volatile boolean closed;
+    // what the admin API administers: set when known, null when the server runs without them
+    private volatile VoiceRegistry voiceRegistry;
+    private volatile Supplier<PromptCache> promptCache = () -> null;
+    private volatile VoiceCatalog catalog = VoiceCatalog.EMPTY;
 
     private VoxcpmMrcpServer(ServerConfig config, MrcpChannelRegistry registry, RtpPortAllocator ports) {
         this.config = config;
@@ -97,12 +104,17 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             throw new StartupException("voice registry " + config.voices().dir() + ": " + e.getMessage()
                     + " (set voices.dir to a writable directory)", e);
         }
-        return listen(config, voices.catalog(), () -> {
+        AtomicReference<PromptCache> opened = new AtomicReference<>();
+        VoxcpmMrcpServer server = listen(config, voices.catalog(), () -> {
             PromptCache cache = config.cache().enabled() ? openCache(config.cache()) : null;
+            opened.set(cache);
             // one cache, one CachingEngine per engine of the chain: an entry's key names the engine that made it
             return Engines.create(config.engine(), voices, cache == null ? Engines.Decorator.NONE
                     : (one, kind) -> new CachingEngine(one, cache, Engines.modelVersion(kind), voices, 2));
         });
+        server.voiceRegistry = voices.registry();
+        server.promptCache = opened::get;
+        return server;
     }
 
     /** Listens at once; {@code loader} makes the engine on a thread of its own. */
@@ -123,10 +135,12 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         VoiceCatalog catalog = VoiceCatalog.EMPTY;
         Path dir = Path.of(config.voices().dir());
         VoxcpmMrcpServer server;
+        RegisteredVoices voices = null;
         try {
             if (Files.isDirectory(dir)) {
                 try {
-                    catalog = RegisteredVoices.open(dir).catalog();
+                    voices = RegisteredVoices.open(dir);
+                    catalog = voices.catalog();
                 } catch (IOException e) {
                     throw new StartupException("voice registry " + dir + ": " + e.getMessage(), e);
                 }
@@ -135,6 +149,10 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         } catch (StartupException | RuntimeException e) {
             engine.close();
             throw e;
+        }
+        server.voiceRegistry = voices == null ? null : voices.registry();
+        if (engine instanceof CachingEngine caching) {
+            server.promptCache = caching::cache;
         }
         server.serve(catalog, engine);
         return server;
@@ -225,6 +243,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                 return;
             }
             engine = loaded;
+            this.catalog = catalog;
             // only a prompt cache can name what a plan sounds like (voice versions, model version)
             frames = loaded instanceof CachingEngine && config.cache().frameTierMb() > 0
                     ? new FrameTier(config.cache().frameTierMb() * 1024L * 1024L) : null;
@@ -317,6 +336,40 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     public int sessionCount() {
         SessionManager s = sessions;
         return s == null ? 0 : s.sessionCount();
+    }
+
+    /** The voice registry SPEAKs resolve names in; empty when the server was given an engine without one. */
+    public Optional<VoiceRegistry> voiceRegistry() {
+        return Optional.ofNullable(voiceRegistry);
+    }
+
+    /** The prompt cache behind the engine; empty when it is off (or the engine is still loading). */
+    public Optional<PromptCache> promptCache() {
+        return Optional.ofNullable(promptCache.get());
+    }
+
+    /** The encoded-frame tier; empty when it is off. */
+    public Optional<FrameTier> frameTier() {
+        return Optional.ofNullable(frames);
+    }
+
+    /** What SPEAKs resolve voice names to (the registry as the planner sees it). */
+    public VoiceCatalog voiceCatalog() {
+        return catalog;
+    }
+
+    /** The speech engine once loaded; empty while it loads. */
+    public Optional<SpeechEngine> engine() {
+        return Optional.ofNullable(engine);
+    }
+
+    /** The session layer once the engine is loaded; empty before. */
+    public Optional<SessionManager> sessions() {
+        return Optional.ofNullable(sessions);
+    }
+
+    public ServerConfig config() {
+        return config;
     }
 
     /** The encoded-frame tier's counters; empty when it is off (no prompt cache, or frame-tier-mb 0). */

@@ -259,6 +259,20 @@ public final class VoiceRegistry {
     }
 
     /**
+     * Records an administrative change that is not an add or remove (a cache purge, a pre-warm, a session ended by
+     * an operator) in the {@link #auditLog() audit log}, in turn with the registry's writers.
+     *
+     * @param subject the voice concerned, or {@code *} for all
+     */
+    @SuppressWarnings("try")
+    public void record(String action, String subject, VoiceAuditLog.Actor actor, String detail) throws IOException {
+        try (WriterLock lock = WriterLock.acquire(dir)) {
+            audit.append(new VoiceAuditLog.Entry(clock.instant().toString(), action, subject, 0, null, actor.who(),
+                    actor.via(), null, null, detail));
+        }
+    }
+
+    /**
      * A version directory never changes once renamed into place, so a verified read is kept and served again
      * while its directory and files are the same ones (file key, modification time and size of each: a voice
      * removed and added again as v1 is a new directory, a file edited by hand has a new time). Lookups then
