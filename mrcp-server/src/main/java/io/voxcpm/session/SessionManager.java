@@ -206,7 +206,7 @@ public final class SessionManager implements SipApplication, AutoCloseable {
             log.warn("{} INVITE refused 482: Call-ID already in use by session {}", logTag, previous.sessionId);
             return new InviteOutcome.Reject(482, "Loop Detected");
         }
-        channels.register(channelId, session);
+        channels.register(channelId, session, offer.synthControl().tls());
         session.armIdleTimer();
         // INFO has one line per call, when it ends (plus one per SPEAK): this one is for DEBUG
         log.debug("{} session opened: {} from {} via {}, {} {}/{} ptime {} to {}{}, RTP from port {}, connection:{}",

@@ -277,6 +277,14 @@ final class UniMrcpClientSim implements AutoCloseable {
         mrcpIn = mrcp.getInputStream();
     }
 
+    /** A plain MRCP connection to {@code port}, whatever the answer said (a downgrade attempt). */
+    void connectMrcpPlain(int port) throws IOException {
+        mrcp = new Socket(sipServer.getAddress(), port);
+        mrcp.setTcpNoDelay(true);
+        mrcp.setSoTimeout(15000);
+        mrcpIn = mrcp.getInputStream();
+    }
+
     /** The MRCP connection over TLS to the port of a {@code TCP/TLS/MRCPv2} answer, checking the certificate. */
     void connectMrcpTls(javax.net.ssl.SSLContext context) throws IOException {
         int port = Integer.parseInt(answerAttribute("^m=application (\\d+) TCP/TLS/MRCPv2"));
