@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.voxcpm.chain.FallbackVoices;
 import io.voxcpm.net.TcpLimits;
-import io.voxcpm.session.IpNetwork;
+import io.voxcpm.net.IpNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,13 +22,23 @@ import java.util.List;
  * Read from YAML ({@code --config}); command-line options override single values.
  */
 public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
-                           Media media) {
+                           Media media, LimitsConfig limits) {
 
     public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
-            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS);
+            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS, LimitsConfig.DEFAULTS);
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, null);
+        this(sip, mrcp, rtp, synth, engine, cache, voices, null, null);
+    }
+
+    public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
+                        Media media) {
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null);
+    }
+
+    /** The {@code limits:} section (see {@link LimitsConfig}). */
+    public ServerConfig withLimits(LimitsConfig l) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, l);
     }
 
     public ServerConfig {
@@ -40,6 +50,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         cache = cache == null ? Cache.DEFAULTS : cache;
         voices = voices == null ? Voices.DEFAULTS : voices;
         media = media == null ? Media.DEFAULTS : media;
+        limits = limits == null ? LimitsConfig.DEFAULTS : limits;
     }
 
     /**
@@ -157,7 +168,8 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
      * @param maxTextChars          the longest text of one SPEAK, after markup is removed
      * @param sessionIdleTimeoutS   a session whose MRCP channel has not been used this long after the INVITE
      *                              (the client never connected) is ended and its dialog forgotten
-     * @param maxSessionsPerAddress concurrent sessions from one client IP before its INVITEs get 480
+     * @param maxSessionsPerAddress concurrent sessions from one client IP before its INVITEs get 480 (default: half
+     *                              of maxSessions)
      * @param unknownVoice          {@code reject} (a SPEAK naming an unregistered voice fails with 004) or
      *                              {@code default} (it speaks with the engine's default voice, logged as a WARN)
      */
@@ -169,7 +181,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
                         @JsonProperty("session-idle-timeout-s") Integer sessionIdleTimeoutS,
                         @JsonProperty("max-sessions-per-address") Integer maxSessionsPerAddress,
                         @JsonProperty("unknown-voice") String unknownVoice) {
-        public static final Synth DEFAULTS = new Synth(200, 500, false, 16, 20_000, 60, 500, "reject");
+        public static final Synth DEFAULTS = new Synth(200, 500, false, 16, 20_000, 60, 250, "reject");
 
         public Synth {
             playoutMarginMs = or(playoutMarginMs, 200);
@@ -178,7 +190,9 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             maxPendingSpeaks = or(maxPendingSpeaks, 16);
             maxTextChars = or(maxTextChars, 20_000);
             sessionIdleTimeoutS = or(sessionIdleTimeoutS, 60);
-            maxSessionsPerAddress = or(maxSessionsPerAddress, maxSessions);
+            // half the global cap: one PBX gets plenty, and one source (a PBX gone wrong, or a stranger) can never
+            // take every session from the others; a site with one PBX sets it to max-sessions
+            maxSessionsPerAddress = or(maxSessionsPerAddress, Math.max(1, maxSessions / 2));
             unknownVoice = or(unknownVoice, "reject");
         }
 
@@ -417,6 +431,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         if (cache.frameTierMb() < 0) {
             problems.add("cache.frame-tier-mb must be 0 (off) or more, got " + cache.frameTierMb());
         }
+        limits.check(problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
@@ -447,35 +462,35 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     public ServerConfig withSip(Sip s) {
-        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media);
+        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, limits);
     }
 
     public ServerConfig withMrcp(Mrcp m) {
-        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media);
+        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, limits);
     }
 
     public ServerConfig withRtp(Rtp r) {
-        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media);
+        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, limits);
     }
 
     public ServerConfig withSynth(Synth s) {
-        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media);
+        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, limits);
     }
 
     public ServerConfig withEngine(Engine e) {
-        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media);
+        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, limits);
     }
 
     public ServerConfig withVoices(Voices v) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, limits);
     }
 
     public ServerConfig withCache(Cache c) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, limits);
     }
 
     public ServerConfig withMedia(Media m) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, limits);
     }
 
     /** A configuration mistake, worded for the operator. */
