@@ -44,12 +44,16 @@ final class OfferNegotiation {
      *
      * @throws SdpException the status (and warn-code) to refuse the INVITE with
      */
-    static Media media(String sdpOffer, MediaDestinations destinations, InetAddress signallingSource)
-            throws SdpException {
+    static Media media(String sdpOffer, MediaDestinations destinations, InetAddress signallingSource,
+                       boolean tlsAvailable) throws SdpException {
         MrcpOffer offer = SdpOffers.parse(sdpOffer);
         if (offer.releasesChannel()) {
             throw new SdpException(SdpException.NOT_ACCEPTABLE_HERE,
                     "the offer's speechsynth control line has port 0: nothing to set up");
+        }
+        if (offer.synthControl().tls() && !tlsAvailable) {
+            throw new SdpException(SdpException.NOT_ACCEPTABLE_HERE,
+                    "MRCPv2 over TLS (TCP/TLS/MRCPv2) is not configured here (security.tls); offer TCP/MRCPv2");
         }
         AudioCodec codec = offer.negotiateCodec();
         InetSocketAddress target = destinations.destination(offer.synthAudio(), signallingSource);
@@ -57,7 +61,7 @@ final class OfferNegotiation {
                 MediaDestinations.clientReceives(offer.synthAudio()));
     }
 
-    /** The first answer, once the RTP port and the session id are known. */
+    /** The first answer, once the RTP port and the session id are known ({@code mrcpPort} for the offer's transport). */
     static SdpAnswer.Spec answer(Media media, String localAddress, int mrcpPort, String sessionId,
                                  ConnectionType connection, int rtpPort) {
         return new SdpAnswer.Spec(media.offer(), media.codec(), localAddress, mrcpPort, sessionId, connection,
@@ -87,6 +91,10 @@ final class OfferNegotiation {
         boolean wasSending = MediaDestinations.clientReceives(current.offer().synthAudio());
         if (offer.releasesChannel()) {
             return new Reoffer(next(current, offer), false, true);
+        }
+        if (offer.synthControl().tls() != current.offer().synthControl().tls()) {
+            throw new SdpException(SdpException.NOT_ACCEPTABLE_HERE,
+                    "a re-INVITE cannot move the MRCP channel between TCP and TLS: start a new session");
         }
         boolean sending = MediaDestinations.clientReceives(offer.synthAudio());
         return sending == wasSending ? new Reoffer(current, sending, false)

@@ -49,12 +49,14 @@ public final class SessionManager implements SipApplication, AutoCloseable {
      * @param terminationTimeout    how long after its MRCP connection closed a session waits for a BYE
      * @param idleTimeout           how long a session waits for its first MRCP request
      * @param mediaDestinations     where RTP may go (and MRCP may come from) besides the INVITE's source address
+     * @param mrcpTlsPort           the MRCPv2-over-TLS port announced to offers of {@code TCP/TLS/MRCPv2};
+     *                              -1: no TLS, such offers get 488
      * @param idleAfterUse          how long a used session may go without an MRCP request while not speaking
      * @param maxDuration           the longest a session lives
      */
     public record Settings(int maxSessions, int mrcpPort, String advertisedAddress, int maxSessionsPerAddress,
                            Duration terminationTimeout, Duration idleTimeout, MediaDestinations mediaDestinations,
-                           Duration idleAfterUse, Duration maxDuration) {
+                           int mrcpTlsPort, Duration idleAfterUse, Duration maxDuration) {
 
         public static final Duration DEFAULT_IDLE_AFTER_USE = Duration.ofSeconds(600);
         public static final Duration DEFAULT_MAX_DURATION = Duration.ofHours(4);
@@ -66,9 +68,23 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         }
 
         public Settings(int maxSessions, int mrcpPort, String advertisedAddress, int maxSessionsPerAddress,
+                        Duration terminationTimeout, Duration idleTimeout, MediaDestinations mediaDestinations,
+                        Duration idleAfterUse, Duration maxDuration) {
+            this(maxSessions, mrcpPort, advertisedAddress, maxSessionsPerAddress, terminationTimeout, idleTimeout,
+                    mediaDestinations, -1, idleAfterUse, maxDuration);
+        }
+
+        public Settings(int maxSessions, int mrcpPort, String advertisedAddress, int maxSessionsPerAddress,
+                        Duration terminationTimeout, Duration idleTimeout, MediaDestinations mediaDestinations,
+                        int mrcpTlsPort) {
+            this(maxSessions, mrcpPort, advertisedAddress, maxSessionsPerAddress, terminationTimeout, idleTimeout,
+                    mediaDestinations, mrcpTlsPort, DEFAULT_IDLE_AFTER_USE, DEFAULT_MAX_DURATION);
+        }
+
+        public Settings(int maxSessions, int mrcpPort, String advertisedAddress, int maxSessionsPerAddress,
                         Duration terminationTimeout, Duration idleTimeout, MediaDestinations mediaDestinations) {
             this(maxSessions, mrcpPort, advertisedAddress, maxSessionsPerAddress, terminationTimeout, idleTimeout,
-                    mediaDestinations, DEFAULT_IDLE_AFTER_USE, DEFAULT_MAX_DURATION);
+                    mediaDestinations, -1);
         }
 
         public Settings(int maxSessions, int mrcpPort, String advertisedAddress, int maxSessionsPerAddress,
@@ -140,7 +156,8 @@ public final class SessionManager implements SipApplication, AutoCloseable {
     public InviteOutcome onInvite(SipCall call, String sdpOffer) {
         OfferNegotiation.Media negotiated;
         try {
-            negotiated = OfferNegotiation.media(sdpOffer, settings.mediaDestinations(), call.remote().getAddress());
+            negotiated = OfferNegotiation.media(sdpOffer, settings.mediaDestinations(), call.remote().getAddress(),
+                    settings.mrcpTlsPort() >= 0);
         } catch (SdpException e) {
             log.warn("[- {}] INVITE from {} refused {}: {}", LogSafe.clean(call.callId()), call.remote(),
                     e.sipStatus(), LogSafe.clean(e.getMessage()));
@@ -166,10 +183,12 @@ public final class SessionManager implements SipApplication, AutoCloseable {
             return new InviteOutcome.Reject(488, "Not Acceptable Here");
         }
         InetAddress source = call.remote().getAddress();
+        // an existing connection of the client's may be plain TCP: a TLS channel always gets a new one
+        boolean tls = negotiated.offer().synthControl().tls();
         ConnectionType connection = negotiated.offer().requestedConnection() == ConnectionType.EXISTING
-                && channels.hasConnectionFrom(source) ? ConnectionType.EXISTING : ConnectionType.NEW;
-        SdpAnswer.Spec spec = OfferNegotiation.answer(negotiated, localAddress(call), settings.mrcpPort(), sessionId,
-                connection, audio.localPort());
+                && !tls && channels.hasConnectionFrom(source) ? ConnectionType.EXISTING : ConnectionType.NEW;
+        SdpAnswer.Spec spec = OfferNegotiation.answer(negotiated, localAddress(call),
+                tls ? settings.mrcpTlsPort() : settings.mrcpPort(), sessionId, connection, audio.localPort());
         String channelId = sessionId + "@" + SYNTH_RESOURCE;
         EventExecutor executor = executors.next();
         SynthesizerChannel synthesizer = new SynthesizerChannel(channelId, logTag, engine, audio, negotiated.format(),

@@ -225,6 +225,29 @@ class SessionManagerTest {
         assertThat(sessions.pendingTimerCount()).isZero();
     }
 
+    @Test
+    void aTlsOfferIsAnsweredWithTheTlsPortWhenTlsIsServedAnd488Otherwise() {
+        String tlsOffer = OFFER.replace("TCP/MRCPv2", "TCP/TLS/MRCPv2");
+        InviteOutcome refused = sessions.onInvite(call, tlsOffer);
+        assertThat(refused).isInstanceOfSatisfying(InviteOutcome.Reject.class,
+                r -> assertThat(r.status()).isEqualTo(488));
+        assertThat(sessions.sessionCount()).isZero();
+
+        SessionManager withTls = new SessionManager(new SessionManager.Settings(10, 1544, null, 10,
+                Duration.ofSeconds(3), Duration.ofSeconds(60), MediaDestinations.signallingSourceOnly(), 1545),
+                channels, new RtpMedia(clock, new RtpPortAllocator(InetAddress.getLoopbackAddress(), 43200, 43299)),
+                new NeverCalledEngine(), SynthSettings.DEFAULTS, SpeakPlanning.DEFAULTS, loop.eventLoop());
+        try {
+            InviteOutcome tls = withTls.onInvite(call, tlsOffer);
+            assertThat(((InviteOutcome.Accept) tls).sdpAnswer()).contains("m=application 1545 TCP/TLS/MRCPv2 1\r\n");
+            InviteOutcome plain = withTls.onInvite(call("call-2", "127.0.0.1"), OFFER);
+            assertThat(((InviteOutcome.Accept) plain).sdpAnswer()).contains("m=application 1544 TCP/MRCPv2 1\r\n");
+        } finally {
+            withTls.close();
+            loop.runPendingTasks();
+        }
+    }
+
     /** INVITEs the offer; returns the synthesizer channel's identifier from the answer. */
     private String open() {
         InviteOutcome outcome = sessions.onInvite(call, OFFER);
