@@ -14,7 +14,9 @@ import java.util.Objects;
  * @param t1              RFC 3261 T1, the first 2xx retransmission interval; Timer H is 64*T1
  * @param t2              RFC 3261 T2, the retransmission interval cap
  * @param maxDialogs      dialogs kept at once; further INVITEs get 503
- * @param maxTransactions server transactions kept at once; further requests get a stateless 503
+ * @param maxTransactions server transactions kept at once; further requests get a stateless 503 (a BYE or
+ *                        CANCEL for state we hold is still let in)
+ * @param sourceLimits    what one source IP may hold or cost ({@link SipLimits}); null for the defaults
  */
 public record SipConfig(String bindAddress, int port, String externalAddress, Duration t1, Duration t2,
                         int maxDialogs, int maxTransactions, TcpLimits tcpLimits, Duration tcpIdleTimeout,

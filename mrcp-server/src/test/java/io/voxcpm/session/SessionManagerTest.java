@@ -69,9 +69,13 @@ class SessionManagerTest {
             Duration.ofSeconds(100)));
 
     private SessionManager manager(SessionManager.Settings settings) {
+        return manager(settings, new NeverCalledEngine());
+    }
+
+    private SessionManager manager(SessionManager.Settings settings, SpeechEngine engine) {
         return new SessionManager(settings, channels,
                 new RtpMedia(clock, new RtpPortAllocator(InetAddress.getLoopbackAddress(), 43100, 43199)),
-                new NeverCalledEngine(), SynthSettings.DEFAULTS, SpeakPlanning.DEFAULTS, loop.eventLoop());
+                engine, SynthSettings.DEFAULTS, SpeakPlanning.DEFAULTS, loop.eventLoop());
     }
 
     /** A call from {@code source} whose hang-ups are recorded as "call-id: why". */
@@ -117,6 +121,27 @@ class SessionManagerTest {
         assertThat(sessions.sessionCount()).isZero();
         assertThat(hungUp).containsExactly("call-1: no MRCP request for 20 s after the last SPEAK");
         assertThat(sessions.pendingTimerCount()).isZero();
+    }
+
+    @Test
+    void aPlayingSpeakKeepsTheSessionAliveAndTheIdleTimeCountsFromItsEnd() {
+        sessions.close();
+        sessions = manager(new SessionManager.Settings(10, 1544, null, 10, Duration.ofSeconds(3),
+                Duration.ofSeconds(60), MediaDestinations.signallingSourceOnly(), Duration.ofSeconds(20),
+                Duration.ofSeconds(1000)), new EndlessEngine());
+        String channelId = open();
+        MrcpResource session = channels.resource(channelId).orElseThrow();
+        MrcpConnection connection = EmbeddedMrcpConnection.over(loop);
+        session.onRequest(MrcpRequest.withText("SPEAK", 1, MrcpHeaders.builder().add("Channel-Identifier", channelId)
+                .add("Content-Type", "text/plain").build(), "a prompt that never ends"), connection);
+        advance(100_000);
+        assertThat(sessions.sessionCount()).as("speaking for 100 s without a request").isEqualTo(1);
+        session.onRequest(new MrcpRequest("STOP", 2, channel(channelId)), connection);
+        advance(19_999);
+        assertThat(sessions.sessionCount()).isEqualTo(1);
+        advance(1);
+        assertThat(sessions.sessionCount()).isZero();
+        assertThat(hungUp).containsExactly("call-1: no MRCP request for 20 s after the last SPEAK");
     }
 
     @Test
@@ -269,6 +294,28 @@ class SessionManagerTest {
             loop.runPendingTasks();
         }
         loop.runPendingTasks();
+    }
+
+    /** A synthesis that never finishes (nor fails): its SPEAK plays until stopped. */
+    private static final class EndlessEngine implements SpeechEngine {
+        @Override
+        public String name() {
+            return "endless";
+        }
+
+        @Override
+        public int sampleRate() {
+            return 8000;
+        }
+
+        @Override
+        public Synthesis synthesize(SynthesisRequest request, AudioSink sink) {
+            return () -> { };
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** No SPEAK is made in these tests. */
