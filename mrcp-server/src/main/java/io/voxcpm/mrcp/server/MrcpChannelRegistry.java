@@ -124,10 +124,14 @@ public final class MrcpChannelRegistry {
         });
     }
 
-    /** The resource for a request's channel, remembering the connection it came on; null if unknown. */
+    /**
+     * The resource for a request's channel, remembering the connection it came on; null if unknown, or if the
+     * resource does not accept requests from that connection's host.
+     */
     MrcpResource route(String channelId, MrcpConnection from) {
         Binding binding = channelId == null ? null : channels.get(channelId);
-        if (binding == null || binding.tlsOnly && !from.isTls()) {
+        if (binding == null || binding.tlsOnly && !from.isTls() || (binding.connection != from
+                && !binding.resource.acceptsFrom(from.remoteAddress().getAddress()))) {
             return null;
         }
         binding.connection = from;
