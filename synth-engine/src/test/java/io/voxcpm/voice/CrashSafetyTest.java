@@ -83,7 +83,8 @@ class CrashSafetyTest {
             Thread.sleep(random.nextInt(400));
             w.process().destroyForcibly();
             assertThat(w.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
-            w.reader().join(10_000);
+            w.reader().join(30_000);
+            assertThat(w.reader().isAlive()).as("every line the child printed was read").isFalse();
             int committed = Math.max(current, w.lastCommitted().get());
 
             if (leftovers(dir) > 0) {
@@ -104,11 +105,18 @@ class CrashSafetyTest {
             assertThat(versions).extracting(VoiceStatus::version)
                     .containsExactlyElementsOf(IntStream.rangeClosed(1, v.version()).boxed().toList());
             assertThat(versions).allMatch(VoiceStatus.Ok.class::isInstance);
+            // the audit record goes first: no stored version without one, whatever the kill tore
+            assertThat(registry.auditLog().read()).filteredOn(e -> e.action().equals("add"))
+                    .extracting(VoiceAuditLog.Entry::version).containsAll(IntStream.rangeClosed(1, v.version()).boxed().toList());
             current = v.version();
         }
         assertThat(current).as("the children made progress").isGreaterThan(iterations);
         System.out.printf("crash test: %d kills, %d versions committed, %d kills left a write in flight%n",
                 iterations, current, killsWithWriteInFlight);
+        // kills that all landed between writes would prove nothing about a torn write: a version half
+        // written (its .tmp- directory left behind) must have been recovered from at least a few times
+        assertThat(killsWithWriteInFlight).as("kills that landed mid-write (a .tmp- version left behind)")
+                .isGreaterThanOrEqualTo(3);
     }
 
     @Test
@@ -128,6 +136,11 @@ class CrashSafetyTest {
         assertThat(all).containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 16).boxed().toList());
         List<VoiceStatus> versions = VoiceRegistry.open(dir).versions(VOICE);
         assertThat(versions).hasSize(16).allMatch(VoiceStatus.Ok.class::isInstance);
+        // both processes appended to one audit log without tearing each other's lines
+        List<String> lines = Files.readAllLines(dir.resolve(VoiceAuditLog.FILE));
+        assertThat(lines).hasSize(16).allMatch(l -> l.startsWith("{") && l.endsWith("}"));
+        assertThat(VoiceRegistry.open(dir).auditLog().read()).extracting(VoiceAuditLog.Entry::version)
+                .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 16).boxed().toList());
     }
 
     private static long leftovers(Path dir) throws IOException {

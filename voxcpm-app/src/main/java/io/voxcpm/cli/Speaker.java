@@ -11,6 +11,10 @@ import io.voxcpm.engine.SynthesisException.Reason;
 import io.voxcpm.request.RequestDefaults;
 import io.voxcpm.request.RequestPlanner;
 import io.voxcpm.request.Segment;
+import io.voxcpm.ssml.PronunciationLexicon;
+import io.voxcpm.ssml.SsmlDocument;
+import io.voxcpm.ssml.SsmlParser;
+import io.voxcpm.ssml.Style;
 import io.voxcpm.request.SegmentPlayer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -79,15 +83,16 @@ public final class Speaker implements AutoCloseable {
     /** Synthesises one utterance and returns its audio, normalised if asked. */
     short[] speak(String text, String voice, String language) throws SynthesisException {
         RequestDefaults defaults = new RequestDefaults(voice, null, null, null, language, null, null, Map.of());
-        return speak(defaults, ssml ? text : null, text);
+        Style base = RequestPlanner.baseStyle(defaults);
+        return speak(defaults, ssml ? SsmlParser.parse(text, base) : SsmlDocument.text(text, base));
     }
 
     /**
-     * Synthesises one request as a call with these MRCP-level defaults would: {@code ssml} when the body is
-     * SSML (else null), {@code text} the plain text otherwise.
+     * Synthesises one request as a call with these MRCP-level defaults would: {@code document} read with
+     * {@link RequestPlanner#baseStyle}{@code (defaults)} as its base.
      */
-    public short[] speak(RequestDefaults defaults, String ssml, String text) throws SynthesisException {
-        List<Segment> segments = ssml != null ? planner.planSsml(ssml, defaults) : planner.planText(text, defaults);
+    public short[] speak(RequestDefaults defaults, SsmlDocument document) throws SynthesisException {
+        List<Segment> segments = planner.plan(document, defaults, PronunciationLexicon.EMPTY);
         if (segments.stream().noneMatch(Segment.Speech.class::isInstance)) {
             throw new SynthesisException(Reason.INVALID_REQUEST, "no text to speak");
         }

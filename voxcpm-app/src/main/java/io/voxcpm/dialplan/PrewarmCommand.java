@@ -111,7 +111,7 @@ public final class PrewarmCommand implements Callable<Integer> {
                 String failure = null;
                 try {
                     SpeakPreview.Request request = SpeakPreview.read(speak(r), maxTextChars);
-                    short[] pcm = speaker.speak(request.defaults(), request.ssml(), request.text());
+                    short[] pcm = speaker.speak(request.defaults(), request.document());
                     audioSeconds += pcm.length / (double) speaker.sampleRate();
                     alreadyCached += speaker.cache().stats().misses() == misses ? 1 : 0;
                 } catch (IllegalArgumentException | SynthesisException e) {

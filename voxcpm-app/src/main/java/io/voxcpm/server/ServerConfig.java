@@ -5,9 +5,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.voxcpm.admin.AdminConfig;
+import io.voxcpm.admin.UnknownKeys;
 import io.voxcpm.chain.FallbackVoices;
 import io.voxcpm.net.TcpLimits;
+import io.voxcpm.ops.OpsConfig;
 import io.voxcpm.session.IpNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,18 +26,28 @@ import java.util.List;
  * Read from YAML ({@code --config}); command-line options override single values.
  */
 public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
-                           Media media, SecurityConfig security) {
+                           Media media, Prompts prompts, SecurityConfig security,
+                           // ops: the management port, SIGTERM drain, synthesis records (io.voxcpm.ops.OpsConfig)
+                           OpsConfig.Http http, OpsConfig.Drain drain, OpsConfig.Records records,
+                           // admin: the /admin/v1 token and limits (io.voxcpm.admin.AdminConfig)
+                           AdminConfig admin) {
 
     public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
-            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS, SecurityConfig.DEFAULTS);
+            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS);
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, null, null);
+        this(sip, mrcp, rtp, synth, engine, cache, voices, null);
+    }
+
+    /** Every component not named takes its defaults. */
+    public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
+                        Media media) {
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, null, null, null, null);
     }
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
-                        Media media) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null);
+                        Media media, OpsConfig.Http http, OpsConfig.Drain drain, OpsConfig.Records records) {
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, http, drain, records, null);
     }
 
     public ServerConfig {
@@ -45,7 +59,12 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         cache = cache == null ? Cache.DEFAULTS : cache;
         voices = voices == null ? Voices.DEFAULTS : voices;
         media = media == null ? Media.DEFAULTS : media;
+        prompts = prompts == null ? Prompts.DEFAULTS : prompts;
         security = security == null ? SecurityConfig.DEFAULTS : security;
+        http = http == null ? OpsConfig.Http.DEFAULTS : http;
+        drain = drain == null ? OpsConfig.Drain.DEFAULTS : drain;
+        records = records == null ? OpsConfig.Records.DEFAULTS : records;
+        admin = admin == null ? AdminConfig.DEFAULTS : admin;
     }
 
     /**
@@ -285,6 +304,37 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
     }
 
+    // ---- ivr: recorded prompts and the level every prompt reaches the caller at ----
+
+    /**
+     * @param dir              the prompt store {@code prompts add} writes and {@code <audio src="prompt:NAME">}
+     *                         plays from
+     * @param levelLufs        the loudness every prompt reaches the caller at, synthesised or recorded, in LUFS
+     *                         (BS.1770 integrated; speech at about -18 dBFS RMS measures near -20)
+     * @param levelLookaheadMs how much of each synthesised segment is measured before its first audio leaves (its
+     *                         level then adapts slowly as it plays); 0 turns level matching of synthesised audio
+     *                         off (recorded prompts are still matched)
+     */
+    public record Prompts(String dir, @JsonProperty("level-lufs") Double levelLufs,
+                          @JsonProperty("level-lookahead-ms") Integer levelLookaheadMs) {
+        public static final Prompts DEFAULTS = new Prompts("data/prompts", -20.0, 300);
+
+        public Prompts {
+            dir = or(dir, "data/prompts");
+            levelLufs = or(levelLufs, -20.0);
+            levelLookaheadMs = or(levelLookaheadMs, 300);
+        }
+
+        void check(List<String> problems) {
+            if (!(levelLufs >= -40 && levelLufs <= -6)) {
+                problems.add("prompts.level-lufs must be from -40 to -6 (telephony: about -20), got " + levelLufs);
+            }
+            if (levelLookaheadMs < 0 || levelLookaheadMs > 2000) {
+                problems.add("prompts.level-lookahead-ms must be 0 (off) to 2000, got " + levelLookaheadMs);
+            }
+        }
+    }
+
     /**
      * @param allowedNetworks where RTP may go besides the address each INVITE came from, in CIDR notation
      *                        ({@code 10.1.0.0/16}, {@code 2001:db8::/48}, or one address): the media
@@ -316,6 +366,8 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             return (config == null ? DEFAULTS : config).validated();
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file " + file + " does not exist");
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(file + ": unknown key " + location(e) + UnknownKeys.hint(e));
         } catch (JsonMappingException e) {
             throw new ConfigException(file + ": " + e.getOriginalMessage() + " at " + location(e));
         } catch (IOException e) {
@@ -420,10 +472,13 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         if (cache.maxMb() < 1) {
             problems.add("cache.max-mb must be at least 1, got " + cache.maxMb());
         }
+        prompts.check(problems);
         if (cache.frameTierMb() < 0) {
             problems.add("cache.frame-tier-mb must be 0 (off) or more, got " + cache.frameTierMb());
         }
         security.validate(problems, sip.port(), mrcp.port());
+        OpsConfig.check(http, drain, records, problems);
+        admin.check(problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
@@ -454,39 +509,63 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     public ServerConfig withSip(Sip s) {
-        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, security);
+        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withMrcp(Mrcp m) {
-        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, security);
+        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, prompts, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withRtp(Rtp r) {
-        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, security);
+        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, prompts, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withSynth(Synth s) {
-        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, security);
+        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, prompts, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withEngine(Engine e) {
-        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, security);
+        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, prompts, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withVoices(Voices v) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, security);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, prompts, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withCache(Cache c) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, security);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, prompts, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withMedia(Media m) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, security);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, prompts, security,
+                http, drain, records, admin);
+    }
+
+    public ServerConfig withPrompts(Prompts p) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, p, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withSecurity(SecurityConfig s) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, s);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, s,
+                http, drain, records, admin);
+    }
+
+    public ServerConfig withAdmin(AdminConfig a) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
+                http, drain, records, a);
+    }
+
+    public ServerConfig withOps(OpsConfig.Http h, OpsConfig.Drain d, OpsConfig.Records r) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
+                h, d, r, admin);
     }
 
     /** A configuration mistake, worded for the operator. */

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  *   <li>{@code reason}: the {@link SynthesisException.Reason} of that failure (default ENGINE_FAILURE)</li>
  *   <li>{@code message-chars}: pads the failure message to that length</li>
  *   <li>{@code delay-ms}: wait before the first chunk (a slow engine)</li>
+ *   <li>{@code peak-dbfs}: the tone's peak level (default about -12.3 dBFS, amplitude 8000): engines and voices
+ *       that speak at different levels</li>
  * </ul>
  */
 final class ScriptedStandInEngine implements SpeechEngine {
@@ -107,7 +109,7 @@ final class ScriptedStandInEngine implements SpeechEngine {
             int n = (int) Math.min(Math.min(RATE * CHUNK_MS / 1000, total - producedSamples), failAt - producedSamples);
             short[] chunk = new short[n];
             for (int i = 0; i < n; i++) {
-                chunk[i] = (short) (8000 * Math.sin(2 * Math.PI * 440 * (producedSamples + i) / RATE));
+                chunk[i] = (short) (script.amplitude() * Math.sin(2 * Math.PI * 440 * (producedSamples + i) / RATE));
             }
             producedSamples += n;
             sink.onAudio(chunk);
@@ -132,7 +134,7 @@ final class ScriptedStandInEngine implements SpeechEngine {
     }
 
     private record Script(double seconds, double speed, double failAfter, SynthesisException.Reason reason,
-                          int messageChars, long delayMs) {
+                          int messageChars, long delayMs, double amplitude) {
 
         static Script of(String text) {
             double seconds = 1.0;
@@ -141,6 +143,7 @@ final class ScriptedStandInEngine implements SpeechEngine {
             SynthesisException.Reason reason = SynthesisException.Reason.ENGINE_FAILURE;
             int messageChars = 0;
             long delayMs = 0;
+            double amplitude = 8000;
             Matcher m = DIRECTIVE.matcher(text);
             if (m.find()) {
                 for (String item : m.group(1).trim().split("\\s+")) {
@@ -155,11 +158,12 @@ final class ScriptedStandInEngine implements SpeechEngine {
                         case "reason" -> reason = SynthesisException.Reason.valueOf(kv[1]);
                         case "message-chars" -> messageChars = Integer.parseInt(kv[1]);
                         case "delay-ms" -> delayMs = Long.parseLong(kv[1]);
+                        case "peak-dbfs" -> amplitude = 32767 * Math.pow(10, Double.parseDouble(kv[1]) / 20);
                         default -> throw new IllegalArgumentException("unknown directive " + kv[0]);
                     }
                 }
             }
-            return new Script(seconds, speed, failAfter, reason, messageChars, delayMs);
+            return new Script(seconds, speed, failAfter, reason, messageChars, delayMs, amplitude);
         }
 
         String message() {

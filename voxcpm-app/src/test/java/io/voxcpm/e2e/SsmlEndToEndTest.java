@@ -194,6 +194,28 @@ class SsmlEndToEndTest {
         }
     }
 
+    @Test
+    void aDefinedLexiconChangesTheAudioOfTheWordsItDefines() throws Exception {
+        String ssml = "<speak version=\"1.1\" " + NS + " xml:lang=\"en-US\">Welcome to Acme.</speak>";
+        String pls = "<?xml version=\"1.0\"?><lexicon version=\"1.0\" xmlns=\"http://www.w3.org/2005/01/"
+                + "pronunciation-lexicon\" alphabet=\"ipa\" xml:lang=\"en-US\"><lexeme><grapheme>Acme</grapheme>"
+                + "<alias>the Anvil Corporation of America</alias></lexeme></lexicon>";
+        try (UniMrcpClientSim pbx = Pbx.call(strict)) {
+            short[] before = speakAndDecode(pbx, 1, Map.of(), ssml);
+            pbx.sendMrcp("DEFINE-LEXICON", 2, Map.of("Content-Id", "brands"), "application/pls+xml", pls);
+            assertThat(pbx.readMrcp(Duration.ofSeconds(5)).startLine()).endsWith(" 2 200 COMPLETE");
+            short[] after = speakAndDecode(pbx, 3, Map.of("Lexicon-Search-Order", "<session:brands>"), ssml);
+            short[] again = speakAndDecode(pbx, 4, Map.of(), ssml);
+            System.out.printf("Welcome to Acme: %.2f s; with the lexicon: %.2f s%n", before.length / 8000.0,
+                    after.length / 8000.0);
+            assertThat((after.length - before.length) / 8000.0).as("the alias is spoken: four more words")
+                    .isGreaterThan(0.6);
+            assertThat(Math.abs(again.length - after.length)).as("a defined lexicon applies to every SPEAK of the "
+                    + "session").isLessThanOrEqualTo(160);
+            assertThat(pbx.sendBye()).startsWith("SIP/2.0 200");
+        }
+    }
+
     /** SPEAKs, waits for 000 and returns the µ-law audio of this SPEAK decoded. */
     private static short[] speakAndDecode(UniMrcpClientSim pbx, long id, Map<String, String> headers, String ssml)
             throws Exception {

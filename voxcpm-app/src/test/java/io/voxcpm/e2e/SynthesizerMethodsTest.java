@@ -233,9 +233,21 @@ class SynthesizerMethodsTest {
         assertThat(unknown.header("Completion-Cause")).isEqualTo("006 lexicon-load-failure");
         assertThat(speak(pbx, 6, headers("Lexicon-Search-Order", "<session:names>"), "text/plain",
                 "[[seconds=0.4]] VoxCPM").startLine()).endsWith("IN-PROGRESS");
+        await("the engine is sent the alias").atMost(Duration.ofSeconds(5)).until(() -> engine.requests()
+                .stream().anyMatch(r -> r.text().equals("[[seconds=0.4]] vox see pee em")));
         pbx.sendMrcp("DEFINE-LEXICON", 7, headers("Content-Id", "late"), "application/pls+xml", pls);
         assertThat(status(pbx.readMrcp(Duration.ofSeconds(5)))).as("DEFINE-LEXICON while speaking").isEqualTo(402);
         assertThat(next(pbx).header("Completion-Cause")).isEqualTo("000 normal");
+        String ssml = "<speak version=\"1.0\" xmlns=\"http://www.w3.org/2001/10/synthesis\"><lexicon uri=\"%s\"/>"
+                + "[[seconds=0.2]] Say VoxCPM</speak>";
+        assertThat(speak(pbx, 71, Map.of(), "application/ssml+xml", ssml.formatted("session:names")).startLine())
+                .endsWith("IN-PROGRESS");
+        assertThat(next(pbx).header("Completion-Cause")).isEqualTo("000 normal");
+        assertThat(engine.requests()).anyMatch(r -> r.text().endsWith("Say vox see pee em"));
+        assertThat(speak(pbx, 72, Map.of(), "application/ssml+xml", ssml.formatted("http://example.com/x.pls"))
+                .header("Completion-Cause")).as("an SSML lexicon URL is never fetched").isEqualTo("003 uri-failure");
+        assertThat(speak(pbx, 73, Map.of(), "application/ssml+xml", ssml.formatted("session:nope"))
+                .header("Completion-Cause")).isEqualTo("006 lexicon-load-failure");
         assertThat(status(send(pbx, "DEFINE-LEXICON", 8, headers("Content-Id", "names", "Load-Lexicon", "false"))))
                 .isEqualTo(200);
         assertThat(speak(pbx, 9, headers("Lexicon-Search-Order", "<session:names>"), "text/plain", "x")
