@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param breakerInitialBackoff     first open period; doubles on each failed half-open probe
  * @param breakerMaxBackoff         cap of the open period
  * @param callbackThreads           threads shared by all calls to deliver responses to sinks
+ * @param stall                     how long a stream may go without audio ({@link StallTimeouts})
  */
 public record WorkerPoolConfig(
         String endpoints,
@@ -38,7 +39,8 @@ public record WorkerPoolConfig(
         int breakerFailureThreshold,
         Duration breakerInitialBackoff,
         Duration breakerMaxBackoff,
-        int callbackThreads) {
+        int callbackThreads,
+        StallTimeouts stall) {
 
     public static final String ENDPOINTS = "bridge.endpoints";
     public static final String MAX_CONCURRENT = "bridge.max-concurrent-per-endpoint";
@@ -61,6 +63,18 @@ public record WorkerPoolConfig(
             throw new IllegalArgumentException(ENDPOINTS + " is empty");
         }
         healthService = healthService == null ? "" : healthService;
+        stall = stall == null ? StallTimeouts.DEFAULTS : stall;
+    }
+
+    /** With the default stall timeouts. */
+    public WorkerPoolConfig(String endpoints, int maxConcurrentPerEndpoint, int maxAttempts, Duration synthesisDeadline,
+                            Duration rpcDeadline, Duration keepAliveTime, Duration keepAliveTimeout,
+                            Duration healthInterval, String healthService, Duration dnsRefresh,
+                            int breakerFailureThreshold, Duration breakerInitialBackoff, Duration breakerMaxBackoff,
+                            int callbackThreads) {
+        this(endpoints, maxConcurrentPerEndpoint, maxAttempts, synthesisDeadline, rpcDeadline, keepAliveTime,
+                keepAliveTimeout, healthInterval, healthService, dnsRefresh, breakerFailureThreshold,
+                breakerInitialBackoff, breakerMaxBackoff, callbackThreads, null);
     }
 
     /** Reads the {@code bridge.*} keys above; every key but {@value #ENDPOINTS} has a default. */
@@ -84,6 +98,7 @@ public record WorkerPoolConfig(
                 c.positiveInt(BREAKER_THRESHOLD, 3),
                 c.duration(BREAKER_INITIAL_BACKOFF, Duration.ofSeconds(1)),
                 c.duration(BREAKER_MAX_BACKOFF, Duration.ofSeconds(30)),
-                c.positiveInt(CALLBACK_THREADS, 2));
+                c.positiveInt(CALLBACK_THREADS, 2),
+                StallTimeouts.fromProperties(c));
     }
 }
