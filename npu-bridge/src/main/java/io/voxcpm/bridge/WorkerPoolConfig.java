@@ -3,6 +3,7 @@ package io.voxcpm.bridge;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * How the bridge reaches its VoxCPM2 gRPC workers.
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param breakerInitialBackoff     first open period; doubles on each failed half-open probe
  * @param breakerMaxBackoff         cap of the open period
  * @param callbackThreads           threads shared by all calls to deliver responses to sinks
+ * @param security                  token and TLS towards the workers ({@link WorkerSecurity})
  * @param stall                     how long a stream may go without audio ({@link StallTimeouts})
  */
 public record WorkerPoolConfig(
@@ -40,6 +42,7 @@ public record WorkerPoolConfig(
         Duration breakerInitialBackoff,
         Duration breakerMaxBackoff,
         int callbackThreads,
+        WorkerSecurity security,
         StallTimeouts stall) {
 
     public static final String ENDPOINTS = "bridge.endpoints";
@@ -63,10 +66,11 @@ public record WorkerPoolConfig(
             throw new IllegalArgumentException(ENDPOINTS + " is empty");
         }
         healthService = healthService == null ? "" : healthService;
+        security = security == null ? WorkerSecurity.NONE : security;
         stall = stall == null ? StallTimeouts.DEFAULTS : stall;
     }
 
-    /** With the default stall timeouts. */
+    /** Without token or TLS (loopback workers). */
     public WorkerPoolConfig(String endpoints, int maxConcurrentPerEndpoint, int maxAttempts, Duration synthesisDeadline,
                             Duration rpcDeadline, Duration keepAliveTime, Duration keepAliveTimeout,
                             Duration healthInterval, String healthService, Duration dnsRefresh,
@@ -74,11 +78,19 @@ public record WorkerPoolConfig(
                             int callbackThreads) {
         this(endpoints, maxConcurrentPerEndpoint, maxAttempts, synthesisDeadline, rpcDeadline, keepAliveTime,
                 keepAliveTimeout, healthInterval, healthService, dnsRefresh, breakerFailureThreshold,
-                breakerInitialBackoff, breakerMaxBackoff, callbackThreads, null);
+                breakerInitialBackoff, breakerMaxBackoff, callbackThreads, WorkerSecurity.NONE, null);
     }
 
-    /** Reads the {@code bridge.*} keys above; every key but {@value #ENDPOINTS} has a default. */
+    /**
+     * Reads the {@code bridge.*} keys above and {@link WorkerSecurity}'s; every key but {@value #ENDPOINTS}
+     * has a default. The worker token may come from the process environment.
+     */
     public static WorkerPoolConfig fromProperties(Map<String, String> props) {
+        return fromProperties(props, System::getenv);
+    }
+
+    /** As {@link #fromProperties(Map)}, with the environment given (tests). */
+    public static WorkerPoolConfig fromProperties(Map<String, String> props, Function<String, String> env) {
         ConfigValues c = new ConfigValues(props);
         String endpoints = c.string(ENDPOINTS, null);
         if (endpoints == null) {
@@ -99,6 +111,7 @@ public record WorkerPoolConfig(
                 c.duration(BREAKER_INITIAL_BACKOFF, Duration.ofSeconds(1)),
                 c.duration(BREAKER_MAX_BACKOFF, Duration.ofSeconds(30)),
                 c.positiveInt(CALLBACK_THREADS, 2),
+                WorkerSecurity.fromProperties(props, env),
                 StallTimeouts.fromProperties(c));
     }
 }
