@@ -22,19 +22,19 @@ import java.util.List;
  * Read from YAML ({@code --config}); command-line options override single values.
  */
 public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
-                           Media media, Prompts prompts, SecurityConfig security) {
+                           Media media, Prompts prompts, SecurityConfig security, CostConfig cost) {
 
     public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
             Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS, Prompts.DEFAULTS,
-            SecurityConfig.DEFAULTS);
+            SecurityConfig.DEFAULTS, CostConfig.DEFAULTS);
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, null, null, null);
+        this(sip, mrcp, rtp, synth, engine, cache, voices, null, null, null, null);
     }
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
                         Media media) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null);
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, null);
     }
 
     public ServerConfig {
@@ -48,6 +48,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         media = media == null ? Media.DEFAULTS : media;
         prompts = prompts == null ? Prompts.DEFAULTS : prompts;
         security = security == null ? SecurityConfig.DEFAULTS : security;
+        cost = cost == null ? CostConfig.DEFAULTS : cost;
     }
 
     /**
@@ -458,6 +459,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             problems.add("cache.frame-tier-mb must be 0 (off) or more, got " + cache.frameTierMb());
         }
         security.validate(problems, sip.port(), mrcp.port());
+        cost.validate(problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
@@ -488,43 +490,48 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     public ServerConfig withSip(Sip s) {
-        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, prompts, security);
+        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, prompts, security, cost);
     }
 
     public ServerConfig withMrcp(Mrcp m) {
-        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, prompts, security);
+        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, prompts, security, cost);
     }
 
     public ServerConfig withRtp(Rtp r) {
-        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, prompts, security);
+        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, prompts, security, cost);
     }
 
     public ServerConfig withSynth(Synth s) {
-        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, prompts, security);
+        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, prompts, security, cost);
     }
 
     public ServerConfig withEngine(Engine e) {
-        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, prompts, security);
+        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, prompts, security, cost);
     }
 
     public ServerConfig withVoices(Voices v) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, prompts, security);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, prompts, security, cost);
     }
 
     public ServerConfig withCache(Cache c) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, prompts, security);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, prompts, security, cost);
     }
 
     public ServerConfig withMedia(Media m) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, prompts, security);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, prompts, security, cost);
     }
 
     public ServerConfig withPrompts(Prompts p) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, p, security);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, p, security, cost);
     }
 
     public ServerConfig withSecurity(SecurityConfig s) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, s);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, s, cost);
+    }
+
+    /** The {@code cost:} section (see {@link CostConfig}). */
+    public ServerConfig withCost(CostConfig c) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security, c);
     }
 
     /** A configuration mistake, worded for the operator. */
