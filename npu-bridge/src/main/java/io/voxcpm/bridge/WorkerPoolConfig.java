@@ -25,6 +25,7 @@ import java.util.function.Function;
  * @param breakerMaxBackoff         cap of the open period
  * @param callbackThreads           threads shared by all calls to deliver responses to sinks
  * @param security                  token and TLS towards the workers ({@link WorkerSecurity})
+ * @param stall                     how long a stream may go without audio ({@link StallTimeouts})
  */
 public record WorkerPoolConfig(
         String endpoints,
@@ -41,7 +42,8 @@ public record WorkerPoolConfig(
         Duration breakerInitialBackoff,
         Duration breakerMaxBackoff,
         int callbackThreads,
-        WorkerSecurity security) {
+        WorkerSecurity security,
+        StallTimeouts stall) {
 
     public static final String ENDPOINTS = "bridge.endpoints";
     public static final String MAX_CONCURRENT = "bridge.max-concurrent-per-endpoint";
@@ -65,6 +67,7 @@ public record WorkerPoolConfig(
         }
         healthService = healthService == null ? "" : healthService;
         security = security == null ? WorkerSecurity.NONE : security;
+        stall = stall == null ? StallTimeouts.DEFAULTS : stall;
     }
 
     /** Without token or TLS (loopback workers). */
@@ -75,7 +78,7 @@ public record WorkerPoolConfig(
                             int callbackThreads) {
         this(endpoints, maxConcurrentPerEndpoint, maxAttempts, synthesisDeadline, rpcDeadline, keepAliveTime,
                 keepAliveTimeout, healthInterval, healthService, dnsRefresh, breakerFailureThreshold,
-                breakerInitialBackoff, breakerMaxBackoff, callbackThreads, WorkerSecurity.NONE);
+                breakerInitialBackoff, breakerMaxBackoff, callbackThreads, WorkerSecurity.NONE, null);
     }
 
     /**
@@ -108,6 +111,7 @@ public record WorkerPoolConfig(
                 c.duration(BREAKER_INITIAL_BACKOFF, Duration.ofSeconds(1)),
                 c.duration(BREAKER_MAX_BACKOFF, Duration.ofSeconds(30)),
                 c.positiveInt(CALLBACK_THREADS, 2),
-                WorkerSecurity.fromProperties(props, env));
+                WorkerSecurity.fromProperties(props, env),
+                StallTimeouts.fromProperties(c));
     }
 }

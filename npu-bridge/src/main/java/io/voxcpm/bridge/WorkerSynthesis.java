@@ -121,8 +121,10 @@ final class WorkerSynthesis implements Synthesis {
         }
         SynthesizeRequest req = voiceId == null ? request : request.toBuilder().setVoiceId(voiceId).build();
         log.debug("[{}] synthesizing on {} (attempt {})", session, ep, attempts);
+        Attempt attempt = new Attempt(ep);
         ep.worker.withDeadlineAfter(pool.config().synthesisDeadline().toMillis(), TimeUnit.MILLISECONDS)
-                .synthesize(req, new Attempt(ep));
+                .synthesize(req, attempt);
+        attempt.watch(pool.config().stall().firstChunk().toNanos());
     }
 
     /** A call that ended without success; decides between retry and giving up. */
@@ -171,9 +173,56 @@ final class WorkerSynthesis implements Synthesis {
         private int nextSequence;
         private SynthesisSummary summary;
         private SynthesisException violation;
+        private final long startNanos = System.nanoTime();
+        /** When the last audio chunk arrived; 0 before the first. Written by gRPC's thread, read by the timer. */
+        private volatile long lastChunkNanos;
+        private volatile int chunks;
+        private volatile boolean ended;
+        /** Why the stream was cancelled as stalled; null while it is not. */
+        private volatile String stalled;
 
         Attempt(WorkerEndpoint ep) {
             this.ep = ep;
+        }
+
+        /** Comes back after {@code delayNanos} to see whether audio has arrived since. */
+        void watch(long delayNanos) {
+            if (!ended) {
+                pool.schedule(this::checkStall, delayNanos);
+            }
+        }
+
+        /** On the pool's timer: one check per timeout period, not one timer per chunk. */
+        private void checkStall() {
+            if (ended || cancelled) {
+                return;
+            }
+            StallTimeouts limits = pool.config().stall();
+            long now = System.nanoTime();
+            long last = lastChunkNanos;
+            long limit = last == 0 ? limits.firstChunk().toNanos() : limits.betweenChunks().toNanos();
+            long since = now - (last == 0 ? startNanos : last);
+            if (since < limit) {
+                watch(limit - since);
+                return;
+            }
+            String why = last == 0
+                    ? "no audio within " + millis(limit) + " of the request (" + StallTimeouts.FIRST_CHUNK + ")"
+                    : "no audio for " + millis(limit) + " after " + chunks + " chunks (" + StallTimeouts.BETWEEN_CHUNKS + ")";
+            stalled = why;
+            log.warn("[{}] worker {} stalled: {}; cancelling the stream", session, ep, why);
+            ClientCallStreamObserver<SynthesizeRequest> c;
+            synchronized (WorkerSynthesis.this) {
+                c = call;
+            }
+            if (c != null) {
+                c.cancel("stalled: " + why, null);
+            }
+        }
+
+        private static String millis(long nanos) {
+            long ms = TimeUnit.NANOSECONDS.toMillis(nanos);
+            return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
         }
 
         @Override
@@ -207,6 +256,8 @@ final class WorkerSynthesis implements Synthesis {
                 return;
             }
             nextSequence++;
+            chunks++;
+            lastChunkNanos = System.nanoTime();
             short[] samples = decoder.decode(chunk.getPcm().asReadOnlyByteBuffer());
             if (samples.length > 0 && !cancelled) {
                 audioStarted = true;
@@ -223,6 +274,13 @@ final class WorkerSynthesis implements Synthesis {
 
         @Override
         public void onError(Throwable t) {
+            ended = true;
+            if (stalled != null) {
+                // a hung worker: counted against the endpoint, and the synthesis ends (a chain moves on)
+                pool.release(ep, Outcome.ENDPOINT_FAILURE, Status.DEADLINE_EXCEEDED.withDescription(stalled), session);
+                fail(new SynthesisException(Reason.ENGINE_FAILURE, "worker " + ep + " stalled: " + stalled));
+                return;
+            }
             if (violation != null) {
                 pool.release(ep, Outcome.ENDPOINT_FAILURE, Status.INTERNAL.withDescription(violation.getMessage()), session);
                 fail(violation);
@@ -233,6 +291,7 @@ final class WorkerSynthesis implements Synthesis {
 
         @Override
         public void onCompleted() {
+            ended = true;
             pool.release(ep, Outcome.SUCCESS, Status.OK, session);
             if (decoder.hasDanglingByte()) {
                 fail(new SynthesisException(Reason.ENGINE_FAILURE, "worker " + ep + " ended the stream mid-sample"));

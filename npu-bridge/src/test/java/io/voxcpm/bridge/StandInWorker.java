@@ -48,6 +48,8 @@ final class StandInWorker implements AutoCloseable {
     volatile int chunks = 4;
     volatile int samplesPerChunk = 480;
     volatile long chunkDelayMs;
+    /** Wait this long before the first chunk (a worker slow to start, or hung before any audio). */
+    volatile long firstChunkDelayMs;
     /** Fail each call with {@link #failStatus} after this many chunks (0 = before any audio); -1 = never. */
     volatile int failAfterChunks = -1;
     volatile Status failStatus = Status.UNAVAILABLE.withDescription("stand-in told to fail");
@@ -168,7 +170,11 @@ final class StandInWorker implements AutoCloseable {
                     failStatus);
             call.setOnCancelHandler(emission::cancelled);
             active.incrementAndGet();
-            clock.execute(emission);
+            if (firstChunkDelayMs > 0) {
+                clock.schedule(emission, firstChunkDelayMs, TimeUnit.MILLISECONDS);
+            } else {
+                clock.execute(emission);
+            }
         }
 
         @Override

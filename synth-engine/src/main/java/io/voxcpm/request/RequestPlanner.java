@@ -62,6 +62,7 @@ public final class RequestPlanner {
     private final Map<String, String> serverDefaults;
     private final SentenceSplitter splitter;
     private final boolean unknownVoiceFallsBack;
+    private final ParameterCaps caps;
 
     /** A planner with the default splitter that rejects unknown voice names. */
     public RequestPlanner(VoiceCatalog catalog, Map<String, String> serverDefaults) {
@@ -80,11 +81,25 @@ public final class RequestPlanner {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.splitter = Objects.requireNonNull(splitter, "splitter");
         this.unknownVoiceFallsBack = unknownVoiceFallsBack;
+        this.caps = ParameterCaps.MODEL;
         try {
             this.serverDefaults = Map.copyOf(GenerationParameters.validated(serverDefaults, "server default"));
         } catch (SynthesisException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    private RequestPlanner(RequestPlanner base, ParameterCaps caps) {
+        this.catalog = base.catalog;
+        this.splitter = base.splitter;
+        this.unknownVoiceFallsBack = base.unknownVoiceFallsBack;
+        this.serverDefaults = base.serverDefaults;
+        this.caps = Objects.requireNonNull(caps, "caps");
+    }
+
+    /** This planner, refusing caller-chosen parameters past {@code caps} ({@link ParameterCaps}). */
+    public RequestPlanner withCaps(ParameterCaps caps) {
+        return new RequestPlanner(this, caps);
     }
 
     /** Plans an SSML document ({@code application/ssml+xml}). */
@@ -108,6 +123,7 @@ public final class RequestPlanner {
         Map<String, String> asked = new HashMap<>(defaults.parameters());
         asked.remove(VOICE_DESCRIPTION_PARAMETER);
         Map<String, String> request = new HashMap<>(GenerationParameters.validated(asked, "request parameter"));
+        caps.check(request, "request parameter");
         if (defaults.variant() != null && !request.containsKey(SynthesisRequest.SEED)) {
             request.putAll(GenerationParameters.validated(
                     Map.of(SynthesisRequest.SEED, defaults.variant().toString()), "Voice-Variant"));
@@ -206,7 +222,9 @@ public final class RequestPlanner {
             params.putAll(GenerationParameters.validated(profile.defaultParameters(), "voice '" + name + "' default"));
         }
         params.putAll(request);
-        params.putAll(GenerationParameters.validated(style.parameters(), "SSML"));
+        Map<String, String> ssml = GenerationParameters.validated(style.parameters(), "SSML");
+        caps.check(ssml, "SSML");
+        params.putAll(ssml);
         SynthesisMode requested = params.containsKey(SynthesisRequest.MODE)
                 ? SynthesisMode.parse(params.get(SynthesisRequest.MODE)).orElseThrow() : null;
         String explicit = VoiceDescriptions.clean(hint.description());

@@ -8,6 +8,7 @@ import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
 import io.voxcpm.engine.SynthesisRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -34,6 +35,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (an error of the prefetched one waits until its turn, so the current sentence is heard to its end);
  * the other synthesis is cancelled. {@link Synthesis#cancel()} cancels what is in flight and stops: no
  * callback follows.
+ *
+ * <p><b>Budget.</b> A {@link Budget} bounds one playback: its total audio (a request of thousands of
+ * {@code <break>}s is hours of silence in a few KB), refused up front when its pauses and prompts alone pass
+ * the cap and cut where it is reached otherwise, and how far it runs ahead of its listener: silence and
+ * prompt audio are made 100 ms at a time only while the {@link Backlog} has room, and no new sentence is
+ * sent to the engine while it has none (the engine is pushed back a sentence at a time; a sentence
+ * already being generated still streams in whole).
  *
  * <p><b>Level.</b> With {@link LevelMatching} on, each sentence's audio passes through a {@link StreamLeveler}
  * (per-sentence gain from a short look-ahead, then slow adaptation, never clipping) before the prosody
@@ -72,6 +80,53 @@ public final class SegmentPlayer {
         Optional<short[]> find(String name, int sampleRate) throws SynthesisException;
     }
 
+    /** How much audio the listener still has queued, and a timer to come back when it has played some. */
+    public interface Backlog {
+        /** No listener to wait for: audio is handed over as fast as it is made. */
+        Backlog NONE = new Backlog() {
+            @Override
+            public long aheadNanos() {
+                return 0;
+            }
+
+            @Override
+            public void schedule(Runnable task, long delayNanos) {
+                task.run();
+            }
+        };
+
+        /** Audio handed over and not yet played (it does not shrink while the listener is paused). Cheap. */
+        long aheadNanos();
+
+        /** Runs {@code task} once after {@code delayNanos}, on any thread. */
+        void schedule(Runnable task, long delayNanos);
+    }
+
+    /**
+     * The bounds of one playback.
+     *
+     * @param maxAudio the most audio it may make, silence and prompts included
+     * @param maxAhead the most audio queued ahead of the listener before the player waits
+     * @param backlog  what the listener has queued
+     */
+    public record Budget(Duration maxAudio, Duration maxAhead, Backlog backlog) {
+        /** No cap, never waits: audio as fast as it is made. */
+        public static final Budget UNLIMITED = new Budget(Duration.ofNanos(Long.MAX_VALUE), Duration.ofNanos(Long.MAX_VALUE),
+                Backlog.NONE);
+
+        public Budget {
+            Objects.requireNonNull(backlog, "backlog");
+            if (maxAudio.isNegative() || maxAudio.isZero() || maxAhead.isNegative() || maxAhead.isZero()) {
+                throw new IllegalArgumentException("a playback budget must be positive: " + maxAudio + ", " + maxAhead);
+            }
+        }
+
+        long maxSamples(int sampleRate) {
+            return maxAudio.getSeconds() >= Long.MAX_VALUE / sampleRate / 2 ? Long.MAX_VALUE
+                    : maxAudio.toMillis() * sampleRate / 1000;
+        }
+    }
+
     private static final int CHUNK_MILLIS = 100;
 
     private final SpeechEngine engine;
@@ -96,14 +151,33 @@ public final class SegmentPlayer {
      * fallback) is reported as {@link Reason#URI_FAILURE} through {@code sink.onError} before this returns.
      */
     public Synthesis play(List<Segment> segments, AudioSink sink, MarkListener marks) {
+        return play(segments, sink, marks, Budget.UNLIMITED);
+    }
+
+    /**
+     * Starts playing within {@code budget}. A plan whose pauses and prompts alone pass
+     * {@link Budget#maxAudio()} is refused ({@link Reason#INVALID_REQUEST}) before any audio; one whose speech
+     * passes it plays up to the cap and then ends with {@link Reason#INVALID_REQUEST}.
+     */
+    public Synthesis play(List<Segment> segments, AudioSink sink, MarkListener marks, Budget budget) {
         List<Step> steps = new ArrayList<>();
+        long maxSamples = budget.maxSamples(engine.sampleRate());
         try {
             flatten(segments, steps);
+            long fixed = 0;
+            for (Step step : steps) {
+                fixed += step instanceof Silence si ? si.samples() : step instanceof Samples sa ? sa.pcm().length : 0;
+            }
+            if (fixed > maxSamples) {
+                throw new SynthesisException(Reason.INVALID_REQUEST, "its pauses and recorded prompts alone last "
+                        + fixed / engine.sampleRate() + " s, past the cap of " + budget.maxAudio().toSeconds()
+                        + " s of audio per request");
+            }
         } catch (SynthesisException e) {
             sink.onError(e);
             return () -> { };
         }
-        Playback p = new Playback(steps, sink, marks == null ? MarkListener.NONE : marks);
+        Playback p = new Playback(steps, sink, marks == null ? MarkListener.NONE : marks, budget, maxSamples);
         p.submit(p::advance);
         return p;
     }
@@ -155,6 +229,9 @@ public final class SegmentPlayer {
         private final List<Step> steps;
         private final AudioSink sink;
         private final MarkListener marks;
+        private final Budget budget;
+        private final long maxSamples;
+        private final long maxAheadNanos;
         private final int chunk = Math.max(1, engine.sampleRate() * CHUNK_MILLIS / 1000);
         /** Every sentence of one playback goes to one engine view, so a fallback chain keeps one voice. */
         private final SpeechEngine speaker = engine.forUtterance();
@@ -169,13 +246,20 @@ public final class SegmentPlayer {
         private boolean done;
         private int pos;
         private long delivered;
+        /** Samples of the current silence or prompt step already delivered. */
+        private long stepDone;
+        /** A wake-up is scheduled: the listener had no room. */
+        private boolean waiting;
         private Segmented head;
         private Segmented ahead;
 
-        Playback(List<Step> steps, AudioSink sink, MarkListener marks) {
+        Playback(List<Step> steps, AudioSink sink, MarkListener marks, Budget budget, long maxSamples) {
             this.steps = steps;
             this.sink = sink;
             this.marks = marks;
+            this.budget = budget;
+            this.maxSamples = maxSamples;
+            this.maxAheadNanos = budget.maxAhead().toNanos();
         }
 
         @Override
@@ -224,12 +308,17 @@ public final class SegmentPlayer {
                     return;
                 }
                 Step step = steps.get(pos);
+                if (!(step instanceof MarkAt) && mustWait()) {
+                    return;
+                }
                 if (step instanceof Speak) {
                     Segmented next = ahead != null && ahead.index == pos ? ahead : start(pos);
                     ahead = null;
                     head = next;
                     for (short[] c : next.held) {
-                        deliver(c);
+                        if (!deliver(c)) {
+                            return;
+                        }
                     }
                     next.held.clear();
                     if (next.error != null) {
@@ -237,19 +326,52 @@ public final class SegmentPlayer {
                     }
                     continue;
                 }
+                // silence and prompts are made one chunk at a time, checking for room before each
                 if (step instanceof Silence s) {
-                    for (long left = s.samples(); left > 0; left -= chunk) {
-                        deliver(new short[(int) Math.min(chunk, left)]);
+                    int n = (int) Math.min(chunk, s.samples() - stepDone);
+                    if (!deliver(new short[n])) {
+                        return;
+                    }
+                    stepDone += n;
+                    if (stepDone < s.samples()) {
+                        continue;
                     }
                 } else if (step instanceof Samples s) {
-                    for (int from = 0; from < s.pcm().length; from += chunk) {
-                        deliver(Arrays.copyOfRange(s.pcm(), from, Math.min(s.pcm().length, from + chunk)));
+                    int from = (int) stepDone;
+                    int to = Math.min(s.pcm().length, from + chunk);
+                    if (!deliver(Arrays.copyOfRange(s.pcm(), from, to))) {
+                        return;
+                    }
+                    stepDone = to;
+                    if (stepDone < s.pcm().length) {
+                        continue;
                     }
                 } else if (step instanceof MarkAt m) {
                     marks.onMark(m.name(), delivered);
                 }
+                stepDone = 0;
                 pos++;
             }
+        }
+
+        /**
+         * Whether the listener has as much queued as the budget allows; then a wake-up comes back (while
+         * paused the backlog does not shrink, so it comes back again) and the caller stops for now.
+         */
+        private boolean mustWait() {
+            if (waiting) {
+                return true;
+            }
+            long queued = budget.backlog().aheadNanos();
+            if (queued < maxAheadNanos) {
+                return false;
+            }
+            waiting = true;
+            budget.backlog().schedule(() -> submit(() -> {
+                waiting = false;
+                advance();
+            }), Math.max(1, queued - maxAheadNanos / 2));
+            return true;
         }
 
         private void startAhead() {
@@ -279,11 +401,24 @@ public final class SegmentPlayer {
             return s;
         }
 
-        private void deliver(short[] samples) {
-            if (samples.length > 0) {
-                delivered += samples.length;
-                sink.onAudio(samples);
+        /** Hands audio to the sink up to the budget's cap; false (and the playback ended) when it was reached. */
+        private boolean deliver(short[] samples) {
+            if (samples.length == 0) {
+                return true;
             }
+            long room = maxSamples - delivered;
+            if (samples.length > room) {
+                if (room > 0) {
+                    delivered += room;
+                    sink.onAudio(Arrays.copyOf(samples, (int) room));
+                }
+                fail(new SynthesisException(Reason.INVALID_REQUEST, "its audio reached the cap of "
+                        + budget.maxAudio().toSeconds() + " s per request; the rest was not spoken"));
+                return false;
+            }
+            delivered += samples.length;
+            sink.onAudio(samples);
+            return true;
         }
 
         private void fail(SynthesisException e) {

@@ -32,7 +32,9 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
                            // admin: the /admin/v1 token and limits (io.voxcpm.admin.AdminConfig)
                            AdminConfig admin,
                            // limits: what one source may take (LimitsConfig)
-                           LimitsConfig limits) {
+                           LimitsConfig limits,
+                           // cost: caps on what a caller may make the engine do (CostConfig)
+                           CostConfig cost) {
 
     public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
             Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS);
@@ -44,23 +46,28 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     /** Every component not named takes its defaults. */
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
                         Media media) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, null, null, null, null, null);
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, null, null, null, null, null, null);
     }
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
                         Media media, OpsConfig.Http http, OpsConfig.Drain drain, OpsConfig.Records records) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, http, drain, records, null, null);
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, http, drain, records, null, null, null);
     }
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
                         Media media, Prompts prompts, SecurityConfig security) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security, null, null, null, null, null);
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security, null, null, null, null, null, null);
     }
 
     /** The {@code limits:} section (see {@link LimitsConfig}). */
+    public ServerConfig withCost(CostConfig c) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
+                http, drain, records, admin, limits, c);
+    }
+
     public ServerConfig withLimits(LimitsConfig l) {
         return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
-                http, drain, records, admin, l);
+                http, drain, records, admin, l, cost);
     }
 
     public ServerConfig {
@@ -79,6 +86,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         records = records == null ? OpsConfig.Records.DEFAULTS : records;
         admin = admin == null ? AdminConfig.DEFAULTS : admin;
         limits = limits == null ? LimitsConfig.DEFAULTS : limits;
+        cost = cost == null ? CostConfig.DEFAULTS : cost;
     }
 
     /**
@@ -108,7 +116,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
 
         public Sip(String address, Integer port, String advertisedAddress, Integer t1Ms) {
-            this(address, port, advertisedAddress, t1Ms, null, null, null);
+            this(address, port, advertisedAddress, t1Ms, null, null, null, null);
         }
     }
 
@@ -141,7 +149,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         public Mrcp(Integer port, Integer inactivityTimeoutS, Integer terminationTimeoutMs, Integer maxHeadBytes,
                     Integer maxBodyBytes, Integer maxChannelsPerConnection) {
             this(port, inactivityTimeoutS, terminationTimeoutMs, maxHeadBytes, maxBodyBytes, maxChannelsPerConnection,
-                    null, null, null, null, null);
+                    null, null, null, null, null, null);
         }
 
         public Mrcp {
@@ -164,7 +172,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
 
         public Mrcp(Integer port, Integer inactivityTimeoutS, Integer terminationTimeoutMs) {
-            this(port, inactivityTimeoutS, terminationTimeoutMs, null, null, null);
+            this(port, inactivityTimeoutS, terminationTimeoutMs, null, null, null, null);
         }
 
         public Mrcp withPort(int newPort) {
@@ -225,7 +233,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
 
         public Synth(Integer playoutMarginMs, Integer maxSessions, Boolean speechMarkers, Integer maxPendingSpeaks) {
-            this(playoutMarginMs, maxSessions, speechMarkers, maxPendingSpeaks, null, null, null, null);
+            this(playoutMarginMs, maxSessions, speechMarkers, maxPendingSpeaks, null, null, null, null, null);
         }
 
         public Synth(Integer playoutMarginMs, Integer maxSessions, Boolean speechMarkers, Integer maxPendingSpeaks,
@@ -260,7 +268,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
                          @JsonProperty("vllm-model") String vllmModel,
                          @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> fallback,
                          @JsonProperty("fallback-voices") String fallbackVoices) {
-        public static final Engine DEFAULTS = new Engine("embedded", 2, List.of(), null, null);
+        public static final Engine DEFAULTS = new Engine("embedded", 2, List.of(), null, null, null);
 
         public Engine {
             kind = or(kind, "embedded");
@@ -272,7 +280,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
 
         public Engine(String kind, Integer threads, List<String> workers, String vllmUrl, String vllmModel) {
-            this(kind, threads, workers, vllmUrl, vllmModel, null, null);
+            this(kind, threads, workers, vllmUrl, vllmModel, null, null, null);
         }
 
         public Engine withFallback(List<String> kinds, String voices) {
@@ -497,6 +505,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         OpsConfig.check(http, drain, records, problems);
         admin.check(problems);
         limits.check(problems);
+        cost.validate(problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
@@ -528,62 +537,62 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
 
     public ServerConfig withSip(Sip s) {
         return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
-                http, drain, records, admin, limits);
+                http, drain, records, admin, limits, cost);
     }
 
     public ServerConfig withMrcp(Mrcp m) {
         return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, prompts, security,
-                http, drain, records, admin, limits);
+                http, drain, records, admin, limits, cost);
     }
 
     public ServerConfig withRtp(Rtp r) {
         return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, prompts, security,
-                http, drain, records, admin, limits);
+                http, drain, records, admin, limits, cost);
     }
 
     public ServerConfig withSynth(Synth s) {
         return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, prompts, security,
-                http, drain, records, admin, limits);
+                http, drain, records, admin, limits, cost);
     }
 
     public ServerConfig withEngine(Engine e) {
         return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, prompts, security,
-                http, drain, records, admin, limits);
+                http, drain, records, admin, limits, cost);
     }
 
     public ServerConfig withVoices(Voices v) {
         return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, prompts, security,
-                http, drain, records, admin, limits);
+                http, drain, records, admin, limits, cost);
     }
 
     public ServerConfig withCache(Cache c) {
         return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, prompts, security,
-                http, drain, records, admin, limits);
+                http, drain, records, admin, limits, cost);
     }
 
     public ServerConfig withMedia(Media m) {
         return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, prompts, security,
-                http, drain, records, admin, limits);
+                http, drain, records, admin, limits, cost);
     }
 
     public ServerConfig withPrompts(Prompts p) {
         return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, p, security,
-                http, drain, records, admin, limits);
+                http, drain, records, admin, limits, cost);
     }
 
     public ServerConfig withSecurity(SecurityConfig s) {
         return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, s,
-                http, drain, records, admin, limits);
+                http, drain, records, admin, limits, cost);
     }
 
     public ServerConfig withAdmin(AdminConfig a) {
         return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
-                http, drain, records, a, limits);
+                http, drain, records, a, limits, cost);
     }
 
     public ServerConfig withOps(OpsConfig.Http h, OpsConfig.Drain d, OpsConfig.Records r) {
         return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
-                h, d, r, admin, limits);
+                h, d, r, admin, limits, cost);
     }
 
     /** A configuration mistake, worded for the operator. */

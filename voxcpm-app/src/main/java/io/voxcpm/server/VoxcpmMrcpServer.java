@@ -332,7 +332,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         ServerConfig.Prompts p = config.prompts();
         LevelMatching level = new LevelMatching(p.levelLufs(), p.levelLookaheadMs());
         return new SpeakPlanning(catalog, Map.of(), config.synth().unknownVoiceFallsBack(),
-                PromptStore.open(Path.of(p.dir())).audio(level.normalizer()), frames, level);
+                PromptStore.open(Path.of(p.dir())).audio(level.normalizer()), frames, level)
+                .withCost(config.cost().speakCost());
     }
 
     private static PromptCache openCache(ServerConfig.Cache cache) throws StartupException {

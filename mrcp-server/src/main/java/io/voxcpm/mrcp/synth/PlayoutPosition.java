@@ -22,6 +22,10 @@ final class PlayoutPosition {
         this.lastNanos = nowNanos;
     }
 
+    long ptimeNanos() {
+        return ptimeNanos;
+    }
+
     /** {@code frames} more were queued on the talkspurt. */
     void queued(long frames, long nowNanos) {
         advance(nowNanos);

@@ -33,6 +33,7 @@ public final class SpeakPlanning {
     /** Null when SPEAKs are never served from encoded frames. */
     private final FrameTier frames;
     private final LevelMatching level;
+    private final SpeakCost cost;
 
     /**
      * @param unknownVoiceFallsBack an unregistered voice name is dropped (the engine's default voice, with the
@@ -62,6 +63,25 @@ public final class SpeakPlanning {
         this.lenient = unknownVoiceFallsBack ? new RequestPlanner(catalog, serverDefaults, splitter, true) : null;
         this.prompts = Objects.requireNonNull(prompts, "prompts");
         this.frames = frames;
+        this.cost = SpeakCost.UNLIMITED;
+    }
+
+    private SpeakPlanning(SpeakPlanning base, SpeakCost cost) {
+        this.level = base.level;
+        this.strict = base.strict.withCaps(cost.caps());
+        this.lenient = base.lenient == null ? null : base.lenient.withCaps(cost.caps());
+        this.prompts = base.prompts;
+        this.frames = base.frames;
+        this.cost = cost;
+    }
+
+    /** This planning with the operator's bounds on what one SPEAK may cost ({@link SpeakCost}). */
+    public SpeakPlanning withCost(SpeakCost cost) {
+        return new SpeakPlanning(this, Objects.requireNonNull(cost, "cost"));
+    }
+
+    SpeakCost cost() {
+        return cost;
     }
 
     PromptAudio prompts() {

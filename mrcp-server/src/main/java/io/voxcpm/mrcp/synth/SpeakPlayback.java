@@ -241,6 +241,17 @@ final class SpeakPlayback {
         return framesTotal;
     }
 
+    /**
+     * Audio queued on the talkspurt and not yet played, by the playout model: what the engine side may not
+     * let grow past the read-ahead ({@link io.voxcpm.request.SegmentPlayer.Backlog}). Zero once stopped.
+     */
+    synchronized long aheadNanos() {
+        if (stopped) {
+            return 0;
+        }
+        return Math.max(0, framesTotal - position.position(clock.nanoTime())) * position.ptimeNanos();
+    }
+
     /** Milliseconds from the start to the first audio; -1 when none came. */
     synchronized long firstAudioMillis() {
         return audioSeen ? TimeUnit.NANOSECONDS.toMillis(firstAudioNanos - startedNanos) : -1;

@@ -75,6 +75,7 @@ public final class SynthesizerChannel implements MrcpResource {
     /** Null when SPEAKs are always synthesized (or replayed from disk) and encoded here. */
     private final FrameTier frameTier;
     private final SynthStateMachine<Speak> machine;
+    private final SpeakCost cost;
     /** Set from any thread by {@link #close()}, so requests still queued on the executor see it at once. */
     private volatile boolean closed;
 
@@ -106,6 +107,7 @@ public final class SynthesizerChannel implements MrcpResource {
         // of N sessions at N
         this.player = new SegmentPlayer(engine, planning.prompts(), false, planning.level());
         this.frameTier = planning.frameTier();
+        this.cost = planning.cost();
     }
 
     public String channelId() {
@@ -291,10 +293,25 @@ public final class SynthesizerChannel implements MrcpResource {
         try {
             speak.synthesis = player.play(speak.segments, sink, speak.markers
                     ? (name, offset) -> executor.execute(() -> markPassed(speak, name, offset))
-                    : SegmentPlayer.MarkListener.NONE);
+                    : SegmentPlayer.MarkListener.NONE, budget(speak.playback));
         } finally {
             MDC.remove(LOG_TAG_MDC_KEY);
         }
+    }
+
+    /** The SPEAK's audio cap, and its read-ahead measured on its playback, with timers on this channel's executor. */
+    private SegmentPlayer.Budget budget(SpeakPlayback playback) {
+        return new SegmentPlayer.Budget(cost.maxSpeakAudio(), cost.readAhead(), new SegmentPlayer.Backlog() {
+            @Override
+            public long aheadNanos() {
+                return playback.aheadNanos();
+            }
+
+            @Override
+            public void schedule(Runnable task, long delayNanos) {
+                executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            }
+        });
     }
 
     /**

@@ -39,6 +39,11 @@ final class VirtualAudioChannel implements AudioChannel {
         return sent;
     }
 
+    /** Frames written to the current talkspurt and not yet sent. */
+    int queued() {
+        return current == null ? 0 : current.frames.size();
+    }
+
     /** Every stored frame set a talkspurt was started on, in order. */
     List<EncodedFrames> played() {
         return played;
