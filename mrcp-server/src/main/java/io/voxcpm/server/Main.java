@@ -130,19 +130,21 @@ public final class Main implements Callable<Integer> {
                 return 2;
             }
             VoxcpmMrcpServer server;
+            Operations ops = Operations.prepare(cfg);
             try {
                 // listening first: INVITEs get 503 + Retry-After while the engine loads
-                server = VoxcpmMrcpServer.listen(cfg);
+                server = VoxcpmMrcpServer.listen(cfg, ops.observers());
             } catch (VoxcpmMrcpServer.StartupException e) {
                 System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
+                ops.close();
                 return 1;
             }
-            Operations ops;
             try {
-                ops = Operations.start(cfg, server);
+                ops.start(server);
             } catch (IOException e) {
                 System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
                 server.close();
+                ops.close();
                 return 1;
             }
             server.ready().exceptionally(e -> {

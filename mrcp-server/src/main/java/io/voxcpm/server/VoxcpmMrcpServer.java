@@ -6,7 +6,12 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import io.voxcpm.cache.CachingEngine;
 import io.voxcpm.cache.FrameTier;
 import io.voxcpm.cache.PromptCache;
+import io.voxcpm.cache.CacheStats;
 import io.voxcpm.engine.Availability;
+import io.voxcpm.engine.ObservedEngine;
+import io.voxcpm.engine.SynthesisObserver;
+import io.voxcpm.mrcp.synth.SpeakObserver;
+import io.voxcpm.rtp.RtpStats;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.mrcp.server.MrcpChannelRegistry;
 import io.voxcpm.mrcp.message.MrcpDecoder;
@@ -55,9 +60,32 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         SpeechEngine load() throws StartupException;
     }
 
+    /** Told how each INVITE that reached the session layer was answered, and how each session ended. */
+    public interface SessionObserver {
+        SessionObserver NONE = new SessionObserver() { };
+
+        default void answered(io.voxcpm.sip.InviteOutcome outcome) {
+        }
+
+        default void ended(io.voxcpm.sip.SipApplication.TerminationReason reason) {
+        }
+    }
+
+    /** What the server tells the operations side (metrics, synthesis records) as calls go. */
+    public record Observers(SessionObserver sessions, SpeakObserver speaks, SynthesisObserver syntheses) {
+        public static final Observers NONE = new Observers(null, null, null);
+
+        public Observers {
+            sessions = sessions == null ? SessionObserver.NONE : sessions;
+            speaks = speaks == null ? SpeakObserver.NONE : speaks;
+            syntheses = syntheses == null ? SynthesisObserver.NONE : syntheses;
+        }
+    }
+
     private final ServerConfig config;
+    private final Observers observers;
     private final long startedNanos = System.nanoTime();
-    private final SessionGate gate = new SessionGate();
+    private final SessionGate gate;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final List<AutoCloseable> listeners = new ArrayList<>();
     private final MrcpChannelRegistry registry;
@@ -65,14 +93,20 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     private SipServer sip;
     private MrcpServer mrcp;
     private RtpMedia media;
+    private MediaClock clock;
+    private volatile PromptCache promptCache;
+    private final List<EngineLink> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private EventExecutorGroup synthExecutors;
     private volatile SessionManager sessions;
     private volatile SpeechEngine engine;
     private volatile FrameTier frames;
     private volatile boolean closed;
 
-    private VoxcpmMrcpServer(ServerConfig config, MrcpChannelRegistry registry, RtpPortAllocator ports) {
+    private VoxcpmMrcpServer(ServerConfig config, Observers observers, MrcpChannelRegistry registry,
+                             RtpPortAllocator ports) {
         this.config = config;
+        this.observers = observers;
+        this.gate = new SessionGate(observers.sessions());
         this.registry = registry;
         this.ports = ports;
     }
@@ -89,6 +123,11 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
      * INVITEs are served (or fails with the {@link StartupException} that stopped the engine).
      */
     public static VoxcpmMrcpServer listen(ServerConfig config) throws StartupException {
+        return listen(config, Observers.NONE);
+    }
+
+    /** As {@link #listen(ServerConfig)}, telling {@code observers} what happens (metrics, records). */
+    public static VoxcpmMrcpServer listen(ServerConfig config, Observers observers) throws StartupException {
         RegisteredVoices voices;
         try {
             voices = RegisteredVoices.open(Path.of(config.voices().dir()));
@@ -96,18 +135,37 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             throw new StartupException("voice registry " + config.voices().dir() + ": " + e.getMessage()
                     + " (set voices.dir to a writable directory)", e);
         }
-        return listen(config, voices.catalog(), () -> {
+        // the loader runs on its own thread, possibly before listen() has returned the server it fills in
+        CompletableFuture<VoxcpmMrcpServer> made = new CompletableFuture<>();
+        VoxcpmMrcpServer server = listen(config, observers, voices.catalog(), () -> {
+            VoxcpmMrcpServer self = made.join();
             PromptCache cache = config.cache().enabled() ? openCache(config.cache()) : null;
-            // one cache, one CachingEngine per engine of the chain: an entry's key names the engine that made it
-            return Engines.create(config.engine(), voices, cache == null ? Engines.Decorator.NONE
-                    : (one, kind) -> new CachingEngine(one, cache, Engines.modelVersion(kind), voices, 2));
+            self.promptCache = cache;
+            // one cache, one CachingEngine per engine of the chain: an entry's key names the engine that made it;
+            // observed outside the cache, so a hit is seen (and timed) as what the caller got
+            return Engines.create(config.engine(), voices, (one, kind) -> self.observe(one, cache == null ? one
+                    : new CachingEngine(one, cache, Engines.modelVersion(kind), voices, 2)));
         });
+        made.complete(server);
+        return server;
+    }
+
+    private SpeechEngine observe(SpeechEngine raw, SpeechEngine decorated) {
+        ObservedEngine o = new ObservedEngine(decorated, observers.syntheses());
+        observed.add(new EngineLink(raw, o));
+        return o;
     }
 
     /** Listens at once; {@code loader} makes the engine on a thread of its own. */
     public static VoxcpmMrcpServer listen(ServerConfig config, VoiceCatalog catalog, EngineLoader loader)
             throws StartupException {
-        VoxcpmMrcpServer server = openListeners(config);
+        return listen(config, Observers.NONE, catalog, loader);
+    }
+
+    /** As {@link #listen(ServerConfig, VoiceCatalog, EngineLoader)}, telling {@code observers} what happens. */
+    public static VoxcpmMrcpServer listen(ServerConfig config, Observers observers, VoiceCatalog catalog,
+                                          EngineLoader loader) throws StartupException {
+        VoxcpmMrcpServer server = openListeners(config, observers);
         Thread loading = new Thread(() -> server.load(catalog, loader), "engine-loader");
         loading.setDaemon(true);
         loading.start();
@@ -130,7 +188,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                     throw new StartupException("voice registry " + dir + ": " + e.getMessage(), e);
                 }
             }
-            server = openListeners(config);
+            server = openListeners(config, Observers.NONE);
         } catch (StartupException | RuntimeException e) {
             engine.close();
             throw e;
@@ -139,14 +197,14 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         return server;
     }
 
-    private static VoxcpmMrcpServer openListeners(ServerConfig config) throws StartupException {
+    private static VoxcpmMrcpServer openListeners(ServerConfig config, Observers observers) throws StartupException {
         InetAddress bind;
         try {
             bind = InetAddress.getByName(config.sip().address());
         } catch (UnknownHostException e) {
             throw new StartupException("unknown listen address '" + config.sip().address() + "'", e);
         }
-        VoxcpmMrcpServer server = new VoxcpmMrcpServer(config,
+        VoxcpmMrcpServer server = new VoxcpmMrcpServer(config, observers,
                 new MrcpChannelRegistry(config.mrcp().maxChannelsPerConnection()),
                 new RtpPortAllocator(bind, config.rtp().portMin(), config.rtp().portMax()));
         try {
@@ -173,7 +231,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             throw new StartupException("MRCP TCP port " + config.mrcp().port() + ": " + e.getMessage(), e);
         }
         listeners.add(mrcp);
-        MediaClock clock = new MediaClock();
+        clock = new MediaClock();
         listeners.add(clock);
         media = new RtpMedia(clock, ports);
         EventExecutorGroup executors = new DefaultEventExecutorGroup(
@@ -210,7 +268,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             ready.completeExceptionally(e);
             return;
         }
-        serve(catalog, loaded);
+        // a loader of the caller's (tests, embedders) gets its engine observed as one
+        serve(catalog, observed.isEmpty() ? observe(loaded, loaded) : loaded);
     }
 
     /** Builds the session layer around the engine and opens the gate: INVITEs are served from now on. */
@@ -227,7 +286,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                     ? new FrameTier(config.cache().frameTierMb() * 1024L * 1024L) : null;
             SynthSettings synth = new SynthSettings(Duration.ofMillis(config.synth().playoutMarginMs()),
                     config.synth().maxPendingSpeaks(), config.synth().maxTextChars(), config.synth().speechMarkers(),
-                    SynthSettings.DEFAULTS.maxRetainedFrames(), SynthSettings.DEFAULTS.maxLexicons());
+                    SynthSettings.DEFAULTS.maxRetainedFrames(), SynthSettings.DEFAULTS.maxLexicons(),
+                    observers.speaks());
             SessionManager made = new SessionManager(new SessionManager.Settings(config.synth().maxSessions(),
                     mrcp.port(), config.sip().advertisedAddress(), config.synth().maxSessionsPerAddress(),
                     Duration.ofMillis(config.mrcp().terminationTimeoutMs()),
@@ -319,6 +379,43 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     /** The encoded-frame tier's counters; empty when it is off (no prompt cache, or frame-tier-mb 0). */
     public Optional<FrameTier.Stats> frameTierStats() {
         return Optional.ofNullable(frames).map(FrameTier::stats);
+    }
+
+    /** RTP packets sent, late and dropped since start. */
+    public RtpStats rtpStats() {
+        return clock.stats();
+    }
+
+    /** The prompt cache's counters; empty when it is off (or the engine has not loaded). */
+    public Optional<CacheStats> cacheStats() {
+        return Optional.ofNullable(promptCache).map(PromptCache::stats);
+    }
+
+    /**
+     * One engine of the chain: as made ({@code raw}, e.g. a WorkerEngine with its endpoints) and as the
+     * server calls it (behind the prompt cache, observed for metrics).
+     */
+    public record EngineLink(SpeechEngine raw, ObservedEngine observed) { }
+
+    /** The engines of the chain in order (empty until loaded, or for an engine handed in by the caller). */
+    public List<EngineLink> engineLinks() {
+        return List.copyOf(observed);
+    }
+
+    /** The engine the server speaks with; empty until it has loaded. */
+    public Optional<SpeechEngine> engine() {
+        return Optional.ofNullable(engine);
+    }
+
+    /** Session tasks waiting on the synthesizer executors (all sessions' requests and engine callbacks). */
+    public int pendingSessionTasks() {
+        int n = 0;
+        for (io.netty.util.concurrent.EventExecutor e : synthExecutors) {
+            if (e instanceof io.netty.util.concurrent.SingleThreadEventExecutor s) {
+                n += s.pendingTasks();
+            }
+        }
+        return n;
     }
 
     /** What the server holds right now, for health checks and leak tests. */

@@ -205,6 +205,7 @@ public final class SynthesizerChannel implements MrcpResource {
                 if (!closed) { // a session closing halts what the machine still thinks is active
                     start(start.speak(), start.fromQueue());
                     holdUntilSent(start.speak(), inProgress);
+                    SpeakReports.watchInProgress(start.speak(), inProgress, start.fromQueue());
                 }
             } else if (action instanceof Halt<Speak> halt) {
                 halt(halt.speak());
@@ -379,6 +380,11 @@ public final class SynthesizerChannel implements MrcpResource {
                     speak.playback == null ? 0 : speak.playback.framesQueued(), cause.headerValue(), reason);
         }
         send(speak, SynthMessages.speakComplete(channelId, speak.requestId(), cause, reason, lastMark));
+        settings.observer().speakEnded(SpeakReports.of(speak, sessionId(), logTag, engine.name(), ptimeMs, cause));
+    }
+
+    private String sessionId() {
+        return channelId.substring(0, channelId.indexOf('@'));
     }
 
     private void send(Speak speak, MrcpMessage message) {
@@ -429,6 +435,8 @@ public final class SynthesizerChannel implements MrcpResource {
                     e.cause.headerValue(), e.getMessage());
             replyTo.send(SynthMessages.response(request,
                     new Respond<>(e.status, RequestState.COMPLETE, null, e.cause, e.getMessage())));
+            settings.observer().speakEnded(SpeakReports.refused(sessionId(), logTag, request.requestId(),
+                    engine.name(), e.cause));
             return;
         }
         if (admitted.fallbackReason() != null) {
