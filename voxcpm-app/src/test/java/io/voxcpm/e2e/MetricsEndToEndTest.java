@@ -105,8 +105,11 @@ class MetricsEndToEndTest {
                 assertThat(value(after, "voxcpm_mrcp_errors_total{kind=\"speak_failed\"}")).isEqualTo(1);
                 assertThat(value(after, "voxcpm_mrcp_errors_total{kind=\"synthesis_engine_failure\"}")).isEqualTo(1);
                 assertThat(value(after, "voxcpm_mrcp_speak_in_progress_seconds_count")).isEqualTo(2);
-                assertThat(value(after, "voxcpm_mrcp_speak_first_packet_seconds_count")).isEqualTo(2);
-                assertThat(value(after, "voxcpm_mrcp_speak_first_packet_seconds_bucket{le=\"10.0\"}")).isEqualTo(2);
+                // the failed SPEAK completes at once, maybe before its first packet left
+                double firstPackets = value(after, "voxcpm_mrcp_speak_first_packet_seconds_count");
+                assertThat(firstPackets).isBetween(1.0, 2.0);
+                assertThat(value(after, "voxcpm_mrcp_speak_first_packet_seconds_bucket{le=\"10.0\"}"))
+                        .isEqualTo(firstPackets);
                 // 0.5 s at 20 ms: 25 packets, and a few of the failed one's
                 assertThat(value(after, "voxcpm_mrcp_rtp_packets_sent_total")).isGreaterThanOrEqualTo(25);
                 assertThat(value(after, "voxcpm_mrcp_speak_audio_seconds_total")).isGreaterThanOrEqualTo(0.5);
