@@ -3,6 +3,8 @@ package io.voxcpm.server;
 import com.google.common.base.Supplier;
 import com.google.common.base.Suppliers;
 import io.voxcpm.cli.PromptsCommand;
+import io.voxcpm.admin.AdminApi;
+import io.voxcpm.admin.ConfigCommand;
 import io.voxcpm.cli.RenderCommand;
 import io.voxcpm.cli.SayCommand;
 import io.voxcpm.cli.VoicesCommand;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -50,7 +53,8 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new SayCommand(engines))
                 .addSubcommand(new RenderCommand(engines))
                 .addSubcommand(new PrewarmCommand(engines))
-                .addSubcommand(new PromptsCommand());
+                .addSubcommand(new PromptsCommand())
+                .addSubcommand(new ConfigCommand());
     }
 
     static String[] effectiveArgs(String[] args) {
@@ -131,6 +135,13 @@ public final class Main implements Callable<Integer> {
                 System.err.println("voxcpm-mrcp: " + e.getMessage());
                 return 2;
             }
+            Optional<AdminApi> admin; // before listening: a bad token file stops the start here
+            try {
+                admin = AdminApi.configure(cfg, System.getenv());
+            } catch (IllegalArgumentException e) {
+                System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
+                return 2;
+            }
             VoxcpmMrcpServer server;
             Operations ops = Operations.prepare(cfg);
             try {
@@ -149,6 +160,7 @@ public final class Main implements Callable<Integer> {
                 ops.close();
                 return 1;
             }
+            admin.ifPresent(a -> a.register(ops.routes(), server));
             server.ready().exceptionally(e -> {
                 System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
                 server.close();

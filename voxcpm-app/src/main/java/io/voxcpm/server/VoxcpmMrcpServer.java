@@ -4,6 +4,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.voxcpm.admin.StartupProblems;
 import io.voxcpm.cache.CachingEngine;
 import io.voxcpm.audio.LevelMatching;
 import io.voxcpm.cache.FrameTier;
@@ -28,6 +29,7 @@ import io.voxcpm.rtp.RtpPortAllocator;
 import io.voxcpm.net.TcpLimits;
 import io.voxcpm.session.MediaDestinations;
 import io.voxcpm.session.SessionManager;
+import io.voxcpm.voice.VoiceRegistry;
 import io.voxcpm.sip.SipConfig;
 import io.voxcpm.sip.SipServer;
 import io.voxcpm.sip.SipTls;
@@ -45,6 +47,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,13 +103,16 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     private MrcpServer mrcpTls;
     private RtpMedia media;
     private MediaClock clock;
-    private volatile PromptCache promptCache;
     private final List<EngineLink> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private EventExecutorGroup synthExecutors;
     private volatile SessionManager sessions;
     private volatile SpeechEngine engine;
     private volatile FrameTier frames;
     private volatile boolean closed;
+    // what the admin API administers: set when known, null when the server runs without them
+    private volatile VoiceRegistry voiceRegistry;
+    private volatile Supplier<PromptCache> promptCache = () -> null;
+    private volatile VoiceCatalog catalog = VoiceCatalog.EMPTY;
 
     private VoxcpmMrcpServer(ServerConfig config, Observers observers, MrcpChannelRegistry registry,
                              RtpPortAllocator ports) {
@@ -142,16 +149,19 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         }
         // the loader runs on its own thread, possibly before listen() has returned the server it fills in
         CompletableFuture<VoxcpmMrcpServer> made = new CompletableFuture<>();
+        AtomicReference<PromptCache> opened = new AtomicReference<>();
         VoxcpmMrcpServer server = listen(config, observers, voices.catalog(), () -> {
             VoxcpmMrcpServer self = made.join();
             PromptCache cache = config.cache().enabled() ? openCache(config.cache()) : null;
-            self.promptCache = cache;
+            opened.set(cache);
             // one cache, one CachingEngine per engine of the chain: an entry's key names the engine that made it;
             // observed outside the cache, so a hit is seen (and timed) as what the caller got
             return Engines.create(config.engine(), voices, (one, kind) -> self.observe(one, cache == null ? one
                     : new CachingEngine(one, cache, Engines.modelVersion(kind), voices, 2)),
                     config.security().worker());
         });
+        server.voiceRegistry = voices.registry();
+        server.promptCache = opened::get;
         made.complete(server);
         return server;
     }
@@ -186,10 +196,12 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         VoiceCatalog catalog = VoiceCatalog.EMPTY;
         Path dir = Path.of(config.voices().dir());
         VoxcpmMrcpServer server;
+        RegisteredVoices voices = null;
         try {
             if (Files.isDirectory(dir)) {
                 try {
-                    catalog = RegisteredVoices.open(dir).catalog();
+                    voices = RegisteredVoices.open(dir);
+                    catalog = voices.catalog();
                 } catch (IOException e) {
                     throw new StartupException("voice registry " + dir + ": " + e.getMessage(), e);
                 }
@@ -198,6 +210,10 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         } catch (StartupException | RuntimeException e) {
             engine.close();
             throw e;
+        }
+        server.voiceRegistry = voices == null ? null : voices.registry();
+        if (engine instanceof CachingEngine caching) {
+            server.promptCache = caching::cache;
         }
         server.serve(catalog, engine);
         return server;
@@ -240,8 +256,10 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             listeners.add(server);
             return server;
         } catch (IOException e) {
-            throw new StartupException((tls == null ? "MRCP TCP port " : "MRCP TLS port (security.tls.mrcp-port) ")
-                    + port + ": " + e.getMessage(), e);
+            throw new StartupException(tls == null
+                    ? StartupProblems.bind("MRCPv2 over TCP", config.sip().address(), port, "mrcp.port / --mrcp-port", e)
+                    : StartupProblems.bind("MRCPv2 over TLS", config.sip().address(), port, "security.tls.mrcp-port", e),
+                    e);
         }
     }
 
@@ -276,11 +294,12 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         try {
             sip = SipServer.start(sipConfig, gate,
                     tls == null ? null : new SipTls(config.security().tls().sipPort(), tls));
-        } catch (IllegalStateException e) {
-            throw new StartupException("SIP port " + config.sip().port() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StartupException("interrupted while starting", e);
+        } catch (Exception e) { // Netty's sync() rethrows the BindException of a UDP bind undeclared
+            throw new StartupException(StartupProblems.bind(config.security().tls().enabled() ? "SIP over UDP, TCP and TLS" : "SIP over UDP and TCP", config.sip().address(),
+                    config.sip().port(), "sip.port / --sip-port", e), e);
         }
         log.info("voxcpm-mrcp listening after {} ms: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}; engine loading",
                 (System.nanoTime() - startedNanos) / 1_000_000, config.sip().address(), sip.udpPort(), mrcp.port(),
@@ -314,6 +333,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                 return;
             }
             engine = loaded;
+            this.catalog = catalog;
             // only a prompt cache can name what a plan sounds like (voice versions, model version)
             frames = loaded instanceof CachingEngine && config.cache().frameTierMb() > 0
                     ? new FrameTier(config.cache().frameTierMb() * 1024L * 1024L) : null;
@@ -422,6 +442,40 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         return s == null ? 0 : s.sessionCount();
     }
 
+    /** The voice registry SPEAKs resolve names in; empty when the server was given an engine without one. */
+    public Optional<VoiceRegistry> voiceRegistry() {
+        return Optional.ofNullable(voiceRegistry);
+    }
+
+    /** The prompt cache behind the engine; empty when it is off (or the engine is still loading). */
+    public Optional<PromptCache> promptCache() {
+        return Optional.ofNullable(promptCache.get());
+    }
+
+    /** The encoded-frame tier; empty when it is off. */
+    public Optional<FrameTier> frameTier() {
+        return Optional.ofNullable(frames);
+    }
+
+    /** What SPEAKs resolve voice names to (the registry as the planner sees it). */
+    public VoiceCatalog voiceCatalog() {
+        return catalog;
+    }
+
+    /** The speech engine once loaded; empty while it loads. */
+    public Optional<SpeechEngine> engine() {
+        return Optional.ofNullable(engine);
+    }
+
+    /** The session layer once the engine is loaded; empty before. */
+    public Optional<SessionManager> sessions() {
+        return Optional.ofNullable(sessions);
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
     /** The encoded-frame tier's counters; empty when it is off (no prompt cache, or frame-tier-mb 0). */
     public Optional<FrameTier.Stats> frameTierStats() {
         return Optional.ofNullable(frames).map(FrameTier::stats);
@@ -434,7 +488,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
 
     /** The prompt cache's counters; empty when it is off (or the engine has not loaded). */
     public Optional<CacheStats> cacheStats() {
-        return Optional.ofNullable(promptCache).map(PromptCache::stats);
+        return promptCache().map(PromptCache::stats);
     }
 
     /**
@@ -446,11 +500,6 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     /** The engines of the chain in order (empty until loaded, or for an engine handed in by the caller). */
     public List<EngineLink> engineLinks() {
         return List.copyOf(observed);
-    }
-
-    /** The engine the server speaks with; empty until it has loaded. */
-    public Optional<SpeechEngine> engine() {
-        return Optional.ofNullable(engine);
     }
 
     /** Session tasks waiting on the synthesizer executors (all sessions' requests and engine callbacks). */
