@@ -85,8 +85,9 @@ public final class Metrics implements VoxcpmMrcpServer.SessionObserver, SpeakObs
         storedFrames = Counter.builder(PREFIX + "speaks.stored.frames")
                 .description("SPEAKs played from frames encoded before (no engine, no disk)").register(registry);
         for (CompletionCause cause : CompletionCause.values()) {
-            speakCounter(cause); // every cause shows from the start, at 0
+            speakCounter(cause.name().toLowerCase(Locale.ROOT)); // every cause shows from the start, at 0
         }
+        speakCounter("stopped");
     }
 
     /** Reads the server's own counters at scrape time. Call once, when the server exists. */
@@ -220,7 +221,7 @@ public final class Metrics implements VoxcpmMrcpServer.SessionObserver, SpeakObs
 
     @Override
     public void speakEnded(SpeakReport report) {
-        speakCounter(report.cause()).increment();
+        speakCounter(report.causeName()).increment();
         if (report.inProgressNanos() >= 0) {
             inProgress.record(Duration.ofNanos(report.inProgressNanos()));
         }
@@ -231,15 +232,16 @@ public final class Metrics implements VoxcpmMrcpServer.SessionObserver, SpeakObs
         if (report.storedFrames()) {
             storedFrames.increment();
         }
-        if (report.cause() != CompletionCause.NORMAL && report.cause() != CompletionCause.CANCELLED
-                && report.cause() != CompletionCause.BARGE_IN) {
+        if (report.cause() != null && report.cause() != CompletionCause.NORMAL
+                && report.cause() != CompletionCause.CANCELLED && report.cause() != CompletionCause.BARGE_IN) {
             error("speak_failed");
         }
     }
 
-    private Counter speakCounter(CompletionCause cause) {
-        return Counter.builder(PREFIX + "speaks").description("SPEAKs ended, by completion cause")
-                .tags("cause", cause.name().toLowerCase(Locale.ROOT)).register(registry);
+    private Counter speakCounter(String cause) {
+        return Counter.builder(PREFIX + "speaks")
+                .description("SPEAKs ended, by completion cause (stopped: STOP, barge-in or the session ended)")
+                .tags("cause", cause).register(registry);
     }
 
     @Override

@@ -121,7 +121,7 @@ public final class SynthesisRecords implements SpeakObserver, SynthesisObserver,
         line.put("in_progress_ms", millis(r.inProgressNanos()));
         line.put("first_packet_ms", millis(r.firstPacketNanos()));
         line.put("audio_s", Math.round(r.audioSeconds() * 1000) / 1000.0);
-        line.put("cause", r.cause().headerValue());
+        line.put("cause", r.cause() == null ? "stopped" : r.cause().headerValue());
         if (includeText) {
             line.put("text", r.text());
         }

@@ -91,6 +91,9 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Observers observers;
+    /** SPEAKs playing now, over all sessions (started and not yet ended), for a drain to wait on. */
+    private final java.util.concurrent.atomic.AtomicInteger activeSpeaks = new java.util.concurrent.atomic.AtomicInteger();
+    private final SpeakObserver speaks;
     private final long startedNanos = System.nanoTime();
     private final SessionGate gate;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -119,6 +122,22 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         this.config = config;
         this.observers = observers;
         this.gate = new SessionGate(observers.sessions());
+        SpeakObserver outer = observers.speaks();
+        this.speaks = new SpeakObserver() {
+            @Override
+            public void speakStarted() {
+                activeSpeaks.incrementAndGet();
+                outer.speakStarted();
+            }
+
+            @Override
+            public void speakEnded(SpeakReport report) {
+                if (report.started()) {
+                    activeSpeaks.decrementAndGet();
+                }
+                outer.speakEnded(report);
+            }
+        };
         this.registry = registry;
         this.ports = ports;
     }
@@ -340,7 +359,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             SynthSettings synth = new SynthSettings(Duration.ofMillis(config.synth().playoutMarginMs()),
                     config.synth().maxPendingSpeaks(), config.synth().maxTextChars(), config.synth().speechMarkers(),
                     SynthSettings.DEFAULTS.maxRetainedFrames(), SynthSettings.DEFAULTS.maxLexicons(),
-                    observers.speaks());
+                    speaks);
             SessionManager made = new SessionManager(new SessionManager.Settings(config.synth().maxSessions(),
                     mrcp.port(), config.sip().advertisedAddress(), config.synth().maxSessionsPerAddress(),
                     Duration.ofMillis(config.mrcp().terminationTimeoutMs()),
@@ -429,6 +448,29 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         gate.drain(retryAfterS);
         log.info("voxcpm-mrcp draining: new INVITEs get 503 (Retry-After {} s), {} sessions in progress",
                 retryAfterS, sessionCount());
+    }
+
+    /** SPEAKs playing now over all sessions (queued ones not counted until they start). */
+    public int activeSpeaks() {
+        return activeSpeaks.get();
+    }
+
+    /**
+     * Ends every session the way the server ends one on its own (with a BYE where the session layer sends
+     * one), {@code why} saying so; returns how many.
+     */
+    public int hangUpAll(String why) {
+        SessionManager s = sessions;
+        if (s == null) {
+            return 0;
+        }
+        int n = 0;
+        for (io.voxcpm.session.SessionInfo session : s.sessions()) {
+            if (s.terminate(session.sessionId(), why)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Whether the engine would take a synthesis now; empty until it has loaded. */

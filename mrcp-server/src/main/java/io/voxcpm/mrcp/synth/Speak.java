@@ -32,6 +32,8 @@ final class Speak implements SynthStateMachine.Job {
     final long arrivedNanos = System.nanoTime();
     /** Set from the MRCP loop when its IN-PROGRESS response has been written; -1 before (or never). */
     volatile long inProgressNanos = -1;
+    /** Told to the {@link SpeakObserver} already. */
+    boolean reported;
 
     Speak(MrcpRequest request, MrcpConnection replyTo, List<Segment> segments, boolean killOnBargeIn,
           boolean markers, MarkSchedule marks) {

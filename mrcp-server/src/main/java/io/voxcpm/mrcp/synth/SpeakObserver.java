@@ -4,13 +4,18 @@ import io.voxcpm.mrcp.message.CompletionCause;
 import java.util.List;
 
 /**
- * Told about every SPEAK that was admitted (queued or started) once it has ended, for metrics and
- * synthesis detail records. Called on the session's executor: it must not block (queue the work).
+ * Told about every SPEAK that was admitted (queued or started) once it has ended, completed or stopped, for
+ * metrics and synthesis detail records; and when one starts to play. Called on the session's executor: it
+ * must not block (queue the work).
  */
 @FunctionalInterface
 public interface SpeakObserver {
 
     SpeakObserver NONE = report -> { };
+
+    /** A SPEAK starts to play (at once or from the queue); its report will say {@code started}. */
+    default void speakStarted() {
+    }
 
     void speakEnded(SpeakReport report);
 
@@ -31,9 +36,18 @@ public interface SpeakObserver {
      *                           queued (PENDING) first or refused
      * @param firstPacketNanos   from the SPEAK's arrival to its first RTP packet sent; -1 when none was sent
      * @param audioSeconds       audio sent to the caller (an estimate to one ptime when it was stopped)
-     * @param cause              how it ended
+     * @param cause              how it ended; null when it was stopped without a SPEAK-COMPLETE (STOP,
+     *                           BARGE-IN-OCCURRED, the session or its MRCP connection ended)
+     * @param started            it started to play (it was not only queued or refused)
      */
     record SpeakReport(String sessionId, String callId, long requestId, List<String> voices, List<String> modes,
                        List<String> languages, int textChars, String text, boolean storedFrames, String engine,
-                       long inProgressNanos, long firstPacketNanos, double audioSeconds, CompletionCause cause) { }
+                       long inProgressNanos, long firstPacketNanos, double audioSeconds, CompletionCause cause,
+                       boolean started) {
+
+        /** The cause as records and metrics name it: {@code normal}, {@code error}, ..., or {@code stopped}. */
+        public String causeName() {
+            return cause == null ? "stopped" : cause.name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 }

@@ -11,14 +11,29 @@ final class SpeakReports {
 
     private SpeakReports() { }
 
-    /** Notes when the IN-PROGRESS response of a SPEAK that started at once has been written. */
-    static void watchInProgress(Speak speak, CompletionStage<Void> inProgress, boolean fromQueue) {
+    /**
+     * A SPEAK started to play; for one that started at once, notes when its IN-PROGRESS response has been
+     * written.
+     */
+    static void started(Speak speak, CompletionStage<Void> inProgress, boolean fromQueue, SpeakObserver observer) {
+        observer.speakStarted();
         if (inProgress != null && !fromQueue) {
             inProgress.thenRun(() -> speak.inProgressNanos = System.nanoTime() - speak.arrivedNanos);
         }
     }
 
-    /** @param logTag {@code [session-id call-id]}, as the session layer makes it */
+    /** Reports {@code speak} unless it was reported before (a failure both halts and completes it). */
+    static void ended(Speak speak, SpeakObserver observer, SpeakObserver.SpeakReport report) {
+        if (!speak.reported) {
+            speak.reported = true;
+            observer.speakEnded(report);
+        }
+    }
+
+    /**
+     * @param logTag {@code [session-id call-id]}, as the session layer makes it
+     * @param cause  null: stopped without a SPEAK-COMPLETE
+     */
     static SpeakObserver.SpeakReport of(Speak speak, String sessionId, String logTag, String engine, int ptimeMs,
                                         CompletionCause cause) {
         List<String> voices = new ArrayList<>();
@@ -47,7 +62,7 @@ final class SpeakReports {
         return new SpeakObserver.SpeakReport(sessionId, callIdOf(logTag), speak.requestId(), voices, modes,
                 languages, text.length() - Math.max(0, countSpeech(speak) - 1), text.toString(),
                 speak.fromFrameTier, engine, speak.inProgressNanos,
-                firstPacket < 0 ? -1 : firstPacket - speak.arrivedNanos, audioSeconds, cause);
+                firstPacket < 0 ? -1 : firstPacket - speak.arrivedNanos, audioSeconds, cause, playback != null);
     }
 
     private static int countSpeech(Speak speak) {
@@ -64,7 +79,7 @@ final class SpeakReports {
     static SpeakObserver.SpeakReport refused(String sessionId, String logTag, long requestId, String engine,
                                              CompletionCause cause) {
         return new SpeakObserver.SpeakReport(sessionId, callIdOf(logTag), requestId, List.of(), List.of(), List.of(),
-                0, "", false, engine, -1, -1, 0, cause);
+                0, "", false, engine, -1, -1, 0, cause, false);
     }
 
     private static void addOnce(List<String> list, String value) {
