@@ -28,7 +28,9 @@ public final class Signals {
             Signal.handle(new Signal("TERM"), signal -> {
                 synchronized (draining) {
                     if (draining[0]) {
-                        log.warn("second SIGTERM: stopping now");
+                        // straight to stderr: the log's background writer does not run after halt
+                        System.err.println("voxcpm-mrcp: second SIGTERM: stopping now");
+                        System.err.flush();
                         Runtime.getRuntime().halt(143);
                     }
                     draining[0] = true;

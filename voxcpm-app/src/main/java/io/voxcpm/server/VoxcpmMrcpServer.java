@@ -465,7 +465,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             return 0;
         }
         int n = 0;
-        for (io.voxcpm.session.SessionInfo session : s.sessions()) {
+        for (var session : s.sessions()) { // SessionInfo moves with the session layer
             if (s.terminate(session.sessionId(), why)) {
                 n++;
             }
