@@ -109,6 +109,24 @@ public final class MediaClock implements AutoCloseable {
         return shard;
     }
 
+    /** The packet counters of {@code loop}, which only that loop's streams write. */
+    LoopCounters counters(EventLoop loop) {
+        return shard(loop).counters;
+    }
+
+    /** Packets sent, late and dropped since the clock started, summed over its loops (for metrics). */
+    public RtpStats stats() {
+        long sent = 0;
+        long late = 0;
+        long dropped = 0;
+        for (Shard shard : shards.values()) {
+            sent += shard.counters.sentCount();
+            late += shard.counters.lateCount();
+            dropped += shard.counters.droppedCount();
+        }
+        return new RtpStats(sent, late, dropped);
+    }
+
     /** Stops every loop; streams still registered stop sending. */
     @Override
     public void close() {
@@ -119,13 +137,14 @@ public final class MediaClock implements AutoCloseable {
     private static final class Shard {
         private final EventLoop loop;
         private final Map<Integer, Ticker> tickers = new HashMap<>();
+        private final LoopCounters counters = new LoopCounters();
 
         Shard(EventLoop loop) {
             this.loop = loop;
         }
 
         void add(int ptimeMs, Paced stream) {
-            tickers.computeIfAbsent(ptimeMs, p -> new Ticker(loop, p)).streams.add(stream);
+            tickers.computeIfAbsent(ptimeMs, p -> new Ticker(loop, p, counters)).streams.add(stream);
         }
 
         void remove(int ptimeMs, Paced stream) {
@@ -140,9 +159,15 @@ public final class MediaClock implements AutoCloseable {
     private static final class Ticker implements Runnable {
         final List<Paced> streams = new ArrayList<>();
         final ScheduledFuture<?> future;
+        private final LoopCounters counters;
+        private final long period;
+        /** When the next run is due: Netty's fixed-rate deadline, first + n periods (see the class comment). */
+        private long dueNanos;
 
-        Ticker(EventLoop loop, int ptimeMs) {
-            long period = TimeUnit.MILLISECONDS.toNanos(ptimeMs);
+        Ticker(EventLoop loop, int ptimeMs, LoopCounters counters) {
+            this.counters = counters;
+            this.period = TimeUnit.MILLISECONDS.toNanos(ptimeMs);
+            this.dueNanos = System.nanoTime() + period;
             future = loop.scheduleAtFixedRate(this, period, period, TimeUnit.NANOSECONDS);
         }
 
@@ -151,6 +176,10 @@ public final class MediaClock implements AutoCloseable {
 
         @Override
         public void run() {
+            // the packets of a run more than half a ptime after its due time count as late
+            boolean late = System.nanoTime() - dueNanos > period / 2;
+            dueNanos += period;
+            long sentBefore = late ? counters.sentCount() : 0;
             for (int i = 0, n = streams.size(); i < n; i++) {
                 try {
                     streams.get(i).tick();
@@ -162,6 +191,9 @@ public final class MediaClock implements AutoCloseable {
                         log.error("RTP stream tick failed ({} so far)", failures, t);
                     }
                 }
+            }
+            if (late) {
+                counters.late(counters.sentCount() - sentBefore);
             }
         }
     }

@@ -56,6 +56,8 @@ public final class RtpAudioChannel implements AudioChannel {
     private final int timestampBase;
     private final AtomicReference<RtpTalkspurt> current = new AtomicReference<>();
     private final Paced pacer = this::tick;
+    /** This loop's packet counters for metrics. */
+    private final LoopCounters counters;
     private volatile boolean closed;
     /** False while the peer's SDP says it will not receive (sendonly, inactive): ticks run, nothing leaves. */
     private volatile boolean sending = true;
@@ -82,6 +84,7 @@ public final class RtpAudioChannel implements AudioChannel {
         this.samplesPerFrame = samplesPerFrame;
         this.ptimeMs = ptimeMs;
         this.frameBytes = frameBytes;
+        this.counters = clock.counters(loop);
         ThreadLocalRandom random = ThreadLocalRandom.current();
         this.ssrc = random.nextInt();
         this.timestampBase = random.nextInt();
@@ -222,6 +225,7 @@ public final class RtpAudioChannel implements AudioChannel {
         }
         if (!socket.isWritable()) {
             // The socket buffer is full: a late packet is worth less than the next one, so drop it.
+            counters.dropped();
             if (dropped++ == 0) {
                 log.warn("[{}] RTP socket to {} not writable, dropping packets", sessionId, remote);
             }
@@ -242,6 +246,7 @@ public final class RtpAudioChannel implements AudioChannel {
     private void write(ByteBuffer filled) {
         packet.setIndex(0, filled.position());
         socket.writeAndFlush(packet.retain(), socket.voidPromise());
+        counters.sent();
     }
 
     /** Rare: the last packet is still queued (or this is the first), so it stays the queue's to free. */

@@ -26,6 +26,8 @@ final class RtpTalkspurt implements Talkspurt {
     private volatile boolean finished;
     private volatile boolean paused;
     private volatile boolean marker = true;
+    /** Written once, by the tick that sends the first packet. */
+    private volatile long firstPacketNanos = -1;
 
     /** Touched only on the clock's loop: the index of the next frame to send. */
     private int next;
@@ -118,12 +120,20 @@ final class RtpTalkspurt implements Talkspurt {
             } else {
                 channel.send(written[next], marker);
             }
+            if (next == 0 && firstPacketNanos < 0) {
+                firstPacketNanos = System.nanoTime();
+            }
             next++;
             marker = false;
         }
         if (done && next >= n) {
             end();
         }
+    }
+
+    @Override
+    public long firstPacketNanos() {
+        return firstPacketNanos;
     }
 
     /** Stops sending and tells the listener, unless aborted or ended before. */

@@ -18,6 +18,11 @@ public interface Talkspurt {
     /** Drops every queued frame at once; the listener is not called. */
     void abort();
 
+    /** System.nanoTime() when its first packet was sent; -1 before (metrics: SPEAK to first RTP). */
+    default long firstPacketNanos() {
+        return -1;
+    }
+
     interface Listener {
         /** The last frame of a finished talkspurt has left, or the talkspurt was finished empty. */
         void onPlayedOut();

@@ -80,6 +80,8 @@ final class SipMessages {
     }
 
     static byte[] encode(SIPResponse response, Route route) {
+        SipTraffic.response(response.getCSeq() == null ? null : response.getCSeq().getMethod(),
+                response.getStatusCode());
         return response.encodeAsBytes(route.transport());
     }
 

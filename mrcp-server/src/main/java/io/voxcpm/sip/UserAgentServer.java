@@ -90,12 +90,14 @@ final class UserAgentServer {
             return;
         }
         if (result instanceof MessageReader.Unreadable unreadable) {
+            SipTraffic.unreadable();
             log.warn("dropped an unreadable SIP message from {} over {}: {}", in.sender(),
                     in.reliable() ? "TCP" : "UDP", unreadable.why());
             return;
         }
         MessageReader.Request read = (MessageReader.Request) result;
         SIPRequest request = read.request();
+        SipTraffic.request(request.getMethod());
         Route route = route(request, in);
         if (read.problemStatus() != 0) {
             log.warn("[{}] {} from {}: {} {}", callId(request), request.getMethod(), in.sender(),

@@ -9,7 +9,9 @@ import io.voxcpm.cli.RenderCommand;
 import io.voxcpm.cli.SayCommand;
 import io.voxcpm.cli.VoicesCommand;
 import io.voxcpm.dialplan.PrewarmCommand;
+import io.voxcpm.ops.Drain;
 import io.voxcpm.ops.Operations;
+import io.voxcpm.ops.Signals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -143,19 +145,21 @@ public final class Main implements Callable<Integer> {
                 return 2;
             }
             VoxcpmMrcpServer server;
+            Operations ops = Operations.prepare(cfg);
             try {
                 // listening first: INVITEs get 503 + Retry-After while the engine loads
-                server = VoxcpmMrcpServer.listen(cfg);
+                server = VoxcpmMrcpServer.listen(cfg, ops.observers());
             } catch (VoxcpmMrcpServer.StartupException e) {
                 System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
+                ops.close();
                 return 1;
             }
-            Operations ops;
             try {
-                ops = Operations.start(cfg, server);
+                ops.start(server);
             } catch (IOException e) {
                 System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
                 server.close();
+                ops.close();
                 return 1;
             }
             admin.ifPresent(a -> a.register(ops.routes(), server));
@@ -167,12 +171,25 @@ public final class Main implements Callable<Integer> {
                 return null;
             });
             CountDownLatch stopped = new CountDownLatch(1);
+            // SIGTERM drains (readiness off, INVITEs 503, SPEAKs finish, BYE), then exits 0; a second stops now
+            Signals.onTerm(() -> {
+                try {
+                    new Drain(server, cfg.drain()).run();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    stopped.countDown();
+                }
+            });
+            // any other exit (SIGINT, System.exit) closes without draining
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
                 ops.close();
                 stopped.countDown();
             }, "shutdown"));
             stopped.await();
+            server.close();
+            ops.close();
             return 0;
         }
 

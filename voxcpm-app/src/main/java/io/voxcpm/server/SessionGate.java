@@ -14,6 +14,11 @@ final class SessionGate implements SipApplication {
 
     private volatile SipApplication sessions;
     private volatile int drainRetryAfterS = -1;
+    private final VoxcpmMrcpServer.SessionObserver observer;
+
+    SessionGate(VoxcpmMrcpServer.SessionObserver observer) {
+        this.observer = observer;
+    }
 
     void open(SipApplication ready) {
         this.sessions = ready;
@@ -52,7 +57,14 @@ final class SessionGate implements SipApplication {
     @Override
     public CompletionStage<InviteOutcome> onInviteAsync(SipCall call, String sdpOffer) {
         SipApplication s = sessions;
-        return s == null ? SipApplication.super.onInviteAsync(call, sdpOffer) : s.onInviteAsync(call, sdpOffer);
+        if (s == null) {
+            return SipApplication.super.onInviteAsync(call, sdpOffer);
+        }
+        return s.onInviteAsync(call, sdpOffer).whenComplete((outcome, error) -> {
+            if (outcome != null) {
+                observer.answered(outcome);
+            }
+        });
     }
 
     @Override
@@ -66,6 +78,7 @@ final class SessionGate implements SipApplication {
         SipApplication s = sessions;
         if (s != null) {
             s.onTerminated(call, reason);
+            observer.ended(reason);
         }
     }
 }

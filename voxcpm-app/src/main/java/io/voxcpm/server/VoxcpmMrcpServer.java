@@ -9,7 +9,12 @@ import io.voxcpm.cache.CachingEngine;
 import io.voxcpm.audio.LevelMatching;
 import io.voxcpm.cache.FrameTier;
 import io.voxcpm.cache.PromptCache;
+import io.voxcpm.cache.CacheStats;
 import io.voxcpm.engine.Availability;
+import io.voxcpm.engine.ObservedEngine;
+import io.voxcpm.engine.SynthesisObserver;
+import io.voxcpm.mrcp.synth.SpeakObserver;
+import io.voxcpm.rtp.RtpStats;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.prompt.PromptStore;
 import io.voxcpm.mrcp.server.MrcpChannelRegistry;
@@ -62,9 +67,35 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         SpeechEngine load() throws StartupException;
     }
 
+    /** Told how each INVITE that reached the session layer was answered, and how each session ended. */
+    public interface SessionObserver {
+        SessionObserver NONE = new SessionObserver() { };
+
+        default void answered(io.voxcpm.sip.InviteOutcome outcome) {
+        }
+
+        default void ended(io.voxcpm.sip.SipApplication.TerminationReason reason) {
+        }
+    }
+
+    /** What the server tells the operations side (metrics, synthesis records) as calls go. */
+    public record Observers(SessionObserver sessions, SpeakObserver speaks, SynthesisObserver syntheses) {
+        public static final Observers NONE = new Observers(null, null, null);
+
+        public Observers {
+            sessions = sessions == null ? SessionObserver.NONE : sessions;
+            speaks = speaks == null ? SpeakObserver.NONE : speaks;
+            syntheses = syntheses == null ? SynthesisObserver.NONE : syntheses;
+        }
+    }
+
     private final ServerConfig config;
+    private final Observers observers;
+    /** SPEAKs playing now, over all sessions (started and not yet ended), for a drain to wait on. */
+    private final java.util.concurrent.atomic.AtomicInteger activeSpeaks = new java.util.concurrent.atomic.AtomicInteger();
+    private final SpeakObserver speaks;
     private final long startedNanos = System.nanoTime();
-    private final SessionGate gate = new SessionGate();
+    private final SessionGate gate;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final List<AutoCloseable> listeners = new ArrayList<>();
     private final MrcpChannelRegistry registry;
@@ -74,6 +105,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     /** MRCPv2 over TLS (security.tls), or null. */
     private MrcpServer mrcpTls;
     private RtpMedia media;
+    private MediaClock clock;
+    private final List<EngineLink> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private EventExecutorGroup synthExecutors;
     private volatile SessionManager sessions;
     private volatile SpeechEngine engine;
@@ -84,8 +117,27 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     private volatile Supplier<PromptCache> promptCache = () -> null;
     private volatile VoiceCatalog catalog = VoiceCatalog.EMPTY;
 
-    private VoxcpmMrcpServer(ServerConfig config, MrcpChannelRegistry registry, RtpPortAllocator ports) {
+    private VoxcpmMrcpServer(ServerConfig config, Observers observers, MrcpChannelRegistry registry,
+                             RtpPortAllocator ports) {
         this.config = config;
+        this.observers = observers;
+        this.gate = new SessionGate(observers.sessions());
+        SpeakObserver outer = observers.speaks();
+        this.speaks = new SpeakObserver() {
+            @Override
+            public void speakStarted() {
+                activeSpeaks.incrementAndGet();
+                outer.speakStarted();
+            }
+
+            @Override
+            public void speakEnded(SpeakReport report) {
+                if (report.started()) {
+                    activeSpeaks.decrementAndGet();
+                }
+                outer.speakEnded(report);
+            }
+        };
         this.registry = registry;
         this.ports = ports;
     }
@@ -102,6 +154,11 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
      * INVITEs are served (or fails with the {@link StartupException} that stopped the engine).
      */
     public static VoxcpmMrcpServer listen(ServerConfig config) throws StartupException {
+        return listen(config, Observers.NONE);
+    }
+
+    /** As {@link #listen(ServerConfig)}, telling {@code observers} what happens (metrics, records). */
+    public static VoxcpmMrcpServer listen(ServerConfig config, Observers observers) throws StartupException {
         RegisteredVoices voices;
         try {
             voices = RegisteredVoices.open(Path.of(config.voices().dir()));
@@ -109,24 +166,41 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             throw new StartupException("voice registry " + config.voices().dir() + ": " + e.getMessage()
                     + " (set voices.dir to a writable directory)", e);
         }
+        // the loader runs on its own thread, possibly before listen() has returned the server it fills in
+        CompletableFuture<VoxcpmMrcpServer> made = new CompletableFuture<>();
         AtomicReference<PromptCache> opened = new AtomicReference<>();
-        VoxcpmMrcpServer server = listen(config, voices.catalog(), () -> {
+        VoxcpmMrcpServer server = listen(config, observers, voices.catalog(), () -> {
+            VoxcpmMrcpServer self = made.join();
             PromptCache cache = config.cache().enabled() ? openCache(config.cache()) : null;
             opened.set(cache);
-            // one cache, one CachingEngine per engine of the chain: an entry's key names the engine that made it
-            return Engines.create(config.engine(), voices, cache == null ? Engines.Decorator.NONE
-                    : (one, kind) -> new CachingEngine(one, cache, Engines.modelVersion(kind), voices, 2),
+            // one cache, one CachingEngine per engine of the chain: an entry's key names the engine that made it;
+            // observed outside the cache, so a hit is seen (and timed) as what the caller got
+            return Engines.create(config.engine(), voices, (one, kind) -> self.observe(one, cache == null ? one
+                    : new CachingEngine(one, cache, Engines.modelVersion(kind), voices, 2)),
                     config.security().worker());
         });
         server.voiceRegistry = voices.registry();
         server.promptCache = opened::get;
+        made.complete(server);
         return server;
+    }
+
+    private SpeechEngine observe(SpeechEngine raw, SpeechEngine decorated) {
+        ObservedEngine o = new ObservedEngine(decorated, observers.syntheses());
+        observed.add(new EngineLink(raw, o));
+        return o;
     }
 
     /** Listens at once; {@code loader} makes the engine on a thread of its own. */
     public static VoxcpmMrcpServer listen(ServerConfig config, VoiceCatalog catalog, EngineLoader loader)
             throws StartupException {
-        VoxcpmMrcpServer server = openListeners(config);
+        return listen(config, Observers.NONE, catalog, loader);
+    }
+
+    /** As {@link #listen(ServerConfig, VoiceCatalog, EngineLoader)}, telling {@code observers} what happens. */
+    public static VoxcpmMrcpServer listen(ServerConfig config, Observers observers, VoiceCatalog catalog,
+                                          EngineLoader loader) throws StartupException {
+        VoxcpmMrcpServer server = openListeners(config, observers);
         Thread loading = new Thread(() -> server.load(catalog, loader), "engine-loader");
         loading.setDaemon(true);
         loading.start();
@@ -151,7 +225,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                     throw new StartupException("voice registry " + dir + ": " + e.getMessage(), e);
                 }
             }
-            server = openListeners(config);
+            server = openListeners(config, Observers.NONE);
         } catch (StartupException | RuntimeException e) {
             engine.close();
             throw e;
@@ -164,14 +238,14 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         return server;
     }
 
-    private static VoxcpmMrcpServer openListeners(ServerConfig config) throws StartupException {
+    private static VoxcpmMrcpServer openListeners(ServerConfig config, Observers observers) throws StartupException {
         InetAddress bind;
         try {
             bind = InetAddress.getByName(config.sip().address());
         } catch (UnknownHostException e) {
             throw new StartupException("unknown listen address '" + config.sip().address() + "'", e);
         }
-        VoxcpmMrcpServer server = new VoxcpmMrcpServer(config,
+        VoxcpmMrcpServer server = new VoxcpmMrcpServer(config, observers,
                 new MrcpChannelRegistry(config.mrcp().maxChannelsPerConnection()),
                 new RtpPortAllocator(bind, config.rtp().portMin(), config.rtp().portMax()));
         try {
@@ -221,7 +295,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         if (tls != null) {
             mrcpTls = openMrcp(bind, config.security().tls().mrcpPort(), tls);
         }
-        MediaClock clock = new MediaClock();
+        clock = new MediaClock();
         listeners.add(clock);
         media = new RtpMedia(clock, ports);
         EventExecutorGroup executors = new DefaultEventExecutorGroup(
@@ -266,7 +340,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             ready.completeExceptionally(e);
             return;
         }
-        serve(catalog, loaded);
+        // a loader of the caller's (tests, embedders) gets its engine observed as one
+        serve(catalog, observed.isEmpty() ? observe(loaded, loaded) : loaded);
     }
 
     /** Builds the session layer around the engine and opens the gate: INVITEs are served from now on. */
@@ -285,7 +360,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             SynthSettings synth = new SynthSettings(Duration.ofMillis(config.synth().playoutMarginMs()),
                     config.synth().maxPendingSpeaks(), config.synth().maxTextChars(), config.synth().speechMarkers(),
                     SynthSettings.DEFAULTS.maxRetainedFrames(), SynthSettings.DEFAULTS.maxLexicons(),
-                    config.limits().setParamsMaxCount(), config.limits().setParamsMaxBytes());
+                    config.limits().setParamsMaxCount(), config.limits().setParamsMaxBytes(), speaks);
             SessionManager made = new SessionManager(new SessionManager.Settings(config.synth().maxSessions(),
                     mrcp.port(), config.sip().advertisedAddress(), config.synth().maxSessionsPerAddress(),
                     Duration.ofMillis(config.mrcp().terminationTimeoutMs()),
@@ -378,6 +453,29 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                 retryAfterS, sessionCount());
     }
 
+    /** SPEAKs playing now over all sessions (queued ones not counted until they start). */
+    public int activeSpeaks() {
+        return activeSpeaks.get();
+    }
+
+    /**
+     * Ends every session the way the server ends one on its own (with a BYE where the session layer sends
+     * one), {@code why} saying so; returns how many.
+     */
+    public int hangUpAll(String why) {
+        SessionManager s = sessions;
+        if (s == null) {
+            return 0;
+        }
+        int n = 0;
+        for (var session : s.sessions()) { // SessionInfo moves with the session layer
+            if (s.terminate(session.sessionId(), why)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Whether the engine would take a synthesis now; empty until it has loaded. */
     public Optional<Availability> engineAvailability() {
         SpeechEngine e = engine;
@@ -426,6 +524,38 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     /** The encoded-frame tier's counters; empty when it is off (no prompt cache, or frame-tier-mb 0). */
     public Optional<FrameTier.Stats> frameTierStats() {
         return Optional.ofNullable(frames).map(FrameTier::stats);
+    }
+
+    /** RTP packets sent, late and dropped since start. */
+    public RtpStats rtpStats() {
+        return clock.stats();
+    }
+
+    /** The prompt cache's counters; empty when it is off (or the engine has not loaded). */
+    public Optional<CacheStats> cacheStats() {
+        return promptCache().map(PromptCache::stats);
+    }
+
+    /**
+     * One engine of the chain: as made ({@code raw}, e.g. a WorkerEngine with its endpoints) and as the
+     * server calls it (behind the prompt cache, observed for metrics).
+     */
+    public record EngineLink(SpeechEngine raw, ObservedEngine observed) { }
+
+    /** The engines of the chain in order (empty until loaded, or for an engine handed in by the caller). */
+    public List<EngineLink> engineLinks() {
+        return List.copyOf(observed);
+    }
+
+    /** Session tasks waiting on the synthesizer executors (all sessions' requests and engine callbacks). */
+    public int pendingSessionTasks() {
+        int n = 0;
+        for (io.netty.util.concurrent.EventExecutor e : synthExecutors) {
+            if (e instanceof io.netty.util.concurrent.SingleThreadEventExecutor s) {
+                n += s.pendingTasks();
+            }
+        }
+        return n;
     }
 
     /** What the server holds right now, for health checks and leak tests. */

@@ -28,6 +28,12 @@ final class Speak implements SynthStateMachine.Job {
     boolean fromFrameTier;
     /** It encodes {@link #frameKey} while other sessions wait for the frames (see FrameTier#claim). */
     boolean claimed;
+    /** System.nanoTime() when it arrived, for {@link SpeakObserver} latencies. */
+    final long arrivedNanos = System.nanoTime();
+    /** Set from the MRCP loop when its IN-PROGRESS response has been written; -1 before (or never). */
+    volatile long inProgressNanos = -1;
+    /** Told to the {@link SpeakObserver} already. */
+    boolean reported;
 
     Speak(MrcpRequest request, MrcpConnection replyTo, List<Segment> segments, boolean killOnBargeIn,
           boolean markers, MarkSchedule marks) {

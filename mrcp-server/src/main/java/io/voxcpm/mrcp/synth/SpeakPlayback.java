@@ -71,6 +71,8 @@ final class SpeakPlayback {
     private boolean held;
     private long firstAudioNanos;
     private boolean audioSeen;
+    /** The first packet's time of a talkspurt a CONTROL jump replaced; -1 when none was sent. */
+    private long firstPacketNanos = -1;
 
     /** Starts the SPEAK's talkspurt: its first packet will carry the marker bit. */
     SpeakPlayback(AudioChannel audio, Ticker clock, int ptimeMs, int maxRetainedFrames, Events events) {
@@ -168,6 +170,7 @@ final class SpeakPlayback {
      * {@code deltaFrames} from where it stands; a backward jump past the start restarts.
      */
     synchronized Jump jump(boolean restart, long deltaFrames) {
+        firstPacketNanos = firstPacketNanos();
         long now = clock.nanoTime();
         long target = restart ? 0 : position.position(now) + deltaFrames;
         boolean restarted = restart;
@@ -235,6 +238,11 @@ final class SpeakPlayback {
     synchronized List<byte[]> encodedFrames() {
         return !stopped && sourceDone && shared == null && firstRetained == 0 && frames.size() == framesTotal
                 ? List.copyOf(frames) : List.of();
+    }
+
+    /** System.nanoTime() when the SPEAK's first RTP packet left; -1 when none has. */
+    synchronized long firstPacketNanos() {
+        return firstPacketNanos >= 0 ? firstPacketNanos : talkspurt.firstPacketNanos();
     }
 
     synchronized long framesQueued() {

@@ -16,9 +16,26 @@ import java.time.Duration;
  * @param maxLexicons       lexicons one session may define
  * @param maxParameters     parameters one session may store with SET-PARAMS (each vendor parameter counts)
  * @param maxParameterBytes total size of the names and values one session stores with SET-PARAMS
+ * @param observer          told about each SPEAK when it ends (metrics, synthesis detail records)
  */
 public record SynthSettings(Duration playoutMargin, int maxPendingSpeaks, int maxTextChars, boolean speechMarkers,
-                            int maxRetainedFrames, int maxLexicons, int maxParameters, int maxParameterBytes) {
+                            int maxRetainedFrames, int maxLexicons, int maxParameters, int maxParameterBytes,
+                            SpeakObserver observer) {
+
+    public SynthSettings {
+        observer = observer == null ? SpeakObserver.NONE : observer;
+    }
+
+    public SynthSettings(Duration playoutMargin, int maxPendingSpeaks, int maxTextChars, boolean speechMarkers,
+                         int maxRetainedFrames, int maxLexicons, int maxParameters, int maxParameterBytes) {
+        this(playoutMargin, maxPendingSpeaks, maxTextChars, speechMarkers, maxRetainedFrames, maxLexicons,
+                maxParameters, maxParameterBytes, null);
+    }
+
+    public SynthSettings withObserver(SpeakObserver o) {
+        return new SynthSettings(playoutMargin, maxPendingSpeaks, maxTextChars, speechMarkers, maxRetainedFrames,
+                maxLexicons, maxParameters, maxParameterBytes, o);
+    }
 
     /**
      * 30 000 frames: ten minutes at 20 ms, 4.8 MB of PCMU, 9.6 MB of L16/8000. 64 parameters in 8 KiB hold

@@ -208,6 +208,7 @@ public final class SynthesizerChannel implements MrcpResource {
                 if (!closed) { // a session closing halts what the machine still thinks is active
                     start(start.speak(), start.fromQueue());
                     holdUntilSent(start.speak(), inProgress);
+                    SpeakReports.started(start.speak(), inProgress, start.fromQueue(), settings.observer());
                 }
             } else if (action instanceof Halt<Speak> halt) {
                 halt(halt.speak());
@@ -333,6 +334,13 @@ public final class SynthesizerChannel implements MrcpResource {
 
     private void halt(Speak speak) {
         speak.halt();
+        // after the rest of this action list: a failure halts and then completes, and is reported completed
+        try {
+            executor.execute(() -> SpeakReports.ended(speak, settings.observer(),
+                    SpeakReports.of(speak, sessionId(), logTag, engine.name(), ptimeMs, null)));
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            // the server is stopping: nothing left to report to
+        }
         if (speak.claimed) {
             speak.claimed = false;
             frameTier.release(speak.frameKey);
@@ -397,6 +405,12 @@ public final class SynthesizerChannel implements MrcpResource {
                     speak.playback == null ? 0 : speak.playback.framesQueued(), cause.headerValue(), reason);
         }
         send(speak, SynthMessages.speakComplete(channelId, speak.requestId(), cause, reason, lastMark));
+        SpeakReports.ended(speak, settings.observer(),
+                SpeakReports.of(speak, sessionId(), logTag, engine.name(), ptimeMs, cause));
+    }
+
+    private String sessionId() {
+        return channelId.substring(0, channelId.indexOf('@'));
     }
 
     private void send(Speak speak, MrcpMessage message) {
@@ -447,6 +461,8 @@ public final class SynthesizerChannel implements MrcpResource {
                     e.cause.headerValue(), e.getMessage());
             replyTo.send(SynthMessages.response(request,
                     new Respond<>(e.status, RequestState.COMPLETE, null, e.cause, e.getMessage())));
+            settings.observer().speakEnded(SpeakReports.refused(sessionId(), logTag, request.requestId(),
+                    engine.name(), e.cause));
             return;
         }
         if (admitted.fallbackReason() != null) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.voxcpm.net.PemTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -50,18 +51,6 @@ class ManagementTlsTest {
                     URI.create("http://localhost:" + server.port() + "/health/live")).build(),
                     HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
         }
-    }
-
-    @Test
-    void namesTheFileThatIsMissingOrUnusable() throws Exception {
-        Path cert = dir.resolve("tls.crt");
-        Path key = dir.resolve("tls.key");
-        assertThatThrownBy(() -> PemTls.server(cert, key)).hasMessage("TLS certificate " + cert + " does not exist");
-        Files.writeString(cert, "not a certificate");
-        assertThatThrownBy(() -> PemTls.server(cert, key)).hasMessage("TLS private key " + key + " does not exist");
-        Files.writeString(key, "not a key");
-        assertThatThrownBy(() -> PemTls.server(cert, key)).isInstanceOf(IOException.class)
-                .hasMessageStartingWith("cannot use TLS certificate " + cert + " with key " + key);
     }
 
     static void selfSigned(Path cert, Path key) throws Exception {
