@@ -116,7 +116,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
 
         public Sip(String address, Integer port, String advertisedAddress, Integer t1Ms) {
-            this(address, port, advertisedAddress, t1Ms, null, null, null, null);
+            this(address, port, advertisedAddress, t1Ms, null, null, null);
         }
     }
 
@@ -149,7 +149,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         public Mrcp(Integer port, Integer inactivityTimeoutS, Integer terminationTimeoutMs, Integer maxHeadBytes,
                     Integer maxBodyBytes, Integer maxChannelsPerConnection) {
             this(port, inactivityTimeoutS, terminationTimeoutMs, maxHeadBytes, maxBodyBytes, maxChannelsPerConnection,
-                    null, null, null, null, null, null);
+                    null, null, null, null, null);
         }
 
         public Mrcp {
@@ -172,7 +172,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
 
         public Mrcp(Integer port, Integer inactivityTimeoutS, Integer terminationTimeoutMs) {
-            this(port, inactivityTimeoutS, terminationTimeoutMs, null, null, null, null);
+            this(port, inactivityTimeoutS, terminationTimeoutMs, null, null, null);
         }
 
         public Mrcp withPort(int newPort) {
@@ -233,7 +233,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
 
         public Synth(Integer playoutMarginMs, Integer maxSessions, Boolean speechMarkers, Integer maxPendingSpeaks) {
-            this(playoutMarginMs, maxSessions, speechMarkers, maxPendingSpeaks, null, null, null, null, null);
+            this(playoutMarginMs, maxSessions, speechMarkers, maxPendingSpeaks, null, null, null, null);
         }
 
         public Synth(Integer playoutMarginMs, Integer maxSessions, Boolean speechMarkers, Integer maxPendingSpeaks,
@@ -268,7 +268,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
                          @JsonProperty("vllm-model") String vllmModel,
                          @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> fallback,
                          @JsonProperty("fallback-voices") String fallbackVoices) {
-        public static final Engine DEFAULTS = new Engine("embedded", 2, List.of(), null, null, null);
+        public static final Engine DEFAULTS = new Engine("embedded", 2, List.of(), null, null);
 
         public Engine {
             kind = or(kind, "embedded");
@@ -280,7 +280,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
 
         public Engine(String kind, Integer threads, List<String> workers, String vllmUrl, String vllmModel) {
-            this(kind, threads, workers, vllmUrl, vllmModel, null, null, null);
+            this(kind, threads, workers, vllmUrl, vllmModel, null, null);
         }
 
         public Engine withFallback(List<String> kinds, String voices) {
