@@ -1,7 +1,6 @@
 package io.voxcpm.rtp;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -92,13 +91,7 @@ public final class RtpAudioChannel implements AudioChannel {
                                 InetSocketAddress remote, int payloadType, int samplesPerFrame, int ptimeMs,
                                 int frameBytes) throws RtpPortsExhaustedException {
         EventLoop loop = clock.nextLoop();
-        DatagramChannel socket = ports.bind(loop, clock.datagramChannelClass(), new ErrorLogger(sessionId));
-        ChannelFuture connected = socket.connect(remote).awaitUninterruptibly();
-        if (!connected.isSuccess()) {
-            socket.close();
-            throw new IllegalArgumentException("cannot send RTP to " + remote + ": " + connected.cause(),
-                    connected.cause());
-        }
+        DatagramChannel socket = ports.bind(loop, clock.datagramChannelClass(), new ErrorLogger(sessionId), remote);
         RtpAudioChannel channel = new RtpAudioChannel(sessionId, clock, loop, socket, remote, payloadType,
                 samplesPerFrame, ptimeMs, frameBytes);
         clock.register(loop, ptimeMs, channel.pacer);

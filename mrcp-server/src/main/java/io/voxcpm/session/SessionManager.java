@@ -90,6 +90,8 @@ public final class SessionManager implements SipApplication, AutoCloseable {
     private final SpeakPlanning planning;
     private final EventExecutorGroup executors;
     private final Map<String, Session> sessionsByCallId = new ConcurrentHashMap<>();
+    /** Live sessions per client address, so an INVITE's per-address check is O(1), not a scan of every session. */
+    private final Map<InetAddress, Integer> sessionsBySource = new ConcurrentHashMap<>();
     private final AtomicInteger liveTimers = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
     private volatile Consumer<SipCall> dialogForgetter = call -> { };
@@ -143,8 +145,7 @@ public final class SessionManager implements SipApplication, AutoCloseable {
             return new InviteOutcome.Reject(480, "Temporarily Unavailable");
         }
         InetAddress source = call.remote().getAddress();
-        long fromSource = sessionsByCallId.values().stream().filter(s -> s.call.remote().getAddress().equals(source))
-                .count();
+        int fromSource = sessionsBySource.getOrDefault(source, 0);
         if (fromSource >= settings.maxSessionsPerAddress()) {
             log.warn("[- {}] INVITE refused 480: {} already has {} sessions (synth.max-sessions-per-address)",
                     call.callId(), source.getHostAddress(), fromSource);
@@ -185,6 +186,7 @@ public final class SessionManager implements SipApplication, AutoCloseable {
             log.warn("{} INVITE refused 482: Call-ID already in use by session {}", logTag, previous.sessionId);
             return new InviteOutcome.Reject(482, "Loop Detected");
         }
+        sessionsBySource.merge(source, 1, Integer::sum);
         channels.register(channelId, session);
         session.armIdleTimer();
         // INFO has one line per call, when it ends (plus one per SPEAK): this one is for DEBUG
@@ -248,6 +250,7 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         if (session == null) {
             return false;
         }
+        sessionsBySource.computeIfPresent(session.call.remote().getAddress(), (a, n) -> n == 1 ? null : n - 1);
         session.cancelTimers();
         channels.unregister(session.synthesizer.channelId());
         session.synthesizer.close();
