@@ -15,14 +15,18 @@ import java.util.Map;
  * unknown voice, an impossible mode, a lexicon never defined, a prompt that does not exist) is a
  * {@link SpeakContent.Rejection} here, answered in the response, not a failed SPEAK-COMPLETE later.
  *
- * <p>Two steps, so the order of admission and response can change without touching either: {@link #read}
- * is cheap (the body and the headers), {@link #plan} is the heavy part (SSML, voices, prompt look-ups).
- * Confined to the channel's executor (the lexicons are the session's).
+ * <p>Two steps, so the SPEAK is answered between them: {@link #read} is cheap (the body and the headers) and
+ * runs on the session's lane, which answers IN-PROGRESS or PENDING right after it; {@link #plan} is the
+ * heavy part (SSML, voices, prompt look-ups) and runs on the shared executor with nothing but what
+ * {@link #read} took from the session, so a failure it finds ends the SPEAK with SPEAK-COMPLETE instead.
  */
 final class SpeakAdmission {
 
     /** A SPEAK that may be spoken: its segments, and the unknown-voice complaint it was planned over. */
     record Admitted(List<Segment> segments, String fallbackReason) { }
+
+    /** What {@link #read} took from the SPEAK and the session: all that {@link #plan} needs, immutable. */
+    record Reading(SpeakContent.Content content, RequestDefaults defaults) { }
 
     private final String sessionId;
     private final int maxTextChars;
@@ -39,23 +43,24 @@ final class SpeakAdmission {
         this.engineSampleRate = engineSampleRate;
     }
 
-    /** Step 1: the words (by Content-Type) and the lexicons the SPEAK names. */
-    SpeakContent.Content read(MrcpRequest speak, SessionParameters.Inherited parameters)
-            throws SpeakContent.Rejection {
+    /**
+     * Step 1, on the session's lane: the words (by Content-Type), the lexicons the SPEAK names, and the voice
+     * and prosody it inherits from the session as they are now (a later SET-PARAMS does not change it).
+     */
+    Reading read(MrcpRequest speak, SessionParameters.Inherited parameters) throws SpeakContent.Rejection {
         SpeakContent.Content content = SpeakContent.read(speak, maxTextChars);
         checkLexiconOrder(parameters.lexiconSearchOrder());
-        return content;
+        return new Reading(content, parameters.requestDefaults(Map.of(SynthesisRequest.SESSION_ID, sessionId)));
     }
 
     /**
-     * Step 2: the SPEAK's segments, its headers over the session's as the outermost voice and prosody, the
+     * Step 2, anywhere: the SPEAK's segments, its headers over the session's as the outermost voice and prosody, the
      * body as SSML or plain text; every {@code <audio>} must name a registered prompt or hold text to say.
      */
-    Admitted plan(SpeakContent.Content content, SessionParameters.Inherited parameters)
-            throws SpeakContent.Rejection {
-        RequestDefaults defaults = parameters.requestDefaults(Map.of(SynthesisRequest.SESSION_ID, sessionId));
+    Admitted plan(Reading reading) throws SpeakContent.Rejection {
         try {
-            SpeakPlanning.Plan plan = planning.plan(content.ssml(), content.text(), defaults);
+            SpeakContent.Content content = reading.content();
+            SpeakPlanning.Plan plan = planning.plan(content.ssml(), content.text(), reading.defaults());
             String missing = missingPrompt(plan.segments());
             if (missing != null) {
                 throw new SynthesisException(SynthesisException.Reason.URI_FAILURE, "no registered prompt named '"

@@ -205,6 +205,25 @@ final class SynthStateMachine<S extends SynthStateMachine.Job> {
         return actions;
     }
 
+    /**
+     * The SPEAK could not be planned (it was answered before it was planned): it completes now with
+     * {@code cause}, playing or queued, and the queue goes on, as if it had been refused in its response.
+     */
+    List<Action<S>> refused(S speak, CompletionCause cause, String reason) {
+        if (pending.remove(speak)) {
+            return List.of(new Complete<>(speak, cause, reason));
+        }
+        if (speak != active) {
+            return List.of();
+        }
+        List<Action<S>> actions = new ArrayList<>();
+        actions.add(new Halt<>(speak));
+        actions.add(new Complete<>(speak, cause, reason));
+        deactivate();
+        promote(actions);
+        return actions;
+    }
+
     /** Nobody can hear these SPEAKs any more (their connection closed): they go without a word. */
     List<Action<S>> forget(Predicate<S> unreachable) {
         pending.removeIf(unreachable);

@@ -27,6 +27,7 @@ final class VirtualAudioChannel implements AudioChannel {
     private final List<Sent> sent = new ArrayList<>();
     private final List<EncodedFrames> played = new ArrayList<>();
     private Spurt current;
+    private int talkspurts;
     private boolean closed;
 
     VirtualAudioChannel(EventExecutor executor, int frameBytes, int ptimeMs) {
@@ -37,6 +38,11 @@ final class VirtualAudioChannel implements AudioChannel {
 
     List<Sent> sent() {
         return sent;
+    }
+
+    /** How many talkspurts were begun. */
+    int talkspurts() {
+        return talkspurts;
     }
 
     /** Every stored frame set a talkspurt was started on, in order. */
@@ -55,6 +61,7 @@ final class VirtualAudioChannel implements AudioChannel {
             current.abort();
         }
         current = new Spurt(listener);
+        talkspurts++;
         return current;
     }
 
