@@ -6,14 +6,18 @@ import io.voxcpm.mrcp.message.CompletionCause;
 import io.voxcpm.mrcp.message.MrcpRequest;
 import io.voxcpm.mrcp.message.MrcpStatus;
 import io.voxcpm.request.RequestDefaults;
+import io.voxcpm.request.RequestPlanner;
 import io.voxcpm.request.Segment;
+import io.voxcpm.ssml.PronunciationLexicon;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Whether a SPEAK can be spoken, decided before any audio: everything knowable up front (bad markup, an
- * unknown voice, an impossible mode, a lexicon never defined, a prompt that does not exist) is a
- * {@link SpeakContent.Rejection} here, answered in the response, not a failed SPEAK-COMPLETE later.
+ * Whether a SPEAK can be spoken, decided before any audio: everything knowable up front is a
+ * {@link SpeakContent.Rejection} here. What the SPEAK itself says (bad markup, a lexicon never defined) is
+ * answered in the response; what needs the voices and prompts (an unknown voice, an impossible mode, a
+ * prompt that does not exist) ends it with SPEAK-COMPLETE right after its IN-PROGRESS.
  *
  * <p>Two steps, so the SPEAK is answered between them: {@link #read} is cheap (the body and the headers) and
  * runs on the session's lane, which answers IN-PROGRESS or PENDING right after it; {@link #plan} is the
@@ -26,7 +30,7 @@ final class SpeakAdmission {
     record Admitted(List<Segment> segments, String fallbackReason) { }
 
     /** What {@link #read} took from the SPEAK and the session: all that {@link #plan} needs, immutable. */
-    record Reading(SpeakContent.Content content, RequestDefaults defaults) { }
+    record Reading(SpeakContent.Content content, RequestDefaults defaults, PronunciationLexicon lexicon) { }
 
     private final String sessionId;
     private final int maxTextChars;
@@ -44,23 +48,32 @@ final class SpeakAdmission {
     }
 
     /**
-     * Step 1, on the session's lane: the words (by Content-Type), the lexicons the SPEAK names, and the voice
-     * and prosody it inherits from the session as they are now (a later SET-PARAMS does not change it).
+     * Step 1, on the session's lane: the document (by Content-Type, SSML read once, with the SPEAK's headers
+     * over the session's as its outermost voice and prosody), the lexicons it and the headers name, and what
+     * it inherits from the session as it is now (a later SET-PARAMS or DEFINE-LEXICON does not change it).
      */
     Reading read(MrcpRequest speak, SessionParameters.Inherited parameters) throws SpeakContent.Rejection {
-        SpeakContent.Content content = SpeakContent.read(speak, maxTextChars);
-        checkLexiconOrder(parameters.lexiconSearchOrder());
-        return new Reading(content, parameters.requestDefaults(Map.of(SynthesisRequest.SESSION_ID, sessionId)));
+        RequestDefaults defaults = defaults(parameters);
+        SpeakContent.Content content = SpeakContent.read(speak, maxTextChars,
+                () -> RequestPlanner.baseStyle(defaults));
+        List<String> searchOrder = lexiconUris(parameters.lexiconSearchOrder());
+        checkLexicons(searchOrder, "Lexicon-Search-Order");
+        checkLexicons(content.document().lexicons(), "SSML <lexicon>");
+        return new Reading(content, defaults, lexicons.inOrder(searchOrder, content.document().lexicons()));
+    }
+
+    private RequestDefaults defaults(SessionParameters.Inherited parameters) {
+        return parameters.requestDefaults(Map.of(SynthesisRequest.SESSION_ID, sessionId));
     }
 
     /**
-     * Step 2, anywhere: the SPEAK's segments, its headers over the session's as the outermost voice and prosody, the
-     * body as SSML or plain text; every {@code <audio>} must name a registered prompt or hold text to say.
+     * Step 2, anywhere (it reads only the {@link Reading}): the SPEAK's segments, with the session's lexicons
+     * applied to its words; every {@code <audio>} must name a registered prompt or hold text to say.
      */
     Admitted plan(Reading reading) throws SpeakContent.Rejection {
         try {
-            SpeakContent.Content content = reading.content();
-            SpeakPlanning.Plan plan = planning.plan(content.ssml(), content.text(), reading.defaults());
+            SpeakPlanning.Plan plan = planning.plan(reading.content().document(), reading.defaults(),
+                    reading.lexicon());
             String missing = missingPrompt(plan.segments());
             if (missing != null) {
                 throw new SynthesisException(SynthesisException.Reason.URI_FAILURE, "no registered prompt named '"
@@ -87,24 +100,32 @@ final class SpeakAdmission {
         return null;
     }
 
-    /** Lexicon-Search-Order may only name this session's lexicons; nothing is ever fetched. */
-    private void checkLexiconOrder(String order) throws SpeakContent.Rejection {
-        if (order == null || order.isBlank()) {
-            return;
+    /** The URIs in a Lexicon-Search-Order value, without angle brackets. */
+    private static List<String> lexiconUris(String order) {
+        List<String> uris = new ArrayList<>();
+        if (order != null) {
+            for (String entry : order.split("[\\s,]+")) {
+                String uri = entry.strip();
+                if (uri.startsWith("<") && uri.endsWith(">")) {
+                    uri = uri.substring(1, uri.length() - 1);
+                }
+                if (!uri.isEmpty()) {
+                    uris.add(uri);
+                }
+            }
         }
-        for (String entry : order.split("[\\s,]+")) {
-            String uri = entry.strip();
-            if (uri.startsWith("<") && uri.endsWith(">")) {
-                uri = uri.substring(1, uri.length() - 1);
-            }
-            if (uri.isEmpty()) {
-                continue;
-            }
-            if (!uri.regionMatches(true, 0, "session:", 0, 8)) {
+        return uris;
+    }
+
+    /** Lexicons may only be this session's; nothing is ever fetched. */
+    private void checkLexicons(List<String> uris, String where) throws SpeakContent.Rejection {
+        for (String uri : uris) {
+            if (!uri.regionMatches(true, 0, Lexicons.SESSION_SCHEME, 0, Lexicons.SESSION_SCHEME.length())) {
                 throw new SpeakContent.Rejection(MrcpStatus.METHOD_FAILED, CompletionCause.URI_FAILURE,
-                        "lexicon " + HeaderValues.clip(uri) + " is not fetched: only session: lexicons are used");
+                        where + " lexicon " + HeaderValues.clip(uri) + " is not fetched: only session: lexicons "
+                        + "(defined with DEFINE-LEXICON) are used");
             }
-            if (!lexicons.contains(uri.substring(8))) {
+            if (!lexicons.contains(uri.substring(Lexicons.SESSION_SCHEME.length()))) {
                 throw new SpeakContent.Rejection(MrcpStatus.METHOD_FAILED, CompletionCause.LEXICON_LOAD_FAILURE,
                         "no lexicon " + HeaderValues.clip(uri) + " was defined in this session");
             }

@@ -84,7 +84,7 @@ public final class SynthesizerChannel implements MrcpResource {
         // no prefetch: a sentence is generated when the one before it has been (not played); engines faster
         // than real time keep the talkspurt's queue ahead anyway, and one synthesis per SPEAK keeps the load
         // of N sessions at N
-        SegmentPlayer player = new SegmentPlayer(engine, planning.prompts(), false);
+        SegmentPlayer player = new SegmentPlayer(engine, planning.prompts(), false, planning.level());
         this.stored = new StoredFrames(planning.frameTier(), engine, format, ptimeMs);
         this.lane = new Lane(executor);
         this.performer = new SpeakActions(channelId, logTag, engine, audio, format, ptimeMs, settings, executor, lane,

@@ -146,10 +146,9 @@ class SynthesizerChannelTest {
     @Test
     void aSpeakWhosePlanFailsEndsAloneWithItsCauseAndTheQueueGoesOn() {
         assertThat(request("SPEAK", 1, "400")).isEqualTo("1 200 IN-PROGRESS");
-        assertThat(request("SPEAK", 2, "<speak version=\"1.0\" xmlns=\"http://www.w3.org/2001/10/synthesis\">"
-                + "<break time=\"soon\"/></speak>", "Content-Type", "application/ssml+xml"))
-                .as("answered before planning finds the broken SSML").isEqualTo("2 200 PENDING");
-        assertThat(messages()).singleElement().asString().startsWith("SPEAK-COMPLETE 2 COMPLETE 00");
+        assertThat(request("SPEAK", 2, "300", "Content-Type", "text/plain", "Voice-Name", "acme"))
+                .as("answered before planning finds no voice 'acme'").isEqualTo("2 200 PENDING");
+        assertThat(messages()).containsExactly("SPEAK-COMPLETE 2 COMPLETE 004 error");
         assertThat(request("SPEAK", 3, "200")).isEqualTo("3 200 PENDING");
         advanceTo(400 + MARGIN_MS);
         assertThat(messages()).containsExactly("SPEAK-COMPLETE 1 COMPLETE 000 normal");
