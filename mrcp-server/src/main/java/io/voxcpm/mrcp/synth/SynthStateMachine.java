@@ -66,7 +66,8 @@ final class SynthStateMachine<S extends SynthStateMachine.Job> {
 
     private final int maxPending;
     private final ArrayDeque<S> pending = new ArrayDeque<>();
-    private S active;
+    /** Volatile only so the channel's {@code speaking()} may be read off its lane; written on the lane alone. */
+    private volatile S active;
     private State state = State.IDLE;
 
     /** @param maxPending SPEAKs that may wait behind the active one; a SPEAK beyond that is refused */

@@ -95,6 +95,11 @@ public final class SynthesizerChannel implements MrcpResource {
         return channelId;
     }
 
+    /** Whether a SPEAK is playing or paused (queued ones wait behind it); any thread, a moment's view. */
+    public boolean speaking() {
+        return machine.active() != null;
+    }
+
     /** The executor behind this channel's lane, its timers and its planning; the session's timers run there too. */
     public EventExecutor executor() {
         return executor;
