@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.BitSet;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Hands out even RTP ports from a range, leaving each odd port above for RTCP (RFC 3550 §11), and binds
@@ -59,11 +60,15 @@ public final class RtpPortAllocator {
     }
 
     /**
-     * Binds a channel of {@code channelClass} on {@code loop} at the next free port. Waits for each bind
-     * attempt, so it must not run on an event loop.
+     * Binds a channel of {@code channelClass} on {@code loop} at the next free port and connects it to
+     * {@code remote}. The connect follows the bind on the loop itself, so the caller waits for one hop to
+     * the loop per attempt, not two: an INVITE's answer waits for this, and the loop is the busy media clock.
+     * Must not run on an event loop.
+     *
+     * @throws IllegalArgumentException when the bound channel cannot be connected to {@code remote}
      */
-    DatagramChannel bind(EventLoop loop, Class<? extends DatagramChannel> channelClass, ChannelHandler handler)
-            throws RtpPortsExhaustedException {
+    DatagramChannel bind(EventLoop loop, Class<? extends DatagramChannel> channelClass, ChannelHandler handler,
+                         InetSocketAddress remote) throws RtpPortsExhaustedException {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(channelClass)
@@ -77,8 +82,19 @@ public final class RtpPortAllocator {
                 break;
             }
             int port = minPort + 2 * slot;
-            ChannelFuture bound = bootstrap.bind(bindAddress, port).awaitUninterruptibly();
-            if (bound.isSuccess()) {
+            ChannelFuture bound = bootstrap.bind(bindAddress, port);
+            CompletableFuture<ChannelFuture> connected = new CompletableFuture<>();
+            // on the loop: a datagram connect completes inside the call, so one wake-up does both
+            bound.addListener(f -> connected.complete(f.isSuccess() ? bound.channel().connect(remote) : null));
+            ChannelFuture connect = connected.join();
+            if (connect != null) {
+                connect.awaitUninterruptibly();
+                if (!connect.isSuccess()) {
+                    bound.channel().close().awaitUninterruptibly();
+                    release(slot);
+                    throw new IllegalArgumentException("cannot send RTP to " + remote + ": " + connect.cause(),
+                            connect.cause());
+                }
                 bound.channel().closeFuture().addListener(f -> release(slot));
                 return (DatagramChannel) bound.channel();
             }

@@ -110,6 +110,8 @@ public final class SessionManager implements SipApplication, AutoCloseable {
     private final SpeakPlanning planning;
     private final EventExecutorGroup executors;
     private final Map<String, Session> sessionsByCallId = new ConcurrentHashMap<>();
+    /** Live sessions per client address, so an INVITE's per-address check is O(1), not a scan of every session. */
+    private final Map<InetAddress, Integer> sessionsBySource = new ConcurrentHashMap<>();
     private final AtomicInteger liveTimers = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
 
@@ -195,7 +197,7 @@ public final class SessionManager implements SipApplication, AutoCloseable {
                 negotiated.ptime(), synthSettings, planning, executor);
         Session session = new Session(call, sessionId, channelId, negotiated, spec, audio, synthesizer, executor,
                 channels, settings.timeouts(), peer -> settings.mediaDestinations().isPeer(peer, source),
-                closed -> sessionsByCallId.remove(closed.call.callId(), closed), liveTimers);
+                this::forget, liveTimers);
         Session previous = sessionsByCallId.putIfAbsent(call.callId(), session);
         if (previous != null) {
             // a second INVITE with a Call-ID we already serve but no To-tag: a broken client, not a refresh
@@ -203,6 +205,7 @@ public final class SessionManager implements SipApplication, AutoCloseable {
             log.warn("{} INVITE refused 482: Call-ID already in use by session {}", logTag, previous.sessionId);
             return new InviteOutcome.Reject(482, "Loop Detected");
         }
+        sessionsBySource.merge(source, 1, Integer::sum);
         session.start();
         // INFO has one line per call, when it ends (plus one per SPEAK): this one is for DEBUG
         log.debug("{} session opened: {} from {} via {}, {}, RTP from port {}, connection:{}", logTag, channelId,
@@ -211,13 +214,19 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         return new InviteOutcome.Accept(session.answer());
     }
 
+    /** A closed session leaves the tables (its own close order has already run). */
+    private void forget(Session closed) {
+        if (sessionsByCallId.remove(closed.call.callId(), closed)) {
+            sessionsBySource.computeIfPresent(closed.call.remote().getAddress(), (a, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
     /** Why a new session from {@code source} cannot be admitted now, or null. */
     private String admissionProblem(InetAddress source) {
         if (sessionsByCallId.size() >= settings.maxSessions()) {
             return settings.maxSessions() + " sessions, the configured maximum (synth.max-sessions)";
         }
-        long fromSource = sessionsByCallId.values().stream()
-                .filter(s -> s.call.remote().getAddress().equals(source)).count();
+        int fromSource = sessionsBySource.getOrDefault(source, 0);
         if (fromSource >= settings.maxSessionsPerAddress()) {
             return source.getHostAddress() + " already has " + fromSource + " sessions (synth.max-sessions-per-address)";
         }

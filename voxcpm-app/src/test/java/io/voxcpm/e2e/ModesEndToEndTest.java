@@ -112,13 +112,15 @@ class ModesEndToEndTest {
     }
 
     @Test
-    void ultimateCloneWithAStyleIsRefusedBeforeAnyAudio() throws Exception {
+    void ultimateCloneWithAStyleFailsBeforeAnyAudio() throws Exception {
         try (UniMrcpClientSim pbx = Pbx.call(server)) {
             String tag = pbx.channelId().substring(0, pbx.channelId().indexOf('@'));
-            UniMrcpClientSim.MrcpMessage refused = Pbx.speak(pbx, 1, Map.of(), "application/ssml+xml",
+            UniMrcpClientSim.MrcpMessage answer = Pbx.speak(pbx, 1, Map.of(), "application/ssml+xml",
                     "<speak version=\"1.1\" " + NS + "><voice name=\"acme-brand\" vx:design=\"cheerful\" "
                             + "vx:mode=\"ultimate_clone\">Hello.</voice></speak>");
-            assertThat(refused.startLine()).endsWith(" 1 407 COMPLETE");
+            assertThat(answer.startLine()).as("answered before it is planned").endsWith(" 1 200 IN-PROGRESS");
+            UniMrcpClientSim.MrcpMessage refused = Pbx.next(pbx);
+            assertThat(refused.startLine()).endsWith("SPEAK-COMPLETE 1 COMPLETE");
             assertThat(refused.header("Completion-Cause")).isEqualTo("004 error");
             assertThat(refused.header("Completion-Reason")).contains("ultimate_clone", "style description");
             Thread.sleep(200);

@@ -10,6 +10,7 @@ import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
 import io.voxcpm.server.ServerConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -100,9 +101,8 @@ class SsmlEndToEndTest {
             short[] pcm = speakAndDecode(pbx, 1, Map.of(), ssml);
             assertThat(pcm.length / 8000.0).as("all of it spoken").isGreaterThan(3.0);
 
-            UniMrcpClientSim.MrcpMessage noPrompt = Pbx.speak(pbx, 2, Map.of(), "application/ssml+xml",
+            UniMrcpClientSim.MrcpMessage noPrompt = failedAfterAnswer(pbx, 2, Map.of(), "application/ssml+xml",
                     "<speak version=\"1.1\" " + NS + ">Listen <audio src=\"prompt:beep\"/></speak>");
-            assertThat(noPrompt.startLine()).endsWith(" 2 407 COMPLETE");
             assertThat(noPrompt.header("Completion-Cause")).isEqualTo("003 uri-failure");
             assertThat(noPrompt.header("Completion-Reason")).contains("beep");
             assertThat(pbx.sendBye()).startsWith("SIP/2.0 200");
@@ -164,23 +164,36 @@ class SsmlEndToEndTest {
         }
     }
 
+    /**
+     * A SPEAK is answered before it is planned (so no response waits behind planning): what planning finds
+     * wrong comes as IN-PROGRESS and then SPEAK-COMPLETE with the cause, before any audio.
+     */
+    private static UniMrcpClientSim.MrcpMessage failedAfterAnswer(UniMrcpClientSim pbx, long id,
+            Map<String, String> headers, String type, String body) throws IOException {
+        UniMrcpClientSim.MrcpMessage answer = Pbx.speak(pbx, id, headers, type, body);
+        assertThat(answer.startLine()).endsWith(" " + id + " 200 IN-PROGRESS");
+        UniMrcpClientSim.MrcpMessage complete = Pbx.next(pbx);
+        assertThat(complete.startLine()).endsWith("SPEAK-COMPLETE " + id + " COMPLETE");
+        return complete;
+    }
+
     @Test
-    void anUnknownVoiceIsRefusedBeforeAnyAudioOrSpokenInTheDefaultVoiceWhenConfigured() throws Exception {
+    void anUnknownVoiceIsAnsweredThenFailsBeforeAnyAudioOrIsSpokenInTheDefaultVoiceWhenConfigured() throws Exception {
         try (UniMrcpClientSim pbx = Pbx.call(strict)) {
-            UniMrcpClientSim.MrcpMessage refused = Pbx.speak(pbx, 1, Map.of("Voice-Name", "acme"), "text/plain",
-                    "Welcome to Acme.");
-            assertThat(refused.startLine()).endsWith(" 1 407 COMPLETE");
+            UniMrcpClientSim.MrcpMessage refused = failedAfterAnswer(pbx, 1, Map.of("Voice-Name", "acme"),
+                    "text/plain", "Welcome to Acme.");
             assertThat(refused.header("Completion-Cause")).isEqualTo("004 error");
             assertThat(refused.header("Completion-Reason")).contains("'acme'", "voxcpm-mrcp voices add", "'default'");
-            UniMrcpClientSim.MrcpMessage inSsml = Pbx.speak(pbx, 2, Map.of(), "application/ssml+xml",
+            UniMrcpClientSim.MrcpMessage inSsml = failedAfterAnswer(pbx, 2, Map.of(), "application/ssml+xml",
                     "<speak version=\"1.1\" " + NS + "><voice name=\"acme\">Hi</voice></speak>");
             assertThat(inSsml.header("Completion-Cause")).isEqualTo("004 error");
-            UniMrcpClientSim.MrcpMessage badParameter = Pbx.speak(pbx, 3,
+            UniMrcpClientSim.MrcpMessage badParameter = failedAfterAnswer(pbx, 3,
                     Map.of("Vendor-Specific-Parameters", "cfg_value=99"), "text/plain", "Hi");
             assertThat(badParameter.header("Completion-Cause")).isEqualTo("004 error");
             assertThat(badParameter.header("Completion-Reason")).contains("cfg_value", "99");
             UniMrcpClientSim.MrcpMessage broken = Pbx.speak(pbx, 4, Map.of(), "application/ssml+xml",
                     "<speak version=\"1.1\" " + NS + ">a <break time=\"soon\"/></speak>");
+            assertThat(broken.startLine()).as("markup is read before the answer").endsWith(" 4 407 COMPLETE");
             assertThat(broken.header("Completion-Cause")).isIn("002 parse-failure", "004 error");
             Thread.sleep(200);
             assertThat(pbx.rtpPackets()).as("refused before any audio").isEmpty();

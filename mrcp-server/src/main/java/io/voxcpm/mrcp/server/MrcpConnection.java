@@ -5,8 +5,10 @@ import io.voxcpm.net.PemTls;
 import io.voxcpm.mrcp.message.MrcpMessage;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +20,8 @@ public final class MrcpConnection {
     private final Channel channel;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
+    /** The registry's bindings of the channels whose latest request came on this connection. */
+    final Set<Object> carried = ConcurrentHashMap.newKeySet();
 
     MrcpConnection(Channel channel) {
         this.channel = channel;

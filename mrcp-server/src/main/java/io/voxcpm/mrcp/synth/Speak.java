@@ -7,17 +7,28 @@ import io.voxcpm.request.Segment;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
 
-/** One admitted SPEAK request and what its life holds. Confined to the channel's executor. */
+/**
+ * One admitted SPEAK request and what its life holds. Confined to the channel's lane; it is answered before
+ * it is planned, so {@link #segments} arrive later, and a start that comes first waits for them.
+ */
 final class Speak implements SynthStateMachine.Job {
 
     final MrcpRequest request;
     final MrcpConnection replyTo;
-    final List<Segment> segments;
+    /** Set once planned. */
+    List<Segment> segments;
     final boolean killOnBargeIn;
     /** Whether this SPEAK sends SPEECH-MARKER events. */
     final boolean markers;
     final MarkSchedule marks;
+    /** The state machine started it before its plan came: it starts when the plan does. */
+    boolean startAwaitsPlan;
+    /** It waited behind another SPEAK before it started. */
+    boolean fromQueue;
+    /** The write of its IN-PROGRESS response; its first packet waits for it. Null when it was queued. */
+    CompletionStage<Void> inProgress;
     /** Set when it starts. */
     SpeakPlayback playback;
     /** Set when it starts; null for audio that needs no engine. */
@@ -35,11 +46,9 @@ final class Speak implements SynthStateMachine.Job {
     /** Told to the {@link SpeakObserver} already. */
     boolean reported;
 
-    Speak(MrcpRequest request, MrcpConnection replyTo, List<Segment> segments, boolean killOnBargeIn,
-          boolean markers, MarkSchedule marks) {
+    Speak(MrcpRequest request, MrcpConnection replyTo, boolean killOnBargeIn, boolean markers, MarkSchedule marks) {
         this.request = request;
         this.replyTo = replyTo;
-        this.segments = segments;
         this.killOnBargeIn = killOnBargeIn;
         this.markers = markers;
         this.marks = marks;

@@ -14,18 +14,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Whether a SPEAK can be spoken, decided before any audio: everything knowable up front (bad markup, an
- * unknown voice, an impossible mode, a lexicon never defined, a prompt that does not exist) is a
- * {@link SpeakContent.Rejection} here, answered in the response, not a failed SPEAK-COMPLETE later.
+ * Whether a SPEAK can be spoken, decided before any audio: everything knowable up front is a
+ * {@link SpeakContent.Rejection} here. What the SPEAK itself says (bad markup, a lexicon never defined) is
+ * answered in the response; what needs the voices and prompts (an unknown voice, an impossible mode, a
+ * prompt that does not exist) ends it with SPEAK-COMPLETE right after its IN-PROGRESS.
  *
- * <p>Two steps, so the order of admission and response can change without touching either: {@link #read}
- * is cheap (the body and the headers), {@link #plan} is the heavy part (SSML, voices, prompt look-ups).
- * Confined to the channel's executor (the lexicons are the session's).
+ * <p>Two steps, so the SPEAK is answered between them: {@link #read} is cheap (the body and the headers) and
+ * runs on the session's lane, which answers IN-PROGRESS or PENDING right after it; {@link #plan} is the
+ * heavy part (SSML, voices, prompt look-ups) and runs on the shared executor with nothing but what
+ * {@link #read} took from the session, so a failure it finds ends the SPEAK with SPEAK-COMPLETE instead.
  */
 final class SpeakAdmission {
 
     /** A SPEAK that may be spoken: its segments, and the unknown-voice complaint it was planned over. */
     record Admitted(List<Segment> segments, String fallbackReason) { }
+
+    /** What {@link #read} took from the SPEAK and the session: all that {@link #plan} needs, immutable. */
+    record Reading(SpeakContent.Content content, RequestDefaults defaults, PronunciationLexicon lexicon) { }
 
     private final String sessionId;
     private final int maxTextChars;
@@ -43,16 +48,18 @@ final class SpeakAdmission {
     }
 
     /**
-     * Step 1: the document (by Content-Type, SSML read once, with the SPEAK's headers over the session's as
-     * its outermost voice and prosody) and the lexicons it and the headers name.
+     * Step 1, on the session's lane: the document (by Content-Type, SSML read once, with the SPEAK's headers
+     * over the session's as its outermost voice and prosody), the lexicons it and the headers name, and what
+     * it inherits from the session as it is now (a later SET-PARAMS or DEFINE-LEXICON does not change it).
      */
-    SpeakContent.Content read(MrcpRequest speak, SessionParameters.Inherited parameters)
-            throws SpeakContent.Rejection {
+    Reading read(MrcpRequest speak, SessionParameters.Inherited parameters) throws SpeakContent.Rejection {
+        RequestDefaults defaults = defaults(parameters);
         SpeakContent.Content content = SpeakContent.read(speak, maxTextChars,
-                () -> RequestPlanner.baseStyle(defaults(parameters)));
-        checkLexicons(lexiconUris(parameters.lexiconSearchOrder()), "Lexicon-Search-Order");
+                () -> RequestPlanner.baseStyle(defaults));
+        List<String> searchOrder = lexiconUris(parameters.lexiconSearchOrder());
+        checkLexicons(searchOrder, "Lexicon-Search-Order");
         checkLexicons(content.document().lexicons(), "SSML <lexicon>");
-        return content;
+        return new Reading(content, defaults, lexicons.inOrder(searchOrder, content.document().lexicons()));
     }
 
     private RequestDefaults defaults(SessionParameters.Inherited parameters) {
@@ -60,15 +67,13 @@ final class SpeakAdmission {
     }
 
     /**
-     * Step 2: the SPEAK's segments, with the session's lexicons applied to its words; every {@code <audio>}
-     * must name a registered prompt or hold text to say.
+     * Step 2, anywhere (it reads only the {@link Reading}): the SPEAK's segments, with the session's lexicons
+     * applied to its words; every {@code <audio>} must name a registered prompt or hold text to say.
      */
-    Admitted plan(SpeakContent.Content content, SessionParameters.Inherited parameters)
-            throws SpeakContent.Rejection {
-        PronunciationLexicon lexicon = lexicons.inOrder(lexiconUris(parameters.lexiconSearchOrder()),
-                content.document().lexicons());
+    Admitted plan(Reading reading) throws SpeakContent.Rejection {
         try {
-            SpeakPlanning.Plan plan = planning.plan(content.document(), defaults(parameters), lexicon);
+            SpeakPlanning.Plan plan = planning.plan(reading.content().document(), reading.defaults(),
+                    reading.lexicon());
             String missing = missingPrompt(plan.segments());
             if (missing != null) {
                 throw new SynthesisException(SynthesisException.Reason.URI_FAILURE, "no registered prompt named '"

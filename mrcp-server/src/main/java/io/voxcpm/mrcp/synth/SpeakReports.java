@@ -40,7 +40,7 @@ final class SpeakReports {
         List<String> modes = new ArrayList<>();
         List<String> languages = new ArrayList<>();
         StringBuilder text = new StringBuilder();
-        for (Segment s : speak.segments) {
+        for (Segment s : speak.segments == null ? List.<Segment>of() : speak.segments) {
             if (s instanceof Segment.Speech sp) {
                 addOnce(voices, sp.voice().name());
                 addOnce(modes, sp.mode().value());
@@ -67,7 +67,7 @@ final class SpeakReports {
 
     private static int countSpeech(Speak speak) {
         int n = 0;
-        for (Segment s : speak.segments) {
+        for (Segment s : speak.segments == null ? List.<Segment>of() : speak.segments) {
             if (s instanceof Segment.Speech) {
                 n++;
             }

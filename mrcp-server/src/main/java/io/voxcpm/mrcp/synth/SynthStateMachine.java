@@ -66,7 +66,8 @@ final class SynthStateMachine<S extends SynthStateMachine.Job> {
 
     private final int maxPending;
     private final ArrayDeque<S> pending = new ArrayDeque<>();
-    private S active;
+    /** Volatile only so the channel's {@code speaking()} may be read off its lane; written on the lane alone. */
+    private volatile S active;
     private State state = State.IDLE;
 
     /** @param maxPending SPEAKs that may wait behind the active one; a SPEAK beyond that is refused */
@@ -202,6 +203,25 @@ final class SynthStateMachine<S extends SynthStateMachine.Job> {
         }
         pending.clear();
         deactivate();
+        return actions;
+    }
+
+    /**
+     * The SPEAK could not be planned (it was answered before it was planned): it completes now with
+     * {@code cause}, playing or queued, and the queue goes on, as if it had been refused in its response.
+     */
+    List<Action<S>> refused(S speak, CompletionCause cause, String reason) {
+        if (pending.remove(speak)) {
+            return List.of(new Complete<>(speak, cause, reason));
+        }
+        if (speak != active) {
+            return List.of();
+        }
+        List<Action<S>> actions = new ArrayList<>();
+        actions.add(new Halt<>(speak));
+        actions.add(new Complete<>(speak, cause, reason));
+        deactivate();
+        promote(actions);
         return actions;
     }
 

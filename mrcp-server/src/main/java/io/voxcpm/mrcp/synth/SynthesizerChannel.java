@@ -2,17 +2,10 @@ package io.voxcpm.mrcp.synth;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Ticker;
-import io.voxcpm.audio.EncodedFrames;
-import io.voxcpm.audio.TelephonyEncoder;
 import io.voxcpm.audio.TelephonyFormat;
-import io.voxcpm.cache.FrameTier;
-import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.SpeechEngine;
-import io.voxcpm.engine.SynthesisException;
-import io.voxcpm.mrcp.message.CompletionCause;
 import io.voxcpm.mrcp.message.MrcpHeader;
 import io.voxcpm.mrcp.message.MrcpHeaderNames;
-import io.voxcpm.mrcp.message.MrcpMessage;
 import io.voxcpm.mrcp.message.MrcpMethodNames;
 import io.voxcpm.mrcp.message.MrcpRequest;
 import io.voxcpm.mrcp.message.MrcpResponse;
@@ -21,18 +14,10 @@ import io.voxcpm.mrcp.message.RequestState;
 import io.voxcpm.mrcp.server.MrcpConnection;
 import io.voxcpm.mrcp.server.MrcpResource;
 import io.voxcpm.mrcp.synth.SynthStateMachine.Action;
-import io.voxcpm.mrcp.synth.SynthStateMachine.Complete;
-import io.voxcpm.mrcp.synth.SynthStateMachine.Halt;
-import io.voxcpm.mrcp.synth.SynthStateMachine.Pause;
 import io.voxcpm.mrcp.synth.SynthStateMachine.Respond;
-import io.voxcpm.mrcp.synth.SynthStateMachine.Resume;
-import io.voxcpm.mrcp.synth.SynthStateMachine.Start;
 import io.voxcpm.request.SegmentPlayer;
 import io.voxcpm.rtp.AudioChannel;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -42,10 +27,14 @@ import org.slf4j.MDC;
  * ({@link SynthStateMachine} for the SPEAK queue and its states, {@link SessionParameters},
  * {@link SpeakAdmission}, {@link Lexicons}), carries out the actions that come back, and logs what happened.
  *
- * <p>All state lives on one {@link EventExecutor}: requests, engine callbacks and media-clock callbacks hop
- * onto it, so a STOP can never race a SPEAK-COMPLETE. The executor's {@link Ticker} is the channel's only
- * clock, so its timers and its time readings agree, and a test's executor with a mock ticker gives both
- * virtual time. Only a SPEAK's {@link SpeakPlayback} is shared with engine threads.
+ * <p>All state lives on one {@link Lane}: requests, engine callbacks and media-clock callbacks run on it one
+ * at a time, so a STOP can never race a SPEAK-COMPLETE. A request runs on its MRCP connection's I/O thread
+ * when the lane is free, so a SPEAK is answered (IN-PROGRESS or PENDING) before it is planned and never
+ * behind another session's work; planning and cache-key hashing run on the shared {@link EventExecutor}
+ * afterwards, and the SPEAK starts when its plan is back. A plan that fails ends the SPEAK with
+ * SPEAK-COMPLETE. The executor's {@link Ticker} is the channel's only clock, so its timers and its time
+ * readings agree, and a test's executor with a mock ticker gives both virtual time. Only a SPEAK's
+ * {@link SpeakPlayback} is shared with engine threads.
  *
  * <p>Completion causes: 000 when the audio has played out; 002/003/005 (and 004 for an engine fault) from
  * the engine's failure reason, sent at once even while audio is still queued; 007 for SPEAKs queued behind
@@ -62,27 +51,24 @@ public final class SynthesizerChannel implements MrcpResource {
     private final String channelId;
     private final String logTag;
     private final SpeechEngine engine;
-    private final AudioChannel audio;
-    private final TelephonyFormat format;
     private final int ptimeMs;
-    private final SynthSettings settings;
     private final EventExecutor executor;
-    private final Ticker clock;
     private final Lexicons lexicons;
     private final SessionParameters parameters;
     private final SpeakAdmission admission;
-    private final SegmentPlayer player;
-    /** Null when SPEAKs are always synthesized (or replayed from disk) and encoded here. */
-    private final FrameTier frameTier;
+    private final StoredFrames stored;
+    private final Lane lane;
     private final SynthStateMachine<Speak> machine;
-    private final SpeakCost cost;
+    private final SpeakActions performer;
+    /** Told about SPEAKs refused before they were queued (metrics, synthesis detail records). */
+    private final SpeakObserver observer;
     /** Set from any thread by {@link #close()}, so requests still queued on the executor see it at once. */
     private volatile boolean closed;
 
     /**
      * @param channelId the full channel identifier, {@code <session-id>@speechsynth}
      * @param logTag    what every log line of this session starts with: {@code [session call-id]}
-     * @param executor  where all of the channel's state lives; its ticker is the channel's clock
+     * @param executor  shared by many sessions: the lane's worker, planning, timers; its ticker is the clock
      */
     public SynthesizerChannel(String channelId, String logTag, SpeechEngine engine, AudioChannel audio,
                               TelephonyFormat format, int ptimeMs, SynthSettings settings, SpeakPlanning planning,
@@ -90,12 +76,9 @@ public final class SynthesizerChannel implements MrcpResource {
         this.channelId = channelId;
         this.logTag = logTag;
         this.engine = engine;
-        this.audio = audio;
-        this.format = format;
         this.ptimeMs = ptimeMs;
-        this.settings = settings;
         this.executor = executor;
-        this.clock = executor.ticker();
+        this.observer = settings.observer();
         this.lexicons = new Lexicons(settings.maxLexicons());
         this.parameters = new SessionParameters(settings.speechMarkers(), engine::availability,
                 settings.maxParameters(), settings.maxParameterBytes());
@@ -105,23 +88,34 @@ public final class SynthesizerChannel implements MrcpResource {
         // no prefetch: a sentence is generated when the one before it has been (not played); engines faster
         // than real time keep the talkspurt's queue ahead anyway, and one synthesis per SPEAK keeps the load
         // of N sessions at N
-        this.player = new SegmentPlayer(engine, planning.prompts(), false, planning.level());
-        this.frameTier = planning.frameTier();
-        this.cost = planning.cost();
+        SegmentPlayer player = new SegmentPlayer(engine, planning.prompts(), false, planning.level());
+        this.stored = new StoredFrames(planning.frameTier(), engine, format, ptimeMs);
+        this.lane = new Lane(executor);
+        this.performer = new SpeakActions(channelId, logTag, engine, audio, format, ptimeMs, settings, executor, lane,
+                machine, player, stored, planning.cost(), () -> closed);
     }
 
     public String channelId() {
         return channelId;
     }
 
-    /** Whether a SPEAK is playing, paused or queued; call it on the executor the channel was given. */
+    private String sessionId() {
+        return channelId.substring(0, channelId.indexOf('@'));
+    }
+
+    /** Whether a SPEAK is playing or paused (queued ones wait behind it); any thread, a moment's view. */
     public boolean speaking() {
         return machine.active() != null;
     }
 
+    /** The executor behind this channel's lane, its timers and its planning; the session's timers run there too. */
+    public EventExecutor executor() {
+        return executor;
+    }
+
     @Override
     public void onRequest(MrcpRequest request, MrcpConnection replyTo) {
-        executor.execute(() -> {
+        lane.runHere(() -> {
             if (closed) {
                 replyTo.send(MrcpResponse.to(request, MrcpStatus.RESOURCE_NOT_ALLOCATED, RequestState.COMPLETE));
                 return;
@@ -137,22 +131,22 @@ public final class SynthesizerChannel implements MrcpResource {
 
     /**
      * The session is over (BYE, teardown): stop everything without telling the client. Thread-safe; requests
-     * still queued are answered 405. Close the audio channel only after this has run on {@link #executor()}.
+     * still queued are answered 405. Close the audio channel after this, on {@link #executor()}.
      */
     public void close() {
         closed = true;
-        executor.execute(() -> carryOut(machine.close(), null, null));
+        lane.execute(() -> performer.carryOut(machine.close(), null, null));
     }
 
     /** The MRCP connection that carried this channel's requests is gone: nobody can hear the events. */
     @Override
     public void onConnectionClosed(MrcpConnection connection) {
-        executor.execute(() -> {
+        lane.execute(() -> {
             Speak active = machine.active();
             if (active != null && active.replyTo == connection) {
                 log.info("{} MRCP connection lost: stopping SPEAK {}", logTag, active.requestId());
             }
-            carryOut(machine.forget(s -> s.replyTo == connection), null, null);
+            performer.carryOut(machine.forget(s -> s.replyTo == connection), null, null);
         });
     }
 
@@ -171,8 +165,8 @@ public final class SynthesizerChannel implements MrcpResource {
             case MrcpMethodNames.SPEAK -> speak(request, replyTo);
             case MrcpMethodNames.STOP -> stop(request, replyTo);
             case MrcpMethodNames.BARGE_IN_OCCURRED -> bargeIn(request, replyTo);
-            case MrcpMethodNames.PAUSE -> carryOut(machine.pause(), request, replyTo);
-            case MrcpMethodNames.RESUME -> carryOut(machine.resume(), request, replyTo);
+            case MrcpMethodNames.PAUSE -> performer.carryOut(machine.pause(), request, replyTo);
+            case MrcpMethodNames.RESUME -> performer.carryOut(machine.resume(), request, replyTo);
             case MrcpMethodNames.SET_PARAMS -> setParams(request, replyTo);
             case MrcpMethodNames.GET_PARAMS -> replyTo.send(MrcpResponse.to(request, MrcpStatus.SUCCESS,
                     RequestState.COMPLETE, parameters.get(request.headers())));
@@ -187,305 +181,75 @@ public final class SynthesizerChannel implements MrcpResource {
         }
     }
 
-    // ---------------------------------------------------------------- the actions of the state machine
-
-    /** Carries out {@code actions} in order; {@code request} is what a {@link Respond} answers. */
-    private void carryOut(List<Action<Speak>> actions, MrcpRequest request, MrcpConnection replyTo) {
-        CompletionStage<Void> inProgress = null;
-        for (Action<Speak> action : actions) {
-            if (action instanceof Respond<Speak> respond) {
-                MrcpResponse response = SynthMessages.response(request, respond);
-                String list = response.headers().get(MrcpHeaderNames.ACTIVE_REQUEST_ID_LIST);
-                if (list != null && list.split(",").length < respond.requestIds().size()) {
-                    log.warn("{} {} {}: Active-Request-Id-List capped at {} of {} ids", logTag, request.method(),
-                            request.requestId(), list.split(",").length, respond.requestIds().size());
-                }
-                CompletionStage<Void> sent = replyTo.send(response);
-                if (respond.state() == RequestState.IN_PROGRESS) {
-                    inProgress = sent;
-                }
-            } else if (action instanceof Start<Speak> start) {
-                if (!closed) { // a session closing halts what the machine still thinks is active
-                    start(start.speak(), start.fromQueue());
-                    holdUntilSent(start.speak(), inProgress);
-                    SpeakReports.started(start.speak(), inProgress, start.fromQueue(), settings.observer());
-                }
-            } else if (action instanceof Halt<Speak> halt) {
-                halt(halt.speak());
-            } else if (action instanceof Pause<Speak> pause) {
-                pause.speak().playback.pause();
-            } else if (action instanceof Resume<Speak> resume) {
-                resume.speak().playback.resume();
-                checkMarks(resume.speak()); // while paused the position stood still
-            } else if (action instanceof Complete<Speak> complete) {
-                sendCompletion(complete.speak(), complete.cause(), complete.reason());
-            }
-        }
-    }
-
-    private void start(Speak speak, boolean fromQueue) {
-        speak.playback = new SpeakPlayback(audio, clock, ptimeMs, settings.maxRetainedFrames(), eventsOf(speak));
-        if (speak.markers && fromQueue) {
-            // UniMRCP announces a queued SPEAK's start this way; only clients that asked for markers get it
-            send(speak, SynthMessages.speechMarkerEvent(channelId, speak.requestId(), null));
-        }
-        // marks are found by the player as it goes, so a SPEAK that reports them always plays through it
-        speak.frameKey = frameTier == null || speak.markers ? null
-                : FrameTier.keyFor(speak.segments, engine, format, ptimeMs);
-        if (speak.frameKey != null) {
-            EncodedFrames ready = frameTier.get(speak.frameKey);
-            if (ready != null) {
-                playStored(speak, ready);
-                return;
-            }
-            // Sessions starting one prompt together wait for the first to encode it when it comes from the
-            // disk (milliseconds); a fresh synthesis streams instead, and the prompt cache shares it.
-            if (FrameTier.onDisk(speak.segments, engine)) {
-                CompletableFuture<EncodedFrames> other = frameTier.join(speak.frameKey);
-                if (other != null) {
-                    log.debug("{} SPEAK {} waits for frames another session is encoding", logTag, speak.requestId());
-                    other.whenComplete((frames, error) -> executor.execute(() -> loaded(speak, frames)));
-                    return;
-                }
-                speak.claimed = true;
-            }
-        }
-        synthesize(speak);
-    }
-
-    /**
-     * A stored prompt starts on the next tick, which can come before a busy MRCP loop has written the
-     * IN-PROGRESS response; a PBX must see the response first, so the audio waits for the write.
-     */
-    private void holdUntilSent(Speak speak, CompletionStage<Void> inProgress) {
-        if (inProgress == null || inProgress.toCompletableFuture().isDone() || speak.playback == null) {
-            return;
-        }
-        SpeakPlayback playback = speak.playback;
-        playback.hold();
-        inProgress.whenComplete((ok, error) -> playback.release());
-    }
-
-    /** Already encoded for this codec and ptime: no engine, no disk, no DSP; it plays from the next tick. */
-    private void playStored(Speak speak, EncodedFrames frames) {
-        speak.fromFrameTier = true;
-        log.debug("{} SPEAK {} started from stored frames: {}", logTag, speak.requestId(), speak.describe());
-        speak.playback.playFrames(frames);
-    }
-
-    /** What another session encoded for {@code speak} arrived, or null: it gave up, so this one makes its own. */
-    private void loaded(Speak speak, EncodedFrames frames) {
-        if (speak != machine.active() || closed) {
-            return; // stopped, or the session ended, while waiting
-        }
-        if (frames != null) {
-            playStored(speak, frames);
-        } else {
-            synthesize(speak);
-        }
-    }
-
-    private void synthesize(Speak speak) {
-        log.debug("{} SPEAK {} started: {}", logTag, speak.requestId(), speak.describe());
-        AudioSink sink = speak.playback.encoding(new TelephonyEncoder(engine.sampleRate(), format, ptimeMs));
-        // engines log on their own threads; the MDC (copied by the embedded engine) and the session_id
-        // parameter (read by the model bridge) put this session's tag on those lines too
-        MDC.put(LOG_TAG_MDC_KEY, logTag + " ");
-        try {
-            speak.synthesis = player.play(speak.segments, sink, speak.markers
-                    ? (name, offset) -> executor.execute(() -> markPassed(speak, name, offset))
-                    : SegmentPlayer.MarkListener.NONE, budget(speak.playback));
-        } finally {
-            MDC.remove(LOG_TAG_MDC_KEY);
-        }
-    }
-
-    /** The SPEAK's audio cap, and its read-ahead measured on its playback, with timers on this channel's executor. */
-    private SegmentPlayer.Budget budget(SpeakPlayback playback) {
-        return new SegmentPlayer.Budget(cost.maxSpeakAudio(), cost.readAhead(), new SegmentPlayer.Backlog() {
-            @Override
-            public long aheadNanos() {
-                return playback.aheadNanos();
-            }
-
-            @Override
-            public void schedule(Runnable task, long delayNanos) {
-                executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-            }
-        });
-    }
-
-    /**
-     * The engine's audio is all encoded: keep it for the next session saying this in this format, and hand
-     * it to those already waiting. A SPEAK that ended first gives its claim up instead ({@link #halt}).
-     */
-    private void encoded(Speak speak) {
-        if (speak.frameKey == null || speak.fromFrameTier) {
-            return;
-        }
-        List<byte[]> whole = speak.playback.encodedFrames();
-        if (!whole.isEmpty()) {
-            frameTier.put(speak.frameKey, EncodedFrames.of(format, ptimeMs, whole));
-        } else if (speak.claimed) {
-            frameTier.release(speak.frameKey);
-        }
-        speak.claimed = false;
-    }
-
-    private void halt(Speak speak) {
-        speak.halt();
-        // after the rest of this action list: a failure halts and then completes, and is reported completed
-        try {
-            executor.execute(() -> SpeakReports.ended(speak, settings.observer(),
-                    SpeakReports.of(speak, sessionId(), logTag, engine.name(), ptimeMs, null)));
-        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-            // the server is stopping: nothing left to report to
-        }
-        if (speak.claimed) {
-            speak.claimed = false;
-            frameTier.release(speak.frameKey);
-        }
-    }
-
-    /** What the playback of {@code speak} reports, brought onto the executor. */
-    private SpeakPlayback.Events eventsOf(Speak speak) {
-        return new SpeakPlayback.Events() {
-            @Override
-            public void playedOut(int generation) {
-                // the last packet has left: wait out the client's jitter buffer, then report completion
-                executor.execute(() -> {
-                    if (speak == machine.active()) {
-                        executor.schedule(() -> completeIfCurrent(speak, generation),
-                                settings.playoutMargin().toMillis(), TimeUnit.MILLISECONDS);
-                    }
-                });
-            }
-
-            @Override
-            public void encoded() {
-                executor.execute(() -> SynthesizerChannel.this.encoded(speak));
-            }
-
-            @Override
-            public void failed(SynthesisException error) {
-                executor.execute(() -> {
-                    if (speak == machine.active() && !closed) {
-                        // the engine gave up: a client waiting for the rest of a prompt that will never come
-                        // is worse off than one told at once
-                        carryOut(machine.failed(speak, SpeakAdmission.causeOf(error.reason(), false),
-                                SynthMessages.oneLine(error.getMessage())), null, null);
-                    }
-                });
-            }
-        };
-    }
-
-    private void completeIfCurrent(Speak speak, int generation) {
-        if (speak != machine.active() || closed || !speak.playback.complete(generation)) {
-            return; // stopped, or a CONTROL jump replaced the talkspurt after this one played out
-        }
-        carryOut(machine.playedOut(speak), null, null);
-    }
-
-    private void sendCompletion(Speak speak, CompletionCause cause, String reason) {
-        String lastMark = null;
-        if (cause == CompletionCause.NORMAL) {
-            // marks the playout model has not reached yet (at the very end of the audio) go before completion
-            for (String mark : speak.marks.drain()) {
-                send(speak, SynthMessages.speechMarkerEvent(channelId, speak.requestId(), mark));
-            }
-            lastMark = speak.marks.lastReported();
-            log.info("{} SPEAK {} complete: {} frames{}, first audio after {} ms", logTag, speak.requestId(),
-                    speak.playback.framesQueued(), speak.fromFrameTier ? " (stored frames)" : "",
-                    speak.playback.firstAudioMillis());
-        } else if (cause == CompletionCause.CANCELLED) {
-            log.info("{} SPEAK {} cancelled: {}", logTag, speak.requestId(), reason);
-        } else {
-            log.warn("{} SPEAK {} failed after {} frames: {} ({})", logTag, speak.requestId(),
-                    speak.playback == null ? 0 : speak.playback.framesQueued(), cause.headerValue(), reason);
-        }
-        send(speak, SynthMessages.speakComplete(channelId, speak.requestId(), cause, reason, lastMark));
-        SpeakReports.ended(speak, settings.observer(),
-                SpeakReports.of(speak, sessionId(), logTag, engine.name(), ptimeMs, cause));
-    }
-
-    private String sessionId() {
-        return channelId.substring(0, channelId.indexOf('@'));
-    }
-
-    private void send(Speak speak, MrcpMessage message) {
-        speak.replyTo.send(message);
-    }
-
-    // ---------------------------------------------------------------- marks
-
-    /** The player passed a {@code <mark>}; it is reported when the caller hears it ({@link MarkSchedule}). */
-    private void markPassed(Speak speak, String name, long sampleOffset) {
-        speak.marks.passed(name, sampleOffset);
-        checkMarks(speak);
-    }
-
-    /** Sends the marks whose frame has been played; a timer comes back for the next one. */
-    private void checkMarks(Speak speak) {
-        if (speak != machine.active() || speak.marks.isEmpty()) {
-            return;
-        }
-        long position = speak.playback.position();
-        if (position < 0) {
-            return;
-        }
-        for (String mark : speak.marks.due(position)) {
-            send(speak, SynthMessages.speechMarkerEvent(channelId, speak.requestId(), mark));
-        }
-        if (machine.state() == SynthStateMachine.State.PAUSED) {
-            return; // RESUME checks again
-        }
-        long frames = speak.marks.armTimer(position);
-        if (frames > 0) {
-            executor.schedule(() -> {
-                speak.marks.timerFired();
-                checkMarks(speak);
-            }, frames * ptimeMs, TimeUnit.MILLISECONDS);
-        }
-    }
-
     // ---------------------------------------------------------------- requests
 
+    /** Answered at once from what {@link SpeakAdmission#read} finds; planned afterwards, off the lane. */
     private void speak(MrcpRequest request, MrcpConnection replyTo) {
         SessionParameters.Inherited inherited = parameters.inherit(request.headers());
-        SpeakAdmission.Admitted admitted;
+        SpeakAdmission.Reading reading;
         try {
-            admitted = admission.plan(admission.read(request, inherited), inherited);
+            reading = admission.read(request, inherited);
         } catch (SpeakContent.Rejection e) {
             log.warn("{} SPEAK {} rejected ({} {}): {}", logTag, request.requestId(), e.status,
                     e.cause.headerValue(), e.getMessage());
             replyTo.send(SynthMessages.response(request,
                     new Respond<>(e.status, RequestState.COMPLETE, null, e.cause, e.getMessage())));
-            settings.observer().speakEnded(SpeakReports.refused(sessionId(), logTag, request.requestId(),
+            observer.speakEnded(SpeakReports.refused(sessionId(), logTag, request.requestId(),
                     engine.name(), e.cause));
             return;
         }
-        if (admitted.fallbackReason() != null) {
-            log.warn("{} SPEAK {}: {}; speaking with the default voice (synth.unknown-voice: default)", logTag,
-                    request.requestId(), admitted.fallbackReason());
-        }
-        Speak speak = new Speak(request, replyTo, admitted.segments(), inherited.killOnBargeIn(),
-                inherited.speechMarkers(), new MarkSchedule(engine.sampleRate(), ptimeMs));
+        Speak speak = new Speak(request, replyTo, inherited.killOnBargeIn(), inherited.speechMarkers(),
+                new MarkSchedule(engine.sampleRate(), ptimeMs));
         Speak before = machine.active();
         List<Action<Speak>> actions = machine.speak(speak);
-        if (actions.get(0) instanceof Respond<Speak> r && r.state() == RequestState.PENDING) {
+        Respond<Speak> answer = (Respond<Speak>) actions.get(0);
+        if (answer.state() == RequestState.PENDING) {
             log.info("{} SPEAK {} queued behind {}", logTag, request.requestId(), before.requestId());
-        } else if (actions.get(0) instanceof Respond<Speak> r && r.status() == MrcpStatus.METHOD_FAILED) {
+        } else if (answer.status() == MrcpStatus.METHOD_FAILED) {
             log.warn("{} SPEAK {} refused: {} SPEAKs already queued (synth.max-pending-speaks)", logTag,
                     request.requestId(), machine.pendingCount());
         }
-        carryOut(actions, request, replyTo);
+        performer.carryOut(actions, request, replyTo);
+        if (answer.status() == MrcpStatus.SUCCESS) {
+            executor.execute(() -> plan(speak, reading));
+        }
+    }
+
+    /** On the shared executor: SSML, voices, prompts and the frame key; then back on the lane. */
+    private void plan(Speak speak, SpeakAdmission.Reading reading) {
+        if (closed) {
+            return;
+        }
+        try {
+            SpeakAdmission.Admitted admitted = admission.plan(reading);
+            String frameKey = stored.keyFor(admitted.segments(), speak.markers);
+            lane.execute(() -> planned(speak, admitted, frameKey));
+        } catch (SpeakContent.Rejection e) {
+            lane.execute(() -> {
+                log.warn("{} SPEAK {} failed before any audio ({}): {}", logTag, speak.requestId(),
+                        e.cause.headerValue(), e.getMessage());
+                performer.carryOut(machine.refused(speak, e.cause, SynthMessages.oneLine(e.getMessage())), null, null);
+            });
+        }
+    }
+
+    private void planned(Speak speak, SpeakAdmission.Admitted admitted, String frameKey) {
+        if (admitted.fallbackReason() != null) {
+            log.warn("{} SPEAK {}: {}; speaking with the default voice (synth.unknown-voice: default)", logTag,
+                    speak.requestId(), admitted.fallbackReason());
+        }
+        speak.segments = admitted.segments();
+        speak.frameKey = frameKey;
+        if (speak.startAwaitsPlan && speak == machine.active() && !closed) {
+            speak.startAwaitsPlan = false;
+            performer.start(speak);
+        }
     }
 
     private void stop(MrcpRequest request, MrcpConnection replyTo) {
         List<Action<Speak>> actions = machine.stop(
                 SynthMessages.parseRequestIdList(request.headers().get(MrcpHeaderNames.ACTIVE_REQUEST_ID_LIST)));
-        carryOut(actions, request, replyTo);
+        performer.carryOut(actions, request, replyTo);
         List<Long> stopped = listed(actions);
         if (!stopped.isEmpty()) {
             log.info("{} STOP {} stopped {}", logTag, request.requestId(), stopped);
@@ -502,7 +266,7 @@ public final class SynthesizerChannel implements MrcpResource {
         if (active != null && active.killOnBargeIn()) {
             log.info("{} BARGE-IN-OCCURRED {} stopped {}", logTag, request.requestId(), listed(actions));
         }
-        carryOut(actions, request, replyTo);
+        performer.carryOut(actions, request, replyTo);
     }
 
     /** The request ids the response among {@code actions} lists. */

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Events: {@code speak N} (a SPEAK with request id N; {@code speak N nokill} has Kill-On-Barge-In false),
  * {@code stop} / {@code stop 2,3} (with an Active-Request-Id-List), {@code barge}, {@code pause},
- * {@code resume}, {@code played N}, {@code failed N}, {@code lost N,M} (their connection closed), {@code close}.
+ * {@code resume}, {@code played N}, {@code failed N}, {@code refused N} (its plan failed), {@code lost N,M} (their connection closed), {@code close}.
  * Actions: the response as {@code status STATE [ids] cause}, and {@code start N}, {@code start N queued},
  * {@code halt N}, {@code pause N}, {@code resume N}, {@code complete N cause}.
  */
@@ -74,6 +74,11 @@ class SynthStateMachineTest {
                 row("speak 1; speak 2; speak 3", "failed 1",
                         "halt 1; complete 1 004; complete 2 007; complete 3 007", "IDLE - []"),
                 row("speak 1; speak 2", "failed 2", "", "SPEAKING 1 [2]"),
+                // a SPEAK whose plan failed after it was answered: it alone ends, the queue goes on
+                row("speak 1; speak 2; speak 3", "refused 1", "halt 1; complete 1 002; start 2 queued",
+                        "SPEAKING 2 [3]"),
+                row("speak 1; speak 2; speak 3", "refused 2", "complete 2 002", "SPEAKING 1 [3]"),
+                row("speak 1; stop", "refused 1", "", "IDLE - []"),
                 // the client is gone
                 row("speak 1; speak 2; speak 3", "lost 2", "", "SPEAKING 1 [3]"),
                 row("speak 1; speak 2; speak 3", "lost 1,2", "halt 1; start 3 queued", "SPEAKING 3 []"),
@@ -118,6 +123,8 @@ class SynthStateMachineTest {
                 case "resume" -> machine.resume();
                 case "played" -> machine.playedOut(byId.get(Long.parseLong(word[1])));
                 case "failed" -> machine.failed(byId.get(Long.parseLong(word[1])), CompletionCause.ERROR, "engine");
+                case "refused" -> machine.refused(byId.get(Long.parseLong(word[1])), CompletionCause.PARSE_FAILURE,
+                        "SSML");
                 case "lost" -> {
                     Set<Long> lost = ids(word[1]);
                     yield machine.forget(s -> lost.contains(s.requestId()));

@@ -130,6 +130,35 @@ class SynthesizerChannelTest {
     }
 
     @Test
+    void aSpeakIsAnsweredBeforeItIsPlannedAndItsAudioFollowsTheAnswer() {
+        synth.onRequest(speakRequest(1, "1000"), client);
+        assertThat(wire.<MrcpMessage>readOutbound()).as("written by the request's own thread, before planning")
+                .isInstanceOfSatisfying(MrcpResponse.class, r -> assertThat(r.state().wireName())
+                        .isEqualTo("IN-PROGRESS"));
+        assertThat(audio.talkspurts()).as("nothing planned or started yet").isZero();
+        wire.runPendingTasks(); // planning, on the shared executor
+        assertThat(audio.talkspurts()).isEqualTo(1);
+        advanceTo(20);
+        assertThat(audio.sent()).hasSize(1);
+        assertThat(audio.sent().get(0).atMillis()).as("first packet on the first tick after the answer").isEqualTo(20);
+    }
+
+    @Test
+    void aSpeakWhosePlanFailsEndsAloneWithItsCauseAndTheQueueGoesOn() {
+        assertThat(request("SPEAK", 1, "400")).isEqualTo("1 200 IN-PROGRESS");
+        assertThat(request("SPEAK", 2, "300", "Content-Type", "text/plain", "Voice-Name", "acme"))
+                .as("answered before planning finds no voice 'acme'").isEqualTo("2 200 PENDING");
+        assertThat(messages()).containsExactly("SPEAK-COMPLETE 2 COMPLETE 004 error");
+        assertThat(request("SPEAK", 3, "200")).isEqualTo("3 200 PENDING");
+        advanceTo(400 + MARGIN_MS);
+        assertThat(messages()).containsExactly("SPEAK-COMPLETE 1 COMPLETE 000 normal");
+        advanceTo(400 + MARGIN_MS + 200 + MARGIN_MS);
+        assertThat(messages()).as("SPEAK 3 was not cancelled by SPEAK 2's failure")
+                .containsExactly("SPEAK-COMPLETE 3 COMPLETE 000 normal");
+        assertThat(audio.sent()).hasSize(30);
+    }
+
+    @Test
     void aMarkIsReportedOnTheTickThatSendsItsFrame() {
         request("SET-PARAMS", 1, null, "Vendor-Specific-Parameters", "speech-markers=true");
         request("SPEAK", 2, "<speak version=\"1.0\" xmlns=\"http://www.w3.org/2001/10/synthesis\">500."
@@ -203,6 +232,11 @@ class SynthesizerChannelTest {
                 .add("Channel-Identifier", "0123abcd@speechsynth").build()), client);
         wire.runPendingTasks();
         return wire.readOutbound();
+    }
+
+    private static MrcpRequest speakRequest(long id, String text) {
+        return MrcpRequest.withText("SPEAK", id, MrcpHeaders.builder().add("Channel-Identifier", "0123abcd@speechsynth")
+                .add("Content-Type", "text/plain").build(), text);
     }
 
     /** Sends a request, runs what it started, and returns the response as {@code id status STATE [list]}. */

@@ -27,6 +27,7 @@ final class VirtualAudioChannel implements AudioChannel {
     private final List<Sent> sent = new ArrayList<>();
     private final List<EncodedFrames> played = new ArrayList<>();
     private Spurt current;
+    private int talkspurts;
     private boolean closed;
 
     VirtualAudioChannel(EventExecutor executor, int frameBytes, int ptimeMs) {
@@ -42,6 +43,11 @@ final class VirtualAudioChannel implements AudioChannel {
     /** Frames written to the current talkspurt and not yet sent. */
     int queued() {
         return current == null ? 0 : current.frames.size();
+    }
+
+    /** How many talkspurts were begun. */
+    int talkspurts() {
+        return talkspurts;
     }
 
     /** Every stored frame set a talkspurt was started on, in order. */
@@ -60,6 +66,7 @@ final class VirtualAudioChannel implements AudioChannel {
             current.abort();
         }
         current = new Spurt(listener);
+        talkspurts++;
         return current;
     }
 
