@@ -96,63 +96,49 @@ public final class SegmentPlayer {
      * fallback) is reported as {@link Reason#URI_FAILURE} through {@code sink.onError} before this returns.
      */
     public Synthesis play(List<Segment> segments, AudioSink sink, MarkListener marks) {
-        List<Step> steps = new ArrayList<>();
+        List<Segment> steps = new ArrayList<>();
+        Map<Integer, short[]> recordings = new HashMap<>();
         try {
-            flatten(segments, steps);
+            flatten(segments, steps, recordings);
         } catch (SynthesisException e) {
             sink.onError(e);
             return () -> { };
         }
-        Playback p = new Playback(steps, sink, marks == null ? MarkListener.NONE : marks);
+        Playback p = new Playback(steps, recordings, sink, marks == null ? MarkListener.NONE : marks);
         p.submit(p::advance);
         return p;
     }
 
-    private sealed interface Step permits Speak, Samples, Silence, MarkAt {
-    }
-
-    private record Speak(SynthesisRequest request, double gain) implements Step {
-    }
-
-    private record Samples(short[] pcm) implements Step {
-    }
-
-    private record Silence(long samples) implements Step {
-    }
-
-    private record MarkAt(String name) implements Step {
-    }
-
-    /** Prompts are looked up before anything plays, so a missing one fails the request up front. */
-    private void flatten(List<Segment> segments, List<Step> steps) throws SynthesisException {
+    /**
+     * The plan as it plays: every {@code <audio>} replaced by its fallback unless its prompt was found (its
+     * samples in {@code recordings} under its index). Prompts are looked up before anything plays, so a
+     * missing one fails the request up front.
+     */
+    private void flatten(List<Segment> segments, List<Segment> steps, Map<Integer, short[]> recordings)
+            throws SynthesisException {
         for (Segment s : segments) {
-            if (s instanceof Segment.Speech sp) {
-                steps.add(new Speak(sp.request(), sp.prosody().gain()));
-            } else if (s instanceof Segment.Pause p) {
-                long n = p.duration().toMillis() * engine.sampleRate() / 1000;
-                if (n > 0) {
-                    steps.add(new Silence(n));
-                }
-            } else if (s instanceof Segment.Mark m) {
-                steps.add(new MarkAt(m.name()));
-            } else if (s instanceof Segment.AudioRef a) {
+            if (s instanceof Segment.AudioRef a) {
                 Optional<short[]> pcm = prompts.find(a.name(), engine.sampleRate());
                 if (pcm.isPresent()) {
-                    steps.add(new Samples(pcm.get()));
+                    recordings.put(steps.size(), pcm.get());
+                    steps.add(a);
                 } else if (!a.fallback().isEmpty()) {
-                    flatten(a.fallback(), steps);
+                    flatten(a.fallback(), steps, recordings);
                 } else {
                     throw new SynthesisException(Reason.URI_FAILURE, "no registered prompt named '" + a.name() + "'");
                 }
             } else if (s instanceof Segment.Text) {
                 throw new IllegalArgumentException("a plan holds no unplanned text: " + s);
+            } else {
+                steps.add(s);
             }
         }
     }
 
     private final class Playback implements Synthesis {
 
-        private final List<Step> steps;
+        private final List<Segment> steps;
+        private final Map<Integer, short[]> recordings;
         private final AudioSink sink;
         private final MarkListener marks;
         private final int chunk = Math.max(1, engine.sampleRate() * CHUNK_MILLIS / 1000);
@@ -172,8 +158,9 @@ public final class SegmentPlayer {
         private Segmented head;
         private Segmented ahead;
 
-        Playback(List<Step> steps, AudioSink sink, MarkListener marks) {
+        Playback(List<Segment> steps, Map<Integer, short[]> recordings, AudioSink sink, MarkListener marks) {
             this.steps = steps;
+            this.recordings = recordings;
             this.sink = sink;
             this.marks = marks;
         }
@@ -223,8 +210,8 @@ public final class SegmentPlayer {
                     sink.onComplete();
                     return;
                 }
-                Step step = steps.get(pos);
-                if (step instanceof Speak) {
+                Segment step = steps.get(pos);
+                if (step instanceof Segment.Speech) {
                     Segmented next = ahead != null && ahead.index == pos ? ahead : start(pos);
                     ahead = null;
                     head = next;
@@ -237,15 +224,16 @@ public final class SegmentPlayer {
                     }
                     continue;
                 }
-                if (step instanceof Silence s) {
-                    for (long left = s.samples(); left > 0; left -= chunk) {
+                if (step instanceof Segment.Pause p) {
+                    for (long left = p.duration().toMillis() * engine.sampleRate() / 1000; left > 0; left -= chunk) {
                         deliver(new short[(int) Math.min(chunk, left)]);
                     }
-                } else if (step instanceof Samples s) {
-                    for (int from = 0; from < s.pcm().length; from += chunk) {
-                        deliver(Arrays.copyOfRange(s.pcm(), from, Math.min(s.pcm().length, from + chunk)));
+                } else if (step instanceof Segment.AudioRef) {
+                    short[] pcm = recordings.get(pos);
+                    for (int from = 0; from < pcm.length; from += chunk) {
+                        deliver(Arrays.copyOfRange(pcm, from, Math.min(pcm.length, from + chunk)));
                     }
-                } else if (step instanceof MarkAt m) {
+                } else if (step instanceof Segment.Mark m) {
                     marks.onMark(m.name(), delivered);
                 }
                 pos++;
@@ -257,7 +245,7 @@ public final class SegmentPlayer {
                 return;
             }
             for (int i = pos + 1; i < steps.size(); i++) {
-                if (steps.get(i) instanceof Speak) {
+                if (steps.get(i) instanceof Segment.Speech) {
                     ahead = start(i);
                     return;
                 }
@@ -265,14 +253,15 @@ public final class SegmentPlayer {
         }
 
         private Segmented start(int index) {
-            Speak speak = (Speak) steps.get(index);
-            String voice = speak.request().voice() + "|" + speak.request().language() + "|"
-                    + speak.request().parameters().get(SynthesisRequest.MODE);
+            Segment.Speech speak = (Segment.Speech) steps.get(index);
+            SynthesisRequest request = speak.request();
+            String voice = request.voice() + "|" + request.language() + "|"
+                    + request.parameters().get(SynthesisRequest.MODE);
             StreamLeveler leveler = level.streams()
                     ? level.leveler(engine.sampleRate(), levels.getOrDefault(voice, Double.NaN)) : null;
-            Segmented s = new Segmented(index, speak.gain(), voice, leveler);
+            Segmented s = new Segmented(index, speak.prosody().gain(), voice, leveler);
             try {
-                s.handle = speaker.synthesize(speak.request(), s);
+                s.handle = speaker.synthesize(request, s);
             } catch (RuntimeException e) {
                 s.error = new SynthesisException(Reason.ENGINE_FAILURE, "engine " + engine.name() + " failed: " + e, e);
             }
