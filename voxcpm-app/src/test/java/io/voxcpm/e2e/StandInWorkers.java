@@ -56,11 +56,23 @@ public final class StandInWorkers implements AutoCloseable {
         return start(chunkDelaySeconds, address);
     }
 
+    /** A worker started with extra command-line options (e.g. {@code --auth-token-file}, {@code --tls-cert}). */
+    public String start(double chunkDelaySeconds, List<String> options) throws IOException, InterruptedException {
+        return start(chunkDelaySeconds, "127.0.0.1:0", options);
+    }
+
     private String start(double chunkDelaySeconds, String listen) throws IOException, InterruptedException {
+        return start(chunkDelaySeconds, listen, List.of());
+    }
+
+    private String start(double chunkDelaySeconds, String listen, List<String> options)
+            throws IOException, InterruptedException {
         Path portFile = Files.createTempDirectory("voxcpm-worker").resolve("port");
-        ProcessBuilder builder = new ProcessBuilder(List.of(PYTHON.toString(), "-m", "voxcpm_worker",
+        List<String> command = new java.util.ArrayList<>(List.of(PYTHON.toString(), "-m", "voxcpm_worker",
                 "--model", "standin", "--device", "cpu", "--listen", listen, "--port-file", portFile.toString(),
-                "--standin-chunk-delay", String.valueOf(chunkDelaySeconds)))
+                "--standin-chunk-delay", String.valueOf(chunkDelaySeconds)));
+        command.addAll(options);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(WORKER_DIR.toFile()).redirectErrorStream(true);
         Process process = builder.start();
         Thread reader = new Thread(() -> {

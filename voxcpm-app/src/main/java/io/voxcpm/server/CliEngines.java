@@ -37,13 +37,15 @@ final class CliEngines implements EngineProvider {
 
     @Override
     public SpeechEngine open(EngineOptions options) {
-        ServerConfig.Engine configured = configuredEngine();
+        ServerConfig configuredAll = configured();
+        ServerConfig.Engine configured = configuredAll.engine();
         ServerConfig.Engine engine = new ServerConfig.Engine(options.kind() != null ? options.kind() : configured.kind(),
                 options.threads(), options.workers().isEmpty() ? configured.workers() : options.workers(),
                 configured.vllmUrl(), configured.vllmModel());
         try {
             ServerConfig.DEFAULTS.withEngine(engine).validated();
-            SpeechEngine created = Engines.create(engine, name -> voices.get().find(name));
+            SpeechEngine created = Engines.create(engine, name -> voices.get().find(name),
+                    configuredAll.security().worker());
             opened = engine;
             return created;
         } catch (ServerConfig.ConfigException | VoxcpmMrcpServer.StartupException e) {
@@ -62,7 +64,7 @@ final class CliEngines implements EngineProvider {
     @Override
     public List<String> forgetVoice(EngineOptions options, List<Voice> versions) throws IOException {
         List<VoiceSample> samples = versions.stream().map(RegistryVoices::sample).flatMap(Optional::stream).toList();
-        String kind = options.kind() != null ? options.kind() : configuredEngine().kind();
+        String kind = options.kind() != null ? options.kind() : configured().engine().kind();
         if (samples.isEmpty() || !("worker".equals(kind) || "vllm".equals(kind))) {
             return List.of();
         }
@@ -84,14 +86,14 @@ final class CliEngines implements EngineProvider {
         return name -> voices.get().catalog().find(name);
     }
 
-    private static ServerConfig.Engine configuredEngine() {
+    private static ServerConfig configured() {
         String env = System.getenv(CONFIG_ENV);
         Path file = env != null && !env.isBlank() ? Path.of(env) : DEFAULT_CONFIG;
         if (env == null && !Files.exists(file)) {
-            return ServerConfig.Engine.DEFAULTS;
+            return ServerConfig.DEFAULTS;
         }
         try {
-            return ServerConfig.load(file).engine();
+            return ServerConfig.load(file);
         } catch (ServerConfig.ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

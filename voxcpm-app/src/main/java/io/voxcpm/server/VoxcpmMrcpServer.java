@@ -1,5 +1,6 @@
 package io.voxcpm.server;
 
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
@@ -23,6 +24,7 @@ import io.voxcpm.session.MediaDestinations;
 import io.voxcpm.session.SessionManager;
 import io.voxcpm.sip.SipConfig;
 import io.voxcpm.sip.SipServer;
+import io.voxcpm.sip.SipTls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -64,6 +66,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     private final RtpPortAllocator ports;
     private SipServer sip;
     private MrcpServer mrcp;
+    /** MRCPv2 over TLS (security.tls), or null. */
+    private MrcpServer mrcpTls;
     private RtpMedia media;
     private EventExecutorGroup synthExecutors;
     private volatile SessionManager sessions;
@@ -100,7 +104,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             PromptCache cache = config.cache().enabled() ? openCache(config.cache()) : null;
             // one cache, one CachingEngine per engine of the chain: an entry's key names the engine that made it
             return Engines.create(config.engine(), voices, cache == null ? Engines.Decorator.NONE
-                    : (one, kind) -> new CachingEngine(one, cache, Engines.modelVersion(kind), voices, 2));
+                    : (one, kind) -> new CachingEngine(one, cache, Engines.modelVersion(kind), voices, 2),
+                    config.security().worker());
         });
     }
 
@@ -158,21 +163,42 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         }
     }
 
-    private void openListeners(InetAddress bind) throws StartupException {
-        try {
-            mrcp = MrcpServer.builder(registry)
-                    .bindAddress(new InetSocketAddress(bind, config.mrcp().port()))
-                    .inactivityTimeout(Duration.ofSeconds(config.mrcp().inactivityTimeoutS()))
-                    .idleWithoutChannel(Duration.ofSeconds(config.mrcp().idleWithoutChannelS()))
-                    .tcpLimits(config.mrcp().tcpLimits())
-                    .decoderLimits(config.mrcp().maxHeadBytes(),
-                            Math.min(MrcpDecoder.DEFAULT_MAX_LINE_BYTES, config.mrcp().maxHeadBytes()),
-                            MrcpDecoder.DEFAULT_MAX_HEADERS, config.mrcp().maxBodyBytes())
-                    .start();
-        } catch (IOException e) {
-            throw new StartupException("MRCP TCP port " + config.mrcp().port() + ": " + e.getMessage(), e);
+    /** One MRCPv2 listener; both (TCP and TLS) share the channel registry and every limit. */
+    private MrcpServer openMrcp(InetAddress bind, int port, SslContext tls) throws StartupException {
+        MrcpServer.Builder builder = MrcpServer.builder(registry)
+                .bindAddress(new InetSocketAddress(bind, port))
+                .inactivityTimeout(Duration.ofSeconds(config.mrcp().inactivityTimeoutS()))
+                .idleWithoutChannel(Duration.ofSeconds(config.mrcp().idleWithoutChannelS()))
+                .tcpLimits(config.mrcp().tcpLimits())
+                .decoderLimits(config.mrcp().maxHeadBytes(),
+                        Math.min(MrcpDecoder.DEFAULT_MAX_LINE_BYTES, config.mrcp().maxHeadBytes()),
+                        MrcpDecoder.DEFAULT_MAX_HEADERS, config.mrcp().maxBodyBytes());
+        if (tls != null) {
+            builder.tls(tls);
         }
-        listeners.add(mrcp);
+        try {
+            MrcpServer server = builder.start();
+            listeners.add(server);
+            return server;
+        } catch (IOException e) {
+            throw new StartupException((tls == null ? "MRCP TCP port " : "MRCP TLS port (security.tls.mrcp-port) ")
+                    + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void openListeners(InetAddress bind) throws StartupException {
+        SslContext tls = null;
+        if (config.security().tls().enabled()) {
+            try {
+                tls = config.security().tls().context();
+            } catch (IOException e) {
+                throw new StartupException("security.tls: " + e.getMessage(), e);
+            }
+        }
+        mrcp = openMrcp(bind, config.mrcp().port(), null);
+        if (tls != null) {
+            mrcpTls = openMrcp(bind, config.security().tls().mrcpPort(), tls);
+        }
         MediaClock clock = new MediaClock();
         listeners.add(clock);
         media = new RtpMedia(clock, ports);
@@ -189,7 +215,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                         config.mrcp().tcpLimits().messageTimeout(), config.mrcp().maxWriteBacklogBytes()),
                         Duration.ofSeconds(config.sip().tcpIdleTimeoutS()));
         try {
-            sip = SipServer.start(sipConfig, gate);
+            sip = SipServer.start(sipConfig, gate,
+                    tls == null ? null : new SipTls(config.security().tls().sipPort(), tls));
         } catch (IllegalStateException e) {
             throw new StartupException("SIP port " + config.sip().port() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -199,6 +226,11 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         log.info("voxcpm-mrcp listening after {} ms: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}; engine loading",
                 (System.nanoTime() - startedNanos) / 1_000_000, config.sip().address(), sip.udpPort(), mrcp.port(),
                 config.rtp().portMin(), config.rtp().portMax());
+        if (mrcpTls != null) {
+            log.info("TLS: SIP {}:{}, MRCPv2 (TCP/TLS/MRCPv2) {}{}", config.sip().address(), sip.tlsPort(),
+                    mrcpTls.port(), config.security().tls().clientCaFile() == null ? ""
+                            : ", client certificates required");
+        }
     }
 
     private void load(VoiceCatalog catalog, EngineLoader loader) {
@@ -232,7 +264,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                     mrcp.port(), config.sip().advertisedAddress(), config.synth().maxSessionsPerAddress(),
                     Duration.ofMillis(config.mrcp().terminationTimeoutMs()),
                     Duration.ofSeconds(config.synth().sessionIdleTimeoutS()),
-                    new MediaDestinations(config.media().networks())),
+                    new MediaDestinations(config.media().networks()), mrcpTlsPort()),
                     registry, media, loaded, synth, planning(config, catalog, frames), synthExecutors);
             made.forgetDialogsWith(sip::forget);
             sessions = made;
@@ -291,6 +323,16 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
 
     public int mrcpPort() {
         return mrcp.port();
+    }
+
+    /** The MRCPv2-over-TLS port, or -1 without security.tls. */
+    public int mrcpTlsPort() {
+        return mrcpTls == null ? -1 : mrcpTls.port();
+    }
+
+    /** The SIP-over-TLS port, or -1 without security.tls. */
+    public int sipTlsPort() {
+        return sip.tlsPort();
     }
 
     public int sessionCount() {

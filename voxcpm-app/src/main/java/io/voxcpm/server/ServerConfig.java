@@ -22,13 +22,19 @@ import java.util.List;
  * Read from YAML ({@code --config}); command-line options override single values.
  */
 public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
-                           Media media, Prompts prompts) {
+                           Media media, Prompts prompts, SecurityConfig security) {
 
     public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
-            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS, Prompts.DEFAULTS);
+            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS, Prompts.DEFAULTS,
+            SecurityConfig.DEFAULTS);
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, null, null);
+        this(sip, mrcp, rtp, synth, engine, cache, voices, null, null, null);
+    }
+
+    public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
+                        Media media) {
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null);
     }
 
     public ServerConfig {
@@ -41,6 +47,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         voices = voices == null ? Voices.DEFAULTS : voices;
         media = media == null ? Media.DEFAULTS : media;
         prompts = prompts == null ? Prompts.DEFAULTS : prompts;
+        security = security == null ? SecurityConfig.DEFAULTS : security;
     }
 
     /**
@@ -450,6 +457,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         if (cache.frameTierMb() < 0) {
             problems.add("cache.frame-tier-mb must be 0 (off) or more, got " + cache.frameTierMb());
         }
+        security.validate(problems, sip.port(), mrcp.port());
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
@@ -480,39 +488,43 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     public ServerConfig withSip(Sip s) {
-        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, prompts);
+        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, prompts, security);
     }
 
     public ServerConfig withMrcp(Mrcp m) {
-        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, prompts);
+        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, prompts, security);
     }
 
     public ServerConfig withRtp(Rtp r) {
-        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, prompts);
+        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, prompts, security);
     }
 
     public ServerConfig withSynth(Synth s) {
-        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, prompts);
+        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, prompts, security);
     }
 
     public ServerConfig withEngine(Engine e) {
-        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, prompts);
+        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, prompts, security);
     }
 
     public ServerConfig withVoices(Voices v) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, prompts);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, prompts, security);
     }
 
     public ServerConfig withCache(Cache c) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, prompts);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, prompts, security);
     }
 
     public ServerConfig withMedia(Media m) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, prompts);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, prompts, security);
     }
 
     public ServerConfig withPrompts(Prompts p) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, p);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, p, security);
+    }
+
+    public ServerConfig withSecurity(SecurityConfig s) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, s);
     }
 
     /** A configuration mistake, worded for the operator. */

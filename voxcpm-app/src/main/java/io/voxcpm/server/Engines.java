@@ -37,16 +37,27 @@ public final class Engines {
         return create(config, voices, Decorator.NONE);
     }
 
+    /** @param worker the token and TLS settings towards model workers ({@code security.worker}) */
+    public static SpeechEngine create(ServerConfig.Engine config, VoiceSource voices, SecurityConfig.Worker worker)
+            throws VoxcpmMrcpServer.StartupException {
+        return create(config, voices, Decorator.NONE, worker);
+    }
+
+    static SpeechEngine create(ServerConfig.Engine config, VoiceSource voices, Decorator decorator)
+            throws VoxcpmMrcpServer.StartupException {
+        return create(config, voices, decorator, SecurityConfig.Worker.DEFAULTS);
+    }
+
     /**
      * The engine {@code config.kind} names; with {@code config.fallback}, an {@link EngineChain} of it and
      * each fallback, every one decorated on its own (so each has its own cache keys) and the chain outside.
      */
-    static SpeechEngine create(ServerConfig.Engine config, VoiceSource voices, Decorator decorator)
-            throws VoxcpmMrcpServer.StartupException {
+    static SpeechEngine create(ServerConfig.Engine config, VoiceSource voices, Decorator decorator,
+                               SecurityConfig.Worker worker) throws VoxcpmMrcpServer.StartupException {
         List<SpeechEngine> links = new ArrayList<>();
         try {
             for (ServerConfig.Engine one : config.chain()) {
-                SpeechEngine engine = single(one, voices);
+                SpeechEngine engine = single(one, voices, worker);
                 try {
                     links.add(decorator.decorate(engine, one));
                 } catch (VoxcpmMrcpServer.StartupException | RuntimeException e) {
@@ -69,13 +80,17 @@ public final class Engines {
         }
     }
 
-    private static SpeechEngine single(ServerConfig.Engine config, VoiceSource voices)
+    private static SpeechEngine single(ServerConfig.Engine config, VoiceSource voices, SecurityConfig.Worker worker)
             throws VoxcpmMrcpServer.StartupException {
         try {
             return switch (config.kind()) {
                 case "embedded" -> new EmbeddedEngine(config.threads());
-                case "worker" -> bridge(Map.of("bridge.kind", "worker",
-                        "bridge.endpoints", String.join(",", config.workers())), voices);
+                case "worker" -> {
+                    Map<String, String> props = new HashMap<>(worker.bridgeProperties());
+                    props.put("bridge.kind", "worker");
+                    props.put("bridge.endpoints", String.join(",", config.workers()));
+                    yield bridge(props, voices);
+                }
                 case "vllm" -> {
                     Map<String, String> props = new HashMap<>();
                     props.put("bridge.kind", "vllm-omni");

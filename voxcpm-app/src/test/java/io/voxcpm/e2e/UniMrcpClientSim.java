@@ -277,6 +277,21 @@ final class UniMrcpClientSim implements AutoCloseable {
         mrcpIn = mrcp.getInputStream();
     }
 
+    /** The MRCP connection over TLS to the port of a {@code TCP/TLS/MRCPv2} answer, checking the certificate. */
+    void connectMrcpTls(javax.net.ssl.SSLContext context) throws IOException {
+        int port = Integer.parseInt(answerAttribute("^m=application (\\d+) TCP/TLS/MRCPv2"));
+        javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                .createSocket(sipServer.getAddress(), port);
+        javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        socket.setSSLParameters(parameters);
+        socket.startHandshake();
+        mrcp = socket;
+        mrcp.setTcpNoDelay(true);
+        mrcp.setSoTimeout(15000);
+        mrcpIn = mrcp.getInputStream();
+    }
+
     String channelId() {
         return answerAttribute("^a=channel:(\\S+)");
     }
