@@ -2,6 +2,7 @@ package io.voxcpm.ssml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.voxcpm.request.Segment;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -39,8 +40,8 @@ class SayAsHugeNumbersTest {
     }
 
     private static String said(String as, String text) throws Exception {
-        List<SsmlPart> parts = SsmlParser.parse("<speak version=\"1.0\" xmlns=\"http://www.w3.org/2001/10/synthesis\""
-                + " xml:lang=\"en-US\"><say-as interpret-as=\"" + as + "\">" + text + "</say-as></speak>");
-        return ((SsmlPart.Text) parts.get(0)).text().strip();
+        List<Segment> parts = SsmlParser.parse("<speak version=\"1.0\" xmlns=\"http://www.w3.org/2001/10/synthesis\""
+                + " xml:lang=\"en-US\"><say-as interpret-as=\"" + as + "\">" + text + "</say-as></speak>").segments();
+        return ((Segment.Text) parts.get(0)).text().strip();
     }
 }
