@@ -1,6 +1,7 @@
 package io.voxcpm.audio;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -23,8 +24,8 @@ import java.util.List;
  * ±{@value #MAX_GAIN_DB} dB.
  *
  * <p><b>Never clipping.</b> The gain never exceeds what keeps the loudest sample seen so far at the peak
- * ceiling; a louder chunk lowers it for the rest of the segment (and lowering is never undone), applied
- * from that chunk on.
+ * ceiling (the whole look-ahead's peak before its first sample plays); a louder sample later lowers it from
+ * that sample on, for the rest of the segment (lowering is never undone).
  *
  * <p>Confined to one thread at a time (the player's serialised callbacks).
  */
@@ -50,7 +51,10 @@ public final class StreamLeveler {
     /** Mean squares of the look-ahead's sub-blocks. */
     private final List<Double> looked = new ArrayList<>();
     private int voicedSamples;
-    private int heldSamples;
+    /** Samples measured while holding. */
+    private int seen;
+    /** 10^(gain/20) of {@link #gainDb()}, kept current. */
+    private double linear = 1.0;
     private boolean measuring;
     private boolean settled;
     private double gainDb;
@@ -66,6 +70,7 @@ public final class StreamLeveler {
         this.measuring = lookahead > 0;
         this.settled = !Double.isNaN(seedGainDb);
         this.gainDb = Double.isNaN(seedGainDb) ? 0 : seedGainDb;
+        updateLinear();
     }
 
     /** The gain applied last, in dB: the seed for the next segment in the same voice. */
@@ -73,88 +78,112 @@ public final class StreamLeveler {
         return Math.min(gainDb, peakLimitDb);
     }
 
-    /** Takes {@code chunk} (ownership passes); returns what may play now, levelled, in order. */
+    /**
+     * Takes {@code chunk} (ownership passes); returns what may play now, levelled, in order. Every decision
+     * falls on a sample count (a sub-block boundary), never on where a chunk ends, so the same audio comes out
+     * the same however the engine (or the prompt cache) cuts it into chunks.
+     */
     public List<short[]> offer(short[] chunk) {
-        measure(chunk);
-        if (measuring) {
-            held.add(chunk);
-            heldSamples += chunk.length;
-            if (voicedSamples < lookahead && heldSamples < maxHold) {
-                return List.of();
+        List<short[]> out = new ArrayList<>(2);
+        int from = 0;
+        for (int i = 0; i < chunk.length; i++) {
+            short x = chunk[i];
+            if (measuring) {
+                seen++;
+                if (measure(x) && (voicedSamples >= lookahead || seen >= maxHold)) {
+                    hold(Arrays.copyOfRange(chunk, from, i + 1));
+                    out.addAll(release(false));
+                    from = i + 1;
+                }
+            } else {
+                chunk[i] = level(x);
+                measure(x); // a step of the gain applies from the next sample on
             }
-            return release();
         }
-        return List.of(apply(chunk));
+        if (measuring) {
+            hold(from == 0 ? chunk : Arrays.copyOfRange(chunk, from, chunk.length));
+        } else if (from < chunk.length) {
+            out.add(from == 0 ? chunk : Arrays.copyOfRange(chunk, from, chunk.length));
+        }
+        return out;
     }
 
     /** The segment ended: whatever is still held, levelled. */
     public List<short[]> finish() {
-        return measuring ? release() : List.of();
+        return measuring ? release(true) : List.of();
     }
 
-    private List<short[]> release() {
+    private void hold(short[] samples) {
+        if (samples.length > 0) {
+            held.add(samples);
+        }
+    }
+
+    private List<short[]> release(boolean atEnd) {
         measuring = false;
-        if (subCount > 0 && subCount >= subBlock / 10) {
-            looked.add(subSum / subCount); // the last, partial sub-block, if it is not a sliver
+        if (atEnd && subCount > 0 && subCount >= subBlock / 10) {
+            looked.add(subSum / subCount); // a short segment's last, partial sub-block, if it is not a sliver
         }
         double measured = gated(looked);
         if (!Double.isInfinite(measured)) {
             gainDb = clamp(targetLufs - measured);
             settled = true;
         }
-        List<short[]> out = new ArrayList<>(held.size());
-        for (short[] c : held) {
-            limitTo(c);
-        }
-        for (short[] c : held) {
-            out.add(apply(c));
-        }
-        held.clear();
-        return out;
-    }
-
-    private short[] apply(short[] chunk) {
-        limitTo(chunk);
-        double g = Math.pow(10, gainDb() / 20);
-        if (g != 1.0) {
-            for (int i = 0; i < chunk.length; i++) {
-                long v = Math.round(chunk[i] * g);
-                chunk[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
-            }
-        }
-        return chunk;
-    }
-
-    /** Lowers the gain limit so {@code chunk}'s peak stays at the ceiling. */
-    private void limitTo(short[] chunk) {
         int peak = 0;
-        for (short s : chunk) {
-            peak = Math.max(peak, Math.abs((int) s));
+        for (short[] c : held) {
+            for (short v : c) {
+                peak = Math.max(peak, Math.abs((int) v));
+            }
         }
         if (peak > 0) {
             peakLimitDb = Math.min(peakLimitDb, 20 * Math.log10(ceiling / peak));
         }
+        updateLinear();
+        for (short[] c : held) {
+            for (int i = 0; i < c.length; i++) {
+                c[i] = level(c[i]);
+            }
+        }
+        List<short[]> out = new ArrayList<>(held);
+        held.clear();
+        return out;
     }
 
-    /** K-weights {@code chunk} into 100 ms sub-blocks; four make a 400 ms block, one every 100 ms. */
-    private void measure(short[] chunk) {
+    /** One sample at the current gain; a sample that would pass the ceiling lowers the gain for good. */
+    private short level(short x) {
+        double y = x * linear;
+        if (Math.abs(y) > ceiling) {
+            peakLimitDb = Math.min(peakLimitDb, 20 * Math.log10(ceiling / Math.abs((int) x)));
+            updateLinear();
+            y = x * linear;
+        }
+        long v = Math.round(y);
+        return (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
+    }
+
+    private void updateLinear() {
+        linear = Math.pow(10, gainDb() / 20);
+    }
+
+    /** K-weights one sample into the current 100 ms sub-block; true when that completed a sub-block. */
+    private boolean measure(short s) {
         double[] sb = k[0];
         double[] sa = k[1];
         double[] pb = k[2];
         double[] pa = k[3];
-        for (short s : chunk) {
-            double x = s / 32768.0;
-            double y1 = sb[0] * x + z[0];
-            z[0] = sb[1] * x - sa[0] * y1 + z[1];
-            z[1] = sb[2] * x - sa[1] * y1;
-            double y = pb[0] * y1 + z[2];
-            z[2] = pb[1] * y1 - pa[0] * y + z[3];
-            z[3] = pb[2] * y1 - pa[1] * y;
-            subSum += y * y;
-            if (++subCount == subBlock) {
-                subBlockDone();
-            }
+        double x = s / 32768.0;
+        double y1 = sb[0] * x + z[0];
+        z[0] = sb[1] * x - sa[0] * y1 + z[1];
+        z[1] = sb[2] * x - sa[1] * y1;
+        double y = pb[0] * y1 + z[2];
+        z[2] = pb[1] * y1 - pa[0] * y + z[3];
+        z[3] = pb[2] * y1 - pa[1] * y;
+        subSum += y * y;
+        if (++subCount == subBlock) {
+            subBlockDone();
+            return true;
         }
+        return false;
     }
 
     private void subBlockDone() {
@@ -186,6 +215,7 @@ public final class StreamLeveler {
         } else {
             gainDb += Math.max(-MAX_STEP_DB, Math.min(MAX_STEP_DB, wanted - gainDb));
         }
+        updateLinear();
     }
 
     /** Gated loudness of these blocks' mean squares, as BS.1770 integrates; negative infinity if all are gated. */

@@ -46,11 +46,40 @@ class StreamLevelerTest {
     }
 
     @Test
+    void theSameAudioComesOutTheSameHoweverItIsChunked() {
+        // a live engine sends odd-sized chunks, the prompt cache 100 ms ones: the caller must hear the same
+        short[] pcm = tone(3, -30, 440);
+        short[] burst = tone(0.3, -2, 440);
+        System.arraycopy(burst, 0, pcm, 2 * RATE, burst.length);
+        LevelMatching level = new LevelMatching(-20, 300);
+        short[] reference = stream(level.leveler(RATE, Double.NaN), pcm.clone());
+        for (int size : new int[] {1, 160, 999, 4800, 17_000, pcm.length}) {
+            assertThat(chunked(level.leveler(RATE, Double.NaN), pcm.clone(), size)).as("chunks of %d", size)
+                    .isEqualTo(reference);
+            assertThat(chunked(level.leveler(RATE, -3.5), pcm.clone(), size)).as("seeded, chunks of %d", size)
+                    .isEqualTo(stream(level.leveler(RATE, -3.5), pcm.clone()));
+        }
+    }
+
+    private static short[] chunked(StreamLeveler l, short[] pcm, int size) {
+        List<short[]> out = new ArrayList<>();
+        for (int from = 0; from < pcm.length; from += size) {
+            out.addAll(l.offer(java.util.Arrays.copyOfRange(pcm, from, Math.min(pcm.length, from + size))));
+        }
+        out.addAll(l.finish());
+        return out.stream().reduce(new short[0], (a, b) -> {
+            short[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, c, a.length, b.length);
+            return c;
+        });
+    }
+
+    @Test
     void nothingLeavesBeforeTheLookAheadAndASeededSegmentHoldsNothing() {
         StreamLeveler fresh = new LevelMatching(-20, 300).leveler(RATE, Double.NaN);
         assertThat(fresh.offer(tone(0.1, -30, 440))).isEmpty();
         assertThat(fresh.offer(tone(0.1, -30, 440))).isEmpty();
-        assertThat(fresh.offer(tone(0.1, -30, 440))).hasSize(3);
+        assertThat(fresh.offer(tone(0.1, -30, 440))).isNotEmpty();
         StreamLeveler seeded = new LevelMatching(-20, 300).leveler(RATE, fresh.gainDb());
         assertThat(seeded.offer(tone(0.1, -30, 440))).hasSize(1);
     }

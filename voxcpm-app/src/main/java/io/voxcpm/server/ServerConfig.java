@@ -26,7 +26,7 @@ import java.util.List;
  * Read from YAML ({@code --config}); command-line options override single values.
  */
 public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
-                           Media media, Prompts prompts, SecurityConfig security,
+                           Media media, PromptsConfig prompts, SecurityConfig security,
                            // ops: the management port, SIGTERM drain, synthesis records (io.voxcpm.ops.OpsConfig)
                            OpsConfig.Http http, OpsConfig.Drain drain, OpsConfig.Records records,
                            // admin: the /admin/v1 token and limits (io.voxcpm.admin.AdminConfig)
@@ -55,7 +55,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
-                        Media media, Prompts prompts, SecurityConfig security) {
+                        Media media, PromptsConfig prompts, SecurityConfig security) {
         this(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security, null, null, null, null, null, null);
     }
 
@@ -79,7 +79,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         cache = cache == null ? Cache.DEFAULTS : cache;
         voices = voices == null ? Voices.DEFAULTS : voices;
         media = media == null ? Media.DEFAULTS : media;
-        prompts = prompts == null ? Prompts.DEFAULTS : prompts;
+        prompts = prompts == null ? PromptsConfig.DEFAULTS : prompts;
         security = security == null ? SecurityConfig.DEFAULTS : security;
         http = http == null ? OpsConfig.Http.DEFAULTS : http;
         drain = drain == null ? OpsConfig.Drain.DEFAULTS : drain;
@@ -329,37 +329,6 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         }
     }
 
-    // ---- ivr: recorded prompts and the level every prompt reaches the caller at ----
-
-    /**
-     * @param dir              the prompt store {@code prompts add} writes and {@code <audio src="prompt:NAME">}
-     *                         plays from
-     * @param levelLufs        the loudness every prompt reaches the caller at, synthesised or recorded, in LUFS
-     *                         (BS.1770 integrated; speech at about -18 dBFS RMS measures near -20)
-     * @param levelLookaheadMs how much of each synthesised segment is measured before its first audio leaves (its
-     *                         level then adapts slowly as it plays); 0 turns level matching of synthesised audio
-     *                         off (recorded prompts are still matched)
-     */
-    public record Prompts(String dir, @JsonProperty("level-lufs") Double levelLufs,
-                          @JsonProperty("level-lookahead-ms") Integer levelLookaheadMs) {
-        public static final Prompts DEFAULTS = new Prompts("data/prompts", -20.0, 300);
-
-        public Prompts {
-            dir = or(dir, "data/prompts");
-            levelLufs = or(levelLufs, -20.0);
-            levelLookaheadMs = or(levelLookaheadMs, 300);
-        }
-
-        void check(List<String> problems) {
-            if (!(levelLufs >= -40 && levelLufs <= -6)) {
-                problems.add("prompts.level-lufs must be from -40 to -6 (telephony: about -20), got " + levelLufs);
-            }
-            if (levelLookaheadMs < 0 || levelLookaheadMs > 2000) {
-                problems.add("prompts.level-lookahead-ms must be 0 (off) to 2000, got " + levelLookaheadMs);
-            }
-        }
-    }
-
     /**
      * @param allowedNetworks where RTP may go besides the address each INVITE came from, in CIDR notation
      *                        ({@code 10.1.0.0/16}, {@code 2001:db8::/48}, or one address): the media
@@ -575,7 +544,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
                 http, drain, records, admin, limits, cost);
     }
 
-    public ServerConfig withPrompts(Prompts p) {
+    public ServerConfig withPrompts(PromptsConfig p) {
         return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, p, security,
                 http, drain, records, admin, limits, cost);
     }

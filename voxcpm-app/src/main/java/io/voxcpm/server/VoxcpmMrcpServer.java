@@ -404,7 +404,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
      * defaults are the engine's (none set here).
      */
     private static SpeakPlanning planning(ServerConfig config, VoiceCatalog catalog, FrameTier frames) {
-        ServerConfig.Prompts p = config.prompts();
+        PromptsConfig p = config.prompts();
         LevelMatching level = new LevelMatching(p.levelLufs(), p.levelLookaheadMs());
         return new SpeakPlanning(catalog, Map.of(), config.synth().unknownVoiceFallsBack(),
                 PromptStore.open(Path.of(p.dir())).audio(level.normalizer()), frames, level)

@@ -1,6 +1,7 @@
 package io.voxcpm.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.voxcpm.cache.CacheStats;
 import io.voxcpm.cache.CachingEngine;
@@ -28,7 +29,9 @@ import picocli.CommandLine;
 /**
  * The shipped dialplans pre-warm cleanly, and then the first call that speaks each of their prompts is
  * served from the cache: every SPEAK, sent with the headers its PBX module sends, through a real SIP + MRCP
- * session of a server over the same cache directory, counts cache hits and not one miss.
+ * session of a server over the same cache directory, counts cache hits and not one miss; and a server started
+ * from configuration alone (as {@code serve} starts it: its own engine, model version and voice registry)
+ * over that directory stores nothing new, so it too missed nothing.
  */
 class PrewarmEndToEndTest {
 
@@ -77,6 +80,32 @@ class PrewarmEndToEndTest {
                 assertThat(after.hits() - before.hits()).as(request.where() + ": cache hits").isPositive();
                 id++;
             }
+        }
+
+        List<Path> entries = entries(cacheDir);
+        ServerConfig config = Pbx.config(41000, ServerConfig.Synth.DEFAULTS, ServerConfig.Mrcp.DEFAULTS.withPort(0))
+                .withCache(new ServerConfig.Cache(true, cacheDir.toString(), 1024))
+                .withVoices(new ServerConfig.Voices(dir.resolve("voices").toString()));
+        try (VoxcpmMrcpServer server = VoxcpmMrcpServer.start(config)) {
+            long id = 1;
+            for (DialplanSpeak request : requests) {
+                try (UniMrcpClientSim pbx = Pbx.call(server)) {
+                    Map<String, String> headers = new LinkedHashMap<>(request.headers());
+                    String type = headers.remove("Content-Type");
+                    assertThat(Pbx.speak(pbx, id++, headers, type, request.body()).startLine()).endsWith("IN-PROGRESS");
+                    assertThat(pbx.readMrcp(Duration.ofSeconds(60)).header("Completion-Cause")).isEqualTo("000 normal");
+                    assertThat(pbx.sendBye()).startsWith("SIP/2.0 200");
+                }
+            }
+        }
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() ->
+                assertThat(entries(cacheDir)).as("a configured server's calls stored nothing: every one was a hit")
+                        .containsExactlyInAnyOrderElementsOf(entries));
+    }
+
+    private static List<Path> entries(Path cacheDir) throws java.io.IOException {
+        try (var files = Files.walk(cacheDir)) {
+            return files.filter(f -> f.toString().endsWith(".pcm")).toList();
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.voxcpm.audio.LoudnessNormalizer;
 import io.voxcpm.prompt.PromptStore;
+import io.voxcpm.server.PromptsConfig;
 import io.voxcpm.server.ServerConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import io.voxcpm.voice.WavAudio;
@@ -41,7 +42,7 @@ class PromptsEndToEndTest {
         engine = new ScriptedStandInEngine();
         server = VoxcpmMrcpServer.start(Pbx.config(42000, new ServerConfig.Synth(100, 50, false, 4),
                 new ServerConfig.Mrcp(0, 600, 3000))
-                .withPrompts(new ServerConfig.Prompts(prompts.toString(), TARGET_LUFS, 300)), engine);
+                .withPrompts(new PromptsConfig(prompts.toString(), TARGET_LUFS, 300)), engine);
     }
 
     @AfterAll

@@ -99,6 +99,18 @@ class MainTest {
     }
 
     @Test
+    void promptsSectionIsReadAndItsLevelsChecked() throws Exception {
+        assertThat(ServerConfig.DEFAULTS.prompts()).isEqualTo(new PromptsConfig("data/prompts", -20.0, 300));
+        Path ok = dir.resolve("prompts.yaml");
+        Files.writeString(ok, "prompts:\n  dir: /srv/prompts\n  level-lufs: -18\n  level-lookahead-ms: 0\n");
+        assertThat(ServerConfig.load(ok).prompts()).isEqualTo(new PromptsConfig("/srv/prompts", -18.0, 0));
+        Path bad = dir.resolve("bad-prompts.yaml");
+        Files.writeString(bad, "prompts:\n  level-lufs: 3\n  level-lookahead-ms: 5000\n");
+        assertThatThrownBy(() -> ServerConfig.load(bad)).hasMessageContaining("prompts.level-lufs must be from -40 to -6")
+                .hasMessageContaining("prompts.level-lookahead-ms must be 0 (off) to 2000");
+    }
+
+    @Test
     void serveRefusesAnInvalidConfigurationWithExitCode2() throws Exception {
         Path yaml = dir.resolve("bad.yaml");
         Files.writeString(yaml, "synth:\n  playout-margin-ms: -5\nrtp:\n  ptime-ms: 25\n");
