@@ -11,6 +11,7 @@ import io.voxcpm.ops.http.HttpReply;
 import io.voxcpm.ops.http.Routes;
 import io.voxcpm.server.ServerConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
+import io.voxcpm.session.SessionInfo;
 import io.voxcpm.session.SessionManager;
 import io.voxcpm.voice.VoiceAuditLog;
 import io.voxcpm.voice.VoiceNames;
@@ -71,8 +72,10 @@ public final class AdminApi implements AutoCloseable {
                 .add("POST", PREFIX + "/cache/prewarm", upload, auth.guard(call -> startPrewarm(call, registry)))
                 .add("GET", PREFIX + "/cache/prewarm/{id}", auth.guard(call ->
                         HttpReply.json(200, prewarm.find(call.pathParam("id")).toJson())))
-                .add("GET", PREFIX + "/sessions", auth.guard(call -> HttpReply.json(200,
-                        Map.of("sessions", server.sessions().map(SessionManager::sessions).orElse(List.of())))))
+                .add("GET", PREFIX + "/sessions", auth.guard(call -> HttpReply.json(200, Map.of("sessions",
+                        server.sessions().map(SessionManager::sessions).orElse(List.of()).stream()
+                                .sorted(java.util.Comparator.comparing(SessionInfo::openedAt))
+                                .map(AdminApi::session).toList()))))
                 .add("DELETE", PREFIX + "/sessions/{id}", auth.guard(call -> terminate(call, server, registry)));
         log.info("admin API on at {} (bearer token; uploads up to {} MB)", PREFIX, config.maxUploadMb());
     }
@@ -178,6 +181,18 @@ public final class AdminApi implements AutoCloseable {
         }
         registry.record("session-terminate", "-", actor(call), "session " + id);
         return HttpReply.json(200, Map.of("terminated", id));
+    }
+
+    private static Map<String, Object> session(SessionInfo s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("session_id", s.sessionId());
+        m.put("call_id", s.callId());
+        m.put("remote", s.remote().getAddress().getHostAddress() + ":" + s.remote().getPort());
+        m.put("transport", s.transport());
+        m.put("user_agent", s.userAgent());
+        m.put("media", s.media());
+        m.put("opened_at", s.openedAt().toString());
+        return m;
     }
 
     private static VoiceAuditLog.Actor actor(HttpCall call) {

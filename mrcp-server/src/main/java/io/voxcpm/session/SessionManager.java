@@ -276,22 +276,13 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         release(session.call.callId(), why);
     }
 
-    /**
-     * A live session as the admin API lists it.
-     *
-     * @param ageMs since the INVITE was answered
-     * @param media codec, ptime and where the RTP goes
-     */
-    public record SessionInfo(String sessionId, String callId, String remote, String transport, String userAgent,
-                              long ageMs, String media) { }
-
-    /** Every live session, oldest first (admin hook; the admin API owns how it is shown). */
+    /** The live sessions, in no particular order (admin hook; same signature as branch limits' version). */
     public List<SessionInfo> sessions() {
-        long now = System.nanoTime();
+        long nowNanos = System.nanoTime();
+        java.time.Instant now = java.time.Instant.now();
         return sessionsByCallId.values().stream()
-                .sorted(java.util.Comparator.comparingLong(s -> s.openedNanos))
-                .map(s -> new SessionInfo(s.sessionId, s.call.callId(), String.valueOf(s.call.remote()),
-                        s.call.transport(), s.call.userAgent(), TimeUnit.NANOSECONDS.toMillis(now - s.openedNanos), s.media))
+                .map(s -> new SessionInfo(s.sessionId, s.call.callId(), s.call.remote(), s.call.transport(),
+                        s.call.userAgent(), s.media, now.minusNanos(nowNanos - s.openedNanos)))
                 .toList();
     }
 

@@ -244,7 +244,7 @@ class AdminApiEndToEndTest {
         try (UniMrcpClientSim pbx = Pbx.call(server)) {
             JsonNode sessions = body(call("GET", "/admin/v1/sessions")).get("sessions");
             assertThat(sessions).hasSize(1);
-            String id = sessions.get(0).get("sessionId").asText();
+            String id = sessions.get(0).get("session_id").asText();
             assertThat(call("DELETE", "/admin/v1/sessions/nosuchsession").statusCode()).isEqualTo(404);
             assertThat(call("DELETE", "/admin/v1/sessions/" + id).statusCode()).isEqualTo(200);
             assertThat(server.sessionCount()).isZero();
