@@ -5,11 +5,11 @@
 FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
 COPY . .
-RUN ./mvnw -B -q -pl mrcp-server -am package -DskipTests
+RUN ./mvnw -B -q -pl voxcpm-app -am package -DskipTests
 
 FROM eclipse-temurin:17-jre
 WORKDIR /opt/voxcpm-mrcp
-COPY --from=build /src/mrcp-server/target/voxcpm-mrcp.jar mrcp-server/target/voxcpm-mrcp.jar
+COPY --from=build /src/voxcpm-app/target/voxcpm-mrcp.jar voxcpm-app/target/voxcpm-mrcp.jar
 # A JRE and an unprivileged user of its own: every port the server binds is above 1024. Its state, the
 # registered voices and the prompt cache (data/ under the working directory), lives on volumes.
 RUN groupadd --system --gid 10001 voxcpm \
@@ -30,5 +30,5 @@ EXPOSE 8060/udp 8060/tcp 1544/tcp 8090/tcp 5000-6000/udp
 # buffers, thread stacks and metaspace), and an exit on OutOfMemoryError so the orchestrator restarts a clean
 # process. JAVA_TOOL_OPTIONS adds to or overrides these.
 ENTRYPOINT ["java", "-XX:+UseZGC", "-XX:InitialRAMPercentage=25", "-XX:MaxRAMPercentage=70", \
-            "-XX:+ExitOnOutOfMemoryError", "-jar", "mrcp-server/target/voxcpm-mrcp.jar"]
+            "-XX:+ExitOnOutOfMemoryError", "-jar", "voxcpm-app/target/voxcpm-mrcp.jar"]
 CMD ["serve"]

@@ -10,6 +10,7 @@ from support import collect, pb, standin, start_worker, tone_wav, wait_until
 from voxcpm_worker import server, standin as standin_module
 from voxcpm_worker.model import LoadOptions, load, warm_up
 from voxcpm_worker.modes import Defaults
+from voxcpm_worker.security import Limits
 
 DESIGN = dict(text="Thank you for calling.", mode=pb.MODE_DESIGN, description="A warm, mature male voice")
 
@@ -129,7 +130,8 @@ class ReferencesTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.worker, cls.channel, cls.stub, _ = start_worker(
-            defaults=Defaults(kv_cache_length=2048, max_length=2048, normalize_text=True))
+            defaults=Defaults(kv_cache_length=2048, max_length=2048, normalize_text=True),
+            limits=Limits(allow_inline=True))
 
     @classmethod
     def tearDownClass(cls):

@@ -5,6 +5,9 @@ import grpc
 import numpy as np
 
 from support import collect, health_pb, pb, standin, start_worker, tone_wav, wait_until
+from voxcpm_worker.security import Limits
+
+INLINE_ALLOWED = Limits(allow_inline=True)  # off by default (test_security checks that)
 
 CHUNK_BYTES = 7680 * 2
 LONG_TEXT = "This sentence is long enough to need many chunks of audio. " * 6
@@ -13,7 +16,7 @@ LONG_TEXT = "This sentence is long enough to need many chunks of audio. " * 6
 class StreamingAndModesTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.worker, cls.channel, cls.stub, cls.health = start_worker(instances=2)
+        cls.worker, cls.channel, cls.stub, cls.health = start_worker(instances=2, limits=INLINE_ALLOWED)
         cls.voice = cls.stub.RegisterVoice(pb.RegisterVoiceRequest(wav=tone_wav(), transcript="a test tone")).voice_id
 
     @classmethod
@@ -142,7 +145,7 @@ class StreamingAndModesTest(unittest.TestCase):
 
 class PromptCacheTest(unittest.TestCase):
     def test_registered_voice_cache_is_built_once_per_kind(self):
-        worker, channel, stub, _ = start_worker()
+        worker, channel, stub, _ = start_worker(limits=INLINE_ALLOWED)
         try:
             voice = stub.RegisterVoice(pb.RegisterVoiceRequest(wav=tone_wav(), transcript="hello")).voice_id
             for _ in range(3):

@@ -11,6 +11,7 @@ Nothing here knows gRPC: the servicer copies the protobuf fields into a ``Synthe
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -24,6 +25,10 @@ _WHITESPACE = re.compile(r"\s+")
 _PARENS = re.compile(r"[()（）]")
 MAX_TIMESTEPS = 100
 MAX_CFG = 10.0
+#: A voice description or a reference transcript longer than this is no description: refuse it rather
+#: than spend the KV cache on it.
+MAX_DESCRIPTION_CHARS = 500
+MAX_TRANSCRIPT_CHARS = 2000
 
 
 class InvalidRequest(ValueError):
@@ -37,6 +42,7 @@ class Defaults:
     max_length: int = 4096  # in 160 ms patches, voxcpm's max_len (the wrapper's default)
     kv_cache_length: int = 8192  # a request may not ask for more patches than the KV cache holds
     normalize_text: bool = False
+    max_text_chars: int = 20000  # the server's synth.max-text-chars default
 
 
 @dataclass(frozen=True)
@@ -91,10 +97,15 @@ def plan(request: SynthesisInput, find_voice, defaults: Defaults) -> Plan:
     if request.mode not in MODES:
         raise InvalidRequest("mode is required (zero-shot, design, clone or ultimate clone)")
     mode_name = request.mode
+    if len(request.text) > defaults.max_text_chars:
+        raise InvalidRequest(f"text of {len(request.text)} characters exceeds this worker's limit of "
+                             f"{defaults.max_text_chars}")
     text = _WHITESPACE.sub(" ", request.text.replace("\n", " ")).strip()  # as voxcpm's wrapper does
     if not text:
         raise InvalidRequest("text is empty")
     description = request.description.strip()
+    if len(description) > MAX_DESCRIPTION_CHARS:
+        raise InvalidRequest(f"description of {len(description)} characters exceeds {MAX_DESCRIPTION_CHARS}")
     which = "voice_id" if request.voice_id else "inline_reference" if request.inline is not None else None
     voice = None
     inline_wav = None
@@ -107,6 +118,8 @@ def plan(request: SynthesisInput, find_voice, defaults: Defaults) -> Plan:
     elif which == "inline_reference":
         inline_wav = request.inline.wav
         transcript = request.inline.transcript.strip()
+        if len(transcript) > MAX_TRANSCRIPT_CHARS:
+            raise InvalidRequest(f"transcript of {len(transcript)} characters exceeds {MAX_TRANSCRIPT_CHARS}")
         try:
             validate_wav(inline_wav)
         except InvalidAudio as exc:
@@ -134,6 +147,8 @@ def plan(request: SynthesisInput, find_voice, defaults: Defaults) -> Plan:
             cache_kind = REFERENCE
     prefix = design_prefix(description) if mode_name in (DESIGN, CLONE) else ""
 
+    if not math.isfinite(request.cfg_value):  # NaN passes every comparison below
+        raise InvalidRequest("cfg_value must be a finite number")
     if request.cfg_value < 0 or request.inference_timesteps < 0 or request.max_length < 0:
         raise InvalidRequest("cfg_value, inference_timesteps and max_length must not be negative")
     if request.cfg_value > MAX_CFG or request.inference_timesteps > MAX_TIMESTEPS:

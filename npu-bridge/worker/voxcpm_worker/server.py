@@ -16,7 +16,8 @@ from .generation import Chunk, Failed, Finished, Run, generate, pcm16
 from .modes import Defaults, InvalidRequest, SynthesisInput
 from .protos import health_pb, health_pb_grpc, pb, pb_grpc
 from .scheduler import Cancelled, DeadlineExpired, ModelInstance, QueueFull, Scheduler
-from .voices import InvalidAudio, VoiceRegistry
+from .security import Limits, Security
+from .voices import InvalidAudio, TooManyVoices, VoiceRegistry
 
 log = logging.getLogger("voxcpm_worker.server")
 
@@ -27,6 +28,13 @@ _FAILURE_CODES = {Failed.INVALID: grpc.StatusCode.INVALID_ARGUMENT,
                   Failed.OUT_OF_MEMORY: grpc.StatusCode.RESOURCE_EXHAUSTED,
                   Failed.INTERNAL: grpc.StatusCode.INTERNAL}
 _POLL_SECONDS = 0.1
+_MAX_TAG_CHARS = 64
+
+
+def log_tag(raw: str) -> str:
+    """The client's request tag as it may appear in a log line: printable, short."""
+    tag = "".join(c if c.isprintable() else "?" for c in raw[:_MAX_TAG_CHARS])
+    return tag or "-"
 
 
 def synthesis_input(request) -> SynthesisInput:
@@ -80,10 +88,11 @@ class WorkerService(pb_grpc.VoxcpmWorkerServicer):
     """Answers UNAVAILABLE until the models are loaded and again once draining, so that clients go
     to another worker before any audio (the Java pool retries UNAVAILABLE elsewhere)."""
 
-    def __init__(self, voices: VoiceRegistry, defaults: Defaults):
+    def __init__(self, voices: VoiceRegistry, defaults: Defaults, limits: Limits = Limits()):
         self._scheduler: Optional[Scheduler] = None
         self._voices = voices
         self._defaults = defaults
+        self._limits = limits
         self._draining = False
         self._active = 0
         self._cond = threading.Condition()
@@ -117,7 +126,12 @@ class WorkerService(pb_grpc.VoxcpmWorkerServicer):
 
     def _synthesize(self, request, context):
         received = time.monotonic()
-        tag = request.request_tag or "-"
+        tag = log_tag(request.request_tag)
+        if request.WhichOneof("reference") == "inline_reference" and not self._limits.allow_inline:
+            log.warning("[%s] refused: inline reference recordings are disabled", tag)
+            context.abort(grpc.StatusCode.PERMISSION_DENIED,
+                          "inline reference recordings are disabled on this worker (--allow-inline-reference): "
+                          "register the voice with RegisterVoice")
         try:
             plan = modes.plan(synthesis_input(request), self._voices.get, self._defaults)
         except InvalidRequest as exc:
@@ -185,10 +199,17 @@ class WorkerService(pb_grpc.VoxcpmWorkerServicer):
     # --- voices ----------------------------------------------------------------------------------
     def RegisterVoice(self, request, context):
         self._unavailable(context)
+        transcript = request.transcript.strip()
+        if len(transcript) > modes.MAX_TRANSCRIPT_CHARS:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                          f"transcript of {len(transcript)} characters exceeds {modes.MAX_TRANSCRIPT_CHARS}")
         try:
-            voice_id, existed = self._voices.register(request.wav, request.transcript.strip())
+            voice_id, existed = self._voices.register(request.wav, transcript)
         except InvalidAudio as exc:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
+        except TooManyVoices as exc:
+            log.warning("voice refused: %s", exc)
+            context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
         log.info("voice %s %s", voice_id, "already registered" if existed else "registered")
         return pb.RegisterVoiceResponse(voice_id=voice_id, already_registered=existed)
 
@@ -226,14 +247,20 @@ class WorkerService(pb_grpc.VoxcpmWorkerServicer):
 class HealthService(health_pb_grpc.HealthServicer):
     """grpc.health.v1: "" and the worker service are SERVING once every instance has loaded."""
 
-    def __init__(self):
+    def __init__(self, max_watch_streams: int = 4):
         self._status = health_pb.HealthCheckResponse.NOT_SERVING
         self._cond = threading.Condition()
+        self._watch_slots = threading.BoundedSemaphore(max_watch_streams)
+        self._max_watch = max_watch_streams
 
     def set_serving(self, serving: bool) -> None:
         with self._cond:
             self._status = (health_pb.HealthCheckResponse.SERVING if serving
                             else health_pb.HealthCheckResponse.NOT_SERVING)
+            self._cond.notify_all()
+
+    def _wake(self) -> None:
+        with self._cond:
             self._cond.notify_all()
 
     def _known(self, service: str) -> bool:
@@ -249,14 +276,22 @@ class HealthService(health_pb_grpc.HealthServicer):
         if not self._known(request.service):
             yield health_pb.HealthCheckResponse(status=health_pb.HealthCheckResponse.SERVICE_UNKNOWN)
             return
-        last = None
-        while context.is_active():
-            with self._cond:
-                if self._status == last:
-                    self._cond.wait(_POLL_SECONDS * 5)
-                    continue
-                last = self._status
-            yield health_pb.HealthCheckResponse(status=last)
+        # Each stream holds a server thread for as long as the client keeps it open.
+        if not self._watch_slots.acquire(blocking=False):
+            context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED,
+                          f"{self._max_watch} health Watch streams are open already; use Check")
+        context.add_callback(self._wake)  # the loop below sees a cancelled stream at once
+        try:
+            last = None
+            while context.is_active():
+                with self._cond:
+                    if self._status == last:
+                        self._cond.wait(_POLL_SECONDS * 5)
+                        continue
+                    last = self._status
+                yield health_pb.HealthCheckResponse(status=last)
+        finally:
+            self._watch_slots.release()
 
 
 class Worker:
@@ -306,21 +341,23 @@ class Worker:
 def begin(loader: Callable[[], object], address: str = "127.0.0.1:0", instances: int = 1, queue_capacity: int = 8,
           voice_dir: Optional[str] = None, defaults: Defaults = Defaults(),
           keepalive: Keepalive = Keepalive(), warm_up: Optional[Callable[[object], float]] = None,
-          trim_silence: bool = True) -> Worker:
+          trim_silence: bool = True, security: Security = Security(), limits: Limits = Limits()) -> Worker:
     """Listens at once (health NOT_SERVING) and loads ``instances`` models, each on its own thread, one
     after another, warming each up with ``warm_up``; call ``wait_ready`` on the result."""
-    health = HealthService()
-    voices = VoiceRegistry(voice_dir, trim_silence=trim_silence)
-    service = WorkerService(voices, defaults)
-    # Every admitted or queued call holds a thread while it waits, so the pool must exceed that
-    # number, or admission would happen in gRPC's hidden queue instead of ours.
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=instances + queue_capacity + 8,
-                                                    thread_name_prefix="grpc"),
-                         options=server_options(keepalive))
+    health = HealthService(limits.max_watch_streams)
+    voices = VoiceRegistry(voice_dir, trim_silence=trim_silence, max_voices=limits.max_voices)
+    service = WorkerService(voices, defaults, limits)
+    # Every admitted or queued call holds a thread while it waits, so the pool has one thread per call
+    # gRPC may run at once, and gRPC refuses calls beyond that (RESOURCE_EXHAUSTED) instead of queueing
+    # them where no limit of ours sees them.
+    calls = limits.max_concurrent_rpcs(instances, queue_capacity)
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=calls, thread_name_prefix="grpc"),
+                         interceptors=security.interceptors(), options=server_options(keepalive),
+                         maximum_concurrent_rpcs=calls)
     pb_grpc.add_VoxcpmWorkerServicer_to_server(service, server)
     health_pb_grpc.add_HealthServicer_to_server(health, server)
     try:
-        port = server.add_insecure_port(address)
+        port = security.bind(server, address)
     except RuntimeError as exc:  # grpc >= 1.5x raises instead of returning 0
         raise OSError(f"cannot listen on {address}: {exc}") from None
     if port == 0:
@@ -334,7 +371,7 @@ def begin(loader: Callable[[], object], address: str = "127.0.0.1:0", instances:
 def start(loader: Callable[[], object], address: str = "127.0.0.1:0", instances: int = 1, queue_capacity: int = 8,
           voice_dir: Optional[str] = None, defaults: Defaults = Defaults(),
           keepalive: Keepalive = Keepalive(), warm_up: Optional[Callable[[object], float]] = None,
-          trim_silence: bool = True) -> Worker:
+          trim_silence: bool = True, security: Security = Security(), limits: Limits = Limits()) -> Worker:
     """``begin`` and ``wait_ready``: returns a serving worker or raises the load error."""
     return begin(loader, address, instances, queue_capacity, voice_dir, defaults, keepalive, warm_up,
-                 trim_silence).wait_ready()
+                 trim_silence, security, limits).wait_ready()

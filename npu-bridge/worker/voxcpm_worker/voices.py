@@ -31,6 +31,10 @@ class InvalidAudio(ValueError):
     pass
 
 
+class TooManyVoices(Exception):
+    """The registry holds its maximum number of voices; one must be deleted first."""
+
+
 def validate_wav(data: bytes) -> float:
     """Checks that the bytes are a 16-bit PCM WAV of 1-30 s; returns its duration in seconds."""
     try:
@@ -109,7 +113,9 @@ class _OnceCaches:
 
 
 class VoiceRegistry:
-    def __init__(self, directory: Optional[str] = None, trim_silence: bool = True, inline_capacity: int = 32):
+    def __init__(self, directory: Optional[str] = None, trim_silence: bool = True, inline_capacity: int = 32,
+                 max_voices: Optional[int] = None):
+        self._max_voices = max_voices
         self._dir = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="voxcpm-voices-"))
         self._dir.mkdir(parents=True, exist_ok=True)
         self._trim = trim_silence
@@ -128,12 +134,15 @@ class VoiceRegistry:
         return self._dir
 
     def register(self, wav: bytes, transcript: str) -> Tuple[str, bool]:
-        """Stores the voice; returns (voice_id, already_registered). Raises InvalidAudio."""
+        """Stores the voice; returns (voice_id, already_registered). Raises InvalidAudio or TooManyVoices."""
         validate_wav(wav)
         voice_id = voice_id_for(wav, transcript)
         with self._lock:
             if voice_id in self._voices:
                 return voice_id, True
+            if self._max_voices is not None and len(self._voices) >= self._max_voices:
+                raise TooManyVoices(f"this worker holds its maximum of {self._max_voices} voices "
+                                    "(--max-voices); delete one first")
             wav_path = self._dir / f"{voice_id}.wav"
             # The transcript first: a crash between the two leaves no WAV, so no voice without its words.
             text_tmp = self._dir / f"{voice_id}.txt.part"

@@ -10,15 +10,21 @@ public sealed interface OfferedMedia {
     int index();
 
     /**
-     * {@code m=application <port> TCP/MRCPv2 [1]}.
+     * {@code m=application <port> TCP/MRCPv2 [1]}, or {@code TCP/TLS/MRCPv2} over TLS (RFC 6787 §4.2).
      *
      * @param resource   {@code a=resource}, e.g. {@code speechsynth}
      * @param cmid       {@code a=cmid}, the {@code a=mid} of the audio line this channel uses, if given
      * @param connection {@code a=connection}; absent means new
      * @param port       0 when the client removes the channel (re-INVITE)
+     * @param tls        the client asked for MRCPv2 over TLS ({@code TCP/TLS/MRCPv2})
      */
-    record Control(int index, int port, String resource, Optional<String> cmid, ConnectionType connection)
-            implements OfferedMedia {
+    record Control(int index, int port, String resource, Optional<String> cmid, ConnectionType connection,
+                   boolean tls) implements OfferedMedia {
+
+        /** The protocol of this line in the answer: the one the offer asked for. */
+        public String proto() {
+            return tls ? SdpOffers.MRCP_TLS_PROTO : SdpOffers.MRCP_PROTO;
+        }
 
         public boolean isSpeechSynth() {
             return "speechsynth".equalsIgnoreCase(resource);

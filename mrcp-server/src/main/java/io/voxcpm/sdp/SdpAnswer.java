@@ -22,7 +22,7 @@ public final class SdpAnswer {
      * @param offer          the parsed offer
      * @param codec          from {@link MrcpOffer#negotiateCodec()}
      * @param localAddress   the IP to advertise in {@code o=} and {@code c=}
-     * @param mrcpPort       the MRCP TCP listening port
+     * @param mrcpPort       the MRCP listening port of the transport the offer asked for (TCP or TLS)
      * @param channelId      the channel/session id (16 hex chars by convention); the answer carries
      *                       {@code <channelId>@speechsynth}
      * @param connection     {@code new} or {@code existing}
@@ -60,7 +60,7 @@ public final class SdpAnswer {
             } else if (media == offer.synthAudio()) {
                 synthAudio(sdp, spec, offer.synthAudio());
             } else if (media instanceof OfferedMedia.Control c) {
-                sdp.append("m=application 0 ").append(SdpOffers.MRCP_PROTO).append(" 1").append(CRLF);
+                sdp.append("m=application 0 ").append(c.proto()).append(" 1").append(CRLF);
                 c.cmid().ifPresent(cmid -> sdp.append("a=cmid:").append(cmid).append(CRLF));
             } else if (media instanceof OfferedMedia.Audio a) {
                 sdp.append("m=audio 0 RTP/AVP ")
@@ -76,7 +76,7 @@ public final class SdpAnswer {
 
     private static void synthControl(StringBuilder sdp, Spec spec, OfferedMedia.Control c) {
         sdp.append("m=application ").append(c.port() == 0 ? 0 : spec.mrcpPort())
-                .append(' ').append(SdpOffers.MRCP_PROTO).append(" 1").append(CRLF);
+                .append(' ').append(c.proto()).append(" 1").append(CRLF);
         sdp.append("a=setup:passive").append(CRLF);
         sdp.append("a=connection:").append(spec.connection().sdpValue()).append(CRLF);
         sdp.append("a=channel:").append(spec.channelId()).append("@speechsynth").append(CRLF);

@@ -12,6 +12,7 @@ import java.util.Set;
 public final class SdpOffers {
 
     static final String MRCP_PROTO = "TCP/MRCPv2";
+    static final String MRCP_TLS_PROTO = "TCP/TLS/MRCPv2";
     private static final Set<String> DIRECTIONS = Set.of("sendrecv", "sendonly", "recvonly", "inactive");
 
     private SdpOffers() { }
@@ -21,7 +22,8 @@ public final class SdpOffers {
      * (Cisco UCCX); {@code a=sendrecv} on a control line (added by SofiaSIP) is ignored.
      *
      * @throws SdpException 400 malformed SDP or an enabled audio line without any {@code c=};
-     *                      488 no MRCP control line, a control line over anything but TCP/MRCPv2 (e.g. TLS),
+     *                      488 no MRCP control line, a control line over anything but TCP/MRCPv2 or
+     *                      TCP/TLS/MRCPv2 (whether TLS is served is the session layer's decision),
      *                      or no audio line for the synthesizer;
      *                      404 control lines, but none for the speechsynth resource
      */
@@ -69,13 +71,14 @@ public final class SdpOffers {
     private static OfferedMedia classify(int index, MediaDescription m, Optional<String> sessionAddress)
             throws SdpException {
         if (m.isType("application") && m.proto().toUpperCase(Locale.ROOT).contains("MRCP")) {
-            if (!m.proto().equalsIgnoreCase(MRCP_PROTO)) {
-                throw new SdpException(SdpException.NOT_ACCEPTABLE_HERE,
-                        "unsupported control protocol " + m.proto() + ", expected " + MRCP_PROTO);
+            boolean tls = m.proto().equalsIgnoreCase(MRCP_TLS_PROTO);
+            if (!tls && !m.proto().equalsIgnoreCase(MRCP_PROTO)) {
+                throw new SdpException(SdpException.NOT_ACCEPTABLE_HERE, "unsupported control protocol "
+                        + m.proto() + ", expected " + MRCP_PROTO + " or " + MRCP_TLS_PROTO);
             }
             String resource = m.attribute("resource").orElse("");
             return new OfferedMedia.Control(index, m.port(), resource, m.attribute("cmid"),
-                    ConnectionType.parse(m.attribute("connection").orElse("new")));
+                    ConnectionType.parse(m.attribute("connection").orElse("new")), tls);
         }
         if (m.isType("audio") && m.proto().equalsIgnoreCase("RTP/AVP")) {
             String address = m.connectionAddress().or(() -> sessionAddress).orElse(null);

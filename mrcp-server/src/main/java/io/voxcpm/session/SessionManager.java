@@ -64,12 +64,26 @@ public final class SessionManager implements SipApplication, AutoCloseable {
      * @param terminationTimeout    how long after its MRCP connection closed a session waits for a BYE
      * @param idleTimeout           how long a session waits for its first MRCP request
      * @param mediaDestinations     where RTP may go besides the INVITE's source address
+     * @param mrcpTlsPort           the MRCPv2-over-TLS port announced to offers of {@code TCP/TLS/MRCPv2};
+     *                              -1: no TLS, such offers get 488
      */
     public record Settings(int maxSessions, int mrcpPort, String advertisedAddress, int maxSessionsPerAddress,
-                           Duration terminationTimeout, Duration idleTimeout, MediaDestinations mediaDestinations) {
+                           Duration terminationTimeout, Duration idleTimeout, MediaDestinations mediaDestinations,
+                           int mrcpTlsPort) {
 
         public Settings {
             Objects.requireNonNull(mediaDestinations, "mediaDestinations");
+        }
+
+        public Settings(int maxSessions, int mrcpPort, String advertisedAddress, int maxSessionsPerAddress,
+                        Duration terminationTimeout, Duration idleTimeout, MediaDestinations mediaDestinations) {
+            this(maxSessions, mrcpPort, advertisedAddress, maxSessionsPerAddress, terminationTimeout, idleTimeout,
+                    mediaDestinations, -1);
+        }
+
+        /** The port for the transport the offer asked for (RFC 6787 §4.2: the answer keeps the offer's proto). */
+        int mrcpPortFor(MrcpOffer offer) {
+            return offer.synthControl().tls() ? mrcpTlsPort : mrcpPort;
         }
 
         public Settings(int maxSessions, int mrcpPort, String advertisedAddress, int maxSessionsPerAddress,
@@ -131,6 +145,10 @@ public final class SessionManager implements SipApplication, AutoCloseable {
                 throw new SdpException(SdpException.NOT_ACCEPTABLE_HERE,
                         "the offer's speechsynth control line has port 0: nothing to set up");
             }
+            if (offer.synthControl().tls() && settings.mrcpTlsPort() < 0) {
+                throw new SdpException(SdpException.NOT_ACCEPTABLE_HERE,
+                        "MRCPv2 over TLS (TCP/TLS/MRCPv2) is not configured here (security.tls); offer TCP/MRCPv2");
+            }
             codec = offer.negotiateCodec();
             rtpTarget = settings.mediaDestinations().destination(offer.synthAudio(), call.remote().getAddress());
         } catch (SdpException e) {
@@ -168,9 +186,11 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         }
         boolean sending = MediaDestinations.clientReceives(offer.synthAudio());
         audio.setSending(sending);
+        // an existing connection of the client's may be plain TCP: a TLS channel always gets a new one
         ConnectionType connection = offer.requestedConnection() == ConnectionType.EXISTING
-                && channels.hasConnectionFrom(source) ? ConnectionType.EXISTING : ConnectionType.NEW;
-        SdpAnswer.Spec spec = new SdpAnswer.Spec(offer, codec, localAddress(call), settings.mrcpPort(),
+                && !offer.synthControl().tls() && channels.hasConnectionFrom(source)
+                ? ConnectionType.EXISTING : ConnectionType.NEW;
+        SdpAnswer.Spec spec = new SdpAnswer.Spec(offer, codec, localAddress(call), settings.mrcpPortFor(offer),
                 sessionId, connection, audio.localPort());
         String answer = SdpAnswer.build(spec);
         String channelId = sessionId + "@" + SYNTH_RESOURCE;
@@ -211,6 +231,10 @@ public final class SessionManager implements SipApplication, AutoCloseable {
                 release(call.callId(), "channel removed by re-INVITE");
                 return new InviteOutcome.Accept(session.answer.replaceFirst(
                         "(?m)^m=application \\d+ ", "m=application 0 "));
+            }
+            if (offer.synthControl().tls() != session.spec.offer().synthControl().tls()) {
+                throw new SdpException(SdpException.NOT_ACCEPTABLE_HERE,
+                        "a re-INVITE cannot move the MRCP channel between TCP and TLS: start a new session");
             }
         } catch (SdpException e) {
             log.warn("{} re-INVITE refused {}: {}", session.logTag, e.sipStatus(), LogSafe.clean(e.getMessage()));

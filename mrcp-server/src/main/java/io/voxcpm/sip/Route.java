@@ -2,6 +2,7 @@ package io.voxcpm.sip;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.voxcpm.net.PemTls;
 import io.netty.channel.socket.DatagramPacket;
 
 import java.net.InetSocketAddress;
@@ -13,7 +14,7 @@ import java.net.InetSocketAddress;
 record Route(Channel channel, InetSocketAddress target, boolean reliable) {
 
     String transport() {
-        return reliable ? "TCP" : "UDP";
+        return !reliable ? "UDP" : PemTls.isTls(channel) ? "TLS" : "TCP";
     }
 
     void send(byte[] bytes) {

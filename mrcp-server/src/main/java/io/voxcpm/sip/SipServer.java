@@ -15,6 +15,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.voxcpm.net.ConnectionLimiter;
 import io.voxcpm.net.MessageDeadline;
+import io.voxcpm.net.PemTls;
 import io.voxcpm.net.TcpLimits;
 import io.voxcpm.net.WriteBackpressure;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -48,12 +49,15 @@ public final class SipServer implements AutoCloseable {
     private final UserAgentServer uas;
     private final Channel udp;
     private final Channel tcp;
+    /** null without SIP over TLS. */
+    private final Channel tls;
 
-    private SipServer(EventLoopGroup group, UserAgentServer uas, Channel udp, Channel tcp) {
+    private SipServer(EventLoopGroup group, UserAgentServer uas, Channel udp, Channel tcp, Channel tls) {
         this.group = group;
         this.uas = uas;
         this.udp = udp;
         this.tcp = tcp;
+        this.tls = tls;
     }
 
     /**
@@ -62,6 +66,14 @@ public final class SipServer implements AutoCloseable {
      * @throws IllegalStateException when the port cannot be bound
      */
     public static SipServer start(SipConfig config, SipApplication app) throws InterruptedException {
+        return start(config, app, null);
+    }
+
+    /**
+     * As {@link #start(SipConfig, SipApplication)}, plus SIP over TLS on {@code tls.port()} when {@code tls}
+     * is given: the same transaction layer and limits as SIP/TCP, behind a TLS handshake.
+     */
+    public static SipServer start(SipConfig config, SipApplication app, SipTls tls) throws InterruptedException {
         MessageReader.warmUp();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sip"),
                 NioIoHandler.newFactory());
@@ -85,8 +97,29 @@ public final class SipServer implements AutoCloseable {
                                     TcpLimits.LOW_WATER_MARK, TcpLimits.HIGH_WATER_MARK))
                             .childHandler(new StreamInitializer(uas, config, limiter))
                             .bind(config.bindAddress(), port).sync().channel();
-                    log.info("SIP listening on {}:{} (UDP, TCP)", config.bindAddress(), port);
-                    return new SipServer(group, uas, udp, tcp);
+                    Channel secure = null;
+                    if (tls != null) {
+                        try {
+                            secure = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+                                    .option(ChannelOption.SO_REUSEADDR, true)
+                                    .childOption(ChannelOption.TCP_NODELAY, true)
+                                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                                            TcpLimits.LOW_WATER_MARK, TcpLimits.HIGH_WATER_MARK))
+                                    .childHandler(new StreamInitializer(uas, config, limiter, tls))
+                                    .bind(config.bindAddress(), tls.port()).sync().channel();
+                        } catch (Exception e) {
+                            udp.close().sync();
+                            tcp.close().sync();
+                            throw new IllegalStateException("cannot bind SIP TLS port " + tls.port() + ": "
+                                    + e.getMessage(), e);
+                        }
+                    }
+                    log.info("SIP listening on {}:{} (UDP, TCP){}", config.bindAddress(), port,
+                            secure == null ? "" : " and " + ((InetSocketAddress) secure.localAddress()).getPort()
+                                    + " (TLS)");
+                    return new SipServer(group, uas, udp, tcp, secure);
+                } catch (IllegalStateException e) {
+                    throw e;
                 } catch (Exception e) {  // the ephemeral UDP port was taken on TCP: try another one
                     udp.close().sync();
                     if (config.port() != 0 || attempt >= BIND_ATTEMPTS) {
@@ -106,6 +139,11 @@ public final class SipServer implements AutoCloseable {
 
     public int tcpPort() {
         return ((InetSocketAddress) tcp.localAddress()).getPort();
+    }
+
+    /** The SIP over TLS port, or -1 without TLS. */
+    public int tlsPort() {
+        return tls == null ? -1 : ((InetSocketAddress) tls.localAddress()).getPort();
     }
 
     /**
@@ -128,6 +166,9 @@ public final class SipServer implements AutoCloseable {
             done.get(5, TimeUnit.SECONDS);
             udp.close().sync();
             tcp.close().sync();
+            if (tls != null) {
+                tls.close().sync();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -190,17 +231,28 @@ public final class SipServer implements AutoCloseable {
         private final UserAgentServer uas;
         private final SipConfig config;
         private final ConnectionLimiter limiter;
+        private final SipTls tls;
 
-        StreamInitializer(UserAgentServer uas, SipConfig config, ConnectionLimiter limiter) {
+        StreamInitializer(UserAgentServer uas, SipConfig config, ConnectionLimiter limiter, SipTls tls) {
             this.uas = uas;
             this.config = config;
             this.limiter = limiter;
+            this.tls = tls;
+        }
+
+        StreamInitializer(UserAgentServer uas, SipConfig config, ConnectionLimiter limiter) {
+            this(uas, config, limiter, null);
         }
 
         @Override
         protected void initChannel(SocketChannel ch) {
-            MessageDeadline deadline = new MessageDeadline("SIP/TCP", config.tcpLimits().messageTimeout());
-            ch.pipeline().addLast(limiter,
+            MessageDeadline deadline = new MessageDeadline(tls == null ? "SIP/TCP" : "SIP/TLS",
+                    config.tcpLimits().messageTimeout());
+            ch.pipeline().addLast(limiter);
+            if (tls != null) {
+                ch.pipeline().addLast(tls.context().newHandler(ch.alloc()));
+            }
+            ch.pipeline().addLast(
                     new WriteBackpressure("SIP/TCP", config.tcpLimits().maxWriteBacklogBytes()),
                     new IdleStateHandler(0, 0, config.tcpIdleTimeout().toMillis(), TimeUnit.MILLISECONDS),
                     deadline.bytes(), new SipStreamFramer(), deadline.messages(), new StreamHandler(uas));
@@ -234,6 +286,12 @@ public final class SipServer implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (!ctx.channel().isActive()) {
                 return;  // already closing: the decoder reports the same error again on the way out
+            }
+            if (PemTls.isPeerTlsFailure(cause)) {
+                log.info("closing SIP TLS connection from {}: TLS failed: {}", ctx.channel().remoteAddress(),
+                        cause.getMessage());
+                ctx.close();
+                return;
             }
             log.warn("closing SIP TCP connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();

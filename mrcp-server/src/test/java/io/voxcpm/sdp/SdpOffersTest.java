@@ -180,8 +180,20 @@ class SdpOffersTest {
     }
 
     @Test
-    void tlsControlProtocolIs488() {
-        assertStatus(FREESWITCH_OFFER.replace("TCP/MRCPv2", "TCP/TLS/MRCPv2"), 488);
+    void aTlsControlLineIsAnsweredWithTheTransportItAskedFor() throws SdpException {
+        // RFC 6787 §4.2: TCP/TLS/MRCPv2; whether TLS is served is the session layer's call (488 when it is not)
+        MrcpOffer offer = SdpOffers.parse(FREESWITCH_OFFER.replace("TCP/MRCPv2", "TCP/TLS/MRCPv2"));
+        assertThat(offer.synthControl().tls()).isTrue();
+        assertThat(SdpOffers.parse(FREESWITCH_OFFER).synthControl().tls()).isFalse();
+        String answer = SdpAnswer.build(new SdpAnswer.Spec(offer, offer.negotiateCodec(), "10.0.0.2", 1545,
+                "6f1b2c3d4e5f6a7b", ConnectionType.NEW, 5000));
+        assertThat(answer).contains("m=application 1545 TCP/TLS/MRCPv2 1\r\n").doesNotContain("TCP/MRCPv2");
+    }
+
+    @Test
+    void otherMrcpTransportsAre488() {
+        assertStatus(FREESWITCH_OFFER.replace("TCP/MRCPv2", "UDP/MRCPv2"), 488);
+        assertStatus(FREESWITCH_OFFER.replace("TCP/MRCPv2", "TCP/TLS/MRCPv1"), 488);
     }
 
     @Test

@@ -115,6 +115,30 @@ class SessionManagerTest {
     }
 
     /** INVITEs the offer; returns the synthesizer channel's identifier from the answer. */
+    @Test
+    void aTlsOfferIsAnsweredWithTheTlsPortWhenTlsIsServedAnd488Otherwise() {
+        String tlsOffer = OFFER.replace("TCP/MRCPv2", "TCP/TLS/MRCPv2");
+        InviteOutcome refused = sessions.onInvite(CALL, tlsOffer);
+        assertThat(refused).isInstanceOfSatisfying(InviteOutcome.Reject.class,
+                r -> assertThat(r.status()).isEqualTo(488));
+        assertThat(sessions.sessionCount()).isZero();
+
+        SessionManager withTls = new SessionManager(new SessionManager.Settings(10, 1544, null, 10,
+                Duration.ofSeconds(3), Duration.ofSeconds(60), MediaDestinations.signallingSourceOnly(), 1545),
+                channels, new RtpMedia(clock, new RtpPortAllocator(InetAddress.getLoopbackAddress(), 43200, 43299)),
+                new NeverCalledEngine(), SynthSettings.DEFAULTS, SpeakPlanning.DEFAULTS, loop.eventLoop());
+        try {
+            InviteOutcome tls = withTls.onInvite(CALL, tlsOffer);
+            assertThat(((InviteOutcome.Accept) tls).sdpAnswer()).contains("m=application 1545 TCP/TLS/MRCPv2 1\r\n");
+            InviteOutcome plain = withTls.onInvite(new SipCall("call-2", CALL.remote(), CALL.local(), "UDP", null,
+                    "FreeSWITCH"), OFFER);
+            assertThat(((InviteOutcome.Accept) plain).sdpAnswer()).contains("m=application 1544 TCP/MRCPv2 1\r\n");
+        } finally {
+            withTls.close();
+            loop.runPendingTasks();
+        }
+    }
+
     private String open() {
         InviteOutcome outcome = sessions.onInvite(CALL, OFFER);
         assertThat(outcome).isInstanceOf(InviteOutcome.Accept.class);

@@ -15,6 +15,9 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /** A bare SIP peer on loopback for the UAS tests: sends text, parses what comes back with jain-sip. */
 final class SipTestClient implements AutoCloseable {
@@ -62,12 +65,29 @@ final class SipTestClient implements AutoCloseable {
         return new SipTestClient(serverPort, true);
     }
 
+    private SipTestClient(int serverPort, Socket stream) {
+        this.serverPort = serverPort;
+        this.tcp = stream;
+        this.udp = null;
+    }
+
+    /** SIP over TLS, checking that the server's certificate names 127.0.0.1. */
+    static SipTestClient tls(int serverPort, SSLContext context) throws IOException {
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
+                serverPort);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        socket.setSSLParameters(parameters);
+        socket.startHandshake();
+        return new SipTestClient(serverPort, socket);
+    }
+
     int localPort() {
         return udp != null ? udp.getLocalPort() : tcp.getLocalPort();
     }
 
     String transport() {
-        return udp != null ? "UDP" : "TCP";
+        return udp != null ? "UDP" : tcp instanceof SSLSocket ? "TLS" : "TCP";
     }
 
     /** A Via whose sent-by is this client, so responses come back here even without rport. */

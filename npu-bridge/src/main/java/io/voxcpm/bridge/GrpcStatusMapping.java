@@ -29,7 +29,9 @@ final class GrpcStatusMapping {
     /** Whether the status counts against the endpoint's health (the request itself was not at fault). */
     static boolean blamesEndpoint(Status status) {
         return switch (status.getCode()) {
-            case UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, UNKNOWN, DATA_LOSS, UNIMPLEMENTED, ABORTED, CANCELLED -> true;
+            // UNAUTHENTICATED: that worker holds another token; the pool should route around it
+            case UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, UNKNOWN, DATA_LOSS, UNIMPLEMENTED, ABORTED, CANCELLED,
+                    UNAUTHENTICATED -> true;
             default -> false;
         };
     }

@@ -1,5 +1,6 @@
 package io.voxcpm.bridge;
 
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthGrpc;
 import io.voxcpm.bridge.proto.VoxcpmWorkerGrpc;
@@ -33,11 +34,12 @@ final class WorkerEndpoint {
     boolean probing;
     boolean removed;
 
-    WorkerEndpoint(String address, ManagedChannel channel) {
+    /** {@code calls} is {@code channel} or the channel with the worker token added to every call. */
+    WorkerEndpoint(String address, ManagedChannel channel, Channel calls) {
         this.address = address;
         this.channel = channel;
-        this.worker = VoxcpmWorkerGrpc.newStub(channel);
-        this.health = HealthGrpc.newStub(channel);
+        this.worker = VoxcpmWorkerGrpc.newStub(calls);
+        this.health = HealthGrpc.newStub(calls);
     }
 
     boolean circuitClosed() {

@@ -7,6 +7,7 @@ import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContext;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
 import java.net.InetAddress;
@@ -46,6 +47,8 @@ public final class WorkerPool implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService callbacks;
     private final WorkerVoices voices;
+    /** Built once: every endpoint channel shares it (null: plaintext). */
+    private final SslContext ssl;
     /** Guarded by {@code this}; replaced (not mutated) on DNS changes. */
     private List<WorkerEndpoint> endpoints = List.of();
     private boolean closed;
@@ -57,6 +60,7 @@ public final class WorkerPool implements AutoCloseable {
         this.callbacks = Executors.newFixedThreadPool(config.callbackThreads(),
                 new ThreadFactoryBuilder().setNameFormat("voxcpm-bridge-cb-%d").setDaemon(true).build());
         this.voices = new WorkerVoices(config);
+        this.ssl = config.security().sslContext();
     }
 
     /**
@@ -95,7 +99,10 @@ public final class WorkerPool implements AutoCloseable {
         }
         long interval = config.healthInterval().toMillis();
         pool.scheduler.scheduleWithFixedDelay(pool::checkHealth, interval, interval, TimeUnit.MILLISECONDS);
-        log.info("worker pool started with {} endpoint(s): {}", pool.status().size(), spec);
+        log.info("worker pool started with {} endpoint(s): {} ({})", pool.status().size(), spec, config.security());
+        if (config.security().token() != null && !config.security().tls()) {
+            log.warn("the worker token travels in clear text: set bridge.tls=true unless every worker is on loopback");
+        }
         return pool;
     }
 
@@ -332,14 +339,13 @@ public final class WorkerPool implements AutoCloseable {
 
     private WorkerEndpoint newEndpoint(String address, NettyChannelBuilder builder) {
         Duration keepAlive = config.keepAliveTime();
-        ManagedChannel channel = builder
-                .usePlaintext()
+        ManagedChannel channel = config.security().apply(builder, ssl)
                 .executor(callbacks)
                 .keepAliveTime(keepAlive.toMillis(), TimeUnit.MILLISECONDS)
                 .keepAliveTimeout(config.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .userAgent("voxcpm-bridge")
                 .build();
-        return new WorkerEndpoint(address, channel);
+        return new WorkerEndpoint(address, channel, config.security().intercept(channel));
     }
 
     /** Ends every call in flight (their sinks see ENGINE_FAILURE) and releases threads and channels. */

@@ -3,6 +3,7 @@ package io.voxcpm.bridge;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * How the bridge reaches its VoxCPM2 gRPC workers.
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param breakerInitialBackoff     first open period; doubles on each failed half-open probe
  * @param breakerMaxBackoff         cap of the open period
  * @param callbackThreads           threads shared by all calls to deliver responses to sinks
+ * @param security                  token and TLS towards the workers ({@link WorkerSecurity})
  */
 public record WorkerPoolConfig(
         String endpoints,
@@ -38,7 +40,8 @@ public record WorkerPoolConfig(
         int breakerFailureThreshold,
         Duration breakerInitialBackoff,
         Duration breakerMaxBackoff,
-        int callbackThreads) {
+        int callbackThreads,
+        WorkerSecurity security) {
 
     public static final String ENDPOINTS = "bridge.endpoints";
     public static final String MAX_CONCURRENT = "bridge.max-concurrent-per-endpoint";
@@ -61,10 +64,30 @@ public record WorkerPoolConfig(
             throw new IllegalArgumentException(ENDPOINTS + " is empty");
         }
         healthService = healthService == null ? "" : healthService;
+        security = security == null ? WorkerSecurity.NONE : security;
     }
 
-    /** Reads the {@code bridge.*} keys above; every key but {@value #ENDPOINTS} has a default. */
+    /** Without token or TLS (loopback workers). */
+    public WorkerPoolConfig(String endpoints, int maxConcurrentPerEndpoint, int maxAttempts, Duration synthesisDeadline,
+                            Duration rpcDeadline, Duration keepAliveTime, Duration keepAliveTimeout,
+                            Duration healthInterval, String healthService, Duration dnsRefresh,
+                            int breakerFailureThreshold, Duration breakerInitialBackoff, Duration breakerMaxBackoff,
+                            int callbackThreads) {
+        this(endpoints, maxConcurrentPerEndpoint, maxAttempts, synthesisDeadline, rpcDeadline, keepAliveTime,
+                keepAliveTimeout, healthInterval, healthService, dnsRefresh, breakerFailureThreshold,
+                breakerInitialBackoff, breakerMaxBackoff, callbackThreads, WorkerSecurity.NONE);
+    }
+
+    /**
+     * Reads the {@code bridge.*} keys above and {@link WorkerSecurity}'s; every key but {@value #ENDPOINTS}
+     * has a default. The worker token may come from the process environment.
+     */
     public static WorkerPoolConfig fromProperties(Map<String, String> props) {
+        return fromProperties(props, System::getenv);
+    }
+
+    /** As {@link #fromProperties(Map)}, with the environment given (tests). */
+    public static WorkerPoolConfig fromProperties(Map<String, String> props, Function<String, String> env) {
         ConfigValues c = new ConfigValues(props);
         String endpoints = c.string(ENDPOINTS, null);
         if (endpoints == null) {
@@ -84,6 +107,7 @@ public record WorkerPoolConfig(
                 c.positiveInt(BREAKER_THRESHOLD, 3),
                 c.duration(BREAKER_INITIAL_BACKOFF, Duration.ofSeconds(1)),
                 c.duration(BREAKER_MAX_BACKOFF, Duration.ofSeconds(30)),
-                c.positiveInt(CALLBACK_THREADS, 2));
+                c.positiveInt(CALLBACK_THREADS, 2),
+                WorkerSecurity.fromProperties(props, env));
     }
 }

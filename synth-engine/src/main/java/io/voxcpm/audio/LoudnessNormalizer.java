@@ -15,8 +15,8 @@ package io.voxcpm.audio;
  * resampling to 8 kHz can add between samples). Silence is returned unchanged.
  *
  * <p><b>Streaming.</b> Integrated loudness needs the whole utterance, so this is for rendered files and
- * for audio complete before it plays (cache entries). A streaming form would need a look-ahead of
- * at least one sentence or a per-segment gain with its own seams; it is not provided.
+ * for audio complete before it plays (recorded prompts); {@link StreamLeveler} is the streaming form, a
+ * per-segment gain from a short look-ahead that then adapts slowly.
  */
 public final class LoudnessNormalizer {
 
@@ -25,8 +25,8 @@ public final class LoudnessNormalizer {
     public static final double DEFAULT_PEAK_CEILING_DBFS = -1.0;
 
     private static final double BLOCK_SECONDS = 0.4;
-    private static final double ABSOLUTE_GATE_LUFS = -70.0;
-    private static final double RELATIVE_GATE_LU = -10.0;
+    static final double ABSOLUTE_GATE_LUFS = -70.0;
+    static final double RELATIVE_GATE_LU = -10.0;
 
     private final double targetLufs;
     private final double peakCeilingDbfs;
@@ -97,12 +97,16 @@ public final class LoudnessNormalizer {
         return out;
     }
 
-    private static double loudness(double meanSquare) {
+    public double peakCeilingDbfs() {
+        return peakCeilingDbfs;
+    }
+
+    static double loudness(double meanSquare) {
         return -0.691 + 10 * Math.log10(meanSquare);
     }
 
     /** Mean of the blocks louder than {@code gateLufs}; NaN when none is. */
-    private static double gatedMean(double[] meanSquare, double gateLufs) {
+    static double gatedMean(double[] meanSquare, double gateLufs) {
         double sum = 0;
         int n = 0;
         for (double z : meanSquare) {
@@ -116,6 +120,16 @@ public final class LoudnessNormalizer {
 
     /** The BS.1770 K-weighting: high shelf then high-pass, each a biquad, on samples scaled to ±1. */
     private static double[] kWeighted(short[] pcm, int sampleRate) {
+        double[][] c = kWeighting(sampleRate);
+        double[] x = new double[pcm.length];
+        for (int i = 0; i < pcm.length; i++) {
+            x[i] = pcm[i] / 32768.0;
+        }
+        return biquad(biquad(x, c[0], c[1]), c[2], c[3]);
+    }
+
+    /** {shelf b, shelf a, high-pass b, high-pass a} of the K-weighting at {@code sampleRate}. */
+    static double[][] kWeighting(int sampleRate) {
         // stage 1: shelf of +4 dB centred near 1.68 kHz (constants fitted to the recommendation's table)
         double k = Math.tan(Math.PI * 1681.974450955533 / sampleRate);
         double q = 0.7071752369554196;
@@ -130,11 +144,7 @@ public final class LoudnessNormalizer {
         a0 = 1 + k / q + k * k;
         double[] passB = {1, -2, 1};
         double[] passA = {2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0};
-        double[] x = new double[pcm.length];
-        for (int i = 0; i < pcm.length; i++) {
-            x[i] = pcm[i] / 32768.0;
-        }
-        return biquad(biquad(x, shelfB, shelfA), passB, passA);
+        return new double[][] {shelfB, shelfA, passB, passA};
     }
 
     private static double[] biquad(double[] x, double[] b, double[] a) {

@@ -1,5 +1,6 @@
 package io.voxcpm.cache;
 
+import io.voxcpm.files.OwnerOnly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -88,7 +89,7 @@ public final class PromptCache {
         if (maxBytes <= 0) {
             throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
         }
-        Files.createDirectories(dir);
+        OwnerOnly.createDirectories(dir); // 0700 even when it exists: what callers were told is theirs
         PromptCache cache = new PromptCache(dir, maxBytes);
         cache.scan();
         return cache;
@@ -161,11 +162,11 @@ public final class PromptCache {
         }
         String voice = voiceOf(key);
         Path file = fileFor(digest, voice);
-        Files.createDirectories(file.getParent());
+        OwnerOnly.createDirectories(file.getParent());
         Path temp = file.resolveSibling(file.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + TEMP_SUFFIX);
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = OwnerOnly.createNew(temp)) {
                 ByteBuffer buf = ByteBuffer.wrap(data);
                 while (buf.hasRemaining()) {
                     ch.write(buf);

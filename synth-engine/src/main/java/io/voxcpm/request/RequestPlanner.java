@@ -4,9 +4,10 @@ import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
+import io.voxcpm.ssml.PronunciationLexicon;
 import io.voxcpm.ssml.Prosody;
+import io.voxcpm.ssml.SsmlDocument;
 import io.voxcpm.ssml.SsmlParser;
-import io.voxcpm.ssml.SsmlPart;
 import io.voxcpm.ssml.Style;
 import io.voxcpm.ssml.VoiceHint;
 import io.voxcpm.text.SentenceSplitter;
@@ -88,12 +89,30 @@ public final class RequestPlanner {
 
     /** Plans an SSML document ({@code application/ssml+xml}). */
     public List<Segment> planSsml(String ssml, RequestDefaults defaults) throws SynthesisException {
-        return plan(SsmlParser.parse(ssml, baseStyle(defaults)), defaults);
+        return plan(SsmlParser.parse(ssml, baseStyle(defaults)), defaults, PronunciationLexicon.EMPTY);
     }
 
     /** Plans plain text ({@code text/plain}): line breaks and punctuation delimit sentences. */
     public List<Segment> planText(String text, RequestDefaults defaults) throws SynthesisException {
-        return plan(List.of(new SsmlPart.Text(text, baseStyle(defaults))), defaults);
+        return plan(SsmlDocument.text(text, baseStyle(defaults)), defaults, PronunciationLexicon.EMPTY);
+    }
+
+    /**
+     * Plans a document already read with {@link #baseStyle}{@code (defaults)} as its base (SSML through
+     * {@link SsmlParser}, plain text through {@link SsmlDocument#text}), with {@code lexicon}'s aliases
+     * replacing the words they define before sentences are split, so the engines, the prompt cache's keys
+     * and the log all see what is actually said.
+     */
+    public List<Segment> plan(SsmlDocument document, RequestDefaults defaults, PronunciationLexicon lexicon)
+            throws SynthesisException {
+        Map<String, String> asked = new HashMap<>(defaults.parameters());
+        asked.remove(VOICE_DESCRIPTION_PARAMETER);
+        Map<String, String> request = new HashMap<>(GenerationParameters.validated(asked, "request parameter"));
+        if (defaults.variant() != null && !request.containsKey(SynthesisRequest.SEED)) {
+            request.putAll(GenerationParameters.validated(
+                    Map.of(SynthesisRequest.SEED, defaults.variant().toString()), "Voice-Variant"));
+        }
+        return plan(document.segments(), Map.copyOf(request), new HashMap<>(), lexicon);
     }
 
     /**
@@ -131,23 +150,12 @@ public final class RequestPlanner {
                 Map.of());
     }
 
-    private List<Segment> plan(List<SsmlPart> parts, RequestDefaults defaults) throws SynthesisException {
-        Map<String, String> asked = new HashMap<>(defaults.parameters());
-        asked.remove(VOICE_DESCRIPTION_PARAMETER);
-        Map<String, String> request = new HashMap<>(GenerationParameters.validated(asked, "request parameter"));
-        if (defaults.variant() != null && !request.containsKey(SynthesisRequest.SEED)) {
-            request.putAll(GenerationParameters.validated(
-                    Map.of(SynthesisRequest.SEED, defaults.variant().toString()), "Voice-Variant"));
-        }
-        return plan(parts, Map.copyOf(request), new HashMap<>());
-    }
-
-    private List<Segment> plan(List<SsmlPart> parts, Map<String, String> request, Map<Style, Resolved> resolved)
-            throws SynthesisException {
+    private List<Segment> plan(List<Segment> parts, Map<String, String> request, Map<Style, Resolved> resolved,
+            PronunciationLexicon lexicon) throws SynthesisException {
         List<Segment> out = new ArrayList<>();
-        for (SsmlPart part : parts) {
-            if (part instanceof SsmlPart.Text t) {
-                List<String> sentences = splitter.split(t.text());
+        for (Segment part : parts) {
+            if (part instanceof Segment.Text t) {
+                List<String> sentences = splitter.split(lexicon.apply(t.text()));
                 if (sentences.isEmpty()) {
                     continue;
                 }
@@ -159,12 +167,12 @@ public final class RequestPlanner {
                 for (String s : sentences) {
                     out.add(new Segment.Speech(s, t.style().language(), r.voice(), t.style().prosody(), r.params()));
                 }
-            } else if (part instanceof SsmlPart.Break b) {
-                out.add(new Segment.Pause(b.duration()));
-            } else if (part instanceof SsmlPart.Mark m) {
-                out.add(new Segment.Mark(m.name()));
-            } else if (part instanceof SsmlPart.Audio a) {
-                out.add(new Segment.AudioRef(a.name(), plan(a.fallback(), request, resolved)));
+            } else if (part instanceof Segment.AudioRef a) {
+                out.add(new Segment.AudioRef(a.name(), plan(a.fallback(), request, resolved, lexicon)));
+            } else if (part instanceof Segment.Pause || part instanceof Segment.Mark) {
+                out.add(part);
+            } else {
+                throw new IllegalArgumentException("already planned: " + part);
             }
         }
         return List.copyOf(out);

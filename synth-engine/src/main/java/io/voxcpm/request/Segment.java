@@ -3,13 +3,31 @@ package io.voxcpm.request;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
 import io.voxcpm.ssml.Prosody;
+import io.voxcpm.ssml.Style;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** One step of a planned request, played in order by {@link SegmentPlayer}. */
+/**
+ * One step of an utterance, the one form it has from markup to audio: {@link io.voxcpm.ssml.SsmlParser}
+ * reads a document into {@link Text}, {@link Pause}, {@link Mark} and {@link AudioRef}; {@link RequestPlanner}
+ * turns each {@link Text} into sentence-sized {@link Speech} with a resolved voice and mode (a plan holds no
+ * {@link Text}); {@link SegmentPlayer} plays the plan in order.
+ */
 public sealed interface Segment {
+
+    /**
+     * Words as written, with the style that applies to them: what the parser produces, before planning.
+     * Whitespace is collapsed; a blank line ({@code "\n\n"}) marks a paragraph or sentence boundary from
+     * {@code <p>} or {@code <s>}.
+     */
+    record Text(String text, Style style) implements Segment {
+        public Text {
+            Objects.requireNonNull(text, "text");
+            Objects.requireNonNull(style, "style");
+        }
+    }
 
     /**
      * One sentence-sized utterance with its resolved voice and mode.
@@ -41,7 +59,7 @@ public sealed interface Segment {
         }
     }
 
-    /** Silence. */
+    /** Silence ({@code <break>}). */
     record Pause(Duration duration) implements Segment {
         public Pause {
             Objects.requireNonNull(duration, "duration");
@@ -55,7 +73,10 @@ public sealed interface Segment {
         }
     }
 
-    /** A registered prompt recording, with what to say instead when it cannot be played. */
+    /**
+     * A recorded prompt ({@code <audio src="prompt:NAME">}), with what to say instead when there is no such
+     * prompt: the element's content.
+     */
     record AudioRef(String name, List<Segment> fallback) implements Segment {
         public AudioRef {
             Objects.requireNonNull(name, "name");

@@ -1,5 +1,7 @@
 package io.voxcpm.request;
 
+import io.voxcpm.audio.LevelMatching;
+import io.voxcpm.audio.StreamLeveler;
 import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
@@ -8,7 +10,9 @@ import io.voxcpm.engine.SynthesisException.Reason;
 import io.voxcpm.engine.SynthesisRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
@@ -30,6 +34,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (an error of the prefetched one waits until its turn, so the current sentence is heard to its end);
  * the other synthesis is cancelled. {@link Synthesis#cancel()} cancels what is in flight and stops: no
  * callback follows.
+ *
+ * <p><b>Level.</b> With {@link LevelMatching} on, each sentence's audio passes through a {@link StreamLeveler}
+ * (per-sentence gain from a short look-ahead, then slow adaptation, never clipping) before the prosody
+ * volume; the next sentence in the same voice starts from its final gain, so it holds nothing back.
+ * Recorded prompts come already matched ({@link PromptAudio}), silence is silence.
  *
  * <p><b>Threads.</b> No thread of its own and no lock: engine callbacks are queued and run one at a time
  * by whichever thread delivers one while no other is running them (as a serialising executor does), so
@@ -68,11 +77,18 @@ public final class SegmentPlayer {
     private final SpeechEngine engine;
     private final PromptAudio prompts;
     private final boolean prefetch;
+    private final LevelMatching level;
 
+    /** A player that plays synthesised audio at the engine's own level. */
     public SegmentPlayer(SpeechEngine engine, PromptAudio prompts, boolean prefetch) {
+        this(engine, prompts, prefetch, LevelMatching.OFF);
+    }
+
+    public SegmentPlayer(SpeechEngine engine, PromptAudio prompts, boolean prefetch, LevelMatching level) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.prompts = Objects.requireNonNull(prompts, "prompts");
         this.prefetch = prefetch;
+        this.level = Objects.requireNonNull(level, "level");
     }
 
     /**
@@ -128,6 +144,8 @@ public final class SegmentPlayer {
                 } else {
                     throw new SynthesisException(Reason.URI_FAILURE, "no registered prompt named '" + a.name() + "'");
                 }
+            } else if (s instanceof Segment.Text) {
+                throw new IllegalArgumentException("a plan holds no unplanned text: " + s);
             }
         }
     }
@@ -142,6 +160,8 @@ public final class SegmentPlayer {
         private final SpeechEngine speaker = engine.forUtterance();
         private final Queue<Runnable> events = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean draining = new AtomicBoolean();
+        /** The final gain of the last sentence in each voice, which the next one in that voice starts from. */
+        private final Map<String, Double> levels = new HashMap<>();
         /** Set at once by cancel(), before its event runs, so nothing already queued reaches the sink. */
         private volatile boolean cancelled;
 
@@ -246,7 +266,11 @@ public final class SegmentPlayer {
 
         private Segmented start(int index) {
             Speak speak = (Speak) steps.get(index);
-            Segmented s = new Segmented(index, speak.gain());
+            String voice = speak.request().voice() + "|" + speak.request().language() + "|"
+                    + speak.request().parameters().get(SynthesisRequest.MODE);
+            StreamLeveler leveler = level.streams()
+                    ? level.leveler(engine.sampleRate(), levels.getOrDefault(voice, Double.NaN)) : null;
+            Segmented s = new Segmented(index, speak.gain(), voice, leveler);
             try {
                 s.handle = speaker.synthesize(speak.request(), s);
             } catch (RuntimeException e) {
@@ -282,14 +306,19 @@ public final class SegmentPlayer {
         private final class Segmented implements AudioSink {
             final int index;
             final double gain;
+            final String voice;
+            /** Null when synthesised audio is played at the engine's level. */
+            final StreamLeveler leveler;
             final List<short[]> held = new ArrayList<>();
             Synthesis handle;
             boolean complete;
             SynthesisException error;
 
-            Segmented(int index, double gain) {
+            Segmented(int index, double gain, String voice, StreamLeveler leveler) {
                 this.index = index;
                 this.gain = gain;
+                this.voice = voice;
+                this.leveler = leveler;
             }
 
             @Override
@@ -298,13 +327,21 @@ public final class SegmentPlayer {
                     if (done || cancelled || complete || error != null) {
                         return;
                     }
-                    applyGain(samples, gain);
-                    if (head == this) {
-                        deliver(samples);
+                    if (leveler == null) {
+                        play(samples);
                     } else {
-                        held.add(samples);
+                        leveler.offer(samples).forEach(this::play);
                     }
                 });
+            }
+
+            private void play(short[] samples) {
+                applyGain(samples, gain);
+                if (head == this) {
+                    deliver(samples);
+                } else {
+                    held.add(samples);
+                }
             }
 
             @Override
@@ -312,6 +349,10 @@ public final class SegmentPlayer {
                 submit(() -> {
                     if (done || error != null) {
                         return;
+                    }
+                    if (leveler != null && !cancelled && !complete) {
+                        leveler.finish().forEach(this::play);
+                        levels.put(voice, leveler.gainDb());
                     }
                     complete = true;
                     if (head == this) {

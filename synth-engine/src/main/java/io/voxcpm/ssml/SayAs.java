@@ -2,6 +2,7 @@ package io.voxcpm.ssml;
 
 import io.voxcpm.text.EnglishNumbers;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -109,16 +110,30 @@ final class SayAs {
 
     private static String cardinal(String t) {
         if (INTEGER.matcher(t).matches()) {
-            return EnglishNumbers.cardinal(Long.parseLong(t.replace(",", "").replace("+", "")));
+            return number(t.replace(",", "").replace("+", ""));
         }
         Matcher d = DECIMAL.matcher(t);
         if (d.matches()) {
             String whole = d.group(1).replace(",", "").replace("+", "");
             String sign = whole.startsWith("-") ? "minus " : "";
-            return sign + EnglishNumbers.cardinal(Math.abs(Long.parseLong(whole))) + " point "
-                    + EnglishNumbers.digits(d.group(2));
+            return sign + number(whole.replace("-", "")) + " point " + EnglishNumbers.digits(d.group(2));
         }
         return null;
+    }
+
+    /**
+     * A signed run of digits in words; one past {@code long}'s range (the grouped form has no length limit)
+     * is read digit by digit, as a number that long is an identifier rather than a quantity.
+     */
+    private static String number(String signedDigits) {
+        if (fitsLong(signedDigits)) {
+            return EnglishNumbers.cardinal(Long.parseLong(signedDigits));
+        }
+        return (signedDigits.startsWith("-") ? "minus " : "") + EnglishNumbers.digits(signedDigits);
+    }
+
+    private static boolean fitsLong(String signedDigits) {
+        return new BigInteger(signedDigits).bitLength() < Long.SIZE;
     }
 
     private static String ordinal(String t) {
@@ -198,7 +213,12 @@ final class SayAs {
         if (c == null) {
             return null;
         }
-        long whole = Long.parseLong(m.group(2).replace(",", ""));
+        String digits = m.group(2).replace(",", "");
+        if (!fitsLong(digits)) {
+            // an amount past nine quintillion is not money anyone is owed: read the figure as it is written
+            return EnglishNumbers.digits(digits) + ' ' + c.many;
+        }
+        long whole = Long.parseLong(digits);
         int cents = m.group(3) == null ? 0 : new BigDecimal("0." + m.group(3)).movePointRight(2).intValue();
         StringBuilder out = new StringBuilder();
         if (whole != 0 || cents == 0) {

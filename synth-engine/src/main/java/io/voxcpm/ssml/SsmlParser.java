@@ -2,27 +2,22 @@ package io.voxcpm.ssml;
 
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
-import io.voxcpm.engine.SynthesisRequest;
+import io.voxcpm.request.Segment;
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
-import javax.xml.XMLConstants;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
 /**
- * Reads an SSML 1.1 document into {@link SsmlPart}s, safely (see {@link SafeXml}: no DTD, no external
- * entities, at most {@value SafeXml#MAX_CHARS} chars, {@value #MAX_DEPTH} levels and {@value #MAX_PARTS}
- * parts). Elements are recognised in the SSML namespace or in none.
+ * Reads an SSML 1.1 document, once, into an {@link SsmlDocument} of {@link Segment}s, safely (see
+ * {@link SafeXml}: no DTD, no external entities, at most {@value SafeXml#MAX_CHARS} chars, {@value #MAX_DEPTH} levels and {@value #MAX_PARTS}
+ * segments). Elements are recognised in the SSML namespace or in none.
  *
  * <ul>
  *   <li>{@code speak} (the root), {@code p}, {@code s}: structure; {@code p}/{@code s} mark a sentence
@@ -36,11 +31,12 @@ import javax.xml.stream.XMLStreamReader;
  *   <li>{@code voice}: {@code name} (a space-separated preference list), {@code gender}, {@code age},
  *       {@code variant}, {@code languages}, and {@code vx:design} (below); nesting as in
  *       {@link VoiceHint#nest}. A {@code variant} without {@code vx:seed} sets the seed.</li>
- *   <li>{@code mark}: a {@link SsmlPart.Mark}.</li>
+ *   <li>{@code mark}: a {@link Segment.Mark}.</li>
  *   <li>{@code audio}: only registered prompts, {@code src="prompt:NAME"} or a bare {@code NAME}. A URL
  *       is never fetched: its content is spoken instead, or, with no content, the document fails with
  *       {@link Reason#URI_FAILURE}.</li>
- *   <li>{@code desc}, {@code meta}, {@code metadata}, {@code lexicon} are silent; {@code emphasis} and
+ *   <li>{@code lexicon}: its {@code uri} is listed in {@link SsmlDocument#lexicons()}, never fetched.</li>
+ *   <li>{@code desc}, {@code meta}, {@code metadata} are silent; {@code emphasis} and
  *       every unknown element keep their text.</li>
  * </ul>
  *
@@ -66,19 +62,6 @@ public final class SsmlParser {
     public static final int MAX_PARTS = 4096;
     public static final Duration MAX_BREAK = Duration.ofSeconds(10);
 
-    /** vx: attribute → engine parameter key. */
-    private static final Map<String, String> VX_PARAMETERS = Map.of(
-            "cfg", SynthesisRequest.CFG_VALUE,
-            "timesteps", SynthesisRequest.INFERENCE_TIMESTEPS,
-            "seed", SynthesisRequest.SEED,
-            "mode", SynthesisRequest.MODE,
-            "max-length", SynthesisRequest.MAX_LENGTH);
-    private static final String VX_DESIGN = "design";
-    private static final Map<String, Duration> STRENGTHS = Map.of(
-            "none", Duration.ZERO, "x-weak", Duration.ofMillis(100), "weak", Duration.ofMillis(250),
-            "medium", Duration.ofMillis(400), "strong", Duration.ofMillis(700), "x-strong", Duration.ofMillis(1200));
-    private static final Pattern TIME = Pattern.compile("\\s*([0-9]*\\.?[0-9]+)\\s*(ms|s)\\s*");
-    private static final Pattern LANGUAGE = Pattern.compile("[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*");
     private static final Pattern PROMPT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final String PARAGRAPH = "\n\n";
@@ -86,16 +69,16 @@ public final class SsmlParser {
     private SsmlParser() {
     }
 
-    /** The parts of {@code ssml}, starting from {@link Style#DEFAULT}. */
-    public static List<SsmlPart> parse(String ssml) throws SynthesisException {
+    /** The document {@code ssml}, starting from {@link Style#DEFAULT}. */
+    public static SsmlDocument parse(String ssml) throws SynthesisException {
         return parse(ssml, Style.DEFAULT);
     }
 
     /**
-     * The parts of {@code ssml}, starting from {@code base}: what the request says outside the document
+     * The document {@code ssml}, starting from {@code base}: what the request says outside the document
      * (MRCP headers), so that relative prosody and voice nesting apply on top of it.
      */
-    public static List<SsmlPart> parse(String ssml, Style base) throws SynthesisException {
+    public static SsmlDocument parse(String ssml, Style base) throws SynthesisException {
         if (ssml.length() > SafeXml.MAX_CHARS) {
             throw new SynthesisException(Reason.PARSE_FAILURE,
                     "SSML document of " + ssml.length() + " chars exceeds the limit of " + SafeXml.MAX_CHARS);
@@ -121,10 +104,12 @@ public final class SsmlParser {
     private static final class Reading {
 
         private final XMLStreamReader reader;
+        private final SsmlAttributes attributes;
         private final Style base;
         private final Deque<Frame> frames = new ArrayDeque<>();
-        /** Where parts go: the document, or the fallback content of the {@code <audio>} being read. */
-        private final Deque<List<SsmlPart>> outputs = new ArrayDeque<>();
+        /** Where segments go: the document, or the fallback content of the {@code <audio>} being read. */
+        private final Deque<List<Segment>> outputs = new ArrayDeque<>();
+        private final List<String> lexicons = new ArrayList<>();
         private final StringBuilder pending = new StringBuilder();
         private Style pendingStyle;
         private StringBuilder sayAs;
@@ -133,19 +118,20 @@ public final class SsmlParser {
 
         Reading(XMLStreamReader reader, Style base) {
             this.reader = reader;
+            this.attributes = new SsmlAttributes(reader);
             this.base = base;
             outputs.push(new ArrayList<>());
         }
 
-        List<SsmlPart> read() throws XMLStreamException, SynthesisException {
+        SsmlDocument read() throws XMLStreamException, SynthesisException {
             while (reader.hasNext()) {
                 switch (reader.next()) {
                     case XMLStreamConstants.START_ELEMENT -> start();
                     case XMLStreamConstants.END_ELEMENT -> end();
                     case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> text(
                             reader.getText());
-                    case XMLStreamConstants.DTD -> throw fail("a DOCTYPE is not allowed in SSML");
-                    case XMLStreamConstants.ENTITY_REFERENCE -> throw fail(
+                    case XMLStreamConstants.DTD -> throw attributes.fail("a DOCTYPE is not allowed in SSML");
+                    case XMLStreamConstants.ENTITY_REFERENCE -> throw attributes.fail(
                             "entity reference &" + reader.getLocalName() + "; is not allowed");
                     default -> {
                         // comments and processing instructions say nothing
@@ -153,12 +139,12 @@ public final class SsmlParser {
                 }
             }
             flush();
-            return List.copyOf(outputs.pop());
+            return new SsmlDocument(outputs.pop(), lexicons);
         }
 
         private void start() throws SynthesisException {
             if (frames.size() >= MAX_DEPTH) {
-                throw fail("elements nested deeper than " + MAX_DEPTH);
+                throw attributes.fail("elements nested deeper than " + MAX_DEPTH);
             }
             if (silentDepth > 0) {
                 silentDepth++;
@@ -168,21 +154,16 @@ public final class SsmlParser {
             String name = reader.getLocalName();
             boolean ssml = ns == null || ns.isEmpty() || ns.equals(SSML_NAMESPACE);
             if (frames.isEmpty() && !(ssml && name.equals("speak"))) {
-                throw fail("the root element must be <speak>, not <" + name + ">");
+                throw attributes.fail("the root element must be <speak>, not <" + name + ">");
             }
             if (VX_NAMESPACE.equals(ns)) {
-                throw fail("unknown element <vx:" + name + ">: the vx extensions are attributes, "
+                throw attributes.fail("unknown element <vx:" + name + ">: the vx extensions are attributes, "
                         + "e.g. <voice vx:design=\"...\">");
             }
             Style style = frames.isEmpty() ? base : frames.peek().style();
-            String lang = reader.getAttributeValue(XMLConstants.XML_NS_URI, "lang");
-            if (lang != null) {
-                if (!LANGUAGE.matcher(lang.trim()).matches()) {
-                    throw fail("xml:lang '" + lang + "' is not a language tag");
-                }
-                style = style.withLanguage(lang.trim());
-            }
-            style = withVxParameters(style, ssml && name.equals("voice"));
+            String lang = attributes.language();
+            style = lang == null ? style : style.withLanguage(lang);
+            style = attributes.withVxParameters(style, ssml && name.equals("voice"));
             Kind kind = Kind.CONTAINER;
             String[] extra = null;
             if (ssml) {
@@ -193,40 +174,47 @@ public final class SsmlParser {
                     }
                     case "break" -> {
                         kind = Kind.SILENT;
-                        Duration pause = breakDuration();
+                        Duration pause = attributes.breakDuration();
                         if (pause.isZero()) {
                             text(" ", style); // no pause, but still a word boundary
                         } else {
-                            emit(new SsmlPart.Break(pause));
+                            emit(new Segment.Pause(pause));
                         }
                     }
-                    case "prosody" -> style = style.withProsody(prosody(style.prosody()));
+                    case "prosody" -> style = style.withProsody(attributes.prosody(style.prosody()));
                     case "say-as" -> {
                         kind = Kind.SAY_AS;
-                        extra = new String[] {required("interpret-as"), attribute("format")};
+                        extra = new String[] {attributes.required("interpret-as"), attributes.attribute("format")};
                         sayAs = new StringBuilder();
                     }
                     case "sub" -> {
                         kind = Kind.SILENT;
-                        text(required("alias"), style);
+                        text(attributes.required("alias"), style);
                     }
                     case "lang" -> {
                         if (lang == null) {
-                            throw fail("<lang> needs an xml:lang attribute");
+                            throw attributes.fail("<lang> needs an xml:lang attribute");
                         }
                     }
-                    case "voice" -> style = voice(style);
+                    case "voice" -> style = attributes.voice(style);
                     case "mark" -> {
                         kind = Kind.SILENT;
-                        emit(new SsmlPart.Mark(required("name")));
+                        emit(new Segment.Mark(attributes.required("name")));
                     }
                     case "audio" -> {
                         kind = Kind.AUDIO;
-                        extra = new String[] {required("src"), location()};
+                        extra = new String[] {attributes.required("src"), attributes.location()};
                         flush();
                         outputs.push(new ArrayList<>());
                     }
-                    case "desc", "meta", "metadata", "lexicon" -> kind = Kind.SILENT;
+                    case "lexicon" -> {
+                        kind = Kind.SILENT;
+                        String uri = attributes.attribute("uri");
+                        if (uri != null && !uri.isBlank()) {
+                            lexicons.add(uri.strip());
+                        }
+                    }
+                    case "desc", "meta", "metadata" -> kind = Kind.SILENT;
                     default -> {
                         // speak, emphasis, token, w, lookup and unknown elements: their text is spoken
                     }
@@ -287,165 +275,41 @@ public final class SsmlParser {
             pending.append(PARAGRAPH);
         }
 
-        private void emit(SsmlPart part) throws SynthesisException {
+        private void emit(Segment segment) throws SynthesisException {
             flush();
-            add(part);
+            add(segment);
         }
 
         private void flush() {
             if (pending.length() > 0 && !pending.toString().isBlank()) {
-                outputs.peek().add(new SsmlPart.Text(pending.toString(), pendingStyle));
+                outputs.peek().add(new Segment.Text(pending.toString(), pendingStyle));
                 parts++;
             }
             pending.setLength(0);
             pendingStyle = null;
         }
 
-        private void add(SsmlPart part) throws SynthesisException {
+        private void add(Segment segment) throws SynthesisException {
             if (++parts > MAX_PARTS) {
-                throw fail("more than " + MAX_PARTS + " parts");
+                throw attributes.fail("more than " + MAX_PARTS + " parts");
             }
-            outputs.peek().add(part);
+            outputs.peek().add(segment);
         }
 
         private void audio(Frame frame) throws SynthesisException {
             flush();
-            List<SsmlPart> fallback = outputs.pop();
+            List<Segment> fallback = outputs.pop();
             String src = frame.extra()[0].trim();
             String name = src.regionMatches(true, 0, "prompt:", 0, 7) ? src.substring(7) : src;
             if (PROMPT_NAME.matcher(name).matches()) {
-                add(new SsmlPart.Audio(name, fallback));
+                add(new Segment.AudioRef(name, fallback));
             } else if (!fallback.isEmpty()) {
-                for (SsmlPart p : fallback) {
-                    outputs.peek().add(p); // already counted
-                }
+                outputs.peek().addAll(fallback); // already counted
             } else {
                 throw new SynthesisException(Reason.URI_FAILURE, "<audio src=\"" + src + "\">" + frame.extra()[1]
                         + " is not a registered prompt and has no fallback content: only registered prompts are "
                         + "played (src=\"prompt:NAME\"), never a URL");
             }
-        }
-
-        private Style withVxParameters(Style style, boolean isVoice) throws SynthesisException {
-            Map<String, String> params = null;
-            for (int i = 0; i < reader.getAttributeCount(); i++) {
-                if (!VX_NAMESPACE.equals(reader.getAttributeNamespace(i))) {
-                    continue;
-                }
-                String local = reader.getAttributeLocalName(i);
-                String key = VX_PARAMETERS.get(local);
-                if (key == null) {
-                    if (local.equals(VX_DESIGN) && isVoice) {
-                        continue; // read by voice()
-                    }
-                    throw fail(local.equals(VX_DESIGN) ? "vx:design belongs on <voice>"
-                            : "unknown attribute vx:" + local + " (known: design, " + String.join(", ",
-                                    VX_PARAMETERS.keySet().stream().sorted().toList()) + ")");
-                }
-                if (params == null) {
-                    params = new HashMap<>(style.parameters());
-                }
-                params.put(key, reader.getAttributeValue(i).trim());
-            }
-            return params == null ? style : style.withParameters(params);
-        }
-
-        private Style voice(Style style) throws SynthesisException {
-            String names = attribute("name");
-            String gender = attribute("gender");
-            if (gender != null) {
-                gender = gender.trim().toLowerCase(Locale.ROOT);
-                if (!gender.equals("male") && !gender.equals("female") && !gender.equals("neutral")) {
-                    throw fail("voice gender '" + gender + "' is not male, female or neutral");
-                }
-            }
-            Integer age = integer("age", 0, 150);
-            Integer variant = integer("variant", 1, Integer.MAX_VALUE);
-            String design = reader.getAttributeValue(VX_NAMESPACE, VX_DESIGN);
-            if (design != null && design.isBlank()) {
-                throw fail("vx:design is empty");
-            }
-            VoiceHint child = new VoiceHint(
-                    names == null ? List.of() : Arrays.stream(names.trim().split("\\s+")).filter(n -> !n.isEmpty()).toList(),
-                    gender, age, variant, attribute("languages"), design == null ? null : design.trim());
-            Style s = style.withVoice(style.voice().nest(child));
-            if (variant != null && reader.getAttributeValue(VX_NAMESPACE, "seed") == null) {
-                Map<String, String> params = new HashMap<>(s.parameters());
-                params.put(SynthesisRequest.SEED, variant.toString());
-                s = s.withParameters(params);
-            }
-            return s;
-        }
-
-        private Prosody prosody(Prosody p) throws SynthesisException {
-            try {
-                String rate = attribute("rate");
-                String volume = attribute("volume");
-                String pitch = attribute("pitch");
-                Prosody out = rate == null ? p : p.withRate(rate);
-                out = volume == null ? out : out.withVolume(volume);
-                return pitch == null ? out : out.withPitch(pitch);
-            } catch (IllegalArgumentException e) {
-                throw fail("prosody " + e.getMessage());
-            }
-        }
-
-        private Duration breakDuration() throws SynthesisException {
-            String time = attribute("time");
-            if (time != null) {
-                var m = TIME.matcher(time);
-                if (!m.matches()) {
-                    throw fail("break time '" + time + "' is not like 250ms or 1.5s");
-                }
-                double ms = Double.parseDouble(m.group(1)) * (m.group(2).equals("s") ? 1000 : 1);
-                return ms >= MAX_BREAK.toMillis() ? MAX_BREAK : Duration.ofMillis(Math.round(ms));
-            }
-            String strength = attribute("strength");
-            if (strength == null) {
-                return STRENGTHS.get("medium");
-            }
-            Duration d = STRENGTHS.get(strength.trim().toLowerCase(Locale.ROOT));
-            if (d == null) {
-                throw fail("break strength '" + strength + "' is not one of " + STRENGTHS.keySet());
-            }
-            return d;
-        }
-
-        private Integer integer(String attr, int min, int max) throws SynthesisException {
-            String v = attribute(attr);
-            if (v == null) {
-                return null;
-            }
-            try {
-                int n = Integer.parseInt(v.trim());
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw fail("voice " + attr + " '" + v + "' is not an integer from " + min + " to " + max);
-        }
-
-        /** An SSML attribute: unqualified (SSML attributes are never in a namespace). */
-        private String attribute(String name) {
-            return reader.getAttributeValue(null, name);
-        }
-
-        private String required(String name) throws SynthesisException {
-            String v = attribute(name);
-            if (v == null || v.isBlank()) {
-                throw fail("<" + reader.getLocalName() + "> needs a " + name + " attribute");
-            }
-            return v;
-        }
-
-        private String location() {
-            return SafeXml.at(reader.getLocation());
-        }
-
-        private SynthesisException fail(String message) {
-            return new SynthesisException(Reason.PARSE_FAILURE, "invalid SSML" + location() + ": " + message);
         }
     }
 }

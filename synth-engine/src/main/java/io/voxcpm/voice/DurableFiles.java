@@ -1,5 +1,6 @@
 package io.voxcpm.voice;
 
+import io.voxcpm.files.OwnerOnly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,9 +18,9 @@ final class DurableFiles {
     private DurableFiles() {
     }
 
-    /** Creates {@code file} (which must not exist) with {@code content} and fsyncs it. */
+    /** Creates {@code file} (which must not exist, {@code 0600}) with {@code content} and fsyncs it. */
     static void writeNew(Path file, byte[] content) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = OwnerOnly.createNew(file)) {
             ByteBuffer b = ByteBuffer.wrap(content);
             while (b.hasRemaining()) {
                 ch.write(b);

@@ -1,6 +1,7 @@
 package io.voxcpm.voice;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.voxcpm.files.OwnerOnly;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +76,8 @@ public final class VoiceRegistry {
     }
 
     public static VoiceRegistry open(Path dir, Clock clock) throws IOException {
-        Files.createDirectories(dir);
+        // 0700 (also when it exists): recordings are biometric data; nothing under it is for other users
+        OwnerOnly.createDirectories(dir);
         VoiceRegistry registry = new VoiceRegistry(dir.toAbsolutePath().normalize(), clock);
         // Leftovers of a crashed writer can only be told from a live writer's work by holding the lock.
         try (WriterLock lock = WriterLock.tryAcquire(registry.dir)) {
@@ -167,7 +169,7 @@ public final class VoiceRegistry {
 
             ObjectNode metadata = VoiceCodec.metadata(name, version, clock.instant(), voice);
             Path staging = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
-            Files.createDirectory(staging);
+            OwnerOnly.createDirectory(staging);
             if (voice instanceof NewVoice.Clone c) {
                 DurableFiles.writeNew(staging.resolve(VoiceCodec.REFERENCE_FILE), c.recording().wav());
             } else if (voice instanceof NewVoice.Design d && d.anchor() != null) {
@@ -177,8 +179,10 @@ public final class VoiceRegistry {
                     VoiceCodec.serialize(metadata, VoiceCodec.checksum(metadata)));
             DurableFiles.syncDirectory(staging);
             if (!Files.isDirectory(voiceDir)) {
-                Files.createDirectory(voiceDir);
+                OwnerOnly.createDirectory(voiceDir);
                 DurableFiles.syncDirectory(dir);
+            } else {
+                OwnerOnly.tighten(voiceDir); // written by an older version under a looser umask
             }
             VoiceAuditLog.Entry record = VoiceAuditLog.added(clock.instant(), name, version, voice, via);
             audit.append(record); // before the commit: no voice is ever stored without its record

@@ -51,16 +51,16 @@ final class WavFile {
             throw new InvalidRecordingException("not a WAV file (no RIFF/WAVE header)");
         }
         ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
-        int pos = 12;
+        long pos = 12; // long: a chunk size near 4 GiB must not wrap the position around
         int format = -1;
         int channels = 0;
         int rate = 0;
         int blockAlign = 0;
         int bits = 0;
         while (pos + 8 <= file.length) {
-            String id = ascii(file, pos);
-            long size = Integer.toUnsignedLong(b.getInt(pos + 4));
-            int body = pos + 8;
+            String id = ascii(file, (int) pos);
+            long size = Integer.toUnsignedLong(b.getInt((int) pos + 4));
+            int body = (int) pos + 8;
             if (id.equals("fmt ")) {
                 if (size < 16 || body + 16 > file.length) {
                     throw new InvalidRecordingException("WAV file has a truncated 'fmt ' chunk");
@@ -83,7 +83,11 @@ final class WavFile {
                 int length = (int) (size == 0 || size > available ? available : size);
                 return new Header(format, channels, rate, blockAlign, bits, body, length);
             }
-            pos = (int) Math.min(Integer.MAX_VALUE, body + size + (size & 1));
+            if (body + size > file.length) {
+                throw new InvalidRecordingException("WAV file's '" + printable(id) + "' chunk claims " + size
+                        + " bytes, past the end of the " + file.length + "-byte file: it is truncated or damaged");
+            }
+            pos = body + size + (size & 1);
         }
         throw new InvalidRecordingException(format < 0 ? "WAV file has no 'fmt ' chunk" : "WAV file has no 'data' chunk (no audio)");
     }
@@ -151,6 +155,13 @@ final class WavFile {
             case 0x55 -> "MP3";
             default -> "0x" + Integer.toHexString(format);
         };
+    }
+
+    /** A chunk id as it can be shown: anything but printable ASCII becomes '?'. */
+    private static String printable(String id) {
+        StringBuilder out = new StringBuilder(id.length());
+        id.chars().forEach(c -> out.append(c >= 0x20 && c < 0x7F ? (char) c : '?'));
+        return out.toString();
     }
 
     private static String ascii(byte[] b, int off) {

@@ -1,8 +1,10 @@
 package io.voxcpm.voice;
 
+import io.voxcpm.files.OwnerOnly;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,12 +32,22 @@ final class WriterLock implements AutoCloseable {
         this.fileLock = fileLock;
     }
 
+    /** The lock file, created {@code 0600} like everything else in the registry. */
+    private static FileChannel open(Path dir) throws IOException {
+        Path file = dir.resolve(FILE);
+        try {
+            return OwnerOnly.createNew(file);
+        } catch (FileAlreadyExistsException e) {
+            return FileChannel.open(file, StandardOpenOption.WRITE);
+        }
+    }
+
     /** Waits for the lock. */
     static WriterLock acquire(Path dir) throws IOException {
         ReentrantLock t = IN_PROCESS.computeIfAbsent(dir.toRealPath(), p -> new ReentrantLock());
         t.lock();
         try {
-            FileChannel ch = FileChannel.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel ch = open(dir);
             try {
                 return new WriterLock(t, ch, ch.lock());
             } catch (IOException | RuntimeException e) {
@@ -56,7 +68,7 @@ final class WriterLock implements AutoCloseable {
         }
         FileChannel ch = null;
         try {
-            ch = FileChannel.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            ch = open(dir);
             FileLock l = ch.tryLock();
             if (l != null) {
                 return new WriterLock(t, ch, l);

@@ -265,4 +265,29 @@ class CachingEngineTest {
             assertThat(e.cache().stats().misses()).isZero();
         }
     }
+
+    @Test
+    void aLexiconThatChangesWhatIsSaidChangesTheKeyAndOneThatDoesNotKeepsIt() throws Exception {
+        CachingEngine e = caching();
+        io.voxcpm.request.RequestPlanner planner = new io.voxcpm.request.RequestPlanner(
+                io.voxcpm.request.VoiceCatalog.EMPTY, Map.of());
+        io.voxcpm.ssml.PronunciationLexicon acme = io.voxcpm.ssml.PronunciationLexicon.parse("<lexicon><lexeme>"
+                + "<grapheme>Acme</grapheme><alias>Anvil Company</alias></lexeme></lexicon>");
+        io.voxcpm.ssml.SsmlDocument doc = io.voxcpm.ssml.SsmlDocument.text("Welcome to Acme.",
+                io.voxcpm.request.RequestPlanner.baseStyle(io.voxcpm.request.RequestDefaults.NONE));
+        io.voxcpm.ssml.SsmlDocument other = io.voxcpm.ssml.SsmlDocument.text("Welcome home.",
+                io.voxcpm.request.RequestPlanner.baseStyle(io.voxcpm.request.RequestDefaults.NONE));
+        java.util.function.BiFunction<io.voxcpm.ssml.SsmlDocument, io.voxcpm.ssml.PronunciationLexicon, CacheKey> key =
+                (d, l) -> {
+                    try {
+                        var speech = (io.voxcpm.request.Segment.Speech) planner.plan(d, io.voxcpm.request.RequestDefaults.NONE, l).get(0);
+                        return e.keyFor(speech.request());
+                    } catch (SynthesisException x) {
+                        throw new AssertionError(x);
+                    }
+                };
+        assertThat(key.apply(doc, acme)).isNotEqualTo(key.apply(doc, io.voxcpm.ssml.PronunciationLexicon.EMPTY));
+        assertThat(key.apply(doc, acme).text()).isEqualTo("Welcome to Anvil Company.");
+        assertThat(key.apply(other, acme)).isEqualTo(key.apply(other, io.voxcpm.ssml.PronunciationLexicon.EMPTY));
+    }
 }

@@ -203,6 +203,20 @@ class RequestPlannerTest {
         assertThat(ref.fallback().get(1)).isEqualTo(new Segment.Pause(Duration.ofSeconds(1)));
     }
 
+    @Test
+    void lexiconAliasesAreAppliedBeforeSentencesAreSplitInFallbacksToo() throws Exception {
+        io.voxcpm.ssml.PronunciationLexicon lexicon = io.voxcpm.ssml.PronunciationLexicon.parse("<lexicon>"
+                + "<lexeme><grapheme>Dr.</grapheme><alias>Doctor</alias></lexeme>"
+                + "<lexeme><grapheme>IVR</grapheme><alias>I V R</alias></lexeme></lexicon>");
+        List<Segment> segments = planner.plan(io.voxcpm.ssml.SsmlParser.parse(SPEAK + "Call Dr. Smith now."
+                + "<audio src=\"chime\">The IVR.</audio></speak>", RequestPlanner.baseStyle(RequestDefaults.NONE)),
+                RequestDefaults.NONE, lexicon);
+        assertThat(((Segment.Speech) segments.get(0)).text()).as("one sentence: the alias has no full stop")
+                .isEqualTo("Call Doctor Smith now.");
+        Segment.AudioRef ref = (Segment.AudioRef) segments.get(1);
+        assertThat(((Segment.Speech) ref.fallback().get(0)).text()).isEqualTo("The I V R.");
+    }
+
     // --- parameters --------------------------------------------------------------------------------
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.request.Segment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,24 +19,24 @@ class SsmlParserTest {
     private static final String SPEAK = "<speak version=\"1.1\" xmlns=\"http://www.w3.org/2001/10/synthesis\" "
             + "xmlns:vx=\"urn:voxcpm-mrcp:ssml:1\" xml:lang=\"en-US\">";
 
-    private static List<SsmlPart> parse(String body) throws SynthesisException {
-        return SsmlParser.parse(SPEAK + body + "</speak>");
+    private static List<Segment> parse(String body) throws SynthesisException {
+        return SsmlParser.parse(SPEAK + body + "</speak>").segments();
     }
 
-    private static List<String> texts(List<SsmlPart> parts) {
-        return parts.stream().filter(p -> p instanceof SsmlPart.Text).map(p -> ((SsmlPart.Text) p).text().strip())
+    private static List<String> texts(List<Segment> parts) {
+        return parts.stream().filter(p -> p instanceof Segment.Text).map(p -> ((Segment.Text) p).text().strip())
                 .toList();
     }
 
-    private static SsmlPart.Text onlyText(String body) throws SynthesisException {
-        List<SsmlPart> parts = parse(body);
-        assertThat(parts).hasSize(1).first().isInstanceOf(SsmlPart.Text.class);
-        return (SsmlPart.Text) parts.get(0);
+    private static Segment.Text onlyText(String body) throws SynthesisException {
+        List<Segment> parts = parse(body);
+        assertThat(parts).hasSize(1).first().isInstanceOf(Segment.Text.class);
+        return (Segment.Text) parts.get(0);
     }
 
     @Test
     void sameStyleTextStaysOnePartWithSentenceBoundaries() throws Exception {
-        SsmlPart.Text t = onlyText("<p><s>Welcome   to\n Acme.</s><s>Press <emphasis>one</emphasis></s></p>");
+        Segment.Text t = onlyText("<p><s>Welcome   to\n Acme.</s><s>Press <emphasis>one</emphasis></s></p>");
         assertThat(t.text().strip()).isEqualTo("Welcome to Acme.\n\n\n\nPress one");
         assertThat(t.style().language()).isEqualTo("en-US");
         assertThat(t.style().voice()).isEqualTo(VoiceHint.NONE);
@@ -43,9 +44,9 @@ class SsmlParserTest {
 
     @Test
     void xmlLangIsInheritedAndOverriddenAnywhere() throws Exception {
-        List<SsmlPart> parts = parse("Hello <lang xml:lang=\"fr-FR\">bonjour <emphasis xml:lang=\"de\">hallo</emphasis>"
+        List<Segment> parts = parse("Hello <lang xml:lang=\"fr-FR\">bonjour <emphasis xml:lang=\"de\">hallo</emphasis>"
                 + " encore</lang> again");
-        assertThat(parts).extracting(p -> ((SsmlPart.Text) p).style().language())
+        assertThat(parts).extracting(p -> ((Segment.Text) p).style().language())
                 .containsExactly("en-US", "fr-FR", "de", "fr-FR", "en-US");
         assertThat(texts(parts)).containsExactly("Hello", "bonjour", "hallo", "encore", "again");
     }
@@ -58,10 +59,10 @@ class SsmlParserTest {
 
     @Test
     void breaksByTimeAndStrength() throws Exception {
-        List<SsmlPart> parts = parse("a<break time=\"250ms\"/>b<break time=\"1.5s\"/>c<break/>d"
+        List<Segment> parts = parse("a<break time=\"250ms\"/>b<break time=\"1.5s\"/>c<break/>d"
                 + "<break strength=\"x-strong\"/>e<break strength=\"none\"/>f<break time=\"99s\"/>g");
-        assertThat(parts).filteredOn(p -> p instanceof SsmlPart.Break)
-                .extracting(p -> ((SsmlPart.Break) p).duration())
+        assertThat(parts).filteredOn(p -> p instanceof Segment.Pause)
+                .extracting(p -> ((Segment.Pause) p).duration())
                 .containsExactly(Duration.ofMillis(250), Duration.ofMillis(1500), Duration.ofMillis(400),
                         Duration.ofMillis(1200), SsmlParser.MAX_BREAK);
         assertThat(texts(parts)).containsExactly("a", "b", "c", "d", "e f", "g");
@@ -71,9 +72,9 @@ class SsmlParserTest {
 
     @Test
     void prosodyNestsRelativeChanges() throws Exception {
-        List<SsmlPart> parts = parse("<prosody rate=\"slow\" volume=\"-6dB\" pitch=\"high\">a "
+        List<Segment> parts = parse("<prosody rate=\"slow\" volume=\"-6dB\" pitch=\"high\">a "
                 + "<prosody rate=\"+50%\" volume=\"+3dB\">b</prosody></prosody><prosody rate=\"150%\" volume=\"silent\">c</prosody>");
-        List<Prosody> p = parts.stream().map(x -> ((SsmlPart.Text) x).style().prosody()).toList();
+        List<Prosody> p = parts.stream().map(x -> ((Segment.Text) x).style().prosody()).toList();
         assertThat(p.get(0).rate()).isEqualTo(0.8);
         assertThat(p.get(0).volumeDb()).isEqualTo(-6.0);
         assertThat(p.get(0).pitch()).isEqualTo("high");
@@ -112,7 +113,7 @@ class SsmlParserTest {
 
     @Test
     void sayAsInOtherLanguagesKeepsTheText() throws Exception {
-        SsmlPart.Text t = onlyText("<s xml:lang=\"de-DE\"><say-as interpret-as=\"digits\">42</say-as></s>");
+        Segment.Text t = onlyText("<s xml:lang=\"de-DE\"><say-as interpret-as=\"digits\">42</say-as></s>");
         assertThat(t.text().strip()).isEqualTo("42");
         assertParseFailure(SPEAK + "<say-as>1</say-as></speak>", "interpret-as");
     }
@@ -124,7 +125,7 @@ class SsmlParserTest {
 
     @Test
     void subSpeaksAliasAndSilentElementsSayNothing() throws Exception {
-        SsmlPart.Text t = onlyText("Call <sub alias=\"World Wide Web Consortium\">W3C</sub><desc>x</desc>"
+        Segment.Text t = onlyText("Call <sub alias=\"World Wide Web Consortium\">W3C</sub><desc>x</desc>"
                 + "<meta name=\"a\" content=\"b\"/><metadata><foo>y</foo></metadata> now");
         assertThat(t.text().strip()).isEqualTo("Call World Wide Web Consortium now");
         assertParseFailure(SPEAK + "<sub>W3C</sub></speak>", "alias");
@@ -132,23 +133,23 @@ class SsmlParserTest {
 
     @Test
     void unknownElementsKeepTheirText() throws Exception {
-        SsmlPart.Text t = onlyText("<foo:bar xmlns:foo=\"urn:x\">kept <baz>too</baz></foo:bar> <token>w</token>");
+        Segment.Text t = onlyText("<foo:bar xmlns:foo=\"urn:x\">kept <baz>too</baz></foo:bar> <token>w</token>");
         assertThat(t.text().strip()).isEqualTo("kept too w");
     }
 
     @Test
     void voiceChangesMakeNewPartsAndNest() throws Exception {
-        List<SsmlPart> parts = parse("Hi <voice name=\"acme other\" vx:design=\"cheerful\">one "
+        List<Segment> parts = parse("Hi <voice name=\"acme other\" vx:design=\"cheerful\">one "
                 + "<voice gender=\"male\" age=\"40\">two <voice variant=\"2\">three</voice></voice>"
                 + "<voice languages=\"fr\">four</voice></voice> five");
-        List<VoiceHint> v = parts.stream().map(p -> ((SsmlPart.Text) p).style().voice()).toList();
+        List<VoiceHint> v = parts.stream().map(p -> ((Segment.Text) p).style().voice()).toList();
         assertThat(texts(parts)).containsExactly("Hi", "one", "two", "three", "four", "five");
         assertThat(v.get(0)).isEqualTo(VoiceHint.NONE);
         assertThat(v.get(1).names()).containsExactly("acme", "other");
         assertThat(v.get(1).description()).isEqualTo("cheerful");
         assertThat(v.get(2)).isEqualTo(new VoiceHint(List.of(), "male", 40, null, null, null));
         assertThat(v.get(3)).isEqualTo(new VoiceHint(List.of(), "male", 40, 2, null, null));
-        assertThat(((SsmlPart.Text) parts.get(3)).style().parameters()).containsEntry("seed", "2");
+        assertThat(((Segment.Text) parts.get(3)).style().parameters()).containsEntry("seed", "2");
         assertThat(v.get(4).names()).containsExactly("acme", "other");
         assertThat(v.get(4).languages()).isEqualTo("fr");
         assertThat(v.get(5)).isEqualTo(VoiceHint.NONE);
@@ -158,10 +159,10 @@ class SsmlParserTest {
 
     @Test
     void vxParametersInheritAndUnknownOnesFail() throws Exception {
-        List<SsmlPart> parts = parse("<prosody vx:cfg=\"1.5\">a<voice vx:timesteps=\"20\" vx:seed=\"7\" "
+        List<Segment> parts = parse("<prosody vx:cfg=\"1.5\">a<voice vx:timesteps=\"20\" vx:seed=\"7\" "
                 + "vx:mode=\"design\" vx:max-length=\"300\" gender=\"female\">b</voice></prosody>");
-        assertThat(((SsmlPart.Text) parts.get(0)).style().parameters()).isEqualTo(Map.of("cfg_value", "1.5"));
-        assertThat(((SsmlPart.Text) parts.get(1)).style().parameters()).isEqualTo(Map.of("cfg_value", "1.5",
+        assertThat(((Segment.Text) parts.get(0)).style().parameters()).isEqualTo(Map.of("cfg_value", "1.5"));
+        assertThat(((Segment.Text) parts.get(1)).style().parameters()).isEqualTo(Map.of("cfg_value", "1.5",
                 "inference_timesteps", "20", "seed", "7", "mode", "design", "max_length", "300"));
         assertParseFailure(SPEAK + "<voice vx:cfgg=\"1\">x</voice></speak>", "vx:cfgg");
         assertParseFailure(SPEAK + "<p vx:design=\"x\">x</p></speak>", "vx:design belongs on <voice>");
@@ -170,25 +171,25 @@ class SsmlParserTest {
 
     @Test
     void marksKeepTheirPlace() throws Exception {
-        List<SsmlPart> parts = parse("one <mark name=\"m1\"/>two<mark name=\"end\"/>");
+        List<Segment> parts = parse("one <mark name=\"m1\"/>two<mark name=\"end\"/>");
         assertThat(parts).hasSize(4);
-        assertThat(((SsmlPart.Text) parts.get(0)).text()).isEqualTo("one ");
-        assertThat(parts.get(1)).isEqualTo(new SsmlPart.Mark("m1"));
-        assertThat(((SsmlPart.Text) parts.get(2)).text()).isEqualTo("two");
-        assertThat(parts.get(3)).isEqualTo(new SsmlPart.Mark("end"));
+        assertThat(((Segment.Text) parts.get(0)).text()).isEqualTo("one ");
+        assertThat(parts.get(1)).isEqualTo(new Segment.Mark("m1"));
+        assertThat(((Segment.Text) parts.get(2)).text()).isEqualTo("two");
+        assertThat(parts.get(3)).isEqualTo(new Segment.Mark("end"));
         assertParseFailure(SPEAK + "<mark/></speak>", "name");
     }
 
     @Test
     void audioNamesRegisteredPromptsWithFallback() throws Exception {
-        List<SsmlPart> parts = parse("<audio src=\"prompt:chime\"/> then <audio src=\"welcome-2.wav\">"
+        List<Segment> parts = parse("<audio src=\"prompt:chime\"/> then <audio src=\"welcome-2.wav\">"
                 + "<desc>jingle</desc>Welcome <mark name=\"w\"/></audio>");
-        assertThat(parts.get(0)).isEqualTo(new SsmlPart.Audio("chime", List.of()));
-        SsmlPart.Audio second = (SsmlPart.Audio) parts.get(2);
+        assertThat(parts.get(0)).isEqualTo(new Segment.AudioRef("chime", List.of()));
+        Segment.AudioRef second = (Segment.AudioRef) parts.get(2);
         assertThat(second.name()).isEqualTo("welcome-2.wav");
         assertThat(second.fallback()).hasSize(2);
-        assertThat(((SsmlPart.Text) second.fallback().get(0)).text().strip()).isEqualTo("Welcome");
-        assertThat(second.fallback().get(1)).isEqualTo(new SsmlPart.Mark("w"));
+        assertThat(((Segment.Text) second.fallback().get(0)).text().strip()).isEqualTo("Welcome");
+        assertThat(second.fallback().get(1)).isEqualTo(new Segment.Mark("w"));
     }
 
     @Test
@@ -233,9 +234,9 @@ class SsmlParserTest {
     void baseStyleAppliesAroundTheDocument() throws Exception {
         Style base = new Style("en-GB", new VoiceHint(List.of("acme"), null, null, null, null, null),
                 Prosody.NORMAL.withRate("slow"), Map.of());
-        List<SsmlPart> parts = SsmlParser.parse("<speak>a <prosody rate=\"+50%\">b</prosody>"
-                + "<voice gender=\"female\">c</voice></speak>", base);
-        List<Style> s = parts.stream().map(p -> ((SsmlPart.Text) p).style()).toList();
+        List<Segment> parts = SsmlParser.parse("<speak>a <prosody rate=\"+50%\">b</prosody>"
+                + "<voice gender=\"female\">c</voice></speak>", base).segments();
+        List<Style> s = parts.stream().map(p -> ((Segment.Text) p).style()).toList();
         assertThat(s.get(0)).isEqualTo(base);
         assertThat(s.get(1).prosody().rate()).isCloseTo(1.2, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(s.get(2).voice()).isEqualTo(new VoiceHint(List.of(), "female", null, null, null, null));

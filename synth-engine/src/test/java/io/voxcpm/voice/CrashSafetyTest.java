@@ -83,7 +83,8 @@ class CrashSafetyTest {
             Thread.sleep(random.nextInt(400));
             w.process().destroyForcibly();
             assertThat(w.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
-            w.reader().join(10_000);
+            w.reader().join(30_000);
+            assertThat(w.reader().isAlive()).as("every line the child printed was read").isFalse();
             int committed = Math.max(current, w.lastCommitted().get());
 
             if (leftovers(dir) > 0) {
@@ -112,6 +113,10 @@ class CrashSafetyTest {
         assertThat(current).as("the children made progress").isGreaterThan(iterations);
         System.out.printf("crash test: %d kills, %d versions committed, %d kills left a write in flight%n",
                 iterations, current, killsWithWriteInFlight);
+        // kills that all landed between writes would prove nothing about a torn write: a version half
+        // written (its .tmp- directory left behind) must have been recovered from at least a few times
+        assertThat(killsWithWriteInFlight).as("kills that landed mid-write (a .tmp- version left behind)")
+                .isGreaterThanOrEqualTo(3);
     }
 
     @Test

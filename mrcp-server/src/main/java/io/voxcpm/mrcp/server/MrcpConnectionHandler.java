@@ -11,6 +11,7 @@ import io.voxcpm.mrcp.message.MrcpRequest;
 import io.voxcpm.mrcp.message.MrcpResponse;
 import io.voxcpm.mrcp.message.MrcpStatus;
 import io.voxcpm.mrcp.message.RequestState;
+import io.voxcpm.net.PemTls;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,6 +128,8 @@ final class MrcpConnectionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
             log.debug("{} I/O error: {}", connection, cause.toString());
+        } else if (PemTls.isPeerTlsFailure(cause)) {
+            log.info("{} TLS failed, closing: {}", connection, cause.getMessage());
         } else {
             log.warn("{} pipeline error, closing: {}", connection, cause.toString(), cause);
         }

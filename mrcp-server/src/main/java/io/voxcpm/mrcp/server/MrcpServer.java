@@ -14,6 +14,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.voxcpm.net.ConnectionLimiter;
 import io.voxcpm.net.MessageDeadline;
@@ -90,6 +91,7 @@ public final class MrcpServer implements AutoCloseable {
         private Duration idleWithoutChannel = DEFAULT_IDLE_WITHOUT_CHANNEL;
         private IoEventLoopGroup group;
         private Class<? extends ServerChannel> channelType = NioServerSocketChannel.class;
+        private SslContext tls;
 
         private Builder(MrcpChannelRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -150,6 +152,16 @@ public final class MrcpServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Speak MRCPv2 over TLS ({@code TCP/TLS/MRCPv2}, RFC 6787 §4.2) on this listener: every connection
+         * starts with a TLS handshake; a client that sends plain MRCP, or (with a client CA in the context)
+         * presents no acceptable certificate, is closed without an MRCP answer.
+         */
+        public Builder tls(SslContext context) {
+            this.tls = Objects.requireNonNull(context);
+            return this;
+        }
+
         /** Binds and starts accepting. */
         public MrcpServer start() throws IOException {
             IoEventLoopGroup owned = null;
@@ -164,7 +176,9 @@ public final class MrcpServer implements AutoCloseable {
             long idleMillis = inactivityTimeout.toMillis();
             long channellessMillis = Math.min(idleWithoutChannel.toMillis(), idleMillis);
             TcpLimits limits = tcpLimits;
-            ConnectionLimiter limiter = new ConnectionLimiter("MRCP", limits.maxConnections(), limits.maxPerAddress());
+            SslContext ssl = tls;
+            String name = ssl == null ? "MRCP" : "MRCP/TLS";
+            ConnectionLimiter limiter = new ConnectionLimiter(name, limits.maxConnections(), limits.maxPerAddress());
             ChannelFuture bound = new ServerBootstrap()
                     .group(loops)
                     .channel(channelType)
@@ -176,9 +190,12 @@ public final class MrcpServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             connections.add(ch);
-                            MessageDeadline deadline = new MessageDeadline("MRCP", limits.messageTimeout());
+                            MessageDeadline deadline = new MessageDeadline(name, limits.messageTimeout());
+                            ch.pipeline().addLast(limiter);
+                            if (ssl != null) {
+                                ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(
-                                    limiter,
                                     new WriteBackpressure("MRCP", limits.maxWriteBacklogBytes()),
                                     new IdleStateHandler(channellessMillis, 0, idleMillis, TimeUnit.MILLISECONDS),
                                     deadline.bytes(),
@@ -194,10 +211,10 @@ public final class MrcpServer implements AutoCloseable {
                 if (owned != null) {
                     owned.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 }
-                throw new IOException("cannot listen for MRCP on " + bindAddress, bound.cause());
+                throw new IOException("cannot listen for " + name + " on " + bindAddress, bound.cause());
             }
             MrcpServer server = new MrcpServer(bound.channel(), connections, owned);
-            log.info("MRCPv2 listening on {}", server.localAddress());
+            log.info("MRCPv2{} listening on {}", ssl == null ? "" : " over TLS", server.localAddress());
             return server;
         }
     }

@@ -47,15 +47,18 @@ final class DefineLexicon {
                     had ? "unloaded" : "was not loaded");
             return MrcpResponse.to(request, MrcpStatus.SUCCESS, RequestState.COMPLETE);
         }
+        io.voxcpm.ssml.PronunciationLexicon pls;
         try {
-            lexicons.define(contentId, h.get(MrcpHeaderNames.CONTENT_TYPE), request.bodyText());
+            pls = lexicons.define(contentId, h.get(MrcpHeaderNames.CONTENT_TYPE), request.bodyText());
         } catch (Lexicons.LoadFailure e) {
             log.warn("{} DEFINE-LEXICON {} failed (407 006): {}", logTag, request.requestId(), e.getMessage());
             return SynthMessages.response(request, new SynthStateMachine.Respond<>(MrcpStatus.METHOD_FAILED,
                     RequestState.COMPLETE, null, CompletionCause.LEXICON_LOAD_FAILURE, e.getMessage()));
         }
-        log.info("{} DEFINE-LEXICON {}: lexicon {} stored ({} in the session); the {} engine does not apply "
-                + "pronunciation lexicons", logTag, request.requestId(), contentId, lexicons.size(), engineName);
+        log.info("{} DEFINE-LEXICON {}: lexicon {} stored ({} in the session): {} aliases applied to the {} engine's "
+                + "text{}", logTag, request.requestId(), contentId, lexicons.size(), pls.size(), engineName,
+                pls.phonemeOnly() == 0 ? "" : "; " + pls.phonemeOnly() + " lexemes with phonemes only are not applied "
+                        + "(no engine here takes phonemes: give them an <alias>)");
         return MrcpResponse.to(request, MrcpStatus.SUCCESS, RequestState.COMPLETE);
     }
 }

@@ -1,15 +1,21 @@
 package io.voxcpm.mrcp.synth;
 
-import io.voxcpm.ssml.SafeXml;
+import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.ssml.PronunciationLexicon;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.xml.stream.XMLStreamException;
+import java.util.Set;
 
 /**
- * The lexicons a session has defined with DEFINE-LEXICON (RFC 6787 §8.14), by Content-Id. They are checked
- * to be well-formed PLS documents and kept for the session; {@code Lexicon-Search-Order} may name them as
- * {@code session:<content-id>}. Confined to the channel's executor.
+ * The lexicons a session has defined with DEFINE-LEXICON (RFC 6787 §8.14), by Content-Id, read into
+ * {@link PronunciationLexicon}s when defined. Every SPEAK of the session applies all of them, searched in
+ * this order: those {@code Lexicon-Search-Order} names ({@code session:<content-id>}), then those the SSML's
+ * {@code <lexicon uri="session:...">} elements name, then the rest in the order they were defined.
+ * Confined to the channel's executor.
  */
 final class Lexicons {
 
@@ -24,7 +30,9 @@ final class Lexicons {
         }
     }
 
-    record Lexicon(String contentId, String contentType, String body) { }
+    static final String SESSION_SCHEME = "session:";
+
+    record Lexicon(String contentId, PronunciationLexicon pls) { }
 
     private final int max;
     private final Map<String, Lexicon> byId = new LinkedHashMap<>();
@@ -33,7 +41,7 @@ final class Lexicons {
         this.max = max;
     }
 
-    void define(String contentId, String contentType, String body) throws LoadFailure {
+    PronunciationLexicon define(String contentId, String contentType, String body) throws LoadFailure {
         String type = contentType == null ? "" : contentType.split(";")[0].strip().toLowerCase(Locale.ROOT);
         if (!type.equals(PLS)) {
             throw new LoadFailure("lexicon Content-Type '" + type + "' is not " + PLS);
@@ -41,18 +49,40 @@ final class Lexicons {
         if (body.isBlank()) {
             throw new LoadFailure("lexicon '" + contentId + "' has an empty body");
         }
+        PronunciationLexicon pls;
         try {
-            String root = SafeXml.rootElement(body);
-            if (!root.equals("lexicon")) {
-                throw new LoadFailure("lexicon root element is <" + root + ">, not <lexicon>");
-            }
-        } catch (XMLStreamException e) {
-            throw new LoadFailure("lexicon '" + contentId + "' is not well-formed XML: " + SafeXml.locatedReason(e));
+            pls = PronunciationLexicon.parse(body);
+        } catch (SynthesisException e) {
+            throw new LoadFailure("lexicon '" + contentId + "' is not a PLS document: " + e.getMessage());
         }
         if (!byId.containsKey(contentId) && byId.size() >= max) {
             throw new LoadFailure("session already holds " + max + " lexicons");
         }
-        byId.put(contentId, new Lexicon(contentId, type, body));
+        byId.put(contentId, new Lexicon(contentId, pls));
+        return pls;
+    }
+
+    /**
+     * The session's lexicons as one, in search order (see the class comment). {@code searchOrder} and
+     * {@code documentUris} must already be checked to name defined {@code session:} lexicons.
+     */
+    PronunciationLexicon inOrder(List<String> searchOrder, List<String> documentUris) {
+        if (byId.isEmpty()) {
+            return PronunciationLexicon.EMPTY;
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        List<String> named = new ArrayList<>(searchOrder);
+        named.addAll(documentUris);
+        for (String uri : named) {
+            ids.add(uri.substring(SESSION_SCHEME.length()));
+        }
+        ids.addAll(byId.keySet());
+        PronunciationLexicon all = PronunciationLexicon.EMPTY;
+        for (String id : ids) {
+            Lexicon l = byId.get(id);
+            all = l == null ? all : all.then(l.pls());
+        }
+        return all;
     }
 
     boolean unload(String contentId) {

@@ -6,7 +6,10 @@ import io.voxcpm.mrcp.message.CompletionCause;
 import io.voxcpm.mrcp.message.MrcpRequest;
 import io.voxcpm.mrcp.message.MrcpStatus;
 import io.voxcpm.request.RequestDefaults;
+import io.voxcpm.request.RequestPlanner;
 import io.voxcpm.request.Segment;
+import io.voxcpm.ssml.PronunciationLexicon;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -39,23 +42,33 @@ final class SpeakAdmission {
         this.engineSampleRate = engineSampleRate;
     }
 
-    /** Step 1: the words (by Content-Type) and the lexicons the SPEAK names. */
+    /**
+     * Step 1: the document (by Content-Type, SSML read once, with the SPEAK's headers over the session's as
+     * its outermost voice and prosody) and the lexicons it and the headers name.
+     */
     SpeakContent.Content read(MrcpRequest speak, SessionParameters.Inherited parameters)
             throws SpeakContent.Rejection {
-        SpeakContent.Content content = SpeakContent.read(speak, maxTextChars);
-        checkLexiconOrder(parameters.lexiconSearchOrder());
+        SpeakContent.Content content = SpeakContent.read(speak, maxTextChars,
+                () -> RequestPlanner.baseStyle(defaults(parameters)));
+        checkLexicons(lexiconUris(parameters.lexiconSearchOrder()), "Lexicon-Search-Order");
+        checkLexicons(content.document().lexicons(), "SSML <lexicon>");
         return content;
     }
 
+    private RequestDefaults defaults(SessionParameters.Inherited parameters) {
+        return parameters.requestDefaults(Map.of(SynthesisRequest.SESSION_ID, sessionId));
+    }
+
     /**
-     * Step 2: the SPEAK's segments, its headers over the session's as the outermost voice and prosody, the
-     * body as SSML or plain text; every {@code <audio>} must name a registered prompt or hold text to say.
+     * Step 2: the SPEAK's segments, with the session's lexicons applied to its words; every {@code <audio>}
+     * must name a registered prompt or hold text to say.
      */
     Admitted plan(SpeakContent.Content content, SessionParameters.Inherited parameters)
             throws SpeakContent.Rejection {
-        RequestDefaults defaults = parameters.requestDefaults(Map.of(SynthesisRequest.SESSION_ID, sessionId));
+        PronunciationLexicon lexicon = lexicons.inOrder(lexiconUris(parameters.lexiconSearchOrder()),
+                content.document().lexicons());
         try {
-            SpeakPlanning.Plan plan = planning.plan(content.ssml(), content.text(), defaults);
+            SpeakPlanning.Plan plan = planning.plan(content.document(), defaults(parameters), lexicon);
             String missing = missingPrompt(plan.segments());
             if (missing != null) {
                 throw new SynthesisException(SynthesisException.Reason.URI_FAILURE, "no registered prompt named '"
@@ -82,24 +95,32 @@ final class SpeakAdmission {
         return null;
     }
 
-    /** Lexicon-Search-Order may only name this session's lexicons; nothing is ever fetched. */
-    private void checkLexiconOrder(String order) throws SpeakContent.Rejection {
-        if (order == null || order.isBlank()) {
-            return;
+    /** The URIs in a Lexicon-Search-Order value, without angle brackets. */
+    private static List<String> lexiconUris(String order) {
+        List<String> uris = new ArrayList<>();
+        if (order != null) {
+            for (String entry : order.split("[\\s,]+")) {
+                String uri = entry.strip();
+                if (uri.startsWith("<") && uri.endsWith(">")) {
+                    uri = uri.substring(1, uri.length() - 1);
+                }
+                if (!uri.isEmpty()) {
+                    uris.add(uri);
+                }
+            }
         }
-        for (String entry : order.split("[\\s,]+")) {
-            String uri = entry.strip();
-            if (uri.startsWith("<") && uri.endsWith(">")) {
-                uri = uri.substring(1, uri.length() - 1);
-            }
-            if (uri.isEmpty()) {
-                continue;
-            }
-            if (!uri.regionMatches(true, 0, "session:", 0, 8)) {
+        return uris;
+    }
+
+    /** Lexicons may only be this session's; nothing is ever fetched. */
+    private void checkLexicons(List<String> uris, String where) throws SpeakContent.Rejection {
+        for (String uri : uris) {
+            if (!uri.regionMatches(true, 0, Lexicons.SESSION_SCHEME, 0, Lexicons.SESSION_SCHEME.length())) {
                 throw new SpeakContent.Rejection(MrcpStatus.METHOD_FAILED, CompletionCause.URI_FAILURE,
-                        "lexicon " + HeaderValues.clip(uri) + " is not fetched: only session: lexicons are used");
+                        where + " lexicon " + HeaderValues.clip(uri) + " is not fetched: only session: lexicons "
+                        + "(defined with DEFINE-LEXICON) are used");
             }
-            if (!lexicons.contains(uri.substring(8))) {
+            if (!lexicons.contains(uri.substring(Lexicons.SESSION_SCHEME.length()))) {
                 throw new SpeakContent.Rejection(MrcpStatus.METHOD_FAILED, CompletionCause.LEXICON_LOAD_FAILURE,
                         "no lexicon " + HeaderValues.clip(uri) + " was defined in this session");
             }

@@ -5,10 +5,12 @@ import io.voxcpm.mrcp.message.CompletionCause;
 import io.voxcpm.mrcp.message.MrcpHeaderNames;
 import io.voxcpm.mrcp.message.MrcpRequest;
 import io.voxcpm.mrcp.message.MrcpStatus;
-import io.voxcpm.ssml.SsmlText;
+import io.voxcpm.ssml.SsmlDocument;
+import io.voxcpm.ssml.SsmlParser;
+import io.voxcpm.ssml.Style;
 import java.util.Locale;
 
-/** Turns a SPEAK body into the words to speak, by its Content-Type. */
+/** Turns a SPEAK body into a document to plan, by its Content-Type: SSML is read here, once. */
 final class SpeakContent {
 
     static final String TEXT_PLAIN = "text/plain";
@@ -35,31 +37,27 @@ final class SpeakContent {
     }
 
     /**
-     * The words to speak, free of markup (what the length limit counts), and the SSML document they came
-     * from, or null for plain text.
+     * The words to speak, free of markup (what the length limit counts), and the document to plan: the SSML
+     * read, or the plain text as one segment.
      */
-    record Content(String text, String ssml) { }
+    record Content(String text, SsmlDocument document) { }
 
-    static Content read(MrcpRequest speak, int maxChars) throws Rejection {
+    /** The outermost style, from the request's headers; read only once the body is known to be speakable. */
+    @FunctionalInterface
+    interface BaseStyle {
+        Style get() throws SynthesisException;
+    }
+
+    static Content read(MrcpRequest speak, int maxChars, BaseStyle base) throws Rejection {
         String body = speak.bodyText();
         if (body.isBlank()) {
             throw new Rejection(MrcpStatus.MANDATORY_HEADER_MISSING,
                     CompletionCause.PARSE_FAILURE, "SPEAK has no text to speak (empty body)");
         }
         String type = mediaType(speak.headers().get(MrcpHeaderNames.CONTENT_TYPE), body);
-        String ssml = null;
-        String text = switch (type) {
-            case TEXT_PLAIN -> body;
-            case SSML, SYNTHESIS_SSML -> {
-                try {
-                    String plain = SsmlText.toPlainText(body);
-                    ssml = body;
-                    yield plain;
-                } catch (SynthesisException e) {
-                    throw new Rejection(MrcpStatus.METHOD_FAILED,
-                            CompletionCause.PARSE_FAILURE, "SSML: " + e.getMessage());
-                }
-            }
+        boolean ssml = switch (type) {
+            case TEXT_PLAIN -> false;
+            case SSML, SYNTHESIS_SSML -> true;
             case URI_LIST -> throw new Rejection(MrcpStatus.UNSUPPORTED_HEADER_VALUE,
                     CompletionCause.URI_FAILURE,
                     "text/uri-list is not fetched: this server never loads arbitrary URIs");
@@ -67,7 +65,15 @@ final class SpeakContent {
                     CompletionCause.PARSE_FAILURE,
                     "unsupported Content-Type '" + type + "' (use text/plain or application/ssml+xml)");
         };
-        if (text.isBlank()) {
+        SsmlDocument document;
+        try {
+            document = ssml ? SsmlParser.parse(body, base.get()) : SsmlDocument.text(body, base.get());
+        } catch (SynthesisException e) {
+            throw new Rejection(MrcpStatus.METHOD_FAILED, SpeakAdmission.causeOf(e.reason(), true),
+                    e.reason() == SynthesisException.Reason.PARSE_FAILURE ? "SSML: " + e.getMessage() : e.getMessage());
+        }
+        String text = ssml ? document.spokenText() : body;
+        if (!document.isAudible()) {
             throw new Rejection(MrcpStatus.METHOD_FAILED,
                     CompletionCause.PARSE_FAILURE, "the SSML holds no text to speak");
         }
@@ -76,7 +82,7 @@ final class SpeakContent {
                     CompletionCause.ERROR,
                     "text of " + text.length() + " characters exceeds the limit of " + maxChars);
         }
-        return new Content(text, ssml);
+        return new Content(text, document);
     }
 
     /** The media type without parameters; a body with no Content-Type is sniffed like FreeSWITCH does. */

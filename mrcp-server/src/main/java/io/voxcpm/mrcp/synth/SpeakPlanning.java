@@ -1,5 +1,6 @@
 package io.voxcpm.mrcp.synth;
 
+import io.voxcpm.audio.LevelMatching;
 import io.voxcpm.cache.FrameTier;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.request.RequestDefaults;
@@ -7,6 +8,8 @@ import io.voxcpm.request.RequestPlanner;
 import io.voxcpm.request.Segment;
 import io.voxcpm.request.SegmentPlayer.PromptAudio;
 import io.voxcpm.request.VoiceCatalog;
+import io.voxcpm.ssml.PronunciationLexicon;
+import io.voxcpm.ssml.SsmlDocument;
 import io.voxcpm.text.SentenceSplitter;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,7 @@ public final class SpeakPlanning {
     private final PromptAudio prompts;
     /** Null when SPEAKs are never served from encoded frames. */
     private final FrameTier frames;
+    private final LevelMatching level;
 
     /**
      * @param unknownVoiceFallsBack an unregistered voice name is dropped (the engine's default voice, with the
@@ -46,6 +50,13 @@ public final class SpeakPlanning {
      */
     public SpeakPlanning(VoiceCatalog catalog, Map<String, String> serverDefaults, boolean unknownVoiceFallsBack,
                          PromptAudio prompts, FrameTier frames) {
+        this(catalog, serverDefaults, unknownVoiceFallsBack, prompts, frames, LevelMatching.OFF);
+    }
+
+    /** @param level the loudness synthesised audio is brought to while it streams */
+    public SpeakPlanning(VoiceCatalog catalog, Map<String, String> serverDefaults, boolean unknownVoiceFallsBack,
+                         PromptAudio prompts, FrameTier frames, LevelMatching level) {
+        this.level = Objects.requireNonNull(level, "level");
         SentenceSplitter splitter = new SentenceSplitter();
         this.strict = new RequestPlanner(catalog, serverDefaults, splitter, false);
         this.lenient = unknownVoiceFallsBack ? new RequestPlanner(catalog, serverDefaults, splitter, true) : null;
@@ -55,6 +66,10 @@ public final class SpeakPlanning {
 
     PromptAudio prompts() {
         return prompts;
+    }
+
+    LevelMatching level() {
+        return level;
     }
 
     /** Null when there is none. */
@@ -69,19 +84,15 @@ public final class SpeakPlanning {
      * Plans with the strict planner; an unknown voice is retried with the lenient one when configured, so the
      * caller can log the fallback once per SPEAK with its session tag.
      */
-    Plan plan(String ssml, String text, RequestDefaults defaults) throws SynthesisException {
+    Plan plan(SsmlDocument document, RequestDefaults defaults, PronunciationLexicon lexicon)
+            throws SynthesisException {
         try {
-            return new Plan(plan(strict, ssml, text, defaults), null);
+            return new Plan(strict.plan(document, defaults, lexicon), null);
         } catch (SynthesisException e) {
             if (lenient == null || e.reason() != SynthesisException.Reason.UNKNOWN_VOICE) {
                 throw e;
             }
-            return new Plan(plan(lenient, ssml, text, defaults), e.getMessage());
+            return new Plan(lenient.plan(document, defaults, lexicon), e.getMessage());
         }
-    }
-
-    private static List<Segment> plan(RequestPlanner planner, String ssml, String text, RequestDefaults defaults)
-            throws SynthesisException {
-        return ssml != null ? planner.planSsml(ssml, defaults) : planner.planText(text, defaults);
     }
 }

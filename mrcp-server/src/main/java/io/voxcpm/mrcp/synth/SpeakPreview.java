@@ -3,6 +3,8 @@ package io.voxcpm.mrcp.synth;
 import io.voxcpm.mrcp.message.MrcpHeaders;
 import io.voxcpm.mrcp.message.MrcpRequest;
 import io.voxcpm.request.RequestDefaults;
+import io.voxcpm.request.RequestPlanner;
+import io.voxcpm.ssml.SsmlDocument;
 import java.util.Map;
 
 /**
@@ -14,11 +16,11 @@ import java.util.Map;
 public final class SpeakPreview {
 
     /**
-     * @param ssml     the SSML document, or null for plain text
+     * @param document the body, read as SSML or plain text by its Content-Type, on the headers' style
      * @param text     the words to speak, free of markup
      * @param defaults what the headers say outside the text
      */
-    public record Request(String ssml, String text, RequestDefaults defaults) { }
+    public record Request(SsmlDocument document, String text, RequestDefaults defaults) { }
 
     private SpeakPreview() {
     }
@@ -30,9 +32,9 @@ public final class SpeakPreview {
     public static Request read(MrcpRequest speak, int maxChars) {
         try {
             HeaderValues.check(speak.headers());
-            SpeakContent.Content content = SpeakContent.read(speak, maxChars);
-            return new Request(content.ssml(), content.text(),
-                    SpeakParameters.defaults(speak.headers(), MrcpHeaders.empty(), Map.of()));
+            RequestDefaults defaults = SpeakParameters.defaults(speak.headers(), MrcpHeaders.empty(), Map.of());
+            SpeakContent.Content content = SpeakContent.read(speak, maxChars, () -> RequestPlanner.baseStyle(defaults));
+            return new Request(content.document(), content.text(), defaults);
         } catch (HeaderValues.IllegalValue | SpeakContent.Rejection e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

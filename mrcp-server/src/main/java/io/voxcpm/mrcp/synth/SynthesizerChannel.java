@@ -103,7 +103,7 @@ public final class SynthesizerChannel implements MrcpResource {
         // no prefetch: a sentence is generated when the one before it has been (not played); engines faster
         // than real time keep the talkspurt's queue ahead anyway, and one synthesis per SPEAK keeps the load
         // of N sessions at N
-        this.player = new SegmentPlayer(engine, planning.prompts(), false);
+        this.player = new SegmentPlayer(engine, planning.prompts(), false, planning.level());
         this.frameTier = planning.frameTier();
     }
 

@@ -23,7 +23,12 @@ final class TestClient implements AutoCloseable {
     private final EmbeddedChannel decoder = new EmbeddedChannel(new MrcpDecoder());
 
     TestClient(int port) throws IOException {
-        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        this(new Socket(InetAddress.getLoopbackAddress(), port));
+    }
+
+    /** Over a socket already connected, e.g. an SSLSocket. */
+    TestClient(Socket connected) throws IOException {
+        socket = connected;
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(5000);
         in = socket.getInputStream();

@@ -1,0 +1,479 @@
+package io.voxcpm.server;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.voxcpm.admin.StartupProblems;
+import io.voxcpm.cache.CachingEngine;
+import io.voxcpm.audio.LevelMatching;
+import io.voxcpm.cache.FrameTier;
+import io.voxcpm.cache.PromptCache;
+import io.voxcpm.engine.Availability;
+import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.prompt.PromptStore;
+import io.voxcpm.mrcp.server.MrcpChannelRegistry;
+import io.voxcpm.mrcp.message.MrcpDecoder;
+import io.voxcpm.mrcp.server.MrcpServer;
+import io.voxcpm.mrcp.synth.SpeakPlanning;
+import io.voxcpm.mrcp.synth.SynthSettings;
+import io.voxcpm.request.VoiceCatalog;
+import io.voxcpm.rtp.MediaClock;
+import io.voxcpm.rtp.RtpMedia;
+import io.voxcpm.rtp.RtpPortAllocator;
+import io.voxcpm.net.TcpLimits;
+import io.voxcpm.session.MediaDestinations;
+import io.voxcpm.session.SessionManager;
+import io.voxcpm.voice.VoiceRegistry;
+import io.voxcpm.sip.SipConfig;
+import io.voxcpm.sip.SipServer;
+import io.voxcpm.sip.SipTls;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running server: SIP, MRCP and RTP listeners around one speech engine. It listens first and loads
+ * the engine after: until the engine is ready, new INVITEs get 503 with Retry-After (a PBX tries again or
+ * fails over), so a restart never leaves a caller without an answer.
+ */
+public final class VoxcpmMrcpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(VoxcpmMrcpServer.class);
+
+    /** Makes the speech engine; runs on a thread of its own while the listeners already answer. */
+    @FunctionalInterface
+    public interface EngineLoader {
+        SpeechEngine load() throws StartupException;
+    }
+
+    private final ServerConfig config;
+    private final long startedNanos = System.nanoTime();
+    private final SessionGate gate = new SessionGate();
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final List<AutoCloseable> listeners = new ArrayList<>();
+    private final MrcpChannelRegistry registry;
+    private final RtpPortAllocator ports;
+    private SipServer sip;
+    private MrcpServer mrcp;
+    /** MRCPv2 over TLS (security.tls), or null. */
+    private MrcpServer mrcpTls;
+    private RtpMedia media;
+    private EventExecutorGroup synthExecutors;
+    private volatile SessionManager sessions;
+    private volatile SpeechEngine engine;
+    private volatile FrameTier frames;
+    private volatile boolean closed;
+    // what the admin API administers: set when known, null when the server runs without them
+    private volatile VoiceRegistry voiceRegistry;
+    private volatile Supplier<PromptCache> promptCache = () -> null;
+    private volatile VoiceCatalog catalog = VoiceCatalog.EMPTY;
+
+    private VoxcpmMrcpServer(ServerConfig config, MrcpChannelRegistry registry, RtpPortAllocator ports) {
+        this.config = config;
+        this.registry = registry;
+        this.ports = ports;
+    }
+
+    /** Starts with the engine the configuration names, behind the prompt cache when it is enabled; returns when ready. */
+    public static VoxcpmMrcpServer start(ServerConfig config) throws StartupException {
+        VoxcpmMrcpServer server = listen(config);
+        server.awaitReady();
+        return server;
+    }
+
+    /**
+     * Listens at once and loads the configured engine in the background; {@link #ready()} completes when
+     * INVITEs are served (or fails with the {@link StartupException} that stopped the engine).
+     */
+    public static VoxcpmMrcpServer listen(ServerConfig config) throws StartupException {
+        RegisteredVoices voices;
+        try {
+            voices = RegisteredVoices.open(Path.of(config.voices().dir()));
+        } catch (IOException e) {
+            throw new StartupException("voice registry " + config.voices().dir() + ": " + e.getMessage()
+                    + " (set voices.dir to a writable directory)", e);
+        }
+        AtomicReference<PromptCache> opened = new AtomicReference<>();
+        VoxcpmMrcpServer server = listen(config, voices.catalog(), () -> {
+            PromptCache cache = config.cache().enabled() ? openCache(config.cache()) : null;
+            opened.set(cache);
+            // one cache, one CachingEngine per engine of the chain: an entry's key names the engine that made it
+            return Engines.create(config.engine(), voices, cache == null ? Engines.Decorator.NONE
+                    : (one, kind) -> new CachingEngine(one, cache, Engines.modelVersion(kind), voices, 2),
+                    config.security().worker());
+        });
+        server.voiceRegistry = voices.registry();
+        server.promptCache = opened::get;
+        return server;
+    }
+
+    /** Listens at once; {@code loader} makes the engine on a thread of its own. */
+    public static VoxcpmMrcpServer listen(ServerConfig config, VoiceCatalog catalog, EngineLoader loader)
+            throws StartupException {
+        VoxcpmMrcpServer server = openListeners(config);
+        Thread loading = new Thread(() -> server.load(catalog, loader), "engine-loader");
+        loading.setDaemon(true);
+        loading.start();
+        return server;
+    }
+
+    /**
+     * Starts around an engine the caller owns the creation of; the server closes it. Voice names resolve
+     * against the registry in {@code voices.dir} when that directory exists (it is not created here).
+     */
+    public static VoxcpmMrcpServer start(ServerConfig config, SpeechEngine engine) throws StartupException {
+        VoiceCatalog catalog = VoiceCatalog.EMPTY;
+        Path dir = Path.of(config.voices().dir());
+        VoxcpmMrcpServer server;
+        RegisteredVoices voices = null;
+        try {
+            if (Files.isDirectory(dir)) {
+                try {
+                    voices = RegisteredVoices.open(dir);
+                    catalog = voices.catalog();
+                } catch (IOException e) {
+                    throw new StartupException("voice registry " + dir + ": " + e.getMessage(), e);
+                }
+            }
+            server = openListeners(config);
+        } catch (StartupException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        server.voiceRegistry = voices == null ? null : voices.registry();
+        if (engine instanceof CachingEngine caching) {
+            server.promptCache = caching::cache;
+        }
+        server.serve(catalog, engine);
+        return server;
+    }
+
+    private static VoxcpmMrcpServer openListeners(ServerConfig config) throws StartupException {
+        InetAddress bind;
+        try {
+            bind = InetAddress.getByName(config.sip().address());
+        } catch (UnknownHostException e) {
+            throw new StartupException("unknown listen address '" + config.sip().address() + "'", e);
+        }
+        VoxcpmMrcpServer server = new VoxcpmMrcpServer(config,
+                new MrcpChannelRegistry(config.mrcp().maxChannelsPerConnection()),
+                new RtpPortAllocator(bind, config.rtp().portMin(), config.rtp().portMax()));
+        try {
+            server.openListeners(bind);
+            return server;
+        } catch (StartupException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** One MRCPv2 listener; both (TCP and TLS) share the channel registry and every limit. */
+    private MrcpServer openMrcp(InetAddress bind, int port, SslContext tls) throws StartupException {
+        MrcpServer.Builder builder = MrcpServer.builder(registry)
+                .bindAddress(new InetSocketAddress(bind, port))
+                .inactivityTimeout(Duration.ofSeconds(config.mrcp().inactivityTimeoutS()))
+                .idleWithoutChannel(Duration.ofSeconds(config.mrcp().idleWithoutChannelS()))
+                .tcpLimits(config.mrcp().tcpLimits())
+                .decoderLimits(config.mrcp().maxHeadBytes(),
+                        Math.min(MrcpDecoder.DEFAULT_MAX_LINE_BYTES, config.mrcp().maxHeadBytes()),
+                        MrcpDecoder.DEFAULT_MAX_HEADERS, config.mrcp().maxBodyBytes());
+        if (tls != null) {
+            builder.tls(tls);
+        }
+        try {
+            MrcpServer server = builder.start();
+            listeners.add(server);
+            return server;
+        } catch (IOException e) {
+            throw new StartupException(tls == null
+                    ? StartupProblems.bind("MRCPv2 over TCP", config.sip().address(), port, "mrcp.port / --mrcp-port", e)
+                    : StartupProblems.bind("MRCPv2 over TLS", config.sip().address(), port, "security.tls.mrcp-port", e),
+                    e);
+        }
+    }
+
+    private void openListeners(InetAddress bind) throws StartupException {
+        SslContext tls = null;
+        if (config.security().tls().enabled()) {
+            try {
+                tls = config.security().tls().context();
+            } catch (IOException e) {
+                throw new StartupException("security.tls: " + e.getMessage(), e);
+            }
+        }
+        mrcp = openMrcp(bind, config.mrcp().port(), null);
+        if (tls != null) {
+            mrcpTls = openMrcp(bind, config.security().tls().mrcpPort(), tls);
+        }
+        MediaClock clock = new MediaClock();
+        listeners.add(clock);
+        media = new RtpMedia(clock, ports);
+        EventExecutorGroup executors = new DefaultEventExecutorGroup(
+                Math.max(2, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory("synth"));
+        synthExecutors = executors;
+        listeners.add(() -> executors.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+        SipConfig sipConfig = SipConfig.defaults()
+                .withBindAddress(config.sip().address())
+                .withPort(config.sip().port())
+                .withExternalAddress(config.sip().advertisedAddress())
+                .withT1(Duration.ofMillis(config.sip().t1Ms()))
+                .withTcp(new TcpLimits(config.sip().tcpMaxConnections(), config.sip().tcpMaxConnectionsPerAddress(),
+                        config.mrcp().tcpLimits().messageTimeout(), config.mrcp().maxWriteBacklogBytes()),
+                        Duration.ofSeconds(config.sip().tcpIdleTimeoutS()));
+        try {
+            sip = SipServer.start(sipConfig, gate,
+                    tls == null ? null : new SipTls(config.security().tls().sipPort(), tls));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while starting", e);
+        } catch (Exception e) { // Netty's sync() rethrows the BindException of a UDP bind undeclared
+            throw new StartupException(StartupProblems.bind("SIP over UDP and TCP", config.sip().address(),
+                    config.sip().port(), "sip.port / --sip-port", e), e);
+        }
+        log.info("voxcpm-mrcp listening after {} ms: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}; engine loading",
+                (System.nanoTime() - startedNanos) / 1_000_000, config.sip().address(), sip.udpPort(), mrcp.port(),
+                config.rtp().portMin(), config.rtp().portMax());
+        if (mrcpTls != null) {
+            log.info("TLS: SIP {}:{}, MRCPv2 (TCP/TLS/MRCPv2) {}{}", config.sip().address(), sip.tlsPort(),
+                    mrcpTls.port(), config.security().tls().clientCaFile() == null ? ""
+                            : ", client certificates required");
+        }
+    }
+
+    private void load(VoiceCatalog catalog, EngineLoader loader) {
+        SpeechEngine loaded;
+        try {
+            loaded = loader.load();
+        } catch (StartupException | RuntimeException e) {
+            log.error("voxcpm-mrcp cannot load its engine: {}", e.getMessage());
+            ready.completeExceptionally(e);
+            return;
+        }
+        serve(catalog, loaded);
+    }
+
+    /** Builds the session layer around the engine and opens the gate: INVITEs are served from now on. */
+    private void serve(VoiceCatalog catalog, SpeechEngine loaded) {
+        synchronized (this) {
+            if (closed) {
+                loaded.close();
+                ready.completeExceptionally(new StartupException("closed while the engine loaded"));
+                return;
+            }
+            engine = loaded;
+            this.catalog = catalog;
+            // only a prompt cache can name what a plan sounds like (voice versions, model version)
+            frames = loaded instanceof CachingEngine && config.cache().frameTierMb() > 0
+                    ? new FrameTier(config.cache().frameTierMb() * 1024L * 1024L) : null;
+            SynthSettings synth = new SynthSettings(Duration.ofMillis(config.synth().playoutMarginMs()),
+                    config.synth().maxPendingSpeaks(), config.synth().maxTextChars(), config.synth().speechMarkers(),
+                    SynthSettings.DEFAULTS.maxRetainedFrames(), SynthSettings.DEFAULTS.maxLexicons());
+            SessionManager made = new SessionManager(new SessionManager.Settings(config.synth().maxSessions(),
+                    mrcp.port(), config.sip().advertisedAddress(), config.synth().maxSessionsPerAddress(),
+                    Duration.ofMillis(config.mrcp().terminationTimeoutMs()),
+                    Duration.ofSeconds(config.synth().sessionIdleTimeoutS()),
+                    new MediaDestinations(config.media().networks()), mrcpTlsPort()),
+                    registry, media, loaded, synth, planning(config, catalog, frames), synthExecutors);
+            made.forgetDialogsWith(sip::forget);
+            sessions = made;
+            gate.open(made);
+        }
+        log.info("voxcpm-mrcp ready after {} ms: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}, engine {}",
+                (System.nanoTime() - startedNanos) / 1_000_000, config.sip().address(), sip.udpPort(), mrcp.port(),
+                config.rtp().portMin(), config.rtp().portMax(), loaded.name());
+        ready.complete(null);
+    }
+
+    /** Completes when INVITEs are served; fails with the {@link StartupException} that stopped the engine. */
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    /** Waits for {@link #ready()}; on failure closes the server and throws why. */
+    public void awaitReady() throws StartupException {
+        try {
+            ready.get();
+        } catch (ExecutionException e) {
+            close();
+            throw e.getCause() instanceof StartupException s ? s
+                    : new StartupException("engine: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new StartupException("interrupted while starting", e);
+        }
+    }
+
+    /**
+     * {@code <audio src="prompt:NAME">} plays from the prompt store (its content is spoken when there is no
+     * such prompt), and every prompt reaches the caller at the configured level. The server's own generation
+     * defaults are the engine's (none set here).
+     */
+    private static SpeakPlanning planning(ServerConfig config, VoiceCatalog catalog, FrameTier frames) {
+        ServerConfig.Prompts p = config.prompts();
+        LevelMatching level = new LevelMatching(p.levelLufs(), p.levelLookaheadMs());
+        return new SpeakPlanning(catalog, Map.of(), config.synth().unknownVoiceFallsBack(),
+                PromptStore.open(Path.of(p.dir())).audio(level.normalizer()), frames, level);
+    }
+
+    private static PromptCache openCache(ServerConfig.Cache cache) throws StartupException {
+        try {
+            return PromptCache.open(Path.of(cache.dir()), cache.maxMb() * 1024L * 1024L);
+        } catch (IOException e) {
+            throw new StartupException("prompt cache directory " + cache.dir() + ": " + e.getMessage()
+                    + " (set cache.dir to a writable directory, or cache.enabled: false)", e);
+        }
+    }
+
+    public int sipPort() {
+        return sip.udpPort();
+    }
+
+    public int mrcpPort() {
+        return mrcp.port();
+    }
+
+    /** Whether {@link #startDraining} was called: new INVITEs get 503 with Retry-After. */
+    public boolean isDraining() {
+        return gate.draining();
+    }
+
+    /**
+     * Refuses new INVITEs from now on (503, Retry-After {@code retryAfterS}); calls in progress go on. The
+     * first step of a graceful stop: readiness turns false at once.
+     */
+    public void startDraining(int retryAfterS) {
+        gate.drain(retryAfterS);
+        log.info("voxcpm-mrcp draining: new INVITEs get 503 (Retry-After {} s), {} sessions in progress",
+                retryAfterS, sessionCount());
+    }
+
+    /** Whether the engine would take a synthesis now; empty until it has loaded. */
+    public Optional<Availability> engineAvailability() {
+        SpeechEngine e = engine;
+        return e == null || sessions == null ? Optional.empty() : Optional.of(e.availability());
+    }
+
+    /** The MRCPv2-over-TLS port, or -1 without security.tls. */
+    public int mrcpTlsPort() {
+        return mrcpTls == null ? -1 : mrcpTls.port();
+    }
+
+    /** The SIP-over-TLS port, or -1 without security.tls. */
+    public int sipTlsPort() {
+        return sip.tlsPort();
+    }
+
+    public int sessionCount() {
+        SessionManager s = sessions;
+        return s == null ? 0 : s.sessionCount();
+    }
+
+    /** The voice registry SPEAKs resolve names in; empty when the server was given an engine without one. */
+    public Optional<VoiceRegistry> voiceRegistry() {
+        return Optional.ofNullable(voiceRegistry);
+    }
+
+    /** The prompt cache behind the engine; empty when it is off (or the engine is still loading). */
+    public Optional<PromptCache> promptCache() {
+        return Optional.ofNullable(promptCache.get());
+    }
+
+    /** The encoded-frame tier; empty when it is off. */
+    public Optional<FrameTier> frameTier() {
+        return Optional.ofNullable(frames);
+    }
+
+    /** What SPEAKs resolve voice names to (the registry as the planner sees it). */
+    public VoiceCatalog voiceCatalog() {
+        return catalog;
+    }
+
+    /** The speech engine once loaded; empty while it loads. */
+    public Optional<SpeechEngine> engine() {
+        return Optional.ofNullable(engine);
+    }
+
+    /** The session layer once the engine is loaded; empty before. */
+    public Optional<SessionManager> sessions() {
+        return Optional.ofNullable(sessions);
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** The encoded-frame tier's counters; empty when it is off (no prompt cache, or frame-tier-mb 0). */
+    public Optional<FrameTier.Stats> frameTierStats() {
+        return Optional.ofNullable(frames).map(FrameTier::stats);
+    }
+
+    /** What the server holds right now, for health checks and leak tests. */
+    public record Usage(int sessions, int mrcpChannels, int mrcpConnections, int sipDialogs, int rtpPorts,
+                        int sessionTimers) { }
+
+    public Usage usage() {
+        SessionManager s = sessions;
+        return new Usage(s == null ? 0 : s.sessionCount(), registry.channelCount(), registry.connectionCount(),
+                sip.dialogCount(), ports.inUse(), s == null ? 0 : s.pendingTimerCount());
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> order = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            log.info("voxcpm-mrcp shutting down");
+            // SIP first so every dialog ends (and releases its session), the engine last
+            order.addAll(listeners);
+            if (sessions != null) {
+                order.add(sessions);
+            }
+            if (sip != null) {
+                order.add(sip);
+            }
+            if (engine != null) {
+                order.add(0, engine);
+            }
+        }
+        for (int i = order.size() - 1; i >= 0; i--) {
+            try {
+                order.get(i).close();
+            } catch (Exception e) {
+                log.warn("while shutting down {}: {}", order.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    /** The server cannot start; the message says what to fix. */
+    public static final class StartupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public StartupException(String message) {
+            super(message);
+        }
+
+        public StartupException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
