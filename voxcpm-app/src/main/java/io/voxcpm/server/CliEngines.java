@@ -91,7 +91,6 @@ final class CliEngines implements EngineProvider {
     public Path cacheDirectory() {
         return Path.of(configured().cache().dir());
     }
-
     private static ServerConfig configured() {
         String env = System.getenv(CONFIG_ENV);
         Path file = env != null && !env.isBlank() ? Path.of(env) : DEFAULT_CONFIG;

@@ -2,9 +2,9 @@ package io.voxcpm.server;
 
 import com.google.common.base.Supplier;
 import com.google.common.base.Suppliers;
+import io.voxcpm.cli.PromptsCommand;
 import io.voxcpm.admin.AdminApi;
 import io.voxcpm.admin.ConfigCommand;
-import io.voxcpm.cli.PromptsCommand;
 import io.voxcpm.cli.RenderCommand;
 import io.voxcpm.cli.SayCommand;
 import io.voxcpm.cli.VoicesCommand;

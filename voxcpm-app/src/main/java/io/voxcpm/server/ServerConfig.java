@@ -33,21 +33,21 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
                            AdminConfig admin) {
 
     public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
-            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS, Prompts.DEFAULTS,
-            SecurityConfig.DEFAULTS);
+            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS);
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, null, null, null);
+        this(sip, mrcp, rtp, synth, engine, cache, voices, null);
     }
 
+    /** Every component not named takes its defaults. */
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
                         Media media) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null);
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, null, null, null, null);
     }
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
-                        Media media, Prompts prompts, SecurityConfig security) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security, null, null, null, null);
+                        Media media, OpsConfig.Http http, OpsConfig.Drain drain, OpsConfig.Records records) {
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, http, drain, records, null);
     }
 
     public ServerConfig {
@@ -509,52 +509,63 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     public ServerConfig withSip(Sip s) {
-        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, prompts, security, http, drain, records, admin);
+        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withMrcp(Mrcp m) {
-        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, prompts, security, http, drain, records, admin);
+        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, prompts, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withRtp(Rtp r) {
-        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, prompts, security, http, drain, records, admin);
+        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, prompts, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withSynth(Synth s) {
-        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, prompts, security, http, drain, records, admin);
+        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, prompts, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withEngine(Engine e) {
-        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, prompts, security, http, drain, records, admin);
+        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, prompts, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withVoices(Voices v) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, prompts, security, http, drain, records, admin);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, prompts, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withCache(Cache c) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, prompts, security, http, drain, records, admin);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, prompts, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withMedia(Media m) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, prompts, security, http, drain, records, admin);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, prompts, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withPrompts(Prompts p) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, p, security, http, drain, records, admin);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, p, security,
+                http, drain, records, admin);
     }
 
     public ServerConfig withSecurity(SecurityConfig s) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, s, http, drain, records, admin);
-    }
-
-    public ServerConfig withOps(OpsConfig.Http h, OpsConfig.Drain d, OpsConfig.Records r) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security, h, d, r, admin);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, s,
+                http, drain, records, admin);
     }
 
     public ServerConfig withAdmin(AdminConfig a) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security, http, drain,
-                records, a);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
+                http, drain, records, a);
+    }
+
+    public ServerConfig withOps(OpsConfig.Http h, OpsConfig.Drain d, OpsConfig.Records r) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
+                h, d, r, admin);
     }
 
     /** A configuration mistake, worded for the operator. */

@@ -243,7 +243,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StartupException("interrupted while starting", e);
         } catch (Exception e) { // Netty's sync() rethrows the BindException of a UDP bind undeclared
-            throw new StartupException(StartupProblems.bind("SIP over UDP and TCP", config.sip().address(),
+            throw new StartupException(StartupProblems.bind(config.security().tls().enabled() ? "SIP over UDP, TCP and TLS" : "SIP over UDP and TCP", config.sip().address(),
                     config.sip().port(), "sip.port / --sip-port", e), e);
         }
         log.info("voxcpm-mrcp listening after {} ms: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}; engine loading",
@@ -349,6 +349,16 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         return mrcp.port();
     }
 
+    /** The MRCPv2-over-TLS port, or -1 without security.tls. */
+    public int mrcpTlsPort() {
+        return mrcpTls == null ? -1 : mrcpTls.port();
+    }
+
+    /** The SIP-over-TLS port, or -1 without security.tls. */
+    public int sipTlsPort() {
+        return sip.tlsPort();
+    }
+
     /** Whether {@link #startDraining} was called: new INVITEs get 503 with Retry-After. */
     public boolean isDraining() {
         return gate.draining();
@@ -368,16 +378,6 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     public Optional<Availability> engineAvailability() {
         SpeechEngine e = engine;
         return e == null || sessions == null ? Optional.empty() : Optional.of(e.availability());
-    }
-
-    /** The MRCPv2-over-TLS port, or -1 without security.tls. */
-    public int mrcpTlsPort() {
-        return mrcpTls == null ? -1 : mrcpTls.port();
-    }
-
-    /** The SIP-over-TLS port, or -1 without security.tls. */
-    public int sipTlsPort() {
-        return sip.tlsPort();
     }
 
     public int sessionCount() {
