@@ -17,8 +17,18 @@ RUN groupadd --system --gid 10001 voxcpm \
  && mkdir -p data/voices data/cache && chown -R voxcpm:voxcpm data
 VOLUME ["/opt/voxcpm-mrcp/data/voices", "/opt/voxcpm-mrcp/data/cache"]
 USER voxcpm
-# HEALTHCHECK: to come with the operations work of issue 10 (a probe the JRE image can run).
-# SIP (udp+tcp), MRCPv2, RTP (the compose file narrows the range to what it publishes).
-EXPOSE 8060/udp 8060/tcp 1544/tcp 5000-6000/udp
-ENTRYPOINT ["java", "-XX:+UseZGC", "-Xms512m", "-Xmx2g", "-jar", "voxcpm-app/target/voxcpm-mrcp.jar"]
+# Ready = listening, engine loaded, not draining (GET /health/ready on the management port, 8090). The JRE
+# image has bash but no curl: bash's /dev/tcp speaks the one HTTP/1.0 request. With http.tls-cert set the port
+# speaks HTTPS only: probe from outside (Kubernetes httpGet scheme HTTPS) and drop this check.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=120s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8090 && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+# SIP (udp+tcp), MRCPv2, management HTTP (metrics, health, admin), RTP (the compose file narrows the range to
+# what it publishes).
+EXPOSE 8060/udp 8060/tcp 1544/tcp 8090/tcp 5000-6000/udp
+# The launcher's collector (ZGC: no pause stops the media clock for milliseconds; docs/performance.md), the heap
+# sized from the container's memory limit instead of a fixed -Xmx (70 % of it: the rest is Netty's direct
+# buffers, thread stacks and metaspace), and an exit on OutOfMemoryError so the orchestrator restarts a clean
+# process. JAVA_TOOL_OPTIONS adds to or overrides these.
+ENTRYPOINT ["java", "-XX:+UseZGC", "-XX:InitialRAMPercentage=25", "-XX:MaxRAMPercentage=70", \
+            "-XX:+ExitOnOutOfMemoryError", "-jar", "voxcpm-app/target/voxcpm-mrcp.jar"]
 CMD ["serve"]

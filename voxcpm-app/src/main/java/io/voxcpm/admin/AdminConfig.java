@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * The {@code admin} keys: the bearer token that turns {@code /admin/v1} on, and its limits. The token is never
  * in a file of the repository: it comes from the environment ({@value #TOKEN_ENV}), from a file an operator
- * (or a Kubernetes Secret) provides ({@code admin.token-file}), or, least preferred, inline ({@code admin.token}).
+ * (or a Kubernetes Secret, a systemd credential) provides ({@value #TOKEN_FILE_ENV} or {@code admin.token-file}),
+ * or, least preferred, inline ({@code admin.token}).
  *
  * @param token             the token itself (keep the configuration file private when set here)
  * @param tokenFile         a file whose first line is the token
@@ -24,6 +25,8 @@ public record AdminConfig(String token, @JsonProperty("token-file") String token
                           @JsonProperty("max-prewarm-prompts") Integer maxPrewarmPrompts) {
 
     public static final String TOKEN_ENV = "VOXCPM_ADMIN_TOKEN";
+    /** A file holding the token (systemd credentials, Docker and Kubernetes secrets); overrides {@code token-file}. */
+    public static final String TOKEN_FILE_ENV = "VOXCPM_ADMIN_TOKEN_FILE";
     /** Shorter tokens are guessable: refused at start. */
     public static final int MIN_TOKEN_CHARS = 16;
     public static final AdminConfig DEFAULTS = new AdminConfig(null, null, null, null);
@@ -50,17 +53,20 @@ public record AdminConfig(String token, @JsonProperty("token-file") String token
         String from = "$" + TOKEN_ENV;
         if (value == null || value.isBlank()) {
             value = null;
-            if (tokenFile != null) {
-                String problem = StartupProblems.unreadableFile("admin.token-file", Path.of(tokenFile));
+            String envFile = env.get(TOKEN_FILE_ENV);
+            String file = envFile != null && !envFile.isBlank() ? envFile : tokenFile;
+            String setting = file != null && file.equals(envFile) ? "$" + TOKEN_FILE_ENV : "admin.token-file";
+            if (file != null) {
+                String problem = StartupProblems.unreadableFile(setting, Path.of(file));
                 if (problem != null) {
                     throw new IllegalArgumentException(problem);
                 }
                 try {
-                    value = Files.readString(Path.of(tokenFile), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+                    value = Files.readString(Path.of(file), StandardCharsets.UTF_8).lines().findFirst().orElse("");
                 } catch (IOException e) {
-                    throw new IllegalArgumentException("admin.token-file: cannot read " + tokenFile + ": " + e.getMessage());
+                    throw new IllegalArgumentException(setting + ": cannot read " + file + ": " + e.getMessage());
                 }
-                from = "admin.token-file " + tokenFile;
+                from = setting + " " + file;
             } else {
                 value = token;
                 from = "admin.token";

@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The repository's own files, for tests that check what ships beside the Java code (scripts, recipes). */
-final class RepoFiles {
+public final class RepoFiles {
 
     /** Set by .ci/run: there a missing checking tool is a failure, not a skipped test. */
     static final boolean IN_CI = System.getenv("VOXCPM_CI") != null;
@@ -28,7 +28,7 @@ final class RepoFiles {
     }
 
     /** The repository root: the nearest directory above the working directory holding the Maven wrapper and docker/. */
-    static Path root() {
+    public static Path root() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("docker"))) {
                 return dir;
