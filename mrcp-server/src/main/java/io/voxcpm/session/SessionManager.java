@@ -29,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -297,6 +298,39 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         // the dialog goes first: once the session is gone, a BYE must meet no dialog (481), not one still open
         dialogForgetter.accept(session.call);
         release(session.call.callId(), why);
+    }
+
+    /**
+     * A live session as the admin API lists it.
+     *
+     * @param ageMs since the INVITE was answered
+     * @param media codec, ptime and where the RTP goes
+     */
+    public record SessionInfo(String sessionId, String callId, String remote, String transport, String userAgent,
+                              long ageMs, String media) { }
+
+    /** Every live session, oldest first (admin hook; the admin API owns how it is shown). */
+    public List<SessionInfo> sessions() {
+        long now = System.nanoTime();
+        return sessionsByCallId.values().stream()
+                .sorted(java.util.Comparator.comparingLong(s -> s.openedNanos))
+                .map(s -> new SessionInfo(s.sessionId, s.call.callId(), String.valueOf(s.call.remote()),
+                        s.call.transport(), s.call.userAgent(), TimeUnit.NANOSECONDS.toMillis(now - s.openedNanos), s.media))
+                .toList();
+    }
+
+    /**
+     * Ends a session at an operator's request, as an abandoned one is reaped: its dialog is forgotten (a later BYE
+     * gets 481) and its RTP and MRCP channel are released. Returns false when no session has that id.
+     */
+    public boolean terminate(String sessionId, String why) {
+        for (Session s : sessionsByCallId.values()) {
+            if (s.sessionId.equals(sessionId)) {
+                reap(s, why);
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -68,8 +68,8 @@ final class InviteHandler {
         if (!app.ready()) {
             ServerTransaction tx = transactions.open(key, request, route, newTag.get(), null, false);
             SIPResponse starting = response(request, 503, "Service Unavailable", tx.toTag);
-            addHeader(starting, "Retry-After", "1");
-            log.info("[{}] INVITE refused 503: the speech engine is still loading", callId);
+            addHeader(starting, "Retry-After", Integer.toString(app.retryAfterSeconds()));
+            log.info("[{}] INVITE refused 503: {}", callId, app.notReadyReason());
             transactions.sendOnce(tx, starting);
             return;
         }

@@ -29,6 +29,16 @@ public interface SipApplication {
         return true;
     }
 
+    /** Why {@link #ready()} is false, for the log line of the 503. */
+    default String notReadyReason() {
+        return "the speech engine is still loading";
+    }
+
+    /** The Retry-After of the 503 answered while {@link #ready()} is false. */
+    default int retryAfterSeconds() {
+        return 1;
+    }
+
     /** A re-INVITE inside an existing dialog (session refresh, media change). */
     InviteOutcome onReinvite(SipCall call, String sdpOffer);
 

@@ -220,7 +220,7 @@ public final class CachingEngine implements SpeechEngine {
 
     private void store(CacheKey key, short[] audio, InFlight flight) {
         try {
-            if (audio.length > 0) {
+            if (audio.length > 0 && stillRegistered(key)) {
                 cache.put(key, engine.sampleRate(), audio);
             }
         } catch (IOException e) {
@@ -228,6 +228,14 @@ public final class CachingEngine implements SpeechEngine {
         } finally {
             inFlight.remove(key.digest(), flight);
         }
+    }
+
+    /**
+     * Whether the voice {@code key} speaks is still the version registered: a synthesis that was running when its
+     * voice was removed (or replaced) must not put the voice back into the cache after the purge.
+     */
+    private boolean stillRegistered(CacheKey key) {
+        return key.voiceVersion().isEmpty() || key.voiceVersion().equals(voiceVersions.versionOf(key.voiceName()));
     }
 
     private static String mode(VoiceSpec voice) {

@@ -44,6 +44,8 @@ public final class FrameTier {
     static final long ENTRY_OVERHEAD_BYTES = 256;
 
     private static final Logger log = LoggerFactory.getLogger(FrameTier.class);
+    /** Follows a sentence's digest in a key, before the registered voice it speaks (names have no '@' or '*'). */
+    private static final String VOICE_MARK = "@";
 
     private final long maxBytes;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -78,8 +80,12 @@ public final class FrameTier {
                 if (CachingEngine.bypasses(sp.request())) {
                     return null;
                 }
-                key.append(" s:").append(caching.keyFor(sp.request()).digest())
-                        .append('*').append(sp.prosody().gain());
+                CacheKey sentence = caching.keyFor(sp.request());
+                key.append(" s:").append(sentence.digest());
+                if (!sentence.voiceVersion().isEmpty()) {
+                    key.append(VOICE_MARK).append(sentence.voiceName()); // for purgeVoice
+                }
+                key.append('*').append(sp.prosody().gain());
                 audible = true;
             } else if (s instanceof Segment.Pause p) {
                 key.append(" p:").append(p.duration().toMillis());
@@ -174,6 +180,21 @@ public final class FrameTier {
             evict();
         }
         return true;
+    }
+
+    /**
+     * Forgets every entry that speaks the registered voice {@code name} (it was removed: its audio must not stay
+     * behind). Returns how many entries went.
+     */
+    public int purgeVoice(String name) {
+        String mark = VOICE_MARK + name + "*";
+        int purged = 0;
+        for (String key : entries.keySet()) {
+            if (key.contains(mark) && remove(key)) {
+                purged++;
+            }
+        }
+        return purged;
     }
 
     /** Forgets everything (a new model, or tests). */

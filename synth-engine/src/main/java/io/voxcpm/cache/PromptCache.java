@@ -2,11 +2,9 @@ package io.voxcpm.cache;
 
 import io.voxcpm.files.OwnerOnly;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * Synthesised audio on disk, one file per {@link CacheKey}, under a size cap with least-recently-used
  * eviction.
  *
- * <p><b>Layout.</b> {@code <dir>/<first two hex digits>/<digest>.pcm}, see {@link EntryFile} for the
- * bytes. Files are written as {@code <digest>.pcm.<random>.tmp} in the same directory, fsynced, renamed
+ * <p><b>Layout.</b> {@code <dir>/<first two hex digits>/<digest>.pcm}, and for a registered voice
+ * {@code <dir>/voices/<name>/<first two hex digits>/<digest>.pcm}, see {@link EntryFile} for the bytes. Keeping
+ * a voice's entries under one directory lets {@link #purgeVoice} remove all of them (a withdrawn consent must
+ * leave no audio behind) with one rename, whichever process wrote them. Files are written as {@code <digest>.pcm.<random>.tmp} in the same directory, fsynced, renamed
  * atomically over the final name, and the directory is fsynced: after a crash an entry is either whole
  * or absent. Leftover {@code .tmp} files are deleted when the cache is opened. Every read verifies the
  * entry's checksum; a corrupt or truncated entry is deleted and reported as absent, never served.
@@ -53,11 +55,16 @@ public final class PromptCache {
     private static final Logger log = LoggerFactory.getLogger(PromptCache.class);
     private static final String SUFFIX = ".pcm";
     private static final String TEMP_SUFFIX = ".tmp";
+    private static final String VOICES = "voices";
+    private static final String TRASH_PREFIX = ".trash-";
+    private static final Pattern SHARD = Pattern.compile("[0-9a-f]{2}");
+    /** Registered voice names (VoiceNames): safe as directory names. */
+    private static final Pattern VOICE_NAME = Pattern.compile("[a-z0-9_-]{1,64}");
 
     private final Path dir;
     private final long maxBytes;
-    /** digest → file size, in access order (eldest first); guarded by itself. */
-    private final LinkedHashMap<String, Long> index = new LinkedHashMap<>(64, 0.75f, true);
+    /** digest → file size and voice, in access order (eldest first); guarded by itself. */
+    private final LinkedHashMap<String, Indexed> index = new LinkedHashMap<>(64, 0.75f, true);
     private long bytes; // guarded by index
 
     final AtomicLong hits = new AtomicLong();
@@ -109,7 +116,8 @@ public final class PromptCache {
      */
     public Optional<CachedAudio> get(CacheKey key) {
         String digest = key.digest();
-        Path file = fileFor(digest);
+        String voice = voiceOf(key);
+        Path file = fileFor(digest, voice);
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -125,12 +133,12 @@ public final class PromptCache {
             log.warn("Cache entry {} is corrupt or truncated ({} bytes); deleting it", file, bytes.length);
             discarded.incrementAndGet();
             forget(digest);
-            deleteQuietly(file);
+            CacheFiles.deleteQuietly(file);
             return Optional.empty();
         }
         synchronized (index) {
             if (index.get(digest) == null) { // written by another process since we opened
-                index.put(digest, (long) bytes.length);
+                index.put(digest, new Indexed(bytes.length, voice));
                 this.bytes += bytes.length;
             }
         }
@@ -152,7 +160,8 @@ public final class PromptCache {
             log.info("Not caching {}: {} bytes exceed the cap of {}", digest, data.length, maxBytes);
             return false;
         }
-        Path file = fileFor(digest);
+        String voice = voiceOf(key);
+        Path file = fileFor(digest, voice);
         OwnerOnly.createDirectories(file.getParent());
         Path temp = file.resolveSibling(file.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + TEMP_SUFFIX);
@@ -169,13 +178,13 @@ public final class PromptCache {
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("the cache directory's file system cannot rename atomically: " + dir, e);
             }
-            syncDirectory(file.getParent());
+            CacheFiles.syncDirectory(file.getParent());
         } finally {
             Files.deleteIfExists(temp);
         }
         synchronized (index) {
-            Long previous = index.put(digest, (long) data.length);
-            bytes += data.length - (previous == null ? 0 : previous);
+            Indexed previous = index.put(digest, new Indexed(data.length, voice));
+            bytes += data.length - (previous == null ? 0 : previous.size());
         }
         stores.incrementAndGet();
         evict();
@@ -194,23 +203,118 @@ public final class PromptCache {
                 discarded.get(), bytesServed.get(), entries, size, maxBytes);
     }
 
-    Path fileFor(String digest) {
-        return dir.resolve(digest.substring(0, 2)).resolve(digest + SUFFIX);
+    /**
+     * Deletes every entry of the registered voice {@code name}, in every version, including those other
+     * processes wrote. Entries being synthesised now are still stored when they finish unless the caller
+     * stops that (see {@link CachingEngine}: it stores only audio of a voice version still registered).
+     */
+    public Purged purgeVoice(String name) throws IOException {
+        if (!VOICE_NAME.matcher(name).matches()) {
+            return Purged.NONE;
+        }
+        synchronized (index) {
+            index.values().removeIf(e -> {
+                if (name.equals(e.voice())) {
+                    bytes -= e.size();
+                    return true;
+                }
+                return false;
+            });
+        }
+        Purged purged = discard(dir.resolve(VOICES).resolve(name), dir.resolve(VOICES));
+        log.info("Prompt cache {}: purged voice {} ({} entries, {} bytes)", dir, name, purged.entries(), purged.bytes());
+        return purged;
     }
 
-    private void evict() {
-        List<String> victims = new ArrayList<>();
+    /** Deletes every entry. */
+    public Purged purgeAll() throws IOException {
         synchronized (index) {
-            Iterator<Map.Entry<String, Long>> eldest = index.entrySet().iterator();
+            index.clear();
+            bytes = 0;
+        }
+        Purged purged = Purged.NONE;
+        for (Path p : CacheFiles.children(dir)) {
+            String n = p.getFileName().toString();
+            if (SHARD.matcher(n).matches() || n.equals(VOICES)) {
+                purged = purged.plus(discard(p, dir));
+            }
+        }
+        log.info("Prompt cache {}: purged ({} entries, {} bytes)", dir, purged.entries(), purged.bytes());
+        return purged;
+    }
+
+    /**
+     * What a purge deleted.
+     *
+     * @param entries entry files deleted
+     * @param bytes   their size
+     */
+    public record Purged(long entries, long bytes) {
+        static final Purged NONE = new Purged(0, 0);
+
+        Purged plus(Purged other) {
+            return new Purged(entries + other.entries, bytes + other.bytes);
+        }
+    }
+
+    /** Renames {@code tree} out of sight (the commit: no reader finds its entries after), then deletes it. */
+    private static Purged discard(Path tree, Path parent) throws IOException {
+        Path trash = parent.resolve(TRASH_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            Files.move(tree, trash, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return Purged.NONE;
+        }
+        CacheFiles.syncDirectory(parent);
+        long[] counted = new long[2];
+        try (Stream<Path> files = Files.walk(trash)) {
+            files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).forEach(f -> {
+                counted[0]++;
+                counted[1] += f.toFile().length();
+            });
+        }
+        CacheFiles.deleteTree(trash);
+        return new Purged(counted[0], counted[1]);
+    }
+
+    /** The voice directory an entry belongs in: only registered voices (they carry a version) get one. */
+    private static String voiceOf(CacheKey key) {
+        return !key.voiceVersion().isEmpty() && VOICE_NAME.matcher(key.voiceName()).matches() ? key.voiceName() : null;
+    }
+
+    /** The file of an entry; one not indexed (yet) is looked for where voiceless entries live. */
+    Path fileFor(String digest) {
+        Indexed e;
+        synchronized (index) {
+            e = index.get(digest);
+        }
+        return fileFor(digest, e == null ? null : e.voice());
+    }
+
+    Path fileFor(CacheKey key) {
+        return fileFor(key.digest(), voiceOf(key));
+    }
+
+    private Path fileFor(String digest, String voice) {
+        Path root = voice == null ? dir : dir.resolve(VOICES).resolve(voice);
+        return root.resolve(digest.substring(0, 2)).resolve(digest + SUFFIX);
+    }
+
+    private record Indexed(long size, String voice) { }
+
+    private void evict() {
+        List<Path> victims = new ArrayList<>();
+        synchronized (index) {
+            Iterator<Map.Entry<String, Indexed>> eldest = index.entrySet().iterator();
             while (bytes > maxBytes && eldest.hasNext()) {
-                Map.Entry<String, Long> e = eldest.next();
-                bytes -= e.getValue();
-                victims.add(e.getKey());
+                Map.Entry<String, Indexed> e = eldest.next();
+                bytes -= e.getValue().size();
+                victims.add(fileFor(e.getKey(), e.getValue().voice()));
                 eldest.remove();
             }
         }
-        for (String digest : victims) {
-            deleteQuietly(fileFor(digest));
+        for (Path victim : victims) {
+            CacheFiles.deleteQuietly(victim);
             evictions.incrementAndGet();
         }
         if (!victims.isEmpty()) {
@@ -220,40 +324,35 @@ public final class PromptCache {
 
     private void forget(String digest) {
         synchronized (index) {
-            Long size = index.remove(digest);
-            if (size != null) {
-                bytes -= size;
+            Indexed e = index.remove(digest);
+            if (e != null) {
+                bytes -= e.size();
             }
         }
     }
 
+    private record Found(String digest, long size, FileTime modified, String voice) { }
+
     private void scan() throws IOException {
-        record Found(String digest, long size, FileTime modified) {
-        }
         List<Found> found = new ArrayList<>();
-        int temps = 0;
-        try (DirectoryStream<Path> shards = Files.newDirectoryStream(dir, Files::isDirectory)) {
-            for (Path shard : shards) {
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
-                    for (Path f : files) {
-                        String name = f.getFileName().toString();
-                        if (name.endsWith(TEMP_SUFFIX)) {
-                            deleteQuietly(f);
-                            temps++;
-                        } else if (name.endsWith(SUFFIX) && Files.isRegularFile(f)) {
-                            found.add(new Found(name.substring(0, name.length() - SUFFIX.length()), Files.size(f),
-                                    Files.getLastModifiedTime(f)));
-                        }
-                    }
-                }
+        int temps = scanShards(dir, null, found);
+        for (Path p : CacheFiles.children(dir.resolve(VOICES))) {
+            String n = p.getFileName().toString();
+            if (n.startsWith(TRASH_PREFIX)) {
+                CacheFiles.deleteTree(p); // a purge that a crash interrupted
+            } else if (VOICE_NAME.matcher(n).matches() && Files.isDirectory(p)) {
+                temps += scanShards(p, n, found);
             }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        }
+        for (Path p : CacheFiles.children(dir)) {
+            if (p.getFileName().toString().startsWith(TRASH_PREFIX)) {
+                CacheFiles.deleteTree(p);
+            }
         }
         found.sort(Comparator.comparing(Found::modified));
         synchronized (index) {
             for (Found f : found) {
-                index.put(f.digest(), f.size());
+                index.put(f.digest(), new Indexed(f.size(), f.voice()));
                 bytes += f.size();
             }
         }
@@ -262,29 +361,33 @@ public final class PromptCache {
         evict();
     }
 
+    /** Indexes the entries in the shard directories of {@code root}; returns how many temp files it deleted. */
+    private static int scanShards(Path root, String voice, List<Found> found) throws IOException {
+        int temps = 0;
+        for (Path shard : CacheFiles.children(root)) {
+            if (!SHARD.matcher(shard.getFileName().toString()).matches() || !Files.isDirectory(shard)) {
+                continue;
+            }
+            for (Path f : CacheFiles.children(shard)) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(TEMP_SUFFIX)) {
+                    CacheFiles.deleteQuietly(f);
+                    temps++;
+                } else if (name.endsWith(SUFFIX) && Files.isRegularFile(f)) {
+                    found.add(new Found(name.substring(0, name.length() - SUFFIX.length()), Files.size(f),
+                            Files.getLastModifiedTime(f), voice));
+                }
+            }
+        }
+        return temps;
+    }
+
     private static void touch(Path file) {
         try {
             Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
         } catch (IOException e) {
             // recency is then only in memory until the next hit; not worth failing a hit for
             log.debug("Cannot touch {}: {}", file, e.toString());
-        }
-    }
-
-    private static void syncDirectory(Path directory) {
-        try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // some platforms cannot open directories; the rename is still atomic, only not yet durable
-            log.debug("Cannot fsync directory {}: {}", directory, e.toString());
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            log.warn("Cannot delete {}: {}", file, e.toString());
         }
     }
 }

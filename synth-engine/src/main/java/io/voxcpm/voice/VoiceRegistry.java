@@ -30,6 +30,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * DIR/.lock                          writers' lock (OS file lock)
+ * DIR/audit.log                      who added and removed which voice, when, under which consent ({@link VoiceAuditLog})
  * DIR/NAME/vN/voice.json             metadata with its SHA-256
  * DIR/NAME/vN/reference.wav          clone voices: 16 kHz mono 16-bit
  * DIR/NAME/vN/anchor.wav             anchored design voices: the accepted rendering, 16 kHz mono 16-bit
@@ -59,12 +60,14 @@ public final class VoiceRegistry {
 
     private final Path dir;
     private final Clock clock;
+    private final VoiceAuditLog audit;
     /** The last verified version of each voice looked up; see {@link #readCached}. */
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
 
     private VoiceRegistry(Path dir, Clock clock) {
         this.dir = dir;
         this.clock = clock;
+        this.audit = new VoiceAuditLog(dir);
     }
 
     /** Opens (creating if needed) the registry in {@code dir}. */
@@ -87,6 +90,11 @@ public final class VoiceRegistry {
 
     public Path directory() {
         return dir;
+    }
+
+    /** The record of every add and remove made through this registry's directory, by any process. */
+    public VoiceAuditLog auditLog() {
+        return audit;
     }
 
     /** The current version of a usable voice; empty if there is none by that name or it is corrupt. */
@@ -141,8 +149,16 @@ public final class VoiceRegistry {
      * @throws InvalidVoiceException the name or the voice breaks a rule; the message says which
      * @throws IOException           the registry directory cannot be written
      */
-    @SuppressWarnings("try") // the lock is held for the block, not used in it
     public Voice add(String name, NewVoice voice) throws InvalidVoiceException, IOException {
+        return add(name, voice, "library");
+    }
+
+    /**
+     * {@link #add(String, NewVoice)}, recorded in the {@link #auditLog() audit log} as made by the voice's
+     * {@code registeredBy} through {@code via} (e.g. {@code cli}).
+     */
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
+    public Voice add(String name, NewVoice voice, String via) throws InvalidVoiceException, IOException {
         VoiceNames.requireValid(name);
         VoiceRules.check(voice);
         try (WriterLock lock = WriterLock.acquire(dir)) {
@@ -168,9 +184,16 @@ public final class VoiceRegistry {
             } else {
                 OwnerOnly.tighten(voiceDir); // written by an older version under a looser umask
             }
-            Files.move(staging, voiceDir.resolve("v" + version), StandardCopyOption.ATOMIC_MOVE);
-            DurableFiles.syncDirectory(voiceDir);
-            DurableFiles.syncDirectory(dir);
+            VoiceAuditLog.Entry record = VoiceAuditLog.added(clock.instant(), name, version, voice, via);
+            audit.append(record); // before the commit: no voice is ever stored without its record
+            try {
+                Files.move(staging, voiceDir.resolve("v" + version), StandardCopyOption.ATOMIC_MOVE);
+                DurableFiles.syncDirectory(voiceDir);
+                DurableFiles.syncDirectory(dir);
+            } catch (IOException | RuntimeException e) {
+                appendQuietly(VoiceAuditLog.failed(record, e));
+                throw e;
+            }
 
             VoiceStatus stored = read(name, version);
             if (stored instanceof VoiceStatus.Corrupt c) {
@@ -186,8 +209,16 @@ public final class VoiceRegistry {
      * Deletes a voice and every version of it, recordings included (a withdrawn consent must leave
      * nothing behind). Returns false if there was no such voice.
      */
-    @SuppressWarnings("try")
     public boolean remove(String name) throws IOException {
+        return remove(name, VoiceAuditLog.Actor.local("library"), null);
+    }
+
+    /**
+     * {@link #remove(String)}, recorded in the {@link #auditLog() audit log} as made by {@code actor}, with
+     * {@code detail} (what else the removal reached, e.g. workers and cache; may be null).
+     */
+    @SuppressWarnings("try")
+    public boolean remove(String name, VoiceAuditLog.Actor actor, String detail) throws IOException {
         if (!VoiceNames.isValid(name)) {
             return false;
         }
@@ -196,9 +227,23 @@ public final class VoiceRegistry {
             if (!Files.isDirectory(voiceDir)) {
                 return false;
             }
-            boolean existed = !versionsIn(voiceDir).isEmpty();
+            List<Integer> versions = versionsIn(voiceDir);
+            boolean existed = !versions.isEmpty();
             Path trash = dir.resolve(TRASH_PREFIX + UUID.randomUUID());
-            Files.move(voiceDir, trash, StandardCopyOption.ATOMIC_MOVE);
+            VoiceAuditLog.Entry record = null;
+            if (existed) {
+                int current = versions.get(versions.size() - 1);
+                record = VoiceAuditLog.removed(clock.instant(), name, current, read(name, current), actor, detail);
+                audit.append(record);
+            }
+            try {
+                Files.move(voiceDir, trash, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                if (record != null) {
+                    appendQuietly(VoiceAuditLog.failed(record, e));
+                }
+                throw e;
+            }
             loaded.remove(name);
             DurableFiles.syncDirectory(dir);
             DurableFiles.deleteTree(trash);
@@ -206,6 +251,28 @@ public final class VoiceRegistry {
                 log.info("voice {} removed", name);
             }
             return existed;
+        }
+    }
+
+    private void appendQuietly(VoiceAuditLog.Entry entry) {
+        try {
+            audit.append(entry);
+        } catch (IOException e) {
+            log.warn("cannot record in {} that {} {} failed: {}", audit.file(), entry.action(), entry.voice(), e.toString());
+        }
+    }
+
+    /**
+     * Records an administrative change that is not an add or remove (a cache purge, a pre-warm, a session ended by
+     * an operator) in the {@link #auditLog() audit log}, in turn with the registry's writers.
+     *
+     * @param subject the voice concerned, or {@code *} for all
+     */
+    @SuppressWarnings("try")
+    public void record(String action, String subject, VoiceAuditLog.Actor actor, String detail) throws IOException {
+        try (WriterLock lock = WriterLock.acquire(dir)) {
+            audit.append(new VoiceAuditLog.Entry(clock.instant().toString(), action, subject, 0, null, actor.who(),
+                    actor.via(), null, null, detail));
         }
     }
 

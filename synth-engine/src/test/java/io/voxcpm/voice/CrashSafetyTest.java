@@ -105,6 +105,9 @@ class CrashSafetyTest {
             assertThat(versions).extracting(VoiceStatus::version)
                     .containsExactlyElementsOf(IntStream.rangeClosed(1, v.version()).boxed().toList());
             assertThat(versions).allMatch(VoiceStatus.Ok.class::isInstance);
+            // the audit record goes first: no stored version without one, whatever the kill tore
+            assertThat(registry.auditLog().read()).filteredOn(e -> e.action().equals("add"))
+                    .extracting(VoiceAuditLog.Entry::version).containsAll(IntStream.rangeClosed(1, v.version()).boxed().toList());
             current = v.version();
         }
         assertThat(current).as("the children made progress").isGreaterThan(iterations);
@@ -133,6 +136,11 @@ class CrashSafetyTest {
         assertThat(all).containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 16).boxed().toList());
         List<VoiceStatus> versions = VoiceRegistry.open(dir).versions(VOICE);
         assertThat(versions).hasSize(16).allMatch(VoiceStatus.Ok.class::isInstance);
+        // both processes appended to one audit log without tearing each other's lines
+        List<String> lines = Files.readAllLines(dir.resolve(VoiceAuditLog.FILE));
+        assertThat(lines).hasSize(16).allMatch(l -> l.startsWith("{") && l.endsWith("}"));
+        assertThat(VoiceRegistry.open(dir).auditLog().read()).extracting(VoiceAuditLog.Entry::version)
+                .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 16).boxed().toList());
     }
 
     private static long leftovers(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package io.voxcpm.cli;
 
+import io.voxcpm.cache.PromptCache;
 import io.voxcpm.cache.VoiceVersions;
 import io.voxcpm.embedded.EmbeddedEngine;
 import io.voxcpm.request.VoiceCatalog;
@@ -7,6 +8,7 @@ import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.voice.Voice;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -44,6 +46,11 @@ public interface EngineProvider {
      */
     default List<String> forgetVoice(EngineOptions options, List<Voice> versions) throws IOException {
         return List.of();
+    }
+
+    /** Where the server keeps its prompt cache: {@code voices remove} purges the removed voice's entries there. */
+    default Path cacheDirectory() {
+        return PromptCache.DEFAULT_DIR;
     }
 
     /** The built-in MaryTTS engine; only kind {@value EngineOptions#EMBEDDED}. */

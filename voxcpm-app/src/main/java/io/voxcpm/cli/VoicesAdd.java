@@ -166,7 +166,7 @@ final class VoicesAdd implements Callable<Integer> {
             } else {
                 voice = new NewVoice.Clone(Recording.read(recording), readTranscript(), style, consent, defaults, who);
             }
-            Voice v = parent.openRegistry().add(name, voice);
+            Voice v = parent.openRegistry().add(name, voice, "cli");
             out.println(summary(v));
             out.flush();
             return VoicesCommand.OK;

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -29,10 +30,16 @@ public final class VoicesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--voices-dir", paramLabel = "DIR",
+    // INHERIT: accepted before or after the subcommand (voices add NAME --voices-dir DIR), as users type it
+    @Option(names = "--voices-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
             defaultValue = "${env:VOXCPM_VOICES_DIR:-data/voices}",
             description = "Voice registry directory (default: ${DEFAULT-VALUE}; env VOXCPM_VOICES_DIR).")
     Path voicesDir;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "Prompt cache that removing a voice purges (default: the server's cache.dir, else data/cache;"
+                    + " env VOXCPM_CACHE_DIR).")
+    Path cacheDir;
 
     private final EngineProvider engines;
     private final InputStream input;
@@ -64,6 +71,15 @@ public final class VoicesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(), "a subcommand is needed: add, list, show or remove");
+    }
+
+    /** The prompt cache directory voice removal purges. */
+    Path cacheDir() {
+        if (cacheDir != null) {
+            return cacheDir;
+        }
+        String env = System.getenv("VOXCPM_CACHE_DIR");
+        return env != null && !env.isBlank() ? Path.of(env) : engines.cacheDirectory();
     }
 
     VoiceRegistry openRegistry() throws IOException {

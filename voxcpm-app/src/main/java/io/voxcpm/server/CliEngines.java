@@ -86,6 +86,11 @@ final class CliEngines implements EngineProvider {
         return name -> voices.get().catalog().find(name);
     }
 
+    /** The server's cache.dir, so that {@code voices remove} purges the cache the server fills. */
+    @Override
+    public Path cacheDirectory() {
+        return Path.of(configured().cache().dir());
+    }
     private static ServerConfig configured() {
         String env = System.getenv(CONFIG_ENV);
         Path file = env != null && !env.isBlank() ? Path.of(env) : DEFAULT_CONFIG;

@@ -3,14 +3,18 @@ package io.voxcpm.server;
 import com.google.common.base.Supplier;
 import com.google.common.base.Suppliers;
 import io.voxcpm.cli.PromptsCommand;
+import io.voxcpm.admin.AdminApi;
+import io.voxcpm.admin.ConfigCommand;
 import io.voxcpm.cli.RenderCommand;
 import io.voxcpm.cli.SayCommand;
 import io.voxcpm.cli.VoicesCommand;
 import io.voxcpm.dialplan.PrewarmCommand;
+import io.voxcpm.ops.Operations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -49,7 +53,8 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new SayCommand(engines))
                 .addSubcommand(new RenderCommand(engines))
                 .addSubcommand(new PrewarmCommand(engines))
-                .addSubcommand(new PromptsCommand());
+                .addSubcommand(new PromptsCommand())
+                .addSubcommand(new ConfigCommand());
     }
 
     static String[] effectiveArgs(String[] args) {
@@ -93,6 +98,10 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--mrcp-port", paramLabel = "PORT", description = "MRCPv2 TCP port (default 1544).")
         Integer mrcpPort;
 
+        @Option(names = "--http-port", paramLabel = "PORT",
+                description = "Management HTTP port: /metrics, /health/live, /health/ready, /admin/v1 (default 8090).")
+        Integer httpPort;
+
         @Option(names = "--rtp-ports", paramLabel = "MIN-MAX", description = "RTP port range (default 5000-6000).")
         String rtpPorts;
 
@@ -126,6 +135,13 @@ public final class Main implements Callable<Integer> {
                 System.err.println("voxcpm-mrcp: " + e.getMessage());
                 return 2;
             }
+            Optional<AdminApi> admin; // before listening: a bad token file stops the start here
+            try {
+                admin = AdminApi.configure(cfg, System.getenv());
+            } catch (IllegalArgumentException e) {
+                System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
+                return 2;
+            }
             VoxcpmMrcpServer server;
             try {
                 // listening first: INVITEs get 503 + Retry-After while the engine loads
@@ -134,15 +150,26 @@ public final class Main implements Callable<Integer> {
                 System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
                 return 1;
             }
+            Operations ops;
+            try {
+                ops = Operations.start(cfg, server);
+            } catch (IOException e) {
+                System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
+                server.close();
+                return 1;
+            }
+            admin.ifPresent(a -> a.register(ops.routes(), server));
             server.ready().exceptionally(e -> {
                 System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
                 server.close();
+                ops.close();
                 System.exit(1);
                 return null;
             });
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
+                ops.close();
                 stopped.countDown();
             }, "shutdown"));
             stopped.await();
@@ -155,6 +182,9 @@ public final class Main implements Callable<Integer> {
             cfg = cfg.withSip(new ServerConfig.Sip(address != null ? address : sip.address(),
                     sipPort != null ? sipPort : sip.port(),
                     advertisedAddress != null ? advertisedAddress : sip.advertisedAddress(), sip.t1Ms()));
+            if (httpPort != null) {
+                cfg = cfg.withOps(cfg.http().withPort(httpPort), cfg.drain(), cfg.records());
+            }
             if (mrcpPort != null) {
                 cfg = cfg.withMrcp(cfg.mrcp().withPort(mrcpPort));
             }

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.voxcpm.admin.AdminConfig;
+import io.voxcpm.admin.UnknownKeys;
 import io.voxcpm.chain.FallbackVoices;
 import io.voxcpm.net.TcpLimits;
+import io.voxcpm.ops.OpsConfig;
 import io.voxcpm.session.IpNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,19 +26,30 @@ import java.util.List;
  * Read from YAML ({@code --config}); command-line options override single values.
  */
 public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
-                           Media media, Prompts prompts, SecurityConfig security, CostConfig cost) {
+                           Media media, Prompts prompts, SecurityConfig security,
+                           // ops: the management port, SIGTERM drain, synthesis records (io.voxcpm.ops.OpsConfig)
+                           OpsConfig.Http http, OpsConfig.Drain drain, OpsConfig.Records records,
+                           // admin: the /admin/v1 token and limits (io.voxcpm.admin.AdminConfig)
+                           AdminConfig admin,
+                           // cost: what one caller may make a SPEAK cost (io.voxcpm.server.CostConfig)
+                           CostConfig cost) {
 
     public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
-            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS, Prompts.DEFAULTS,
-            SecurityConfig.DEFAULTS, CostConfig.DEFAULTS);
+            Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS);
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, null, null, null, null);
+        this(sip, mrcp, rtp, synth, engine, cache, voices, null);
+    }
+
+    /** Every component not named takes its defaults. */
+    public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
+                        Media media) {
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, null, null, null, null, null);
     }
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
-                        Media media) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, null);
+                        Media media, OpsConfig.Http http, OpsConfig.Drain drain, OpsConfig.Records records) {
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, http, drain, records, null, null);
     }
 
     public ServerConfig {
@@ -48,6 +63,10 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         media = media == null ? Media.DEFAULTS : media;
         prompts = prompts == null ? Prompts.DEFAULTS : prompts;
         security = security == null ? SecurityConfig.DEFAULTS : security;
+        http = http == null ? OpsConfig.Http.DEFAULTS : http;
+        drain = drain == null ? OpsConfig.Drain.DEFAULTS : drain;
+        records = records == null ? OpsConfig.Records.DEFAULTS : records;
+        admin = admin == null ? AdminConfig.DEFAULTS : admin;
         cost = cost == null ? CostConfig.DEFAULTS : cost;
     }
 
@@ -350,6 +369,8 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             return (config == null ? DEFAULTS : config).validated();
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file " + file + " does not exist");
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(file + ": unknown key " + location(e) + UnknownKeys.hint(e));
         } catch (JsonMappingException e) {
             throw new ConfigException(file + ": " + e.getOriginalMessage() + " at " + location(e));
         } catch (IOException e) {
@@ -459,6 +480,8 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             problems.add("cache.frame-tier-mb must be 0 (off) or more, got " + cache.frameTierMb());
         }
         security.validate(problems, sip.port(), mrcp.port());
+        OpsConfig.check(http, drain, records, problems);
+        admin.check(problems);
         cost.validate(problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
@@ -490,48 +513,69 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     }
 
     public ServerConfig withSip(Sip s) {
-        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, prompts, security, cost);
+        return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
+                http, drain, records, admin, cost);
     }
 
     public ServerConfig withMrcp(Mrcp m) {
-        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, prompts, security, cost);
+        return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, prompts, security,
+                http, drain, records, admin, cost);
     }
 
     public ServerConfig withRtp(Rtp r) {
-        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, prompts, security, cost);
+        return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, prompts, security,
+                http, drain, records, admin, cost);
     }
 
     public ServerConfig withSynth(Synth s) {
-        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, prompts, security, cost);
+        return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, prompts, security,
+                http, drain, records, admin, cost);
     }
 
     public ServerConfig withEngine(Engine e) {
-        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, prompts, security, cost);
+        return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, prompts, security,
+                http, drain, records, admin, cost);
     }
 
     public ServerConfig withVoices(Voices v) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, prompts, security, cost);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, prompts, security,
+                http, drain, records, admin, cost);
     }
 
     public ServerConfig withCache(Cache c) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, prompts, security, cost);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, prompts, security,
+                http, drain, records, admin, cost);
     }
 
     public ServerConfig withMedia(Media m) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, prompts, security, cost);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, prompts, security,
+                http, drain, records, admin, cost);
     }
 
     public ServerConfig withPrompts(Prompts p) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, p, security, cost);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, p, security,
+                http, drain, records, admin, cost);
     }
 
     public ServerConfig withSecurity(SecurityConfig s) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, s, cost);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, s,
+                http, drain, records, admin, cost);
+    }
+
+    public ServerConfig withAdmin(AdminConfig a) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
+                http, drain, records, a, cost);
+    }
+
+    public ServerConfig withOps(OpsConfig.Http h, OpsConfig.Drain d, OpsConfig.Records r) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
+                h, d, r, admin, cost);
     }
 
     /** The {@code cost:} section (see {@link CostConfig}). */
     public ServerConfig withCost(CostConfig c) {
-        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security, c);
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
+                http, drain, records, admin, c);
     }
 
     /** A configuration mistake, worded for the operator. */

@@ -7,19 +7,40 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The SIP application while the server starts: not ready (new INVITEs get 503 + Retry-After from the SIP
- * layer) until the engine has loaded and the session layer is handed in, then that session layer.
+ * layer) until the engine has loaded and the session layer is handed in, then that session layer; not ready
+ * again once draining (the dialogs in progress still reach the session layer).
  */
 final class SessionGate implements SipApplication {
 
     private volatile SipApplication sessions;
+    private volatile int drainRetryAfterS = -1;
 
     void open(SipApplication ready) {
         this.sessions = ready;
     }
 
+    void drain(int retryAfterS) {
+        drainRetryAfterS = retryAfterS;
+    }
+
+    boolean draining() {
+        return drainRetryAfterS >= 0;
+    }
+
     @Override
     public boolean ready() {
-        return sessions != null;
+        return sessions != null && !draining();
+    }
+
+    @Override
+    public String notReadyReason() {
+        return draining() ? "the server is draining" : SipApplication.super.notReadyReason();
+    }
+
+    @Override
+    public int retryAfterSeconds() {
+        int drain = drainRetryAfterS;
+        return drain >= 0 ? drain : SipApplication.super.retryAfterSeconds();
     }
 
     @Override

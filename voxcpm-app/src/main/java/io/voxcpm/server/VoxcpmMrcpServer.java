@@ -4,10 +4,12 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.voxcpm.admin.StartupProblems;
 import io.voxcpm.cache.CachingEngine;
 import io.voxcpm.audio.LevelMatching;
 import io.voxcpm.cache.FrameTier;
 import io.voxcpm.cache.PromptCache;
+import io.voxcpm.engine.Availability;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.prompt.PromptStore;
 import io.voxcpm.mrcp.server.MrcpChannelRegistry;
@@ -22,6 +24,7 @@ import io.voxcpm.rtp.RtpPortAllocator;
 import io.voxcpm.net.TcpLimits;
 import io.voxcpm.session.MediaDestinations;
 import io.voxcpm.session.SessionManager;
+import io.voxcpm.voice.VoiceRegistry;
 import io.voxcpm.sip.SipConfig;
 import io.voxcpm.sip.SipServer;
 import io.voxcpm.sip.SipTls;
@@ -39,6 +42,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +79,10 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     private volatile SpeechEngine engine;
     private volatile FrameTier frames;
     private volatile boolean closed;
+    // what the admin API administers: set when known, null when the server runs without them
+    private volatile VoiceRegistry voiceRegistry;
+    private volatile Supplier<PromptCache> promptCache = () -> null;
+    private volatile VoiceCatalog catalog = VoiceCatalog.EMPTY;
 
     private VoxcpmMrcpServer(ServerConfig config, MrcpChannelRegistry registry, RtpPortAllocator ports) {
         this.config = config;
@@ -100,13 +109,18 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             throw new StartupException("voice registry " + config.voices().dir() + ": " + e.getMessage()
                     + " (set voices.dir to a writable directory)", e);
         }
-        return listen(config, voices.catalog(), () -> {
+        AtomicReference<PromptCache> opened = new AtomicReference<>();
+        VoxcpmMrcpServer server = listen(config, voices.catalog(), () -> {
             PromptCache cache = config.cache().enabled() ? openCache(config.cache()) : null;
+            opened.set(cache);
             // one cache, one CachingEngine per engine of the chain: an entry's key names the engine that made it
             return Engines.create(config.engine(), voices, cache == null ? Engines.Decorator.NONE
                     : (one, kind) -> new CachingEngine(one, cache, Engines.modelVersion(kind), voices, 2),
                     config.security().worker());
         });
+        server.voiceRegistry = voices.registry();
+        server.promptCache = opened::get;
+        return server;
     }
 
     /** Listens at once; {@code loader} makes the engine on a thread of its own. */
@@ -127,10 +141,12 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         VoiceCatalog catalog = VoiceCatalog.EMPTY;
         Path dir = Path.of(config.voices().dir());
         VoxcpmMrcpServer server;
+        RegisteredVoices voices = null;
         try {
             if (Files.isDirectory(dir)) {
                 try {
-                    catalog = RegisteredVoices.open(dir).catalog();
+                    voices = RegisteredVoices.open(dir);
+                    catalog = voices.catalog();
                 } catch (IOException e) {
                     throw new StartupException("voice registry " + dir + ": " + e.getMessage(), e);
                 }
@@ -139,6 +155,10 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         } catch (StartupException | RuntimeException e) {
             engine.close();
             throw e;
+        }
+        server.voiceRegistry = voices == null ? null : voices.registry();
+        if (engine instanceof CachingEngine caching) {
+            server.promptCache = caching::cache;
         }
         server.serve(catalog, engine);
         return server;
@@ -181,8 +201,10 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             listeners.add(server);
             return server;
         } catch (IOException e) {
-            throw new StartupException((tls == null ? "MRCP TCP port " : "MRCP TLS port (security.tls.mrcp-port) ")
-                    + port + ": " + e.getMessage(), e);
+            throw new StartupException(tls == null
+                    ? StartupProblems.bind("MRCPv2 over TCP", config.sip().address(), port, "mrcp.port / --mrcp-port", e)
+                    : StartupProblems.bind("MRCPv2 over TLS", config.sip().address(), port, "security.tls.mrcp-port", e),
+                    e);
         }
     }
 
@@ -217,11 +239,12 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         try {
             sip = SipServer.start(sipConfig, gate,
                     tls == null ? null : new SipTls(config.security().tls().sipPort(), tls));
-        } catch (IllegalStateException e) {
-            throw new StartupException("SIP port " + config.sip().port() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StartupException("interrupted while starting", e);
+        } catch (Exception e) { // Netty's sync() rethrows the BindException of a UDP bind undeclared
+            throw new StartupException(StartupProblems.bind(config.security().tls().enabled() ? "SIP over UDP, TCP and TLS" : "SIP over UDP and TCP", config.sip().address(),
+                    config.sip().port(), "sip.port / --sip-port", e), e);
         }
         log.info("voxcpm-mrcp listening after {} ms: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}; engine loading",
                 (System.nanoTime() - startedNanos) / 1_000_000, config.sip().address(), sip.udpPort(), mrcp.port(),
@@ -254,6 +277,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                 return;
             }
             engine = loaded;
+            this.catalog = catalog;
             // only a prompt cache can name what a plan sounds like (voice versions, model version)
             frames = loaded instanceof CachingEngine && config.cache().frameTierMb() > 0
                     ? new FrameTier(config.cache().frameTierMb() * 1024L * 1024L) : null;
@@ -336,9 +360,64 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         return sip.tlsPort();
     }
 
+    /** Whether {@link #startDraining} was called: new INVITEs get 503 with Retry-After. */
+    public boolean isDraining() {
+        return gate.draining();
+    }
+
+    /**
+     * Refuses new INVITEs from now on (503, Retry-After {@code retryAfterS}); calls in progress go on. The
+     * first step of a graceful stop: readiness turns false at once.
+     */
+    public void startDraining(int retryAfterS) {
+        gate.drain(retryAfterS);
+        log.info("voxcpm-mrcp draining: new INVITEs get 503 (Retry-After {} s), {} sessions in progress",
+                retryAfterS, sessionCount());
+    }
+
+    /** Whether the engine would take a synthesis now; empty until it has loaded. */
+    public Optional<Availability> engineAvailability() {
+        SpeechEngine e = engine;
+        return e == null || sessions == null ? Optional.empty() : Optional.of(e.availability());
+    }
+
     public int sessionCount() {
         SessionManager s = sessions;
         return s == null ? 0 : s.sessionCount();
+    }
+
+    /** The voice registry SPEAKs resolve names in; empty when the server was given an engine without one. */
+    public Optional<VoiceRegistry> voiceRegistry() {
+        return Optional.ofNullable(voiceRegistry);
+    }
+
+    /** The prompt cache behind the engine; empty when it is off (or the engine is still loading). */
+    public Optional<PromptCache> promptCache() {
+        return Optional.ofNullable(promptCache.get());
+    }
+
+    /** The encoded-frame tier; empty when it is off. */
+    public Optional<FrameTier> frameTier() {
+        return Optional.ofNullable(frames);
+    }
+
+    /** What SPEAKs resolve voice names to (the registry as the planner sees it). */
+    public VoiceCatalog voiceCatalog() {
+        return catalog;
+    }
+
+    /** The speech engine once loaded; empty while it loads. */
+    public Optional<SpeechEngine> engine() {
+        return Optional.ofNullable(engine);
+    }
+
+    /** The session layer once the engine is loaded; empty before. */
+    public Optional<SessionManager> sessions() {
+        return Optional.ofNullable(sessions);
+    }
+
+    public ServerConfig config() {
+        return config;
     }
 
     /** The encoded-frame tier's counters; empty when it is off (no prompt cache, or frame-tier-mb 0). */

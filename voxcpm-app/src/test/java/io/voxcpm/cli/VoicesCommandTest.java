@@ -41,10 +41,12 @@ class VoicesCommandTest {
         CommandLine cli = new CommandLine(new VoicesCommand());
         cli.setOut(new PrintWriter(o, true));
         cli.setErr(new PrintWriter(e, true));
-        String[] all = new String[args.length + 2];
+        String[] all = new String[args.length + 4];
         all[0] = "--voices-dir";
         all[1] = dir.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
+        all[2] = "--cache-dir";
+        all[3] = tmp.resolve("cache").toString();
+        System.arraycopy(args, 0, all, 4, args.length);
         int code = cli.execute(all);
         out = o.toString();
         err = e.toString();
@@ -91,6 +93,43 @@ class VoicesCommandTest {
         assertThat(run("show", "acme-brand")).isEqualTo(1);
         assertThat(run("list")).isZero();
         assertThat(out).doesNotContain("acme-brand").contains("warm-male");
+    }
+
+    @Test
+    void optionsOfTheVoicesCommandWorkAfterTheSubcommandToo() throws Exception {
+        Path other = tmp.resolve("elsewhere");
+        assertThat(CliRun.of(new VoicesCommand(), "add", "warm", "--design", "A warm voice", "--voices-dir",
+                other.toString()).exit()).isZero();
+        assertThat(Files.isDirectory(other.resolve("warm/v1"))).isTrue();
+        CliRun list = CliRun.of(new VoicesCommand(), "list", "--voices-dir", other.toString());
+        assertThat(list.exit()).isZero();
+        assertThat(list.out()).contains("warm");
+        assertThat(CliRun.of(new VoicesCommand(), "show", "warm", "--voices-dir", other.toString()).exit()).isZero();
+        CliRun remove = CliRun.of(new VoicesCommand(), "remove", "warm", "--voices-dir", other.toString(),
+                "--cache-dir", tmp.resolve("no-cache").toString(), "--by", "dpo@acme");
+        assertThat(remove.exit()).isZero();
+        assertThat(Files.exists(other.resolve("warm"))).isFalse();
+        assertThat(Files.exists(tmp.resolve("no-cache"))).as("a missing cache is not created").isFalse();
+    }
+
+    @Test
+    void removingAVoicePurgesItsCacheEntriesAndEveryChangeIsAudited() throws Exception {
+        assertThat(run("add", "acme-brand", "--recording", wav.toString(), "--consent", "Jane Doe, signed release",
+                "--by", "ops@acme")).isZero();
+        // entries as the server stores them: one of this voice, one of another, one without a voice
+        var cache = io.voxcpm.cache.PromptCache.open(tmp.resolve("cache"), 1 << 20);
+        for (String voice : new String[] {"acme-brand", "other", null}) {
+            cache.put(io.voxcpm.cache.CacheKey.builder().text("Hello").voice(voice, voice == null ? null : voice + "@v1:x")
+                    .engine("worker", "m").output(16000, io.voxcpm.cache.CacheKey.PCM_S16LE).build(), 16000, new short[160]);
+        }
+        assertThat(run("remove", "acme-brand", "--by", "dpo@acme")).isZero();
+        assertThat(out).contains("removed acme-brand", "purged 1 prompt-cache entries of acme-brand");
+        assertThat(io.voxcpm.cache.PromptCache.open(tmp.resolve("cache"), 1 << 20).stats().entries()).isEqualTo(2);
+
+        var log = io.voxcpm.voice.VoiceRegistry.open(dir).auditLog().read();
+        assertThat(log).extracting(e -> e.action() + " " + e.voice() + " by " + e.by() + " via " + e.via())
+                .containsExactly("add acme-brand by ops@acme via cli", "remove acme-brand by dpo@acme via cli");
+        assertThat(log.get(1).consentSha256()).isEqualTo(log.get(0).consentSha256()).hasSize(64);
     }
 
     @Test
