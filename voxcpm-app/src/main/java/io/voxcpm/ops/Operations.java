@@ -113,5 +113,6 @@ public final class Operations implements AutoCloseable {
         if (records != null) {
             records.close();
         }
+        metrics.close();
     }
 }
