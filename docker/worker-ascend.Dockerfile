@@ -12,7 +12,8 @@ ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PYTORCH_NPU_ALLOC_CONF=expandable_segments:True \
     ASCEND_CACHE_PATH=/var/cache/voxcpm/ascend \
-    VOXCPM_WORKER_PROTO_DIR=/opt/voxcpm-worker/shared-proto
+    VOXCPM_WORKER_PROTO_DIR=/opt/voxcpm-worker/shared-proto \
+    VOXCPM_WORKER_TOKEN_FILE=/run/secrets/worker_token
 
 # tini as PID 1: SIGTERM reaches the worker (which then drains) without `docker run --init`.
 RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/* \
@@ -42,4 +43,6 @@ EXPOSE 50051
 HEALTHCHECK --interval=15s --timeout=10s --start-period=600s --retries=3 \
   CMD ["python3", "-m", "voxcpm_worker.probe", "127.0.0.1:50051"]
 ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/voxcpm-worker"]
-CMD ["--model-dir", "/models/VoxCPM2", "--device", "npu", "--listen", "0.0.0.0:50051", "--voice-dir", "/voices"]
+# Listening beyond the container needs authentication: the worker and its HEALTHCHECK read the shared
+# token from $VOXCPM_WORKER_TOKEN_FILE (a secret mounted there); without it the worker refuses to start.
+CMD ["--model-dir", "/models/VoxCPM2", "--device", "npu", "--listen", "0.0.0.0:50051", "--allow-remote", "--voice-dir", "/voices"]

@@ -11,7 +11,8 @@ ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     TORCHINDUCTOR_CACHE_DIR=/var/cache/voxcpm/inductor \
     TRITON_CACHE_DIR=/var/cache/voxcpm/triton \
-    VOXCPM_WORKER_PROTO_DIR=/opt/voxcpm-worker/shared-proto
+    VOXCPM_WORKER_PROTO_DIR=/opt/voxcpm-worker/shared-proto \
+    VOXCPM_WORKER_TOKEN_FILE=/run/secrets/worker_token
 
 # torch.compile's Triton kernels need a C compiler at run time (the runtime image has none); tini as PID 1
 # so that SIGTERM reaches the worker without `docker run --init`.
@@ -38,4 +39,6 @@ EXPOSE 50051
 HEALTHCHECK --interval=15s --timeout=10s --start-period=600s --retries=3 \
   CMD ["python3", "-m", "voxcpm_worker.probe", "127.0.0.1:50051"]
 ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/voxcpm-worker"]
-CMD ["--model-dir", "/models/VoxCPM2", "--device", "cuda", "--listen", "0.0.0.0:50051", "--voice-dir", "/voices"]
+# Listening beyond the container needs authentication: the worker and its HEALTHCHECK read the shared
+# token from $VOXCPM_WORKER_TOKEN_FILE (a secret mounted there); without it the worker refuses to start.
+CMD ["--model-dir", "/models/VoxCPM2", "--device", "cuda", "--listen", "0.0.0.0:50051", "--allow-remote", "--voice-dir", "/voices"]

@@ -1,6 +1,7 @@
 package io.voxcpm.session;
 
 import com.google.common.net.InetAddresses;
+import io.voxcpm.net.IpNetwork;
 import io.voxcpm.sdp.OfferedMedia;
 import io.voxcpm.sdp.SdpException;
 import java.net.Inet4Address;
@@ -63,6 +64,15 @@ public final class MediaDestinations {
                     + signallingSource.getHostAddress() + " nor in media.allowed-networks");
         }
         return new InetSocketAddress(address, audio.port());
+    }
+
+    /**
+     * Whether a host may speak for a session whose INVITE came from {@code signallingSource}: the source
+     * itself, or a host in the listed networks (the PBX behind a SIP proxy, which opens the MRCP connection
+     * and receives the RTP itself).
+     */
+    public boolean isPeer(InetAddress host, InetAddress signallingSource) {
+        return host.equals(signallingSource) || allowedNetworks.stream().anyMatch(n -> n.contains(host));
     }
 
     /**

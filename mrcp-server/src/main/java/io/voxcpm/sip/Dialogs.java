@@ -2,6 +2,7 @@ package io.voxcpm.sip;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import io.netty.channel.EventLoop;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,13 +22,21 @@ final class Dialogs {
     private final SipApplication app;
     private final EventLoop loop;
     private final int max;
+    private final Duration ackTimeout;
+    private final Duration timerH;
     private final Map<String, Dialog> byKey = new HashMap<>();
 
-    /** @param max dialogs open at once; a new INVITE beyond that gets 503 */
-    Dialogs(SipApplication app, EventLoop loop, int max) {
+    /**
+     * @param max        dialogs open at once; a new INVITE beyond that gets 503
+     * @param ackTimeout how long a new dialog's 2xx over UDP waits for its ACK before the dialog ends
+     *                   ({@code ACK_TIMEOUT}); at most Timer H, after which it ends anyway
+     */
+    Dialogs(SipApplication app, EventLoop loop, int max, Duration ackTimeout, Duration timerH) {
         this.app = app;
         this.loop = loop;
         this.max = max;
+        this.ackTimeout = ackTimeout;
+        this.timerH = timerH;
     }
 
     int count() {
@@ -44,10 +53,16 @@ final class Dialogs {
 
     /** The dialog an INVITE's 2xx creates; it waits for the ACK of {@code invite}. */
     Dialog open(ServerTransaction invite) {
-        Dialog dialog = new Dialog(Dialog.key(invite.call.callId(), invite.toTag, invite.request.getFromTag()),
-                invite.call);
+        Dialog dialog = new Dialog(Dialog.key(invite.call.callId(), invite.toTag, invite.request.getFromTag()), invite);
         byKey.put(dialog.key, dialog);
         dialog.awaitingAck = invite;
+        if (!invite.route.reliable() && ackTimeout.compareTo(timerH) < 0) {
+            // a spoofed UDP INVITE is never acknowledged: its session must not hold an RTP port for all of Timer H
+            dialog.ackDeadline = loop.schedule(() -> {
+                dialog.ackDeadline = null;
+                unacked(invite, ackTimeout.toMillis());
+            }, ackTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
         return dialog;
     }
 
@@ -55,7 +70,7 @@ final class Dialogs {
     Dialog close(String callId, String localTag, String remoteTag) {
         Dialog dialog = byKey.remove(Dialog.key(callId, localTag, remoteTag));
         if (dialog != null) {
-            dialog.cancelSessionExpiry();
+            dialog.cancelTimers();
         }
         return dialog;
     }
@@ -66,7 +81,10 @@ final class Dialogs {
      */
     SessionTimer armSessionTimer(Dialog dialog, SIPRequest request) {
         SessionTimer timer = SessionTimer.of(request);
-        dialog.cancelSessionExpiry();
+        if (dialog.sessionExpiry != null) {
+            dialog.sessionExpiry.cancel(false);
+            dialog.sessionExpiry = null;
+        }
         if (timer != null) {
             dialog.sessionExpiry = loop.schedule(() -> {
                 dialog.sessionExpiry = null;
@@ -88,7 +106,8 @@ final class Dialogs {
         }
         if (invite.initialInvite) {
             byKey.remove(dialog.key);
-            dialog.cancelSessionExpiry();
+            dialog.cancelTimers();
+            invite.acked(); // stop repeating the 2xx to a peer that is not there
             log.warn("[{}] no ACK for the 200 OK within {} ms: call dropped", invite.call.callId(), timerHMillis);
             ended(dialog.call, SipApplication.TerminationReason.ACK_TIMEOUT);
         } else {
@@ -105,7 +124,7 @@ final class Dialogs {
         List<Dialog> gone = byKey.values().stream().filter(d -> d.call.callId().equals(callId)).toList();
         for (Dialog dialog : gone) {
             byKey.remove(dialog.key);
-            dialog.cancelSessionExpiry();
+            dialog.cancelTimers();
         }
         return gone;
     }
@@ -114,7 +133,7 @@ final class Dialogs {
     void closeAll(SipApplication.TerminationReason reason) {
         List<Dialog> open = new ArrayList<>(byKey.values());
         byKey.clear();
-        open.forEach(Dialog::cancelSessionExpiry);
+        open.forEach(Dialog::cancelTimers);
         open.forEach(d -> ended(d.call, reason));
     }
 

@@ -12,9 +12,11 @@ import static io.voxcpm.sip.SipMessages.userAgent;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.netty.channel.EventLoop;
+import io.voxcpm.net.SourceRateLimiter;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,15 +36,27 @@ final class InviteHandler {
     private final Transactions transactions;
     private final Dialogs dialogs;
     private final Supplier<String> newTag;
+    private final SipCall.Hangup hangup;
+    private final SourceRateLimiter inviteRate;
+    private final Predicate<Route> mayReject;
 
+    /**
+     * @param hangup     what every call's {@link SipCall#hangUp} does
+     * @param inviteRate new INVITEs per source; past it 503 with Retry-After
+     * @param mayReject  whether a rejection decided before any state existed may be sent to this source now
+     */
     InviteHandler(SipApplication app, EventLoop loop, LocalAddresses localAddresses, Transactions transactions,
-                  Dialogs dialogs, Supplier<String> newTag) {
+                  Dialogs dialogs, Supplier<String> newTag, SipCall.Hangup hangup, SourceRateLimiter inviteRate,
+                  Predicate<Route> mayReject) {
         this.app = app;
         this.loop = loop;
         this.localAddresses = localAddresses;
         this.transactions = transactions;
         this.dialogs = dialogs;
         this.newTag = newTag;
+        this.hangup = hangup;
+        this.inviteRate = inviteRate;
+        this.mayReject = mayReject;
     }
 
     void onInvite(SIPRequest request, Route route, Inbound in, String key) {
@@ -53,6 +67,20 @@ final class InviteHandler {
             return;
         }
         String problem = RequestScreening.offerProblem(request);
+        boolean overRate = problem == null && !inviteRate.tryAcquire(route.target().getAddress());
+        if ((problem != null || overRate || !app.ready() || dialogs.full()
+                || RequestScreening.tooShortSessionTimer(request) != null) && !mayReject.test(route)) {
+            return; // a rejection, and this source has had its share of them: silence, not amplification
+        }
+        if (overRate) {
+            ServerTransaction tx = transactions.open(key, request, route, newTag.get(), null, false);
+            SIPResponse busy = response(request, 503, "Service Unavailable", tx.toTag);
+            addHeader(busy, "Retry-After", Integer.toString(inviteRate.secondsUntilNext(route.target().getAddress())));
+            log.warn("[{}] INVITE refused 503: {} sends new INVITEs faster than the per-source rate limit",
+                    callId, route.target().getAddress().getHostAddress());
+            transactions.sendOnce(tx, busy);
+            return;
+        }
         if (problem != null) {
             ServerTransaction tx = transactions.open(key, request, route, newTag.get(), null, false);
             tx.answerOnce();
@@ -76,11 +104,13 @@ final class InviteHandler {
         if (dialogs.full()) {
             log.warn("[{}] INVITE refused: {} dialogs open", callId, dialogs.count());
             ServerTransaction tx = transactions.open(key, request, route, newTag.get(), null, false);
-            transactions.sendOnce(tx, response(request, 503, "Service Unavailable", tx.toTag));
+            SIPResponse full = response(request, 503, "Service Unavailable", tx.toTag);
+            addHeader(full, "Retry-After", "5");
+            transactions.sendOnce(tx, full);
             return;
         }
         SipCall call = new SipCall(callId, in.sender(), localAddresses.localFor(in), route.transport(),
-                requestUser(request), userAgent(request));
+                requestUser(request), userAgent(request), hangup);
         ServerTransaction tx = transactions.open(key, request, route, newTag.get(), call, true);
         SIPResponse trying = request.createResponse(100, "Trying");
         addHeader(trying, "Server", SipMessages.SERVER_NAME);

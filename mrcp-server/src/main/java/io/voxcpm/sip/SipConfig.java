@@ -14,10 +14,13 @@ import java.util.Objects;
  * @param t1              RFC 3261 T1, the first 2xx retransmission interval; Timer H is 64*T1
  * @param t2              RFC 3261 T2, the retransmission interval cap
  * @param maxDialogs      dialogs kept at once; further INVITEs get 503
- * @param maxTransactions server transactions kept at once; further requests get a stateless 503
+ * @param maxTransactions server transactions kept at once; further requests get a stateless 503 (a BYE or
+ *                        CANCEL for state we hold is still let in)
+ * @param sourceLimits    what one source IP may hold or cost ({@link SipLimits}); null for the defaults
  */
 public record SipConfig(String bindAddress, int port, String externalAddress, Duration t1, Duration t2,
-                        int maxDialogs, int maxTransactions, TcpLimits tcpLimits, Duration tcpIdleTimeout) {
+                        int maxDialogs, int maxTransactions, TcpLimits tcpLimits, Duration tcpIdleTimeout,
+                        SipLimits sourceLimits) {
 
     public static final int DEFAULT_PORT = 8060;
 
@@ -26,6 +29,7 @@ public record SipConfig(String bindAddress, int port, String externalAddress, Du
         Objects.requireNonNull(t1, "t1");
         Objects.requireNonNull(t2, "t2");
         Objects.requireNonNull(tcpLimits, "tcpLimits");
+        sourceLimits = sourceLimits == null ? SipLimits.DEFAULTS : sourceLimits;
         if (tcpIdleTimeout == null || tcpIdleTimeout.isNegative() || tcpIdleTimeout.isZero()) {
             throw new IllegalArgumentException("the TCP idle timeout must be positive");
         }
@@ -43,7 +47,7 @@ public record SipConfig(String bindAddress, int port, String externalAddress, Du
     public SipConfig(String bindAddress, int port, String externalAddress, Duration t1, Duration t2,
                      int maxDialogs, int maxTransactions) {
         this(bindAddress, port, externalAddress, t1, t2, maxDialogs, maxTransactions, TcpLimits.DEFAULTS,
-                DEFAULT_TCP_IDLE_TIMEOUT);
+                DEFAULT_TCP_IDLE_TIMEOUT, SipLimits.DEFAULTS);
     }
 
     /** A SIP/TCP connection without a message for this long is closed. */
@@ -58,33 +62,39 @@ public record SipConfig(String bindAddress, int port, String externalAddress, Du
     /** TCP connection caps, message deadline, write backlog, and the idle timeout. */
     public SipConfig withTcp(TcpLimits limits, Duration idleTimeout) {
         return new SipConfig(bindAddress, port, externalAddress, t1, t2, maxDialogs, maxTransactions, limits,
-                idleTimeout);
+                idleTimeout, sourceLimits);
     }
 
     public SipConfig withBindAddress(String address) {
         return new SipConfig(address, port, externalAddress, t1, t2, maxDialogs, maxTransactions, tcpLimits,
-                tcpIdleTimeout);
+                tcpIdleTimeout, sourceLimits);
     }
 
     public SipConfig withPort(int newPort) {
         return new SipConfig(bindAddress, newPort, externalAddress, t1, t2, maxDialogs, maxTransactions, tcpLimits,
-                tcpIdleTimeout);
+                tcpIdleTimeout, sourceLimits);
     }
 
     public SipConfig withExternalAddress(String address) {
         return new SipConfig(bindAddress, port, address, t1, t2, maxDialogs, maxTransactions, tcpLimits,
-                tcpIdleTimeout);
+                tcpIdleTimeout, sourceLimits);
     }
 
     /** Sets T1 and keeps T2 = 8*T1, the RFC's ratio; for fast tests. */
     public SipConfig withT1(Duration newT1) {
         return new SipConfig(bindAddress, port, externalAddress, newT1, newT1.multipliedBy(8), maxDialogs,
-                maxTransactions, tcpLimits, tcpIdleTimeout);
+                maxTransactions, tcpLimits, tcpIdleTimeout, sourceLimits);
     }
 
     public SipConfig withLimits(int dialogs, int transactions) {
         return new SipConfig(bindAddress, port, externalAddress, t1, t2, dialogs, transactions, tcpLimits,
-                tcpIdleTimeout);
+                tcpIdleTimeout, sourceLimits);
+    }
+
+    /** What one source may hold or cost (per-source transactions, INVITE rate, rejections, allowlist, ACK wait). */
+    public SipConfig withSourceLimits(SipLimits limits) {
+        return new SipConfig(bindAddress, port, externalAddress, t1, t2, maxDialogs, maxTransactions, tcpLimits,
+                tcpIdleTimeout, limits);
     }
 
     /** Timer H (and the time a finished transaction is kept to absorb retransmissions): 64*T1. */

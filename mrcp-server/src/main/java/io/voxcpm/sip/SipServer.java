@@ -146,14 +146,6 @@ public final class SipServer implements AutoCloseable {
         return tls == null ? -1 : ((InetSocketAddress) tls.localAddress()).getPort();
     }
 
-    /**
-     * Forgets the SIP dialog of a call the session layer has ended on its own (MRCP connection lost, no BYE
-     * coming): frees its slot without signalling and without {@code onTerminated}. A later BYE gets 481.
-     */
-    public void forget(SipCall call) {
-        udp.eventLoop().execute(() -> uas.forget(call.callId()));
-    }
-
     /** Ends every open dialog ({@code SHUTDOWN}), closes the sockets and stops the event loop. */
     @Override
     public void close() {

@@ -3,6 +3,7 @@ package io.voxcpm.sip;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.netty.channel.EventLoop;
+import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,8 @@ final class Transactions {
     private final SipConfig config;
     private final EventLoop loop;
     private final Map<String, ServerTransaction> byKey = new HashMap<>();
+    /** Transactions per source IP, so that no one source fills the table for the others. */
+    private final Map<InetAddress, Integer> bySource = new HashMap<>();
     private final Consumer<ServerTransaction> unacked;
 
     /** @param unacked told when Timer H fires on an INVITE whose final response got no ACK */
@@ -34,6 +37,15 @@ final class Transactions {
         return byKey.size() >= config.maxTransactions();
     }
 
+    /** Whether {@code source} holds its quota of transactions ({@link SipLimits#maxTransactionsPerSource}). */
+    boolean fullFor(InetAddress source) {
+        return bySource.getOrDefault(source, 0) >= config.sourceLimits().maxTransactionsPerSource();
+    }
+
+    int countFor(InetAddress source) {
+        return bySource.getOrDefault(source, 0);
+    }
+
     ServerTransaction find(String key) {
         return byKey.get(key);
     }
@@ -41,7 +53,12 @@ final class Transactions {
     ServerTransaction open(String key, SIPRequest request, Route route, String toTag, SipCall call,
                            boolean initialInvite) {
         ServerTransaction tx = new ServerTransaction(key, request, route, toTag, call, initialInvite);
-        byKey.put(key, tx);
+        ServerTransaction replaced = byKey.put(key, tx);
+        if (replaced != null) {
+            replaced.cancelTimers();
+            uncount(replaced);
+        }
+        bySource.merge(tx.route.target().getAddress(), 1, Integer::sum);
         return tx;
     }
 
@@ -89,11 +106,18 @@ final class Transactions {
 
     void remove(ServerTransaction tx) {
         tx.cancelTimers();
-        byKey.remove(tx.key, tx);
+        if (byKey.remove(tx.key, tx)) {
+            uncount(tx);
+        }
+    }
+
+    private void uncount(ServerTransaction tx) {
+        bySource.computeIfPresent(tx.route.target().getAddress(), (source, n) -> n > 1 ? n - 1 : null);
     }
 
     void clear() {
         byKey.values().forEach(ServerTransaction::cancelTimers);
         byKey.clear();
+        bySource.clear();
     }
 }

@@ -11,6 +11,8 @@ import static io.voxcpm.sip.SipMessages.transactionKey;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.netty.channel.EventLoop;
+import io.voxcpm.net.SourceRateLimiter;
+import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
@@ -37,14 +39,24 @@ final class UserAgentServer {
     private final Transactions transactions;
     private final Dialogs dialogs;
     private final InviteHandler invites;
+    private final Byes byes;
+    private final SipLimits limits;
+    private final SourceRateLimiter rejections;
     private final SecureRandom random = new SecureRandom();
 
     UserAgentServer(SipConfig config, SipApplication app, EventLoop loop) {
         this.app = app;
+        this.limits = config.sourceLimits();
         this.localAddresses = new LocalAddresses(config.externalAddress());
-        this.dialogs = new Dialogs(app, loop, config.maxDialogs());
+        this.dialogs = new Dialogs(app, loop, config.maxDialogs(), limits.ackTimeout(), config.timerH());
         this.transactions = new Transactions(config, loop, tx -> dialogs.unacked(tx, config.timerH().toMillis()));
-        this.invites = new InviteHandler(app, loop, localAddresses, transactions, dialogs, this::newTag);
+        this.byes = new Byes(config, loop, localAddresses);
+        this.rejections = new SourceRateLimiter(limits.rejectionsPerSecond(),
+                (int) Math.max(1, Math.ceil(limits.rejectionsPerSecond() * 2)), loop.ticker()::nanoTime);
+        SipCall.Hangup hangup = (callId, reason) -> loop.execute(() -> hangUp(callId, reason));
+        this.invites = new InviteHandler(app, loop, localAddresses, transactions, dialogs, this::newTag, hangup,
+                new SourceRateLimiter(limits.invitesPerSecond(), limits.inviteBurst(), loop.ticker()::nanoTime),
+                this::mayReject);
     }
 
     int transactionCount() {
@@ -57,6 +69,10 @@ final class UserAgentServer {
 
     /** Entry point for every received message; nothing thrown here may reach the pipeline. */
     void receive(Inbound in) {
+        if (!limits.allows(in.sender().getAddress())) {
+            log.debug("dropped SIP from {}: not in sip.allowed-networks", in.sender());
+            return;
+        }
         try {
             handle(in);
         } catch (RuntimeException e) {
@@ -68,7 +84,9 @@ final class UserAgentServer {
     private void handle(Inbound in) {
         MessageReader.Result result = MessageReader.read(in.bytes());
         if (result instanceof MessageReader.Response) {
-            log.debug("dropped a stray SIP response from {}", in.sender());
+            if (!byes.onResponse(in.bytes())) {
+                log.debug("dropped a stray SIP response from {}", in.sender());
+            }
             return;
         }
         if (result instanceof MessageReader.Unreadable unreadable) {
@@ -115,8 +133,16 @@ final class UserAgentServer {
             route.send(encode(response, route));
             return;
         }
-        if (transactions.full()) {
-            log.warn("[{}] {} refused: {} transactions in progress", callId(request), method, transactions.count());
+        InetAddress source = route.target().getAddress();
+        if (transactions.fullFor(source)) {
+            // per source: one busy or hostile source never makes another's requests (a BYE above all) fail
+            log.warn("[{}] {} refused 503: {} has {} transactions in progress (the per-source quota)", callId(request),
+                    method, source.getHostAddress(), transactions.countFor(source));
+            sendStateless(route, request, 503, "Service Unavailable");
+            return;
+        }
+        if (transactions.full() && !endsState(request)) {
+            log.warn("[{}] {} refused 503: {} transactions in progress", callId(request), method, transactions.count());
             sendStateless(route, request, 503, "Service Unavailable");
             return;
         }
@@ -135,6 +161,15 @@ final class UserAgentServer {
         }
     }
 
+    /** A BYE or CANCEL for state we hold: let in even when the table is full, since it frees more than it takes. */
+    private boolean endsState(SIPRequest request) {
+        return switch (request.getMethod()) {
+            case SIPRequest.BYE -> dialogs.find(callId(request), request.getToTag(), request.getFromTag()) != null;
+            case SIPRequest.CANCEL -> transactions.find(transactionKey(request, SIPRequest.INVITE)) != null;
+            default -> false;
+        };
+    }
+
     private void onAck(SIPRequest ack) {
         ServerTransaction failed = transactions.find(transactionKey(ack, SIPRequest.INVITE));
         if (failed != null && failed.finalStatus() >= 300) {  // ACK for a non-2xx shares the INVITE's branch
@@ -147,8 +182,7 @@ final class UserAgentServer {
             log.debug("[{}] ACK matches nothing", callId(ack));
             return;
         }
-        dialog.awaitingAck.acked();
-        dialog.awaitingAck = null;
+        dialog.acked();
         log.debug("[{}] ACK received", dialog.call.callId());
     }
 
@@ -161,9 +195,7 @@ final class UserAgentServer {
             transactions.sendFinal(tx, response(request, 481, "Call/Transaction Does Not Exist", null));
             return;
         }
-        if (dialog.awaitingAck != null) {
-            dialog.awaitingAck.acked(); // the BYE proves the 2xx arrived
-        }
+        dialog.acked(); // the BYE proves the 2xx arrived
         transactions.sendFinal(tx, response(request, 200, "OK", null));
         log.debug("[{}] BYE: dialog closed ({} left)", callId, dialogs.count());
         dialogs.ended(dialog.call, SipApplication.TerminationReason.BYE);
@@ -202,34 +234,53 @@ final class UserAgentServer {
     }
 
     /**
-     * Drops the dialogs of a call the application has ended by itself (e.g. its MRCP connection went away for
-     * good); no BYE is sent and {@code onTerminated} is not called. Returns how many were dropped.
+     * Ends the dialogs of a call the application has ended by itself (its client went quiet, a session limit):
+     * each gets a BYE saying why, and is gone at once, so a BYE from the client gets 481. {@code onTerminated}
+     * is not called.
      */
-    int forget(String callId) {
+    void hangUp(String callId, String reason) {
         List<Dialog> gone = dialogs.forget(callId);
         for (Dialog dialog : gone) {
             if (dialog.awaitingAck != null) {
-                dialog.awaitingAck.acked();
-                transactions.remove(dialog.awaitingAck);
+                ServerTransaction unacked = dialog.awaitingAck;
+                dialog.acked();
+                transactions.remove(unacked);
             }
+            byes.send(dialog, reason);
+            log.info("[{}] BYE sent: {}", callId, reason);
         }
-        if (!gone.isEmpty()) {
-            log.info("[{}] dialog forgotten at the application's request", callId);
-        }
-        return gone.size();
     }
 
     /** Ends every dialog on shutdown. */
     void shutdown() {
+        byes.clear();
         transactions.clear();
         dialogs.closeAll(SipApplication.TerminationReason.SHUTDOWN);
     }
 
+    /**
+     * Whether a rejection may go to this source now: a spoofed source must not turn the server into an
+     * amplifier, so past {@link SipLimits#rejectionsPerSecond} its requests are dropped unanswered.
+     */
+    boolean mayReject(Route route) {
+        if (rejections.tryAcquire(route.target().getAddress())) {
+            return true;
+        }
+        log.debug("dropped a request from {} unanswered: rejections to it are over the rate limit", route.target());
+        return false;
+    }
+
     private void sendStateless(Route route, SIPRequest request, int status, String reason) {
+        if (!mayReject(route)) {
+            return;
+        }
         try {
             SIPResponse response = response(request, status, reason, newTag());
             if (status == 405 || status == 501) {
                 addHeader(response, "Allow", ALLOW);
+            }
+            if (status == 503) {
+                addHeader(response, "Retry-After", "1");
             }
             route.send(encode(response, route));
         } catch (RuntimeException e) {

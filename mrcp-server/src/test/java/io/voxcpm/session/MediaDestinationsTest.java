@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.net.InetAddresses;
+import io.voxcpm.net.IpNetwork;
 import io.voxcpm.sdp.OfferedMedia;
 import io.voxcpm.sdp.SdpException;
 import java.net.InetAddress;

@@ -20,7 +20,10 @@ import io.voxcpm.mrcp.synth.SynthSettings;
 import io.voxcpm.rtp.MediaClock;
 import io.voxcpm.rtp.RtpMedia;
 import io.voxcpm.rtp.RtpPortAllocator;
+import com.google.common.net.InetAddresses;
+import io.voxcpm.net.IpNetwork;
 import io.voxcpm.sip.InviteOutcome;
+import io.voxcpm.sip.SipApplication;
 import io.voxcpm.sip.SipCall;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -54,18 +57,32 @@ class SessionManagerTest {
             "a=rtpmap:8 PCMA/8000",
             "a=recvonly",
             "a=mid:1", "");
-    private static final SipCall CALL = new SipCall("call-1", new InetSocketAddress("127.0.0.1", 5062),
-            new InetSocketAddress("127.0.0.1", 5060), "UDP", null, "FreeSWITCH");
+    private final List<String> hungUp = new CopyOnWriteArrayList<>();
+    private final SipCall call = call("call-1", "127.0.0.1");
 
     private final MockTicker ticker = Ticker.newMockTicker();
     private final EmbeddedChannel loop = EmbeddedMrcpConnection.channel(ticker);
     private final MediaClock clock = new MediaClock(1);
     private final MrcpChannelRegistry channels = new MrcpChannelRegistry();
-    private final List<String> forgotten = new CopyOnWriteArrayList<>();
-    private final SessionManager sessions = new SessionManager(
-            new SessionManager.Settings(10, 1544, null, 10, Duration.ofSeconds(3), Duration.ofSeconds(60)),
-            channels, new RtpMedia(clock, new RtpPortAllocator(InetAddress.getLoopbackAddress(), 43100, 43199)),
-            new NeverCalledEngine(), SynthSettings.DEFAULTS, SpeakPlanning.DEFAULTS, loop.eventLoop());
+    private SessionManager sessions = manager(new SessionManager.Settings(10, 1544, null, 10, Duration.ofSeconds(3),
+            Duration.ofSeconds(60), MediaDestinations.signallingSourceOnly(), Duration.ofSeconds(20),
+            Duration.ofSeconds(100)));
+
+    private SessionManager manager(SessionManager.Settings settings) {
+        return manager(settings, new NeverCalledEngine());
+    }
+
+    private SessionManager manager(SessionManager.Settings settings, SpeechEngine engine) {
+        return new SessionManager(settings, channels,
+                new RtpMedia(clock, new RtpPortAllocator(InetAddress.getLoopbackAddress(), 43100, 43199)),
+                engine, SynthSettings.DEFAULTS, SpeakPlanning.DEFAULTS, loop.eventLoop());
+    }
+
+    /** A call from {@code source} whose hang-ups are recorded as "call-id: why". */
+    private SipCall call(String callId, String source) {
+        return new SipCall(callId, new InetSocketAddress(source, 5062), new InetSocketAddress("127.0.0.1", 5060),
+                "UDP", null, "FreeSWITCH", (id, why) -> hungUp.add(id + ": " + why));
+    }
 
     @AfterEach
     void close() {
@@ -76,28 +93,147 @@ class SessionManagerTest {
     }
 
     @Test
-    void aSessionWhoseClientNeverSendsARequestIsReapedAtTheIdleTimeout() {
-        sessions.forgetDialogsWith(call -> forgotten.add(call.callId()));
+    void aSessionWhoseClientNeverSendsARequestIsHungUpAtTheIdleTimeout() {
         String channelId = open();
         assertThat(sessions.pendingTimerCount()).isEqualTo(1);
         advance(59_999);
         assertThat(sessions.sessionCount()).isEqualTo(1);
         advance(1);
         assertThat(sessions.sessionCount()).isZero();
-        assertThat(forgotten).as("its SIP dialog is forgotten too").containsExactly("call-1");
+        assertThat(hungUp).as("its SIP dialog gets a BYE saying why")
+                .containsExactly("call-1: no MRCP request within 60 s of the INVITE");
         assertThat(channels.resource(channelId)).isEmpty();
         assertThat(sessions.pendingTimerCount()).isZero();
     }
 
     @Test
+    void aUsedSessionIsHungUpAfterTheIdleTimeoutFromItsLastRequest() {
+        String channelId = open();
+        MrcpResource session = channels.resource(channelId).orElseThrow();
+        MrcpConnection connection = EmbeddedMrcpConnection.over(loop);
+        advance(5_000);
+        session.onRequest(new MrcpRequest("GET-PARAMS", 1, channel(channelId)), connection);
+        advance(15_000);
+        session.onRequest(new MrcpRequest("GET-PARAMS", 2, channel(channelId)), connection);
+        advance(19_999);
+        assertThat(sessions.sessionCount()).as("20 s after its last request, not its first").isEqualTo(1);
+        advance(1);
+        assertThat(sessions.sessionCount()).isZero();
+        assertThat(hungUp).containsExactly("call-1: no MRCP request for 20 s after the last SPEAK");
+        assertThat(sessions.pendingTimerCount()).isZero();
+    }
+
+    @Test
+    void aPlayingSpeakKeepsTheSessionAliveAndTheIdleTimeCountsFromItsEnd() {
+        sessions.close();
+        sessions = manager(new SessionManager.Settings(10, 1544, null, 10, Duration.ofSeconds(3),
+                Duration.ofSeconds(60), MediaDestinations.signallingSourceOnly(), Duration.ofSeconds(20),
+                Duration.ofSeconds(1000)), new EndlessEngine());
+        String channelId = open();
+        MrcpResource session = channels.resource(channelId).orElseThrow();
+        MrcpConnection connection = EmbeddedMrcpConnection.over(loop);
+        session.onRequest(MrcpRequest.withText("SPEAK", 1, MrcpHeaders.builder().add("Channel-Identifier", channelId)
+                .add("Content-Type", "text/plain").build(), "a prompt that never ends"), connection);
+        advance(100_000);
+        assertThat(sessions.sessionCount()).as("speaking for 100 s without a request").isEqualTo(1);
+        session.onRequest(new MrcpRequest("STOP", 2, channel(channelId)), connection);
+        advance(19_999);
+        assertThat(sessions.sessionCount()).isEqualTo(1);
+        advance(1);
+        assertThat(sessions.sessionCount()).isZero();
+        assertThat(hungUp).containsExactly("call-1: no MRCP request for 20 s after the last SPEAK");
+    }
+
+    @Test
+    void aBusySessionIsHungUpAtItsMaximumDuration() {
+        sessions.close();
+        sessions = manager(new SessionManager.Settings(10, 1544, null, 10, Duration.ofSeconds(3),
+                Duration.ofSeconds(60), MediaDestinations.signallingSourceOnly(), Duration.ofSeconds(20),
+                Duration.ofSeconds(45)));
+        String channelId = open();
+        MrcpResource session = channels.resource(channelId).orElseThrow();
+        MrcpConnection connection = EmbeddedMrcpConnection.over(loop);
+        for (int i = 1; i <= 4; i++) {
+            session.onRequest(new MrcpRequest("GET-PARAMS", i, channel(channelId)), connection);
+            advance(11_000);
+        }
+        assertThat(sessions.sessionCount()).isEqualTo(1);
+        session.onRequest(new MrcpRequest("GET-PARAMS", 5, channel(channelId)), connection);
+        advance(1_000);
+        assertThat(sessions.sessionCount()).isZero();
+        assertThat(hungUp).containsExactly("call-1: maximum session duration of 45 s reached");
+        assertThat(sessions.pendingTimerCount()).isZero();
+    }
+
+    @Test
+    void aByeClosesTheSessionWithoutHangingUp() {
+        String channelId = open();
+        sessions.onTerminated(call, SipApplication.TerminationReason.BYE);
+        loop.runPendingTasks();
+        assertThat(sessions.sessionCount()).isZero();
+        assertThat(channels.resource(channelId)).isEmpty();
+        assertThat(hungUp).isEmpty();
+        assertThat(sessions.pendingTimerCount()).isZero();
+    }
+
+    @Test
+    void mrcpIsServedOnlyFromTheSipPeerOrAListedNetwork() {
+        MrcpResource session = channels.resource(open()).orElseThrow();
+        assertThat(session.acceptsFrom(InetAddresses.forString("127.0.0.1"))).isTrue();
+        assertThat(session.acceptsFrom(InetAddresses.forString("127.0.0.2"))).isFalse();
+        assertThat(session.acceptsFrom(InetAddresses.forString("192.0.2.7"))).isFalse();
+        sessions.close();
+        sessions = manager(new SessionManager.Settings(10, 1544, null, 10, Duration.ofSeconds(3),
+                Duration.ofSeconds(60), new MediaDestinations(List.of(IpNetwork.parse("192.0.2.0/24")))));
+        MrcpResource behindProxy = channels.resource(open()).orElseThrow();
+        assertThat(behindProxy.acceptsFrom(InetAddresses.forString("192.0.2.7"))).isTrue();
+        assertThat(behindProxy.acceptsFrom(InetAddresses.forString("198.51.100.7"))).isFalse();
+    }
+
+    @Test
+    void theGlobalAndThePerAddressCapsAnswer480() {
+        sessions.close();
+        sessions = manager(new SessionManager.Settings(3, 1544, null, 2, Duration.ofSeconds(3),
+                Duration.ofSeconds(60), new MediaDestinations(List.of(IpNetwork.parse("127.0.0.0/8")))));
+        assertThat(sessions.onInvite(call("a1", "127.0.0.1"), OFFER)).isInstanceOf(InviteOutcome.Accept.class);
+        assertThat(sessions.onInvite(call("a2", "127.0.0.1"), OFFER)).isInstanceOf(InviteOutcome.Accept.class);
+        assertThat(sessions.onInvite(call("a3", "127.0.0.1"), OFFER)).as("a third from one address")
+                .isEqualTo(new InviteOutcome.Reject(480, "Temporarily Unavailable"));
+        assertThat(sessions.onInvite(call("b1", "127.0.0.2"), OFFER)).as("another address still gets in")
+                .isInstanceOf(InviteOutcome.Accept.class);
+        assertThat(sessions.onInvite(call("c1", "127.0.0.3"), OFFER)).as("but not past the global cap")
+                .isEqualTo(new InviteOutcome.Reject(480, "Temporarily Unavailable"));
+        assertThat(sessions.sessionCount()).isEqualTo(3);
+        sessions.onTerminated(call("a1", "127.0.0.1"), SipApplication.TerminationReason.BYE);
+        assertThat(sessions.onInvite(call("c1", "127.0.0.3"), OFFER)).as("a freed slot is taken again")
+                .isInstanceOf(InviteOutcome.Accept.class);
+    }
+
+    @Test
+    void reoffersHoldResumeRefreshAndRemoveTheChannel() {
+        InviteOutcome.Accept first = (InviteOutcome.Accept) sessions.onInvite(call, OFFER);
+        loop.runPendingTasks();
+        assertThat(sessions.onReinvite(call, OFFER)).as("a refresh gets the byte-identical answer").isEqualTo(first);
+        String held = ((InviteOutcome.Accept) sessions.onReinvite(call, OFFER.replace("a=recvonly", "a=inactive")))
+                .sdpAnswer();
+        assertThat(held).contains("a=inactive").contains(" 2 IN IP4 ");
+        String resumed = ((InviteOutcome.Accept) sessions.onReinvite(call, OFFER)).sdpAnswer();
+        assertThat(resumed).contains("a=sendonly").contains(" 3 IN IP4 ");
+        String removed = ((InviteOutcome.Accept) sessions.onReinvite(call,
+                OFFER.replace("m=application 9 ", "m=application 0 "))).sdpAnswer();
+        assertThat(removed).contains("m=application 0 TCP/MRCPv2").contains(" 4 IN IP4 ");
+        assertThat(sessions.sessionCount()).isZero();
+        assertThat(sessions.onReinvite(call, OFFER)).isEqualTo(new InviteOutcome.Reject(481,
+                "Call/Transaction Does Not Exist"));
+    }
+
+    @Test
     void aClosedConnectionEndsTheSessionAfterTheTerminationTimeoutUnlessTheClientComesBack() {
-        sessions.forgetDialogsWith(call -> forgotten.add(call.callId()));
         String channelId = open();
         MrcpResource session = channels.resource(channelId).orElseThrow();
         MrcpConnection first = EmbeddedMrcpConnection.over(loop);
         session.onRequest(new MrcpRequest("GET-PARAMS", 1, channel(channelId)), first);
         advance(1);
-        assertThat(sessions.pendingTimerCount()).as("the idle timer is called off by the request").isZero();
 
         session.onConnectionClosed(first);
         advance(2_000);
@@ -110,15 +246,14 @@ class SessionManagerTest {
         assertThat(sessions.sessionCount()).isEqualTo(1);
         advance(1);
         assertThat(sessions.sessionCount()).isZero();
-        assertThat(forgotten).containsExactly("call-1");
+        assertThat(hungUp).containsExactly("call-1: MRCP connection closed and no BYE within 3000 ms");
         assertThat(sessions.pendingTimerCount()).isZero();
     }
 
-    /** INVITEs the offer; returns the synthesizer channel's identifier from the answer. */
     @Test
     void aTlsOfferIsAnsweredWithTheTlsPortWhenTlsIsServedAnd488Otherwise() {
         String tlsOffer = OFFER.replace("TCP/MRCPv2", "TCP/TLS/MRCPv2");
-        InviteOutcome refused = sessions.onInvite(CALL, tlsOffer);
+        InviteOutcome refused = sessions.onInvite(call, tlsOffer);
         assertThat(refused).isInstanceOfSatisfying(InviteOutcome.Reject.class,
                 r -> assertThat(r.status()).isEqualTo(488));
         assertThat(sessions.sessionCount()).isZero();
@@ -128,10 +263,9 @@ class SessionManagerTest {
                 channels, new RtpMedia(clock, new RtpPortAllocator(InetAddress.getLoopbackAddress(), 43200, 43299)),
                 new NeverCalledEngine(), SynthSettings.DEFAULTS, SpeakPlanning.DEFAULTS, loop.eventLoop());
         try {
-            InviteOutcome tls = withTls.onInvite(CALL, tlsOffer);
+            InviteOutcome tls = withTls.onInvite(call, tlsOffer);
             assertThat(((InviteOutcome.Accept) tls).sdpAnswer()).contains("m=application 1545 TCP/TLS/MRCPv2 1\r\n");
-            InviteOutcome plain = withTls.onInvite(new SipCall("call-2", CALL.remote(), CALL.local(), "UDP", null,
-                    "FreeSWITCH"), OFFER);
+            InviteOutcome plain = withTls.onInvite(call("call-2", "127.0.0.1"), OFFER);
             assertThat(((InviteOutcome.Accept) plain).sdpAnswer()).contains("m=application 1544 TCP/MRCPv2 1\r\n");
         } finally {
             withTls.close();
@@ -139,8 +273,9 @@ class SessionManagerTest {
         }
     }
 
+    /** INVITEs the offer; returns the synthesizer channel's identifier from the answer. */
     private String open() {
-        InviteOutcome outcome = sessions.onInvite(CALL, OFFER);
+        InviteOutcome outcome = sessions.onInvite(call, OFFER);
         assertThat(outcome).isInstanceOf(InviteOutcome.Accept.class);
         loop.runPendingTasks();
         String answer = ((InviteOutcome.Accept) outcome).sdpAnswer();
@@ -159,6 +294,28 @@ class SessionManagerTest {
             loop.runPendingTasks();
         }
         loop.runPendingTasks();
+    }
+
+    /** A synthesis that never finishes (nor fails): its SPEAK plays until stopped. */
+    private static final class EndlessEngine implements SpeechEngine {
+        @Override
+        public String name() {
+            return "endless";
+        }
+
+        @Override
+        public int sampleRate() {
+            return 8000;
+        }
+
+        @Override
+        public Synthesis synthesize(SynthesisRequest request, AudioSink sink) {
+            return () -> { };
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** No SPEAK is made in these tests. */

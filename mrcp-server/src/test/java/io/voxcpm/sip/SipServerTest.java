@@ -364,18 +364,53 @@ class SipServerTest {
         }
     }
 
-    @Test
-    void aForgottenDialogFreesItsSlot() throws Exception {
-        try (SipTestClient c = SipTestClient.tcp(server.tcpPort())) {
+    @ParameterizedTest
+    @ValueSource(strings = {"udp", "tcp"})
+    void theApplicationHangsUpWithAByeToThePeer(String transport) throws Exception {
+        try (SipTestClient c = client(transport)) {
             SipTestClient.Dialog d = new SipTestClient.Dialog();
             c.send(c.invite(d, null, SipTestClient.branch()));
             d.withToTagFrom(c.receiveFinal(WAIT));
+            c.send(c.request("ACK", c.uri(null), d, 1, SipTestClient.branch(), null, null, null));
             await().untilAsserted(() -> assertThat(server.stateSizes()[1]).isEqualTo(1));
-            server.forget(app.invites.get(0));
-            await().untilAsserted(() -> assertThat(server.stateSizes()[1]).isZero());
+
+            app.invites.get(0).hangUp("no MRCP request for 600 s after the last SPEAK");
+            gov.nist.javax.sip.message.SIPRequest bye = (gov.nist.javax.sip.message.SIPRequest) c.receiveMessage(WAIT);
+            assertThat(bye.getMethod()).isEqualTo("BYE");
+            assertThat(bye.getRequestURI().toString()).isEqualTo("sip:127.0.0.1:" + c.localPort());
+            assertThat(bye.getCallId().getCallId()).isEqualTo(d.callId);
+            assertThat(bye.getFromTag()).as("our tag is the From tag now").isEqualTo(d.toTag);
+            assertThat(bye.getToTag()).isEqualTo(d.fromTag);
+            assertThat(bye.getHeader("Reason").toString())
+                    .contains("text=\"no MRCP request for 600 s after the last SPEAK\"");
+            assertThat(server.stateSizes()[1]).as("the dialog is gone at once").isZero();
+
+            c.send(new String(bye.createResponse(200, "OK").encodeAsBytes(transport.toUpperCase()),
+                    StandardCharsets.UTF_8));
             c.send(c.request("BYE", c.uri(null), d, 2, SipTestClient.branch(), null, null, null));
             assertThat(c.receiveFinal(WAIT).getStatusCode()).isEqualTo(481);
-            assertThat(app.terminations).isEmpty();
+            if (transport.equals("udp")) {
+                assertThat(c.receiveMessage(10 * 40)).as("answered: our BYE is not repeated").isNull();
+            }
+            assertThat(app.terminations).as("the application ended it: not told again").isEmpty();
+        }
+    }
+
+    @Test
+    void anUnansweredByeIsRepeatedOverUdpUntilTimerF() throws Exception {
+        try (SipTestClient c = SipTestClient.udp(server.udpPort())) {
+            SipTestClient.Dialog d = new SipTestClient.Dialog();
+            c.send(c.invite(d, null, SipTestClient.branch()));
+            d.withToTagFrom(c.receiveFinal(WAIT));
+            c.send(c.request("ACK", c.uri(null), d, 1, SipTestClient.branch(), null, null, null));
+            await().untilAsserted(() -> assertThat(server.stateSizes()[1]).isEqualTo(1));
+            app.invites.get(0).hangUp("shutdown of this call");
+            int byes = 0;
+            for (var m = c.receiveMessage(WAIT); m != null; m = c.receiveMessage(1000)) {
+                byes++;
+            }
+            // T1 = 40 ms: sent at 0, 40, 120, 280, 600, then every T2 = 320 ms until Timer F at 2560 ms
+            assertThat(byes).isBetween(9, 12);
         }
     }
 

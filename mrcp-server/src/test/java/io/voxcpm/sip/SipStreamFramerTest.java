@@ -77,6 +77,22 @@ class SipStreamFramerTest {
     }
 
     @Test
+    void theBodyCapIsExactlySixtyFourKibibytes() {
+        String body = "v".repeat(SipStreamFramer.MAX_BODY_BYTES);
+        String atCap = "MESSAGE sip:x SIP/2.0\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+        EmbeddedChannel ch = new EmbeddedChannel(new SipStreamFramer());
+        ch.writeInbound(buf(atCap));
+        assertThat(messages(ch)).containsExactly(atCap);
+
+        EmbeddedChannel over = new EmbeddedChannel(new SipStreamFramer());
+        assertThatThrownBy(() -> over.writeInbound(buf("MESSAGE sip:x SIP/2.0\r\nContent-Length: "
+                + (body.length() + 1) + "\r\n\r\n")))
+                .as("refused from the header alone, before any of the body is held")
+                .isInstanceOf(io.netty.handler.codec.TooLongFrameException.class)
+                .hasMessageContaining("SIP body of 65537 bytes");
+    }
+
+    @Test
     void endlessHeadersFailTheStream() {
         EmbeddedChannel ch = new EmbeddedChannel(new SipStreamFramer());
         String line = "X-Filler: " + "a".repeat(100) + "\r\n";

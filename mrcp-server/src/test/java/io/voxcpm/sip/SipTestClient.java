@@ -150,6 +150,12 @@ final class SipTestClient implements AutoCloseable {
         return (SIPResponse) message;
     }
 
+    /** The next message, a request or a response; null when none arrives within the timeout. */
+    SIPMessage receiveMessage(int timeoutMillis) throws Exception {
+        byte[] raw = receiveRaw(timeoutMillis);
+        return raw == null ? null : new StringMsgParser().parseSIPMessage(raw, true, false, null);
+    }
+
     /** The next response that is not 100 Trying. */
     SIPResponse receiveFinal(int timeoutMillis) throws Exception {
         for (SIPResponse r; (r = receive(timeoutMillis)) != null; ) {

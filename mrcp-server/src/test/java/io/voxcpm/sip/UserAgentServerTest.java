@@ -8,6 +8,7 @@ import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -29,7 +30,9 @@ class UserAgentServerTest {
     private final MockTicker ticker = Ticker.newMockTicker();
     private final EmbeddedChannel udp = EmbeddedChannel.builder().ticker(ticker).build();
     private final TestSessions app = new TestSessions();
-    private final UserAgentServer uas = new UserAgentServer(SipConfig.defaults(), app, udp.eventLoop());
+    /** The ACK wait is Timer H itself here (the shorter default is {@link SourceLimitsTest}'s). */
+    private final UserAgentServer uas = new UserAgentServer(SipConfig.defaults().withSourceLimits(new SipLimits(
+            Duration.ofSeconds(32), 5000, 0, 1, 0, List.of())), app, udp.eventLoop());
     private final String callId = UUID.randomUUID().toString();
     private long nowMs;
 

@@ -12,7 +12,7 @@ import io.voxcpm.admin.UnknownKeys;
 import io.voxcpm.chain.FallbackVoices;
 import io.voxcpm.net.TcpLimits;
 import io.voxcpm.ops.OpsConfig;
-import io.voxcpm.session.IpNetwork;
+import io.voxcpm.net.IpNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,7 +30,9 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
                            // ops: the management port, SIGTERM drain, synthesis records (io.voxcpm.ops.OpsConfig)
                            OpsConfig.Http http, OpsConfig.Drain drain, OpsConfig.Records records,
                            // admin: the /admin/v1 token and limits (io.voxcpm.admin.AdminConfig)
-                           AdminConfig admin) {
+                           AdminConfig admin,
+                           // limits: what one source may take (LimitsConfig)
+                           LimitsConfig limits) {
 
     public static final ServerConfig DEFAULTS = new ServerConfig(Sip.DEFAULTS, Mrcp.DEFAULTS, Rtp.DEFAULTS,
             Synth.DEFAULTS, Engine.DEFAULTS, Cache.DEFAULTS, Voices.DEFAULTS, Media.DEFAULTS);
@@ -42,12 +44,23 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
     /** Every component not named takes its defaults. */
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
                         Media media) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, null, null, null, null);
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, null, null, null, null, null);
     }
 
     public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
                         Media media, OpsConfig.Http http, OpsConfig.Drain drain, OpsConfig.Records records) {
-        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, http, drain, records, null);
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, null, null, http, drain, records, null, null);
+    }
+
+    public ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engine, Cache cache, Voices voices,
+                        Media media, Prompts prompts, SecurityConfig security) {
+        this(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security, null, null, null, null, null);
+    }
+
+    /** The {@code limits:} section (see {@link LimitsConfig}). */
+    public ServerConfig withLimits(LimitsConfig l) {
+        return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
+                http, drain, records, admin, l);
     }
 
     public ServerConfig {
@@ -65,6 +78,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         drain = drain == null ? OpsConfig.Drain.DEFAULTS : drain;
         records = records == null ? OpsConfig.Records.DEFAULTS : records;
         admin = admin == null ? AdminConfig.DEFAULTS : admin;
+        limits = limits == null ? LimitsConfig.DEFAULTS : limits;
     }
 
     /**
@@ -182,7 +196,8 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
      * @param maxTextChars          the longest text of one SPEAK, after markup is removed
      * @param sessionIdleTimeoutS   a session whose MRCP channel has not been used this long after the INVITE
      *                              (the client never connected) is ended and its dialog forgotten
-     * @param maxSessionsPerAddress concurrent sessions from one client IP before its INVITEs get 480
+     * @param maxSessionsPerAddress concurrent sessions from one client IP before its INVITEs get 480 (default: half
+     *                              of maxSessions)
      * @param unknownVoice          {@code reject} (a SPEAK naming an unregistered voice fails with 004) or
      *                              {@code default} (it speaks with the engine's default voice, logged as a WARN)
      */
@@ -194,7 +209,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
                         @JsonProperty("session-idle-timeout-s") Integer sessionIdleTimeoutS,
                         @JsonProperty("max-sessions-per-address") Integer maxSessionsPerAddress,
                         @JsonProperty("unknown-voice") String unknownVoice) {
-        public static final Synth DEFAULTS = new Synth(200, 500, false, 16, 20_000, 60, 500, "reject");
+        public static final Synth DEFAULTS = new Synth(200, 500, false, 16, 20_000, 60, 250, "reject");
 
         public Synth {
             playoutMarginMs = or(playoutMarginMs, 200);
@@ -203,7 +218,9 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             maxPendingSpeaks = or(maxPendingSpeaks, 16);
             maxTextChars = or(maxTextChars, 20_000);
             sessionIdleTimeoutS = or(sessionIdleTimeoutS, 60);
-            maxSessionsPerAddress = or(maxSessionsPerAddress, maxSessions);
+            // half the global cap: one PBX gets plenty, and one source (a PBX gone wrong, or a stranger) can never
+            // take every session from the others; a site with one PBX sets it to max-sessions
+            maxSessionsPerAddress = or(maxSessionsPerAddress, Math.max(1, maxSessions / 2));
             unknownVoice = or(unknownVoice, "reject");
         }
 
@@ -479,6 +496,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         security.validate(problems, sip.port(), mrcp.port());
         OpsConfig.check(http, drain, records, problems);
         admin.check(problems);
+        limits.check(problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
@@ -510,62 +528,62 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
 
     public ServerConfig withSip(Sip s) {
         return new ServerConfig(s, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
-                http, drain, records, admin);
+                http, drain, records, admin, limits);
     }
 
     public ServerConfig withMrcp(Mrcp m) {
         return new ServerConfig(sip, m, rtp, synth, engine, cache, voices, media, prompts, security,
-                http, drain, records, admin);
+                http, drain, records, admin, limits);
     }
 
     public ServerConfig withRtp(Rtp r) {
         return new ServerConfig(sip, mrcp, r, synth, engine, cache, voices, media, prompts, security,
-                http, drain, records, admin);
+                http, drain, records, admin, limits);
     }
 
     public ServerConfig withSynth(Synth s) {
         return new ServerConfig(sip, mrcp, rtp, s, engine, cache, voices, media, prompts, security,
-                http, drain, records, admin);
+                http, drain, records, admin, limits);
     }
 
     public ServerConfig withEngine(Engine e) {
         return new ServerConfig(sip, mrcp, rtp, synth, e, cache, voices, media, prompts, security,
-                http, drain, records, admin);
+                http, drain, records, admin, limits);
     }
 
     public ServerConfig withVoices(Voices v) {
         return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, v, media, prompts, security,
-                http, drain, records, admin);
+                http, drain, records, admin, limits);
     }
 
     public ServerConfig withCache(Cache c) {
         return new ServerConfig(sip, mrcp, rtp, synth, engine, c, voices, media, prompts, security,
-                http, drain, records, admin);
+                http, drain, records, admin, limits);
     }
 
     public ServerConfig withMedia(Media m) {
         return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, m, prompts, security,
-                http, drain, records, admin);
+                http, drain, records, admin, limits);
     }
 
     public ServerConfig withPrompts(Prompts p) {
         return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, p, security,
-                http, drain, records, admin);
+                http, drain, records, admin, limits);
     }
 
     public ServerConfig withSecurity(SecurityConfig s) {
         return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, s,
-                http, drain, records, admin);
+                http, drain, records, admin, limits);
     }
 
     public ServerConfig withAdmin(AdminConfig a) {
         return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
-                http, drain, records, a);
+                http, drain, records, a, limits);
     }
 
     public ServerConfig withOps(OpsConfig.Http h, OpsConfig.Drain d, OpsConfig.Records r) {
         return new ServerConfig(sip, mrcp, rtp, synth, engine, cache, voices, media, prompts, security,
-                h, d, r, admin);
+                h, d, r, admin, limits);
     }
 
     /** A configuration mistake, worded for the operator. */

@@ -309,7 +309,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                 .withT1(Duration.ofMillis(config.sip().t1Ms()))
                 .withTcp(new TcpLimits(config.sip().tcpMaxConnections(), config.sip().tcpMaxConnectionsPerAddress(),
                         config.mrcp().tcpLimits().messageTimeout(), config.mrcp().maxWriteBacklogBytes()),
-                        Duration.ofSeconds(config.sip().tcpIdleTimeoutS()));
+                        Duration.ofSeconds(config.sip().tcpIdleTimeoutS()))
+                .withSourceLimits(config.limits().sip());
         try {
             sip = SipServer.start(sipConfig, gate,
                     tls == null ? null : new SipTls(config.security().tls().sipPort(), tls));
@@ -359,14 +360,15 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             SynthSettings synth = new SynthSettings(Duration.ofMillis(config.synth().playoutMarginMs()),
                     config.synth().maxPendingSpeaks(), config.synth().maxTextChars(), config.synth().speechMarkers(),
                     SynthSettings.DEFAULTS.maxRetainedFrames(), SynthSettings.DEFAULTS.maxLexicons(),
-                    speaks);
+                    config.limits().setParamsMaxCount(), config.limits().setParamsMaxBytes(), speaks);
             SessionManager made = new SessionManager(new SessionManager.Settings(config.synth().maxSessions(),
                     mrcp.port(), config.sip().advertisedAddress(), config.synth().maxSessionsPerAddress(),
                     Duration.ofMillis(config.mrcp().terminationTimeoutMs()),
                     Duration.ofSeconds(config.synth().sessionIdleTimeoutS()),
-                    new MediaDestinations(config.media().networks()), mrcpTlsPort()),
+                    new MediaDestinations(config.media().networks()), mrcpTlsPort(),
+                    Duration.ofSeconds(config.limits().sessionIdleAfterSpeakS()),
+                    Duration.ofSeconds(config.limits().sessionMaxDurationS())),
                     registry, media, loaded, synth, planning(config, catalog, frames), synthExecutors);
-            made.forgetDialogsWith(sip::forget);
             sessions = made;
             gate.open(made);
         }

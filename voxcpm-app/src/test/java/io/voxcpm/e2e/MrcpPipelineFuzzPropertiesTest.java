@@ -117,10 +117,12 @@ class MrcpPipelineFuzzPropertiesTest {
     @Property(tries = 100)
     void wellFormedRequestsInAnyOrderAreAnsweredProperly(@ForAll("requestLists") List<String> in)
             throws IOException {
-        List<String> starts = exchange(String.join("", in).getBytes(StandardCharsets.UTF_8));
-        assertThat(starts).allSatisfy(MrcpPipelineFuzzPropertiesTest::wellFormed);
-        long responses = starts.stream().filter(s -> RESPONSE.matcher(s).matches()).count();
-        assertThat(responses).as("one response per request and the sentinel").isLessThanOrEqualTo(in.size() + 1);
+        Exchange out = exchange(String.join("", in).getBytes(StandardCharsets.UTF_8));
+        assertThat(out.sentinelAnswered()).as("the sentinel after them was answered: " + out.starts()).isTrue();
+        assertThat(out.starts()).allSatisfy(MrcpPipelineFuzzPropertiesTest::wellFormed);
+        long responses = out.starts().stream().filter(s -> RESPONSE.matcher(s).matches()).count();
+        assertThat(responses).as("exactly one response per request, and one for the sentinel")
+                .isEqualTo(in.size() + 1);
     }
 
     @Property(tries = 200)
@@ -137,7 +139,7 @@ class MrcpPipelineFuzzPropertiesTest {
                 default -> 0;
             };
         }
-        exchange(bytes).forEach(MrcpPipelineFuzzPropertiesTest::wellFormed);
+        answeredOrClosed(exchange(bytes));
     }
 
     @Property(tries = 100)
@@ -150,7 +152,14 @@ class MrcpPipelineFuzzPropertiesTest {
             System.arraycopy(prefix, 0, bytes, 0, prefix.length);
             System.arraycopy(noise, 0, bytes, prefix.length, noise.length);
         }
-        exchange(bytes).forEach(MrcpPipelineFuzzPropertiesTest::wellFormed);
+        answeredOrClosed(exchange(bytes));
+    }
+
+    /** Damaged input is answered (the sentinel after it too) or the connection is closed: never silence. */
+    private static void answeredOrClosed(Exchange out) {
+        out.starts().forEach(MrcpPipelineFuzzPropertiesTest::wellFormed);
+        assertThat(out.sentinelAnswered() || out.closedByServer())
+                .as("the server answered the sentinel or closed the connection: " + out.starts()).isTrue();
     }
 
     private static void wellFormed(String startLine) {
@@ -164,43 +173,61 @@ class MrcpPipelineFuzzPropertiesTest {
     }
 
     /**
-     * Sends the bytes, a sentinel STOP, half-closes, and returns the start line of every message received
-     * before the server closed the connection.
+     * What came back: the start line of every message, whether the sentinel STOP was answered, and whether the
+     * server closed (or reset) the connection; neither of the last two means it answered nothing.
      */
-    private static List<String> exchange(byte[] bytes) throws IOException {
+    private record Exchange(List<String> starts, boolean sentinelAnswered, boolean closedByServer) { }
+
+    /**
+     * Sends the bytes and a sentinel STOP; reads until the sentinel is answered (then half-closes and reads
+     * the rest) or the server closes. When the server goes quiet instead (a body it still waits for swallows
+     * the sentinel), the client half-closes and the server must close in turn.
+     */
+    private static Exchange exchange(byte[] bytes) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.mrcpPort())) {
-            socket.setSoTimeout(1000); // a body the server still waits for swallows the sentinel
+            socket.setSoTimeout(1000);
             OutputStream out = socket.getOutputStream();
             try {
                 out.write(bytes);
                 out.write(request("STOP", 999_999, List.of(), "").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             } catch (IOException closedEarly) {
-                return List.of();
+                return new Exchange(List.of(), false, true);
             }
-            return readUntilSentinelOrClose(socket.getInputStream(), socket);
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            boolean closed = read(socket, all);
+            boolean answered = all.toString(StandardCharsets.UTF_8).contains(" 999999 200 COMPLETE");
+            if (!closed) {
+                socket.shutdownOutput();
+                socket.setSoTimeout(answered ? 300 : 3000);
+                closed = read(socket, all);
+            }
+            List<String> starts = all.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("MRCP/"))
+                    .toList();
+            return new Exchange(starts, answered, closed);
         }
     }
 
-    private static List<String> readUntilSentinelOrClose(InputStream in, Socket socket) throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
+    /** Reads into {@code all} until the sentinel's answer, a close (true), or a timeout. */
+    private static boolean read(Socket socket, ByteArrayOutputStream all) throws IOException {
+        InputStream in = socket.getInputStream();
         byte[] buf = new byte[4096];
         try {
             while (true) {
                 int n = in.read(buf);
                 if (n < 0) {
-                    break;
+                    return true;
                 }
                 all.write(buf, 0, n);
-                if (all.toString(StandardCharsets.UTF_8).contains(" 999999 200 COMPLETE")) {
-                    socket.shutdownOutput();
-                    socket.setSoTimeout(300);
+                if (!socket.isOutputShutdown() && all.toString(StandardCharsets.UTF_8).contains(" 999999 200 COMPLETE")) {
+                    return false;
                 }
             }
-        } catch (SocketTimeoutException | java.net.SocketException e) {
-            // the sentinel was answered (or the server reset): what arrived is checked
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true; // reset by the server
         }
-        return all.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("MRCP/")).toList();
     }
 
 }

@@ -68,6 +68,16 @@ class TlsEndToEndTest {
     }
 
     @Test
+    void aChannelNegotiatedOverTlsIsNotServedOverPlainTcp() throws Exception {
+        try (UniMrcpClientSim pbx = new UniMrcpClientSim(Pbx.sip(server))) {
+            assertThat(pbx.invite(tlsOffer(pbx.rtpPort()))).startsWith("SIP/2.0 200");
+            pbx.connectMrcpPlain(server.mrcpPort());
+            assertThat(Pbx.speak(pbx, 1, "Downgraded.").startLine()).endsWith(" 1 405 COMPLETE");
+            assertThat(pbx.rtpPackets()).isEmpty();
+        }
+    }
+
+    @Test
     void aPlainOfferStillGetsThePlainPort() throws Exception {
         try (UniMrcpClientSim pbx = Pbx.call(server)) {
             assertThat(pbx.answerAttribute("^(m=application \\d+ \\S+ 1)"))

@@ -50,6 +50,7 @@ final class UniMrcpClientSim implements AutoCloseable {
     private final String callId = "sim-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     private final String fromTag = Long.toHexString(ThreadLocalRandom.current().nextLong());
     private final List<RtpPacket> received = new ArrayList<>();
+    private final List<String> serverByes = new ArrayList<>();
     private final Thread rtpReader;
     private volatile boolean closed;
     private String toHeader;
@@ -138,10 +139,47 @@ final class UniMrcpClientSim implements AutoCloseable {
         return answer;
     }
 
+    /**
+     * Sends a BYE; returns the response to it. A BYE the server sends meanwhile (it hung up first) is
+     * answered 200, as a PBX does, and kept in {@link #serverByes()}.
+     */
     String sendBye() throws IOException {
         cseq++;
         sendSip(inDialog("BYE", cseq, ""));
-        return receiveSip();
+        while (true) {
+            String message = receiveSip();
+            if (message.startsWith("SIP/2.0 ")) {
+                return message;
+            }
+            answer(message);
+        }
+    }
+
+    /** Waits for the server's BYE (it hangs up), answers it 200 and returns it. */
+    String awaitServerBye() throws IOException {
+        while (true) {
+            String message = receiveSip();
+            if (message.startsWith("BYE ")) {
+                answer(message);
+                return message;
+            }
+        }
+    }
+
+    /** The BYEs the server sent, answered 200. */
+    List<String> serverByes() {
+        return serverByes;
+    }
+
+    private void answer(String request) throws IOException {
+        if (request.startsWith("BYE ")) {
+            serverByes.add(request);
+        }
+        StringBuilder ok = new StringBuilder("SIP/2.0 200 OK\r\n");
+        for (String name : List.of("Via", "From", "To", "Call-ID", "CSeq")) {
+            ok.append(name).append(": ").append(headerOf(request, name)).append("\r\n");
+        }
+        sendSip(ok.append("Content-Length: 0\r\n\r\n").toString());
     }
 
     /** A re-INVITE in the dialog (a session refresh), ACKed when 200; returns the final response. */
@@ -271,6 +309,14 @@ final class UniMrcpClientSim implements AutoCloseable {
 
     void connectMrcp() throws IOException {
         int port = Integer.parseInt(answerAttribute("^m=application (\\d+) TCP/MRCPv2"));
+        mrcp = new Socket(sipServer.getAddress(), port);
+        mrcp.setTcpNoDelay(true);
+        mrcp.setSoTimeout(15000);
+        mrcpIn = mrcp.getInputStream();
+    }
+
+    /** A plain MRCP connection to {@code port}, whatever the answer said (a downgrade attempt). */
+    void connectMrcpPlain(int port) throws IOException {
         mrcp = new Socket(sipServer.getAddress(), port);
         mrcp.setTcpNoDelay(true);
         mrcp.setSoTimeout(15000);

@@ -23,10 +23,13 @@ public final class MrcpChannelRegistry {
 
     private static final class Binding {
         final MrcpResource resource;
+        /** Negotiated as TCP/TLS/MRCPv2: never served over plain TCP (no downgrade by a third party). */
+        final boolean tlsOnly;
         volatile MrcpConnection connection;
 
-        Binding(MrcpResource resource) {
+        Binding(MrcpResource resource, boolean tlsOnly) {
             this.resource = resource;
+            this.tlsOnly = tlsOnly;
         }
     }
 
@@ -53,7 +56,15 @@ public final class MrcpChannelRegistry {
      * @throws IllegalStateException if the identifier is taken
      */
     public void register(String channelId, MrcpResource resource) {
-        if (channels.putIfAbsent(channelId, new Binding(resource)) != null) {
+        register(channelId, resource, false);
+    }
+
+    /**
+     * @param tlsOnly the channel was offered as {@code TCP/TLS/MRCPv2}: its requests are served only when they
+     *                arrive over TLS; over plain TCP it is answered as if it did not exist
+     */
+    public void register(String channelId, MrcpResource resource, boolean tlsOnly) {
+        if (channels.putIfAbsent(channelId, new Binding(resource, tlsOnly)) != null) {
             throw new IllegalStateException("MRCP channel already registered: " + channelId);
         }
     }
@@ -113,10 +124,14 @@ public final class MrcpChannelRegistry {
         });
     }
 
-    /** The resource for a request's channel, remembering the connection it came on; null if unknown. */
+    /**
+     * The resource for a request's channel, remembering the connection it came on; null if unknown, or if the
+     * resource does not accept requests from that connection's host.
+     */
     MrcpResource route(String channelId, MrcpConnection from) {
         Binding binding = channelId == null ? null : channels.get(channelId);
-        if (binding == null) {
+        if (binding == null || binding.tlsOnly && !from.isTls() || (binding.connection != from
+                && !binding.resource.acceptsFrom(from.remoteAddress().getAddress()))) {
             return null;
         }
         binding.connection = from;

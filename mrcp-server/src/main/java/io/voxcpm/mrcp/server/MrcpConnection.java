@@ -1,6 +1,7 @@
 package io.voxcpm.mrcp.server;
 
 import io.netty.channel.Channel;
+import io.voxcpm.net.PemTls;
 import io.voxcpm.mrcp.message.MrcpMessage;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
@@ -36,6 +37,11 @@ public final class MrcpConnection {
 
     public InetSocketAddress localAddress() {
         return local;
+    }
+
+    /** Whether this connection speaks TLS (it arrived on a {@code TCP/TLS/MRCPv2} listener). */
+    public boolean isTls() {
+        return PemTls.isTls(channel);
     }
 
     public boolean isOpen() {

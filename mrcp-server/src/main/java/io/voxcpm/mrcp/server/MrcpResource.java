@@ -1,6 +1,7 @@
 package io.voxcpm.mrcp.server;
 
 import io.voxcpm.mrcp.message.MrcpRequest;
+import java.net.InetAddress;
 
 /**
  * The server side of one MRCP control channel (one {@code <session>@<resource>} identifier), e.g. a
@@ -16,6 +17,15 @@ public interface MrcpResource {
      * state.
      */
     void onRequest(MrcpRequest request, MrcpConnection connection);
+
+    /**
+     * Whether a request for this channel may come from {@code peer}: a channel identifier is no bearer token,
+     * so a session serves only the hosts it was set up with. A refused request is answered as if the channel
+     * did not exist (405), and its connection does not become the channel's.
+     */
+    default boolean acceptsFrom(InetAddress peer) {
+        return true;
+    }
 
     /**
      * The connection that carried this channel's latest request has closed. Clients close TCP around

@@ -4,6 +4,7 @@ import io.voxcpm.engine.Availability;
 import io.voxcpm.mrcp.message.MrcpHeader;
 import io.voxcpm.mrcp.message.MrcpHeaderNames;
 import io.voxcpm.mrcp.message.MrcpHeaders;
+import io.voxcpm.mrcp.message.MrcpStatus;
 import io.voxcpm.request.RequestDefaults;
 import java.util.Locale;
 import java.util.Map;
@@ -17,56 +18,97 @@ import java.util.function.Supplier;
  */
 final class SessionParameters {
 
-    /** Headers SET-PARAMS never stores: they describe the message, not the session. */
-    private static final Set<String> NOT_PARAMETERS = Set.of("channel-identifier", "content-length",
-            "content-type", "content-id", "active-request-id-list", "completion-cause", "completion-reason");
+    /**
+     * What SET-PARAMS stores (RFC 6787 §8.4 synthesizer headers and the generic headers §6.2 lets SET-PARAMS
+     * set); anything else in a SET-PARAMS is ignored, so a session holds no header it will never use.
+     */
+    private static final Set<String> PARAMETERS = Set.of(MrcpHeaderNames.JUMP_SIZE, MrcpHeaderNames.KILL_ON_BARGE_IN,
+                    MrcpHeaderNames.SPEAKER_PROFILE, MrcpHeaderNames.VOICE_GENDER, MrcpHeaderNames.VOICE_AGE,
+                    MrcpHeaderNames.VOICE_VARIANT, MrcpHeaderNames.VOICE_NAME, MrcpHeaderNames.PROSODY_VOLUME,
+                    MrcpHeaderNames.PROSODY_RATE, MrcpHeaderNames.SPEECH_LANGUAGE, MrcpHeaderNames.FETCH_HINT,
+                    MrcpHeaderNames.AUDIO_FETCH_HINT, MrcpHeaderNames.SPEAK_LENGTH, MrcpHeaderNames.LOAD_LEXICON,
+                    MrcpHeaderNames.LEXICON_SEARCH_ORDER, MrcpHeaderNames.VENDOR_SPECIFIC_PARAMETERS,
+                    MrcpHeaderNames.LOGGING_TAG, MrcpHeaderNames.FETCH_TIMEOUT, MrcpHeaderNames.CONTENT_BASE,
+                    MrcpHeaderNames.SET_COOKIE, MrcpHeaderNames.CACHE_CONTROL, MrcpHeaderNames.ACCEPT_CHARSET)
+            .stream().map(n -> n.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    /** Why a SET-PARAMS stored nothing: the MRCP status and what to log. */
+    record Refusal(int status, String why) { }
 
     private final boolean speechMarkersByDefault;
     private final Supplier<Availability> engineStatus;
+    private final int maxCount;
+    private final int maxBytes;
     private MrcpHeaders values = MrcpHeaders.empty();
 
     /**
      * @param speechMarkersByDefault whether SPEAKs send SPEECH-MARKER events unless the session says otherwise
      * @param engineStatus           what GET-PARAMS reports about the speech path (see {@link EngineStatus})
+     * @param maxCount               parameters kept at once, each vendor parameter counted
+     * @param maxBytes               total size of their names and values
      */
-    SessionParameters(boolean speechMarkersByDefault, Supplier<Availability> engineStatus) {
+    SessionParameters(boolean speechMarkersByDefault, Supplier<Availability> engineStatus, int maxCount,
+                      int maxBytes) {
         this.speechMarkersByDefault = speechMarkersByDefault;
         this.engineStatus = engineStatus;
+        this.maxCount = maxCount;
+        this.maxBytes = maxBytes;
     }
 
     /**
-     * SET-PARAMS: stores every parameter header, a Vendor-Specific-Parameters merged name by name into the
-     * session's. All or nothing: returns the first header whose value could never be echoed on one line
-     * (nothing is stored then), or null.
+     * SET-PARAMS: stores every synthesizer parameter, a Vendor-Specific-Parameters merged name by name into
+     * the session's (only the names the server reads). All or nothing: a value that could never be echoed on
+     * one line (404), or a session over its parameter caps (407), stores nothing.
      */
-    MrcpHeader set(MrcpHeaders request) {
+    Refusal set(MrcpHeaders request) {
         MrcpHeaders.Builder merged = values.toBuilder();
         for (MrcpHeader h : request.entries()) {
-            if (NOT_PARAMETERS.contains(h.name().toLowerCase(Locale.ROOT))) {
+            if (!PARAMETERS.contains(h.name().toLowerCase(Locale.ROOT))) {
                 continue;
             }
             if (!HeaderValues.fitsOneLine(h.name(), h.value())) {
-                return h;
+                return new Refusal(MrcpStatus.ILLEGAL_HEADER_VALUE, h.name() + " value of " + h.value().length()
+                        + " chars is too long to ever echo");
             }
             if (h.name().equalsIgnoreCase(MrcpHeaderNames.VENDOR_SPECIFIC_PARAMETERS)) {
-                merged.set(MrcpHeaderNames.VENDOR_SPECIFIC_PARAMETERS, mergeVendor(h.value()));
+                String joined = mergeVendor(merged.build(), h.value());
+                if (!HeaderValues.fitsOneLine(h.name(), joined)) {
+                    return new Refusal(MrcpStatus.ILLEGAL_HEADER_VALUE, "the session's vendor parameters would be "
+                            + joined.length() + " chars, too long to ever echo");
+                }
+                merged.set(MrcpHeaderNames.VENDOR_SPECIFIC_PARAMETERS, joined);
             } else {
                 merged.set(h.name(), h.value().strip());
             }
         }
-        values = merged.build();
+        MrcpHeaders next = merged.build();
+        int count = 0;
+        int bytes = 0;
+        for (MrcpHeader h : next.entries()) {
+            boolean vendor = h.name().equalsIgnoreCase(MrcpHeaderNames.VENDOR_SPECIFIC_PARAMETERS);
+            count += vendor ? HeaderValues.vendorParameters(MrcpHeaders.builder().add(h.name(), h.value()).build())
+                    .size() : 1;
+            bytes += h.name().length() + h.value().length();
+        }
+        if (count > maxCount || bytes > maxBytes) {
+            return new Refusal(MrcpStatus.METHOD_FAILED, "the session would hold " + count + " parameters in " + bytes
+                    + " bytes, over its caps of " + maxCount + " and " + maxBytes + " (limits.set-params-max-*)");
+        }
+        values = next;
         return null;
     }
 
-    /** A new Vendor-Specific-Parameters adds to the session's, name by name, as separate SET-PARAMS do. */
-    private String mergeVendor(String value) {
-        Map<String, String> merged = HeaderValues.vendorParameters(values);
-        merged.putAll(HeaderValues.vendorParameters(MrcpHeaders.builder()
-                .add(MrcpHeaderNames.VENDOR_SPECIFIC_PARAMETERS, value).build()));
+    /**
+     * A new Vendor-Specific-Parameters adds to the session's, name by name, as separate SET-PARAMS do; names
+     * no part of the server reads are dropped, so they never reach an engine request or a cache key.
+     */
+    private static String mergeVendor(MrcpHeaders current, String value) {
+        Map<String, String> merged = HeaderValues.vendorParameters(current);
+        merged.putAll(SpeakParameters.known(HeaderValues.vendorParameters(MrcpHeaders.builder()
+                .add(MrcpHeaderNames.VENDOR_SPECIFIC_PARAMETERS, value).build())));
         StringBuilder s = new StringBuilder();
         merged.forEach((k, v) -> s.append(s.length() == 0 ? "" : ";").append(k).append('=').append(v));
-        String joined = s.toString();
-        return HeaderValues.fitsOneLine(MrcpHeaderNames.VENDOR_SPECIFIC_PARAMETERS, joined) ? joined : value.strip();
+        return s.toString();
     }
 
     /**

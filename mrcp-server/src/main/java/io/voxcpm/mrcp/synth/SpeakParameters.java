@@ -1,6 +1,8 @@
 package io.voxcpm.mrcp.synth;
 
+import io.voxcpm.cache.CachingEngine;
 import io.voxcpm.engine.SynthesisRequest;
+import io.voxcpm.request.RequestPlanner;
 import io.voxcpm.mrcp.message.MrcpHeaderNames;
 import io.voxcpm.mrcp.message.MrcpHeaders;
 import io.voxcpm.request.RequestDefaults;
@@ -25,6 +27,14 @@ final class SpeakParameters {
     /** Generation parameters a dialplan may write with '-' (FreeSWITCH variable style) instead of '_'. */
     private static final Set<String> ENGINE_KEYS = Set.of(SynthesisRequest.MODE, SynthesisRequest.CFG_VALUE,
             SynthesisRequest.INFERENCE_TIMESTEPS, SynthesisRequest.SEED, SynthesisRequest.MAX_LENGTH);
+    /**
+     * Every vendor parameter some part of the server reads; any other name is dropped on arrival, so a client
+     * cannot grow an engine request or split the prompt cache with names nothing reads.
+     */
+    private static final Set<String> KNOWN = Set.of(SynthesisRequest.MODE, SynthesisRequest.CFG_VALUE,
+            "cfg-value", SynthesisRequest.INFERENCE_TIMESTEPS, "inference-timesteps", SynthesisRequest.SEED,
+            SynthesisRequest.MAX_LENGTH, "max-length", SynthesisRequest.RATE, CachingEngine.CACHE_PARAMETER,
+            RequestPlanner.VOICE_DESCRIPTION_PARAMETER, SPEECH_MARKERS_PARAMETER, "voice", "voice-name");
 
     private SpeakParameters() {
     }
@@ -80,11 +90,17 @@ final class SpeakParameters {
         return value == null ? serverDefault : value.equalsIgnoreCase("true");
     }
 
-    /** The session's vendor parameters overlaid with the SPEAK's. */
+    /** The session's vendor parameters overlaid with the SPEAK's, the ones the server reads only. */
     static Map<String, String> vendor(MrcpHeaders speak, MrcpHeaders sessionDefaults) {
         Map<String, String> vendor = new LinkedHashMap<>(HeaderValues.vendorParameters(sessionDefaults));
         vendor.putAll(HeaderValues.vendorParameters(speak));
-        return vendor;
+        return known(vendor);
+    }
+
+    /** {@code parameters} without the names no part of the server reads (changed in place, and returned). */
+    static Map<String, String> known(Map<String, String> parameters) {
+        parameters.keySet().retainAll(KNOWN);
+        return parameters;
     }
 
     private static String first(MrcpHeaders speak, MrcpHeaders defaults, String name) {

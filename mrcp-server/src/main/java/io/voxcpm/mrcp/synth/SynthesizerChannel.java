@@ -96,7 +96,8 @@ public final class SynthesizerChannel implements MrcpResource {
         this.executor = executor;
         this.clock = executor.ticker();
         this.lexicons = new Lexicons(settings.maxLexicons());
-        this.parameters = new SessionParameters(settings.speechMarkers(), engine::availability);
+        this.parameters = new SessionParameters(settings.speechMarkers(), engine::availability,
+                settings.maxParameters(), settings.maxParameterBytes());
         this.admission = new SpeakAdmission(channelId.substring(0, channelId.indexOf('@')), settings.maxTextChars(),
                 lexicons, planning, engine.sampleRate());
         this.machine = new SynthStateMachine<>(settings.maxPendingSpeaks());
@@ -111,9 +112,9 @@ public final class SynthesizerChannel implements MrcpResource {
         return channelId;
     }
 
-    /** The executor all of this channel's state lives on; the session schedules its timers there too. */
-    public EventExecutor executor() {
-        return executor;
+    /** Whether a SPEAK is playing, paused or queued; call it on the executor the channel was given. */
+    public boolean speaking() {
+        return machine.active() != null;
     }
 
     @Override
@@ -498,11 +499,10 @@ public final class SynthesizerChannel implements MrcpResource {
     }
 
     private void setParams(MrcpRequest request, MrcpConnection replyTo) {
-        MrcpHeader unechoable = parameters.set(request.headers());
-        if (unechoable != null) {
-            log.warn("{} SET-PARAMS {} refused 404: {} value of {} chars is too long to ever echo", logTag,
-                    request.requestId(), unechoable.name(), unechoable.value().length());
-            replyTo.send(MrcpResponse.to(request, MrcpStatus.ILLEGAL_HEADER_VALUE, RequestState.COMPLETE));
+        SessionParameters.Refusal refused = parameters.set(request.headers());
+        if (refused != null) {
+            log.warn("{} SET-PARAMS {} refused {}: {}", logTag, request.requestId(), refused.status(), refused.why());
+            replyTo.send(MrcpResponse.to(request, refused.status(), RequestState.COMPLETE));
             return;
         }
         replyTo.send(MrcpResponse.to(request, MrcpStatus.SUCCESS, RequestState.COMPLETE));

@@ -32,6 +32,24 @@ class HeaderValuesTest {
                 .hasMessageContaining(name).hasMessageContaining(value.strip());
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"+9999999999999999999 Second", "-9223372036854775808 Word",
+            "1000000000 Paragraph"})
+    void aJumpSizeBeyondNineDigitsIsAnIllegalValueNotAnOverflow(String value) {
+        assertThatThrownBy(() -> HeaderValues.check(MrcpHeaders.builder().add("Jump-Size", value).build()))
+                .isInstanceOf(HeaderValues.IllegalValue.class).hasMessageContaining("Jump-Size");
+    }
+
+    @Test
+    void aLongBlankJumpSizeIsRefusedInLinearTime() throws Exception {
+        // the old "(\\S.*?)\\s+tag" took about 200 ms per 8 KiB and grew with the square: 64 KiB took seconds
+        String hostile = "a" + " ".repeat(64 * 1024) + "b";
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(2), () ->
+                assertThatThrownBy(() -> HeaderValues.check(MrcpHeaders.builder().add("Jump-Size", hostile).build()))
+                        .isInstanceOf(HeaderValues.IllegalValue.class));
+        assertThat(HeaderValues.speechLength("Jump-Size", "a b  TAG").tag()).isEqualTo("a b");
+    }
+
     @Test
     void readsJumpSizesAndVendorParameters() throws Exception {
         assertThat(HeaderValues.speechLength("Jump-Size", "-12 second"))

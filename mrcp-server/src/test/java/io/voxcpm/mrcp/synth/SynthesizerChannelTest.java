@@ -143,13 +143,75 @@ class SynthesizerChannelTest {
         assertThat(messages()).containsExactly("SPEAK-COMPLETE 2 COMPLETE 000 normal half");
     }
 
+    @Test
+    void aSpeakWithMoreThanTheMaximumTextIsRefused() {
+        assertThat(request("SPEAK", 1, "x".repeat(1000))).isEqualTo("1 200 IN-PROGRESS");
+        messages(); // (the stand-in engine cannot read "xxx" and fails it: what counts is that it was admitted)
+        int synthesized = engine.requests().size();
+        assertThat(request("SPEAK", 3, "x".repeat(1001))).as("max-text-chars is 1000 here")
+                .matches("3 4\\d\\d COMPLETE");
+        assertThat(engine.requests()).as("refused before the engine").hasSize(synthesized);
+    }
+
+    @Test
+    void aSessionDefinesAtMostItsMaximumOfLexicons() {
+        String pls = "<lexicon version=\"1.0\" xmlns=\"http://www.w3.org/2005/01/pronunciation-lexicon\" "
+                + "alphabet=\"ipa\" xml:lang=\"en-US\"><lexeme><grapheme>a</grapheme><alias>b</alias></lexeme></lexicon>";
+        for (int i = 1; i <= SynthSettings.DEFAULTS.maxLexicons(); i++) {
+            assertThat(request("DEFINE-LEXICON", i, pls, "Content-Type", "application/pls+xml", "Content-Id", "lex" + i))
+                    .isEqualTo(i + " 200 COMPLETE");
+        }
+        assertThat(request("DEFINE-LEXICON", 99, pls, "Content-Type", "application/pls+xml", "Content-Id", "one-more"))
+                .isEqualTo("99 407 COMPLETE");
+        assertThat(request("DEFINE-LEXICON", 100, pls, "Content-Type", "application/pls+xml", "Content-Id", "lex1"))
+                .as("redefining one it has is no new lexicon").isEqualTo("100 200 COMPLETE");
+    }
+
+    @Test
+    void setParamsStoresOnlySynthesizerParametersAndKnownVendorNames() {
+        assertThat(request("SET-PARAMS", 1, null, "Voice-Name", "anna", "X-Junk", "1", "Proxy-Sync-Id", "p",
+                "Vendor-Specific-Parameters", "cfg_value=2.0;tracking=abc;speech-markers=true"))
+                .isEqualTo("1 200 COMPLETE");
+        MrcpResponse all = getParams();
+        assertThat(all.headers().get("Voice-Name")).isEqualTo("anna");
+        assertThat(all.headers().get("X-Junk")).isNull();
+        assertThat(all.headers().get("Proxy-Sync-Id")).isNull();
+        assertThat(all.headers().get("Vendor-Specific-Parameters")).isEqualTo("cfg_value=2.0;speech-markers=true");
+    }
+
+    @Test
+    void setParamsBeyondTheSessionsCapsStoresNothing() {
+        synth.close();
+        synth = new SynthesizerChannel("0123abcd@speechsynth", "[0123abcd test]", engine, audio,
+                TelephonyFormat.PCMU_8K, PTIME, new SynthSettings(Duration.ofMillis(MARGIN_MS), 2, 1000, false,
+                30_000, 16, 3, 256), SpeakPlanning.DEFAULTS, wire.eventLoop());
+        assertThat(request("SET-PARAMS", 1, null, "Voice-Name", "anna", "Vendor-Specific-Parameters",
+                "cfg_value=2.0;seed=1")).isEqualTo("1 200 COMPLETE");
+        assertThat(request("SET-PARAMS", 2, null, "Voice-Gender", "female")).as("a fourth parameter")
+                .isEqualTo("2 407 COMPLETE");
+        assertThat(request("SET-PARAMS", 3, null, "Voice-Name", "b".repeat(300))).as("over 256 bytes")
+                .isEqualTo("3 407 COMPLETE");
+        assertThat(request("SET-PARAMS", 4, null, "Voice-Name", "berta")).as("replacing one is no new one")
+                .isEqualTo("4 200 COMPLETE");
+        MrcpResponse all = getParams();
+        assertThat(all.headers().get("Voice-Name")).isEqualTo("berta");
+        assertThat(all.headers().get("Voice-Gender")).isNull();
+    }
+
+    private MrcpResponse getParams() {
+        synth.onRequest(new MrcpRequest("GET-PARAMS", 50, MrcpHeaders.builder()
+                .add("Channel-Identifier", "0123abcd@speechsynth").build()), client);
+        wire.runPendingTasks();
+        return wire.readOutbound();
+    }
+
     /** Sends a request, runs what it started, and returns the response as {@code id status STATE [list]}. */
     private String request(String method, long id, String body, String... headers) {
         MrcpHeaders.Builder h = MrcpHeaders.builder().add("Channel-Identifier", "0123abcd@speechsynth");
         for (int i = 0; i < headers.length; i += 2) {
             h.add(headers[i], headers[i + 1]);
         }
-        if (body != null && headers.length == 0) {
+        if (body != null && java.util.Arrays.stream(headers).noneMatch("Content-Type"::equals)) {
             h.add("Content-Type", "text/plain");
         }
         synth.onRequest(body == null ? new MrcpRequest(method, id, h.build())

@@ -1,4 +1,4 @@
-package io.voxcpm.session;
+package io.voxcpm.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

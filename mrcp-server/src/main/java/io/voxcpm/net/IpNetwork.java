@@ -1,4 +1,4 @@
-package io.voxcpm.session;
+package io.voxcpm.net;
 
 import com.google.common.net.InetAddresses;
 import java.net.InetAddress;

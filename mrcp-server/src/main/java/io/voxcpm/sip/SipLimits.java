@@ -1,0 +1,44 @@
+package io.voxcpm.sip;
+
+import io.voxcpm.net.IpNetwork;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one signalling source may hold or cost: no source fills the transaction table for the others, sets
+ * up sessions faster than a PBX would, or makes the server answer a flood of spoofed requests.
+ *
+ * @param ackTimeout               a new dialog's 2xx over UDP that gets no ACK this long ends the call
+ *                                 ({@code ACK_TIMEOUT}); a spoofed INVITE's session holds its RTP port no longer.
+ *                                 Capped by Timer H (64*T1).
+ * @param maxTransactionsPerSource server transactions of one source IP at once; its further requests get 503
+ *                                 with Retry-After, while other sources (and its BYEs for dialogs it has) go on
+ * @param invitesPerSecond         new INVITEs a second from one source IP on average (0: no limit); beyond it
+ *                                 503 with Retry-After
+ * @param inviteBurst              new INVITEs one source may send at once
+ * @param rejectionsPerSecond      stateless rejections (400, 416, 420, 503...) sent to one source a second;
+ *                                 beyond it requests are dropped unanswered, so a spoofed source cannot use the
+ *                                 server as an amplifier (0: no limit)
+ * @param allowedSources           when not empty, only these networks are served: SIP from anywhere else is
+ *                                 dropped without an answer
+ */
+public record SipLimits(Duration ackTimeout, int maxTransactionsPerSource, double invitesPerSecond, int inviteBurst,
+                        double rejectionsPerSecond, List<IpNetwork> allowedSources) {
+
+    public static final SipLimits DEFAULTS = new SipLimits(Duration.ofSeconds(8), 5000, 100, 200, 20, List.of());
+
+    public SipLimits {
+        Objects.requireNonNull(ackTimeout, "ackTimeout");
+        allowedSources = List.copyOf(allowedSources);
+        if (ackTimeout.isNegative() || ackTimeout.isZero() || maxTransactionsPerSource < 1 || inviteBurst < 1
+                || invitesPerSecond < 0 || rejectionsPerSecond < 0) {
+            throw new IllegalArgumentException("SIP limits must be positive (rates 0 for none)");
+        }
+    }
+
+    /** Whether requests from this address are served at all. */
+    boolean allows(java.net.InetAddress source) {
+        return allowedSources.isEmpty() || allowedSources.stream().anyMatch(n -> n.contains(source));
+    }
+}

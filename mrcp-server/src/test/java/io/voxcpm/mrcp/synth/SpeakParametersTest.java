@@ -1,0 +1,32 @@
+package io.voxcpm.mrcp.synth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.voxcpm.mrcp.message.MrcpHeaders;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What of a SPEAK's and a session's vendor parameters reaches the engine request (and so the cache key). */
+class SpeakParametersTest {
+
+    @Test
+    void unknownVendorParametersNeverReachTheEngineRequest() {
+        MrcpHeaders session = MrcpHeaders.builder()
+                .add("Vendor-Specific-Parameters", "cfg-value=2.0;x-campaign=spring;session_id=forged").build();
+        MrcpHeaders speak = MrcpHeaders.builder()
+                .add("Vendor-Specific-Parameters", "inference_timesteps=12;tracking=abc123;voice-description=calm")
+                .build();
+        Map<String, String> parameters = SpeakParameters.defaults(speak, session, Map.of("session_id", "real"))
+                .parameters();
+        assertThat(parameters).containsOnly(Map.entry("cfg_value", "2.0"), Map.entry("inference_timesteps", "12"),
+                Map.entry("voice-description", "calm"), Map.entry("session_id", "real"));
+    }
+
+    @Test
+    void twoSpeaksThatDifferOnlyInUnknownNamesAskForTheSameSynthesis() {
+        MrcpHeaders a = MrcpHeaders.builder().add("Vendor-Specific-Parameters", "seed=7;nonce=1").build();
+        MrcpHeaders b = MrcpHeaders.builder().add("Vendor-Specific-Parameters", "seed=7;nonce=2").build();
+        assertThat(SpeakParameters.defaults(a, MrcpHeaders.empty(), Map.of()))
+                .isEqualTo(SpeakParameters.defaults(b, MrcpHeaders.empty(), Map.of()));
+    }
+}
