@@ -317,13 +317,6 @@ public final class SynthesizerChannel implements MrcpResource {
 
     private void halt(Speak speak) {
         speak.halt();
-        // after the rest of this action list: a failure halts and then completes, and is reported completed
-        try {
-            executor.execute(() -> SpeakReports.ended(speak, settings.observer(),
-                    SpeakReports.of(speak, sessionId(), logTag, engine.name(), ptimeMs, null)));
-        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-            // the server is stopping: nothing left to report to
-        }
         if (speak.claimed) {
             speak.claimed = false;
             frameTier.release(speak.frameKey);
