@@ -44,7 +44,8 @@ import java.util.function.ToDoubleFunction;
  * scrape time (the RTP pacing loop and the SIP layer only bump plain counters). Names follow Prometheus
  * conventions: {@code voxcpm_mrcp_...}, base units (seconds, bytes), {@code _total} on counters.
  */
-public final class Metrics implements VoxcpmMrcpServer.SessionObserver, SpeakObserver, SynthesisObserver {
+public final class Metrics implements VoxcpmMrcpServer.SessionObserver, SpeakObserver, SynthesisObserver,
+        AutoCloseable {
 
     static final String PREFIX = "voxcpm.mrcp.";
     /** Latencies a PBX notices: from a few milliseconds (stored prompts) to seconds (a cold model). */
@@ -198,6 +199,13 @@ public final class Metrics implements VoxcpmMrcpServer.SessionObserver, SpeakObs
 
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /** Stops listening for GC notifications and closes the registry. */
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
     }
 
     // ------------------------------------------------------------------ observers

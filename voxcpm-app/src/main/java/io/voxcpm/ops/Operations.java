@@ -28,6 +28,7 @@ public final class Operations implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final SynthesisRecords records;
     private ManagementServer http;
+    private boolean closed;
 
     private Operations(ServerConfig config) {
         this.config = config;
@@ -105,13 +106,19 @@ public final class Operations implements AutoCloseable {
         return http == null ? -1 : http.port();
     }
 
+    /** Idempotent: the drain and the shutdown hook may both close. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (http != null) {
             http.close();
         }
         if (records != null) {
             records.close();
         }
+        metrics.close();
     }
 }

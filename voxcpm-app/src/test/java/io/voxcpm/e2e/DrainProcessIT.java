@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SIGTERM on the real server process (the shaded jar, as the launcher runs it; failsafe runs this after
  * {@code package}) with a real SIP/MRCP/RTP call on loopback: the SPEAK in progress finishes, readiness
- * turns 503 at once, a new INVITE gets 503 with the configured Retry-After, the call ends, and the process
- * exits 0. A second SIGTERM stops it at once.
+ * turns 503 at once, a new INVITE gets 503 with the configured Retry-After, the server ends the call with a
+ * BYE, and the process exits 0. A second SIGTERM stops it at once.
  */
 class DrainProcessIT {
 
@@ -130,6 +130,8 @@ class DrainProcessIT {
             assertThat(complete.header("Completion-Cause")).isEqualTo("000 normal");
             // ten seconds of speech at 20 ms a packet, all of it sent
             assertThat(pbx.rtpPackets().size()).isGreaterThan(300);
+            // then the server hangs up, saying why
+            assertThat(pbx.awaitServerBye()).startsWith("BYE ").contains("server shutting down");
 
             assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("exits after the drain; log:\n%s", log()).isTrue();
             assertThat(server.exitValue()).as(log()).isZero();

@@ -85,6 +85,8 @@ class MetricsEndToEndTest {
                     pbx.sendMrcp("SPEAK", 1, Map.of("Speech-Language", "en-US"), "text/plain",
                             "[[seconds=0.5]] Welcome to the metrics test");
                     assertThat(Pbx.next(pbx).startLine()).endsWith("1 200 IN-PROGRESS");
+                    // what a drain waits for (counted just after the IN-PROGRESS is handed to the connection)
+                    await().atMost(Duration.ofSeconds(2)).until(() -> server.activeSpeaks() == 1);
                     UniMrcpClientSim.MrcpMessage complete = Pbx.next(pbx);
                     assertThat(complete.header("Completion-Cause")).isEqualTo("000 normal");
                     // a SPEAK the engine fails
@@ -95,6 +97,7 @@ class MetricsEndToEndTest {
                     assertThat(pbx.sendBye()).startsWith("SIP/2.0 200");
                 }
                 await().atMost(Duration.ofSeconds(5)).until(() -> server.sessionCount() == 0);
+                assertThat(server.activeSpeaks()).isZero();
 
                 String after = scrape(ops);
                 assertThat(value(after, "voxcpm_mrcp_sessions_active")).isZero();

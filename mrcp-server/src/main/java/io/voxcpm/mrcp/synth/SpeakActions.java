@@ -27,7 +27,6 @@ import io.voxcpm.rtp.AudioChannel;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -209,13 +208,6 @@ final class SpeakActions {
     private void halt(Speak speak) {
         speak.halt();
         stored.release(speak);
-        // after the rest of this action list: a failure halts and then completes, and is reported completed
-        try {
-            lane.execute(() -> SpeakReports.ended(speak, settings.observer(),
-                    SpeakReports.of(speak, sessionId(), logTag, engine.name(), ptimeMs, null)));
-        } catch (RejectedExecutionException shuttingDown) {
-            // the server is stopping: nothing left to report to
-        }
     }
 
     private String sessionId() {

@@ -16,7 +16,7 @@ import java.time.Duration;
  * @param maxLexicons       lexicons one session may define
  * @param maxParameters     parameters one session may store with SET-PARAMS (each vendor parameter counts)
  * @param maxParameterBytes total size of the names and values one session stores with SET-PARAMS
- * @param observer          told about each SPEAK when it ends (metrics, synthesis detail records)
+ * @param observer          told about each SPEAK when it starts and ends (metrics, synthesis detail records)
  */
 public record SynthSettings(Duration playoutMargin, int maxPendingSpeaks, int maxTextChars, boolean speechMarkers,
                             int maxRetainedFrames, int maxLexicons, int maxParameters, int maxParameterBytes,
