@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.voxcpm.cache.CacheStats;
 import io.voxcpm.cache.FrameTier;
 import io.voxcpm.cache.PromptCache;
+import io.voxcpm.prompt.PromptStore;
+import java.nio.file.Path;
 import io.voxcpm.ops.http.HttpCall;
 import io.voxcpm.ops.http.HttpError;
 import io.voxcpm.ops.http.HttpReply;
@@ -77,6 +79,11 @@ public final class AdminApi implements AutoCloseable {
                                 .sorted(java.util.Comparator.comparing(SessionInfo::openedAt))
                                 .map(AdminApi::session).toList()))))
                 .add("DELETE", PREFIX + "/sessions/{id}", auth.guard(call -> terminate(call, server, registry)));
+        PromptRoutes prompts = new PromptRoutes(PromptStore.open(Path.of(server.config().prompts().dir())));
+        routes.add("GET", PREFIX + "/prompts", auth.guard(prompts::list))
+                .add("GET", PREFIX + "/prompts/{name}", auth.guard(prompts::show))
+                .add("PUT", PREFIX + "/prompts/{name}", upload, auth.guard(prompts::put))
+                .add("DELETE", PREFIX + "/prompts/{name}", auth.guard(prompts::remove));
         log.info("admin API on at {} (bearer token; uploads up to {} MB)", PREFIX, config.maxUploadMb());
     }
 

@@ -18,6 +18,7 @@ import io.voxcpm.engine.VoiceSpec;
 import io.voxcpm.ops.Operations;
 import io.voxcpm.ops.OpsConfig;
 import io.voxcpm.request.Segment;
+import io.voxcpm.server.PromptsConfig;
 import io.voxcpm.server.ServerConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import io.voxcpm.ssml.Prosody;
@@ -70,6 +71,7 @@ class AdminApiEndToEndTest {
                 name -> registry.find(name).map(Voice::identity).orElse(""), 1);
         ServerConfig cfg = Pbx.config(45000, ServerConfig.Synth.DEFAULTS, ServerConfig.DEFAULTS.mrcp().withPort(0))
                 .withVoices(new ServerConfig.Voices(dir.resolve("voices").toString()))
+                .withPrompts(new PromptsConfig(dir.resolve("prompts").toString(), null, null))
                 .withOps(new OpsConfig.Http(true, "127.0.0.1", 0, null, null, null, null, null, null),
                         OpsConfig.Drain.DEFAULTS, OpsConfig.Records.DEFAULTS)
                 .withAdmin(new AdminConfig(null, null, 1, 100));
@@ -251,6 +253,31 @@ class AdminApiEndToEndTest {
             assertThat(body(call("GET", "/admin/v1/sessions")).get("sessions")).isEmpty();
             assertThat(registry.auditLog().read()).extracting(VoiceAuditLog.Entry::action).containsExactly("session-terminate");
         }
+    }
+
+    @Test
+    void recordedPromptsAreAddedListedReplacedAndRemoved() throws Exception {
+        byte[] wav = speechLikeWav(1.0);
+        assertThat(send("PUT", "/admin/v1/prompts/welcome-chime", null, "audio/wav", wav).statusCode())
+                .as("no token, no upload").isEqualTo(401);
+        HttpResponse<String> added = send("PUT", "/admin/v1/prompts/welcome-chime", TOKEN, "audio/wav", wav);
+        assertThat(added.statusCode()).isEqualTo(201);
+        assertThat(body(added).get("seconds").asDouble()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(Files.exists(dir.resolve("prompts"))).as("written where the server reads prompts").isTrue();
+        assertThat(send("PUT", "/admin/v1/prompts/welcome-chime", TOKEN, "audio/wav", wav).statusCode())
+                .as("an existing name is not overwritten by accident").isEqualTo(409);
+        assertThat(send("PUT", "/admin/v1/prompts/welcome-chime?replace=true", TOKEN, "audio/wav",
+                speechLikeWav(2.0)).statusCode()).isEqualTo(200);
+        assertThat(body(call("GET", "/admin/v1/prompts/welcome-chime")).get("seconds").asDouble())
+                .isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.01));
+        HttpResponse<String> notWav = send("PUT", "/admin/v1/prompts/other", TOKEN, "audio/wav",
+                "not a wav file".getBytes(StandardCharsets.UTF_8));
+        assertThat(notWav.statusCode()).isEqualTo(400);
+        assertThat(body(notWav).get("error").asText()).isEqualTo("invalid_prompt");
+        assertThat(body(call("GET", "/admin/v1/prompts")).get("prompts")).hasSize(1);
+        assertThat(call("DELETE", "/admin/v1/prompts/welcome-chime").statusCode()).isEqualTo(200);
+        assertThat(call("DELETE", "/admin/v1/prompts/welcome-chime").statusCode()).isEqualTo(404);
+        assertThat(body(call("GET", "/admin/v1/prompts")).get("prompts")).isEmpty();
     }
 
     @Test
