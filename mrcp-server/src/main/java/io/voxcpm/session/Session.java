@@ -124,6 +124,11 @@ final class Session implements MrcpResource {
     }
 
     /** What admin and metrics see of a live session. */
+    /** Whether a SPEAK is playing or paused; any thread, a moment's view. */
+    boolean speaking() {
+        return synthesizer.speaking();
+    }
+
     SessionInfo info() {
         return new SessionInfo(sessionId, call.callId(), call.remote(), call.transport(), call.userAgent(),
                 media.describe(), openedAt);

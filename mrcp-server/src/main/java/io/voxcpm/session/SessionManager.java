@@ -130,6 +130,20 @@ public final class SessionManager implements SipApplication, AutoCloseable {
         return sessionsByCallId.size();
     }
 
+    /**
+     * Sessions with a SPEAK playing or paused now (what a graceful stop waits for): read from each session's
+     * state, so a SPEAK ended by STOP or barge-in, which sends no SPEAK-COMPLETE, is not counted.
+     */
+    public int speakingSessions() {
+        int n = 0;
+        for (Session s : sessionsByCallId.values()) {
+            if (s.speaking()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Session timers scheduled and not yet fired or cancelled (leak checks). */
     public int pendingTimerCount() {
         return liveTimers.get();

@@ -92,7 +92,6 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     private final ServerConfig config;
     private final Observers observers;
     /** SPEAKs playing now, over all sessions (started and not yet ended), for a drain to wait on. */
-    private final java.util.concurrent.atomic.AtomicInteger activeSpeaks = new java.util.concurrent.atomic.AtomicInteger();
     private final SpeakObserver speaks;
     private final long startedNanos = System.nanoTime();
     private final SessionGate gate;
@@ -126,15 +125,11 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         this.speaks = new SpeakObserver() {
             @Override
             public void speakStarted() {
-                activeSpeaks.incrementAndGet();
                 outer.speakStarted();
             }
 
             @Override
             public void speakEnded(SpeakReport report) {
-                if (report.started()) {
-                    activeSpeaks.decrementAndGet();
-                }
                 outer.speakEnded(report);
             }
         };
@@ -453,9 +448,13 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                 retryAfterS, sessionCount());
     }
 
-    /** SPEAKs playing now over all sessions (queued ones not counted until they start). */
+    /**
+     * SPEAKs playing or paused now over all sessions (queued ones wait behind them): read from the sessions
+     * themselves, so one ended by STOP or barge-in, which gets no SPEAK-COMPLETE, stops counting at once.
+     */
     public int activeSpeaks() {
-        return activeSpeaks.get();
+        SessionManager s = sessions;
+        return s == null ? 0 : s.speakingSessions();
     }
 
     /**

@@ -94,6 +94,14 @@ class MetricsEndToEndTest {
                             "[[seconds=1 fail-after=0.1 reason=ENGINE_FAILURE]] this one breaks");
                     assertThat(Pbx.next(pbx).startLine()).endsWith("2 200 IN-PROGRESS");
                     assertThat(Pbx.next(pbx).header("Completion-Cause")).startsWith("004");
+                    // a SPEAK ended by STOP gets no SPEAK-COMPLETE, and still stops counting at once (a drain
+                    // after it must not wait out its timeout)
+                    pbx.sendMrcp("SPEAK", 3, Map.of(), "text/plain", "[[seconds=5]] a long one that is stopped");
+                    assertThat(Pbx.next(pbx).startLine()).endsWith("3 200 IN-PROGRESS");
+                    await().atMost(Duration.ofSeconds(2)).until(() -> server.activeSpeaks() == 1);
+                    pbx.sendMrcp("STOP", 4, Map.of(), null, null);
+                    assertThat(Pbx.next(pbx).startLine()).contains(" 4 200 COMPLETE");
+                    await().atMost(Duration.ofSeconds(2)).until(() -> server.activeSpeaks() == 0);
                     assertThat(pbx.sendBye()).startsWith("SIP/2.0 200");
                 }
                 await().atMost(Duration.ofSeconds(5)).until(() -> server.sessionCount() == 0);
