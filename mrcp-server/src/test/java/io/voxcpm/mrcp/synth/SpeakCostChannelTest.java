@@ -107,8 +107,14 @@ class SpeakCostChannelTest {
 
     @Test
     void aTimestepsParameterPastTheCapIsRefused() {
+        // answered before it is planned: the cap is found while planning, so it ends with SPEAK-COMPLETE
         assertThat(request("SPEAK", 1, "1000", "Content-Type", "text/plain", "Vendor-Specific-Parameters",
-                "inference_timesteps=100")).isEqualTo("1 407 COMPLETE");
+                "inference_timesteps=100")).isEqualTo("1 200 IN-PROGRESS");
+        List<MrcpEvent> events = events();
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).headers().get("Completion-Cause")).startsWith("004");
+        assertThat(events.get(0).headers().get("Completion-Reason")).contains("inference_timesteps");
+        assertThat(engine.requests()).as("refused before the engine").isEmpty();
     }
 
     private String request(String method, long id, String body, String... headers) {
