@@ -250,8 +250,13 @@ public final class RtpAudioChannel implements AudioChannel {
     private void write(ByteBuffer filled) {
         if (fd != null) {
             try {
-                if (fd.write(filled, 0, filled.position()) == 0 && dropped++ == 0) {
-                    log.warn("[{}] RTP socket to {} full, dropping packets", sessionId, remote);
+                if (fd.write(filled, 0, filled.position()) > 0) {
+                    counters.sent();
+                } else {
+                    counters.dropped();
+                    if (dropped++ == 0) {
+                        log.warn("[{}] RTP socket to {} full, dropping packets", sessionId, remote);
+                    }
                 }
             } catch (IOException e) { // e.g. the peer's ICMP port unreachable, reported on the next write
                 sendFailed(e);

@@ -96,9 +96,11 @@ class MetricsEndToEndTest {
                     assertThat(Pbx.next(pbx).header("Completion-Cause")).startsWith("004");
                     // a SPEAK ended by STOP gets no SPEAK-COMPLETE, and still stops counting at once (a drain
                     // after it must not wait out its timeout)
+                    int heard = pbx.rtpPackets().size();
                     pbx.sendMrcp("SPEAK", 3, Map.of(), "text/plain", "[[seconds=5]] a long one that is stopped");
                     assertThat(Pbx.next(pbx).startLine()).endsWith("3 200 IN-PROGRESS");
-                    await().atMost(Duration.ofSeconds(2)).until(() -> server.activeSpeaks() == 1);
+                    await().atMost(Duration.ofSeconds(5)).until(() -> pbx.rtpPackets().size() > heard);
+                    assertThat(server.activeSpeaks()).isEqualTo(1);
                     pbx.sendMrcp("STOP", 4, Map.of(), null, null);
                     assertThat(Pbx.next(pbx).startLine()).contains(" 4 200 COMPLETE");
                     await().atMost(Duration.ofSeconds(2)).until(() -> server.activeSpeaks() == 0);
@@ -129,7 +131,8 @@ class MetricsEndToEndTest {
                         .isEqualTo(1);
                 assertThat(value(after, "voxcpm_mrcp_synthesis_real_time_factor_count{engine=\"scripted-stand-in\"}"))
                         .isEqualTo(1);
-                assertThat(value(after, "voxcpm_mrcp_synthesis_first_chunk_seconds_count")).isEqualTo(2);
+                // the stopped SPEAK's synthesis had started too
+                assertThat(value(after, "voxcpm_mrcp_synthesis_first_chunk_seconds_count")).isEqualTo(3);
                 assertThat(value(after, "voxcpm_mrcp_engine_available{engine=\"scripted-stand-in\"}")).isEqualTo(1);
                 assertThat(value(after, "voxcpm_mrcp_synthesis_in_flight{engine=\"scripted-stand-in\"}")).isZero();
                 assertThat(value(after, "voxcpm_mrcp_ready")).isEqualTo(1);
