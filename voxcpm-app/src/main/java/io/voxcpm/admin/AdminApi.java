@@ -204,7 +204,7 @@ public final class AdminApi implements AutoCloseable {
 
     private static VoiceAuditLog.Actor actor(HttpCall call) {
         return new VoiceAuditLog.Actor(call.query("by").orElse("admin-api"),
-                "admin-api from " + call.remoteAddress().getAddress().getHostAddress());
+                "admin-api from " + call.clientHost());
     }
 
     private static String text(JsonNode node, String key) {

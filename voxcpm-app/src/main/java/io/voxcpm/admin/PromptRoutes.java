@@ -41,7 +41,7 @@ final class PromptRoutes {
         try {
             PromptStore.Info added = store.add(name, wav, replace);
             log.info("prompt '{}' {} through the admin API from {}: {} s at {} Hz", name,
-                    replace ? "stored" : "added", call.remoteAddress().getAddress().getHostAddress(),
+                    replace ? "stored" : "added", call.clientHost(),
                     added.seconds(), added.sampleRate());
             return HttpReply.json(replace ? 200 : 201, json(added));
         } catch (PromptStore.InvalidPrompt e) {
@@ -60,7 +60,7 @@ final class PromptRoutes {
             throw new HttpError(400, "invalid_prompt", e.getMessage());
         }
         log.info("prompt '{}' removed through the admin API from {}", name,
-                call.remoteAddress().getAddress().getHostAddress());
+                call.clientHost());
         return HttpReply.json(200, Map.of("removed", name));
     }
 

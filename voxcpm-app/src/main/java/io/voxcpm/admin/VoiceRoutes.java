@@ -83,7 +83,7 @@ final class VoiceRoutes {
                 throw new HttpError(415, "unsupported_media_type", "send application/json {\"description\": ...} to"
                         + " design a voice, or multipart/form-data with a 'recording' file and 'consent' to clone one");
             }
-            Voice added = registry.add(name, voice, "admin-api from " + call.remoteAddress().getAddress().getHostAddress());
+            Voice added = registry.add(name, voice, "admin-api from " + call.clientHost());
             return HttpReply.json(201, AdminJson.voice(added)).withHeader("Location", "/admin/v1/voices/" + name);
         } catch (InvalidVoiceException e) {
             throw new HttpError(422, "invalid_voice", e.getMessage());
@@ -93,7 +93,7 @@ final class VoiceRoutes {
     HttpReply remove(HttpCall call) throws IOException {
         String name = name(call);
         VoiceAuditLog.Actor actor = new VoiceAuditLog.Actor(call.query("by").orElse("admin-api"),
-                "admin-api from " + call.remoteAddress().getAddress().getHostAddress());
+                "admin-api from " + call.clientHost());
         VoiceRemoval.Result result = removal.remove(name, actor, call.query("force").filter("true"::equals).isPresent());
         if (!result.existed()) {
             throw notFound(name);

@@ -73,8 +73,9 @@ public final class HttpCall {
         }
     }
 
-    public InetSocketAddress remoteAddress() {
-        return remote;
+    /** The client's address as audit entries and logs name it; "embedded" off a socket (handler tests). */
+    public String clientHost() {
+        return remote == null ? "embedded" : remote.getAddress().getHostAddress();
     }
 
     /** The aggregated Netty request, e.g. for {@code HttpPostRequestDecoder} on a multipart upload. */

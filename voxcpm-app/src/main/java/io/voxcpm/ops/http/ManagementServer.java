@@ -39,6 +39,8 @@ public final class ManagementServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ManagementServer.class);
     static final int MAX_INITIAL_LINE = 4096;
+    /** How long a refused connection goes on draining what its client still sends (see {@link BodyLimit}). */
+    static final long REFUSAL_LINGER_MILLIS = 2000;
 
     private final Channel serverChannel;
     private final ChannelGroup connections;
@@ -103,8 +105,9 @@ public final class ManagementServer implements AutoCloseable {
         p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(limits.maxHeaderBytes())));
-        p.addLast("body", new BodyLimit(routes, limits.maxBodyBytes()));
-        p.addLast("aggregate", new BodyLimit.Aggregator(routes.largestBody(limits.maxBodyBytes())));
+        p.addLast("body", new BodyLimit(routes, limits.maxBodyBytes(), REFUSAL_LINGER_MILLIS));
+        p.addLast("aggregate", new BodyLimit.Aggregator(routes.largestBody(limits.maxBodyBytes()),
+                REFUSAL_LINGER_MILLIS));
         p.addLast(handlers, "route", new RouteDispatcher(routes, limits.idleTimeout().toNanos()));
     }
 
