@@ -64,6 +64,60 @@ class SourceLimitsTest {
     }
 
     @Test
+    void unacknowledgedUdpSessionsAreCappedAndEachPlaceComesBackAtItsAckOrAtTheAckTimeout() {
+        start(100, limits(Duration.ofSeconds(8), 100, 0, 1, 0).withAwaitingAck(2, 1));
+        invite(A, "z9hG4bK-u1");
+        assertThat(statusLines(A)).containsExactly("SIP/2.0 100 Trying", "SIP/2.0 200 OK");
+        invite(A, "z9hG4bK-u2");
+        List<String> perSource = sent(A);
+        assertThat(perSource).extracting(SourceLimitsTest::statusLine).containsExactly("SIP/2.0 503 Service Unavailable");
+        assertThat(perSource.get(0)).contains("Retry-After: 1\r\n")
+                .contains("1 sessions from 127.0.0.1 await their ACK (the per-source cap)");
+        String fromB = invite(B, "z9hG4bK-u3");
+        String toTag = toTag(sent(B).get(1));
+        invite(C, "z9hG4bK-u4");
+        assertThat(sent(C)).singleElement().asString().startsWith("SIP/2.0 503 Service Unavailable")
+                .contains("2 sessions await their ACK (the cap)");
+        assertThat(app.invites).hasSize(2);
+        assertThat(uas.awaitingAckCount()).isEqualTo(2);
+
+        receive(B, request("ACK", "z9hG4bK-u5", fromB, 1, toTag, null));
+        assertThat(uas.awaitingAckCount()).isEqualTo(1);
+        invite(C, "z9hG4bK-u6");
+        assertThat(statusLines(C)).as("B's ACK gave its place back").containsExactly("SIP/2.0 100 Trying",
+                "SIP/2.0 200 OK");
+
+        advance(7_999);
+        assertThat(uas.awaitingAckCount()).isEqualTo(2);
+        advance(1);
+        assertThat(uas.awaitingAckCount()).as("A's and C's freed at the ack timeout").isZero();
+        assertThat(app.terminations).hasSize(2).allMatch(t -> t.endsWith(" ACK_TIMEOUT"));
+        discardSent();
+        invite(A, "z9hG4bK-u7");
+        assertThat(statusLines(A)).containsExactly("SIP/2.0 100 Trying", "SIP/2.0 200 OK");
+    }
+
+    @Test
+    void overTcpTheHandshakeProvesTheSourceSoNoAckCapApplies() {
+        start(100, limits(Duration.ofSeconds(8), 100, 0, 1, 0).withAwaitingAck(1, 1));
+        for (int i = 0; i < 3; i++) {
+            uas.receive(new Inbound(request("INVITE", "z9hG4bK-t" + i, UUID.randomUUID().toString(), 1, null,
+                    SipTestClient.OFFER).replace("SIP/2.0/UDP", "SIP/2.0/TCP").getBytes(StandardCharsets.UTF_8), A,
+                    SERVER, udp, true));
+            udp.runPendingTasks();
+        }
+        assertThat(app.invites).hasSize(3);
+        assertThat(uas.awaitingAckCount()).isZero();
+        discardSent();
+    }
+
+    /** Forgets what was sent so far, to whomever (2xx retransmissions to several sources). */
+    private void discardSent() {
+        udp.outboundMessages().forEach(io.netty.util.ReferenceCountUtil::release);
+        udp.outboundMessages().clear();
+    }
+
+    @Test
     void oneSourceFillingItsQuotaLeavesOthersAndItsOwnByesAlone() {
         start(5, limits(Duration.ofSeconds(8), 3, 0, 1, 0));
         String callId = invite(B, "z9hG4bK-b1");
