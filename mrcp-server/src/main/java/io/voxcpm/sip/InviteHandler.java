@@ -39,15 +39,17 @@ final class InviteHandler {
     private final SipCall.Hangup hangup;
     private final SourceRateLimiter inviteRate;
     private final Predicate<Route> mayReject;
+    private final AwaitingAck awaitingAck;
 
     /**
      * @param hangup     what every call's {@link SipCall#hangUp} does
      * @param inviteRate new INVITEs per source; past it 503 with Retry-After
      * @param mayReject  whether a rejection decided before any state existed may be sent to this source now
+     * @param awaitingAck new UDP sessions not yet confirmed by an ACK; past its caps 503 with Retry-After
      */
     InviteHandler(SipApplication app, EventLoop loop, LocalAddresses localAddresses, Transactions transactions,
                   Dialogs dialogs, Supplier<String> newTag, SipCall.Hangup hangup, SourceRateLimiter inviteRate,
-                  Predicate<Route> mayReject) {
+                  Predicate<Route> mayReject, AwaitingAck awaitingAck) {
         this.app = app;
         this.loop = loop;
         this.localAddresses = localAddresses;
@@ -57,6 +59,7 @@ final class InviteHandler {
         this.hangup = hangup;
         this.inviteRate = inviteRate;
         this.mayReject = mayReject;
+        this.awaitingAck = awaitingAck;
     }
 
     void onInvite(SIPRequest request, Route route, Inbound in, String key) {
@@ -68,7 +71,8 @@ final class InviteHandler {
         }
         String problem = RequestScreening.offerProblem(request);
         boolean overRate = problem == null && !inviteRate.tryAcquire(route.target().getAddress());
-        if ((problem != null || overRate || !app.ready() || dialogs.full()
+        String unconfirmed = route.reliable() ? null : awaitingAck.refusal(route.target().getAddress());
+        if ((problem != null || overRate || !app.ready() || dialogs.full() || unconfirmed != null
                 || RequestScreening.tooShortSessionTimer(request) != null) && !mayReject.test(route)) {
             return; // a rejection, and this source has had its share of them: silence, not amplification
         }
@@ -109,9 +113,23 @@ final class InviteHandler {
             transactions.sendOnce(tx, full);
             return;
         }
+        if (unconfirmed != null) {
+            // spoofed UDP INVITEs are never acknowledged: each would hold a session and an RTP port until the
+            // ack timeout, so only so many may wait at once, and callers who complete the handshake still get in
+            log.warn("[{}] INVITE refused 503: {}", callId, unconfirmed);
+            ServerTransaction tx = transactions.open(key, request, route, newTag.get(), null, false);
+            SIPResponse busy = response(request, 503, "Service Unavailable", tx.toTag);
+            addHeader(busy, "Retry-After", "1");
+            addHeader(busy, "Warning", "399 voxcpm-mrcp \"" + unconfirmed + "\"");
+            transactions.sendOnce(tx, busy);
+            return;
+        }
         SipCall call = new SipCall(callId, in.sender(), localAddresses.localFor(in), route.transport(),
                 requestUser(request), userAgent(request), hangup);
         ServerTransaction tx = transactions.open(key, request, route, newTag.get(), call, true);
+        if (!route.reliable()) {
+            awaitingAck.hold(tx);
+        }
         SIPResponse trying = request.createResponse(100, "Trying");
         addHeader(trying, "Server", SipMessages.SERVER_NAME);
         tx.provisional(encode(trying, route));
@@ -153,6 +171,7 @@ final class InviteHandler {
             }
         } catch (RuntimeException e) {
             log.warn("[{}] could not answer the INVITE: {}", callId, e.toString());
+            transactions.remove(tx);  // nothing was sent that an ACK could confirm: let its place go
         }
     }
 

@@ -27,6 +27,8 @@ final class ServerTransaction {
      * sender's own INVITE retransmissions fetch it again, and a spoofed source must not earn eleven responses.
      */
     private boolean answerOnce;
+    /** Run once when the INVITE no longer waits for anything from its peer ({@link #settle}); null when run. */
+    private Runnable onSettled;
     ScheduledFuture<?> retransmit;
     ScheduledFuture<?> expiry;
 
@@ -76,6 +78,23 @@ final class ServerTransaction {
         finalStatus = status;
         state = State.COMPLETED;
         route.send(encoded);
+        if (status >= 300) {
+            settle();  // no session: nothing left to confirm
+        }
+    }
+
+    /** {@code action} runs once, when this transaction is acknowledged, fails, or leaves the table. */
+    void onSettled(Runnable action) {
+        onSettled = action;
+    }
+
+    /** The peer has confirmed (or can no longer confirm) this transaction's outcome. */
+    void settle() {
+        Runnable action = onSettled;
+        onSettled = null;
+        if (action != null) {
+            action.run();
+        }
     }
 
     /** A retransmitted request is answered with what was last sent, never passed on. */
@@ -97,6 +116,7 @@ final class ServerTransaction {
     /** COMPLETED → ACKED: the ACK (or a BYE standing for it) arrived, so the 2xx is no longer repeated. */
     void acked() {
         state = State.ACKED;
+        settle();
         if (retransmit != null) {
             retransmit.cancel(false);
             retransmit = null;

@@ -22,9 +22,19 @@ import java.util.Objects;
  *                                 server as an amplifier (0: no limit)
  * @param allowedSources           when not empty, only these networks are served: SIP from anywhere else is
  *                                 dropped without an answer
+ * @param maxAwaitingAck           new UDP sessions at once whose INVITE has not been confirmed by an ACK (from the
+ *                                 moment the application is asked until the ACK, the ack timeout or Timer H): a
+ *                                 flood of spoofed INVITEs holds at most this many sessions and RTP ports, so keep
+ *                                 it below the session cap. Further UDP INVITEs get 503 with Retry-After (0: no cap)
+ * @param maxAwaitingAckPerSource  the same, from one source IP (0: no cap)
  */
 public record SipLimits(Duration ackTimeout, int maxTransactionsPerSource, double invitesPerSecond, int inviteBurst,
-                        double rejectionsPerSecond, List<IpNetwork> allowedSources) {
+                        double rejectionsPerSecond, List<IpNetwork> allowedSources, int maxAwaitingAck,
+                        int maxAwaitingAckPerSource) {
+
+    /** Half the default session cap (480) may wait for ACKs; one source as many as its INVITE burst. */
+    public static final int DEFAULT_MAX_AWAITING_ACK = 240;
+    public static final int DEFAULT_MAX_AWAITING_ACK_PER_SOURCE = 200;
 
     public static final SipLimits DEFAULTS = new SipLimits(Duration.ofSeconds(8), 5000, 100, 200, 20, List.of());
 
@@ -35,6 +45,23 @@ public record SipLimits(Duration ackTimeout, int maxTransactionsPerSource, doubl
                 || invitesPerSecond < 0 || rejectionsPerSecond < 0) {
             throw new IllegalArgumentException("SIP limits must be positive (rates 0 for none)");
         }
+        if (maxAwaitingAck < 0 || maxAwaitingAckPerSource < 0) {
+            throw new IllegalArgumentException("the caps on sessions awaiting their ACK must be 0 (none) or more, got "
+                    + maxAwaitingAck + " and " + maxAwaitingAckPerSource + " per source");
+        }
+    }
+
+    /** The default caps on sessions awaiting their ACK. */
+    public SipLimits(Duration ackTimeout, int maxTransactionsPerSource, double invitesPerSecond, int inviteBurst,
+                     double rejectionsPerSecond, List<IpNetwork> allowedSources) {
+        this(ackTimeout, maxTransactionsPerSource, invitesPerSecond, inviteBurst, rejectionsPerSecond, allowedSources,
+                DEFAULT_MAX_AWAITING_ACK, DEFAULT_MAX_AWAITING_ACK_PER_SOURCE);
+    }
+
+    /** These caps on new UDP sessions awaiting their ACK, in all and per source IP (0: no cap). */
+    public SipLimits withAwaitingAck(int max, int perSource) {
+        return new SipLimits(ackTimeout, maxTransactionsPerSource, invitesPerSecond, inviteBurst, rejectionsPerSecond,
+                allowedSources, max, perSource);
     }
 
     /** Whether requests from this address are served at all. */

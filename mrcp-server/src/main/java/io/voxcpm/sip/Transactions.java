@@ -56,6 +56,7 @@ final class Transactions {
         ServerTransaction replaced = byKey.put(key, tx);
         if (replaced != null) {
             replaced.cancelTimers();
+            replaced.settle();
             uncount(replaced);
         }
         bySource.merge(tx.route.target().getAddress(), 1, Integer::sum);
@@ -106,6 +107,7 @@ final class Transactions {
 
     void remove(ServerTransaction tx) {
         tx.cancelTimers();
+        tx.settle();
         if (byKey.remove(tx.key, tx)) {
             uncount(tx);
         }
@@ -117,6 +119,7 @@ final class Transactions {
 
     void clear() {
         byKey.values().forEach(ServerTransaction::cancelTimers);
+        byKey.values().forEach(ServerTransaction::settle);
         byKey.clear();
         bySource.clear();
     }

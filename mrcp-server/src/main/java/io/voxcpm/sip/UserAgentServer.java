@@ -42,6 +42,7 @@ final class UserAgentServer {
     private final Byes byes;
     private final SipLimits limits;
     private final SourceRateLimiter rejections;
+    private final AwaitingAck awaitingAck;
     private final SecureRandom random = new SecureRandom();
 
     UserAgentServer(SipConfig config, SipApplication app, EventLoop loop) {
@@ -53,10 +54,11 @@ final class UserAgentServer {
         this.byes = new Byes(config, loop, localAddresses);
         this.rejections = new SourceRateLimiter(limits.rejectionsPerSecond(),
                 (int) Math.max(1, Math.ceil(limits.rejectionsPerSecond() * 2)), loop.ticker()::nanoTime);
+        this.awaitingAck = new AwaitingAck(limits.maxAwaitingAck(), limits.maxAwaitingAckPerSource());
         SipCall.Hangup hangup = (callId, reason) -> loop.execute(() -> hangUp(callId, reason));
         this.invites = new InviteHandler(app, loop, localAddresses, transactions, dialogs, this::newTag, hangup,
                 new SourceRateLimiter(limits.invitesPerSecond(), limits.inviteBurst(), loop.ticker()::nanoTime),
-                this::mayReject);
+                this::mayReject, awaitingAck);
     }
 
     int transactionCount() {
@@ -65,6 +67,11 @@ final class UserAgentServer {
 
     int dialogCount() {
         return dialogs.count();
+    }
+
+    /** New UDP sessions whose INVITE has not been confirmed by an ACK. */
+    int awaitingAckCount() {
+        return awaitingAck.count();
     }
 
     /** Entry point for every received message; nothing thrown here may reach the pipeline. */

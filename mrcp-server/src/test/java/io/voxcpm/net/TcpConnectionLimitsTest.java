@@ -72,7 +72,7 @@ class TcpConnectionLimitsTest {
         assertThat(closedByServer(a1)).isFalse();
         assertThat(closedByServer(a2)).isFalse();
         assertThat(closedByServer(a3)).as("third from one address").isTrue();
-        // after the refused one is gone: until its close has run it still holds a place in the global count
+        // the refused one gave its place back when refused, before its close has run
         Socket b1 = connect("127.0.0.2");
         Socket c1 = connect("127.0.0.3");
         assertThat(closedByServer(b1)).as("another address still gets in").isFalse();

@@ -57,8 +57,19 @@ final class SipTestClient implements AutoCloseable {
         }
     }
 
+    private SipTestClient(int serverPort, DatagramSocket udp) {
+        this.serverPort = serverPort;
+        this.udp = udp;
+        this.tcp = null;
+    }
+
     static SipTestClient udp(int serverPort) throws IOException {
         return new SipTestClient(serverPort, false);
+    }
+
+    /** UDP from another loopback address ({@code 127.0.0.2}...), standing for another source host. */
+    static SipTestClient udp(int serverPort, String fromIp) throws IOException {
+        return new SipTestClient(serverPort, new DatagramSocket(new InetSocketAddress(InetAddress.getByName(fromIp), 0)));
     }
 
     static SipTestClient tcp(int serverPort) throws IOException {

@@ -41,7 +41,7 @@ final class CliEngines implements EngineProvider {
         ServerConfig.Engine configured = configuredAll.engine();
         ServerConfig.Engine engine = new ServerConfig.Engine(options.kind() != null ? options.kind() : configured.kind(),
                 options.threads(), options.workers().isEmpty() ? configured.workers() : options.workers(),
-                configured.vllmUrl(), configured.vllmModel());
+                configured.vllmUrl(), configured.vllmModel()).withLimits(configured.limits());
         try {
             ServerConfig.DEFAULTS.withEngine(engine).validated();
             SpeechEngine created = Engines.create(engine, name -> voices.get().find(name),

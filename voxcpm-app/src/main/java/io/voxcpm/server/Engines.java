@@ -85,12 +85,7 @@ public final class Engines {
         try {
             return switch (config.kind()) {
                 case "embedded" -> new EmbeddedEngine(config.threads());
-                case "worker" -> {
-                    Map<String, String> props = new HashMap<>(worker.bridgeProperties());
-                    props.put("bridge.kind", "worker");
-                    props.put("bridge.endpoints", String.join(",", config.workers()));
-                    yield bridge(props, voices);
-                }
+                case "worker" -> bridge(workerProperties(config, worker), voices);
                 case "vllm" -> {
                     Map<String, String> props = new HashMap<>();
                     props.put("bridge.kind", "vllm-omni");
@@ -115,6 +110,15 @@ public final class Engines {
             case "vllm" -> "vllm-omni/" + config.vllmModel();
             default -> "voxcpm2";
         };
+    }
+
+    /** The worker bridge's {@code bridge.*} keys: endpoints, security, stall timeouts. */
+    static Map<String, String> workerProperties(ServerConfig.Engine config, SecurityConfig.Worker worker) {
+        Map<String, String> props = new HashMap<>(worker.bridgeProperties());
+        props.putAll(config.limits().bridgeProperties());
+        props.put("bridge.kind", "worker");
+        props.put("bridge.endpoints", String.join(",", config.workers()));
+        return props;
     }
 
     private static SpeechEngine bridge(Map<String, String> properties, VoiceSource voices) {

@@ -25,6 +25,9 @@ import java.util.List;
  * @param sipAckTimeoutMs           a UDP 200 OK without ACK this long ends the call and frees its RTP port
  * @param setParamsMaxCount         session parameters (SET-PARAMS headers and vendor parameters) kept per session
  * @param setParamsMaxBytes         total size of a session's stored parameter values
+ * @param sipAwaitingAckMax         new UDP sessions at once whose INVITE no ACK has confirmed yet (what spoofed
+ *                                  INVITEs can hold); more get 503 + Retry-After (0: no cap)
+ * @param sipAwaitingAckPerSource   the same, from one source IP (0: no cap)
  */
 public record LimitsConfig(@JsonProperty("session-max-duration-s") Integer sessionMaxDurationS,
                            @JsonProperty("session-idle-after-speak-s") Integer sessionIdleAfterSpeakS,
@@ -35,10 +38,12 @@ public record LimitsConfig(@JsonProperty("session-max-duration-s") Integer sessi
                            @JsonProperty("sip-rejections-per-second") Double sipRejectionsPerSecond,
                            @JsonProperty("sip-ack-timeout-ms") Integer sipAckTimeoutMs,
                            @JsonProperty("set-params-max-count") Integer setParamsMaxCount,
-                           @JsonProperty("set-params-max-bytes") Integer setParamsMaxBytes) {
+                           @JsonProperty("set-params-max-bytes") Integer setParamsMaxBytes,
+                           @JsonProperty("sip-awaiting-ack-max") Integer sipAwaitingAckMax,
+                           @JsonProperty("sip-awaiting-ack-per-source") Integer sipAwaitingAckPerSource) {
 
     public static final LimitsConfig DEFAULTS = new LimitsConfig(null, null, null, null, null, null, null, null, null,
-            null);
+            null, null, null);
 
     public LimitsConfig {
         sessionMaxDurationS = or(sessionMaxDurationS, (int) SessionManager.Settings.DEFAULT_MAX_DURATION.toSeconds());
@@ -51,12 +56,15 @@ public record LimitsConfig(@JsonProperty("session-max-duration-s") Integer sessi
         sipAckTimeoutMs = or(sipAckTimeoutMs, (int) SipLimits.DEFAULTS.ackTimeout().toMillis());
         setParamsMaxCount = or(setParamsMaxCount, SynthSettings.DEFAULTS.maxParameters());
         setParamsMaxBytes = or(setParamsMaxBytes, SynthSettings.DEFAULTS.maxParameterBytes());
+        sipAwaitingAckMax = or(sipAwaitingAckMax, SipLimits.DEFAULTS.maxAwaitingAck());
+        sipAwaitingAckPerSource = or(sipAwaitingAckPerSource, SipLimits.DEFAULTS.maxAwaitingAckPerSource());
     }
 
     /** The SIP layer's share; call on a validated configuration. */
     public SipLimits sip() {
         return new SipLimits(Duration.ofMillis(sipAckTimeoutMs), sipTransactionsPerSource, sipInvitesPerSecond,
-                sipInviteBurst, sipRejectionsPerSecond, sipAllowedNetworks.stream().map(IpNetwork::parse).toList());
+                sipInviteBurst, sipRejectionsPerSecond, sipAllowedNetworks.stream().map(IpNetwork::parse).toList(),
+                sipAwaitingAckMax, sipAwaitingAckPerSource);
     }
 
     void check(List<String> problems) {
@@ -67,6 +75,10 @@ public record LimitsConfig(@JsonProperty("session-max-duration-s") Integer sessi
                 || sipTransactionsPerSource < 1 || sipAckTimeoutMs < 1) {
             problems.add("limits.sip-*: rates must be 0 (no limit) or more, burst, transactions and ack timeout at "
                     + "least 1");
+        }
+        if (sipAwaitingAckMax < 0 || sipAwaitingAckPerSource < 0) {
+            problems.add("limits.sip-awaiting-ack-max and limits.sip-awaiting-ack-per-source must be 0 (no cap) or "
+                    + "more, got " + sipAwaitingAckMax + " and " + sipAwaitingAckPerSource);
         }
         if (setParamsMaxCount < 1 || setParamsMaxBytes < 256) {
             problems.add("limits.set-params-max-count must be at least 1 and limits.set-params-max-bytes at least 256");

@@ -222,7 +222,7 @@ public final class Main implements Callable<Integer> {
             cfg = cfg.withEngine(new ServerConfig.Engine(engine != null ? engine : e.kind(), e.threads(),
                     workers != null ? workers : e.workers(), vllmUrl != null ? vllmUrl : e.vllmUrl(), e.vllmModel(),
                     fallback != null ? fallback : e.fallback(),
-                    fallbackVoices != null ? fallbackVoices : e.fallbackVoices()));
+                    fallbackVoices != null ? fallbackVoices : e.fallbackVoices(), e.limits()));
             return cfg.validated();
         }
     }

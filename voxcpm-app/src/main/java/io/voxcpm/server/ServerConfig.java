@@ -263,11 +263,12 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
      *                       saturated): each takes its settings from this section; empty: no fallback
      * @param fallbackVoices {@code any} (a fallback speaks a cloned or designed voice's SPEAK in its own
      *                       voice) or {@code default-only} (such a SPEAK fails instead)
+     * @param limits         how long the engine may keep a caller waiting ({@link EngineLimitsConfig})
      */
     public record Engine(String kind, Integer threads, List<String> workers, @JsonProperty("vllm-url") String vllmUrl,
                          @JsonProperty("vllm-model") String vllmModel,
                          @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> fallback,
-                         @JsonProperty("fallback-voices") String fallbackVoices) {
+                         @JsonProperty("fallback-voices") String fallbackVoices, EngineLimitsConfig limits) {
         public static final Engine DEFAULTS = new Engine("embedded", 2, List.of(), null, null);
 
         public Engine {
@@ -277,21 +278,26 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
             vllmModel = or(vllmModel, "openbmb/VoxCPM2");
             fallback = fallback == null ? List.of() : fallback.stream().map(String::strip).toList();
             fallbackVoices = or(fallbackVoices, FallbackVoices.ANY.value());
+            limits = or(limits, EngineLimitsConfig.DEFAULTS);
         }
 
         public Engine(String kind, Integer threads, List<String> workers, String vllmUrl, String vllmModel) {
-            this(kind, threads, workers, vllmUrl, vllmModel, null, null);
+            this(kind, threads, workers, vllmUrl, vllmModel, null, null, null);
         }
 
         public Engine withFallback(List<String> kinds, String voices) {
-            return new Engine(kind, threads, workers, vllmUrl, vllmModel, kinds, voices);
+            return new Engine(kind, threads, workers, vllmUrl, vllmModel, kinds, voices, limits);
+        }
+
+        public Engine withLimits(EngineLimitsConfig newLimits) {
+            return new Engine(kind, threads, workers, vllmUrl, vllmModel, fallback, fallbackVoices, newLimits);
         }
 
         /** The primary, then each fallback, as engines of their own (with this section's settings). */
         public List<Engine> chain() {
             List<Engine> all = new ArrayList<>();
-            all.add(new Engine(kind, threads, workers, vllmUrl, vllmModel));
-            fallback.forEach(k -> all.add(new Engine(k, threads, workers, vllmUrl, vllmModel)));
+            all.add(new Engine(kind, threads, workers, vllmUrl, vllmModel, null, null, limits));
+            fallback.forEach(k -> all.add(new Engine(k, threads, workers, vllmUrl, vllmModel, null, null, limits)));
             return all;
         }
     }
@@ -474,6 +480,7 @@ public record ServerConfig(Sip sip, Mrcp mrcp, Rtp rtp, Synth synth, Engine engi
         OpsConfig.check(http, drain, records, problems);
         admin.check(problems);
         limits.check(problems);
+        engine.limits().check(problems);
         cost.validate(problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));

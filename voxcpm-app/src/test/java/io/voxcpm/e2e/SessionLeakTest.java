@@ -38,7 +38,7 @@ class SessionLeakTest {
                 new ServerConfig.Mrcp(0, 600, 20))
                 // 2000 sessions from one address as fast as 8 clients go: the per-source INVITE rate limit
                 // would (rightly) answer some of them 503
-                .withLimits(new LimitsConfig(null, null, null, 0.0, null, null, null, null, null, null));
+                .withLimits(new LimitsConfig(null, null, null, 0.0, null, null, null, null, null, null, null, null));
         AtomicIntegerArray done = new AtomicIntegerArray(MODES.length);
         int exceptionMark = LeakReports.exceptionMark();
         long started = System.nanoTime();

@@ -42,24 +42,27 @@ class LimitsConfigTest {
                 "  sip-rejections-per-second: 5",
                 "  sip-ack-timeout-ms: 4000",
                 "  set-params-max-count: 20",
-                "  set-params-max-bytes: 2048", ""));
+                "  set-params-max-bytes: 2048",
+                "  sip-awaiting-ack-max: 50",
+                "  sip-awaiting-ack-per-source: 10", ""));
         LimitsConfig limits = ServerConfig.load(yaml).limits();
         assertThat(limits.sessionMaxDurationS()).isEqualTo(7200);
         assertThat(limits.sessionIdleAfterSpeakS()).isEqualTo(300);
         assertThat(limits.setParamsMaxCount()).isEqualTo(20);
         assertThat(limits.setParamsMaxBytes()).isEqualTo(2048);
         assertThat(limits.sip()).isEqualTo(new SipLimits(Duration.ofSeconds(4), 900, 20, 40, 5,
-                java.util.List.of(IpNetwork.parse("10.1.0.0/16"))));
+                java.util.List.of(IpNetwork.parse("10.1.0.0/16")), 50, 10));
     }
 
     @Test
     void badValuesAreNamed() throws Exception {
         Path yaml = dir.resolve("bad.yaml");
         Files.writeString(yaml, "limits:\n  sip-allowed-networks: [pbx.example.com]\n  sip-invite-burst: 0\n"
-                + "  set-params-max-bytes: 10\n");
+                + "  set-params-max-bytes: 10\n  sip-awaiting-ack-per-source: -1\n");
         assertThatThrownBy(() -> ServerConfig.load(yaml)).isInstanceOf(ServerConfig.ConfigException.class)
                 .hasMessageContaining("limits.sip-allowed-networks").hasMessageContaining("pbx.example.com")
-                .hasMessageContaining("limits.sip-*").hasMessageContaining("limits.set-params-max-count");
+                .hasMessageContaining("limits.sip-*").hasMessageContaining("limits.set-params-max-count")
+                .hasMessageContaining("limits.sip-awaiting-ack-per-source must be 0 (no cap) or more, got 240 and -1");
     }
 
     @Test
