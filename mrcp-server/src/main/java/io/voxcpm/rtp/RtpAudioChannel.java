@@ -113,8 +113,7 @@ public final class RtpAudioChannel implements AudioChannel {
         this.ptimeMs = ptimeMs;
         this.frameBytes = frameBytes;
         this.counters = clock.counters(loop);
-        ErrorLogger bound = socket.pipeline().get(ErrorLogger.class);
-        this.errors = bound != null ? bound : new ErrorLogger(sessionId);
+        this.errors = java.util.Objects.requireNonNull(socket.pipeline().get(ErrorLogger.class), "error logger");
         ThreadLocalRandom random = ThreadLocalRandom.current();
         this.ssrc = random.nextInt();
         this.timestampBase = random.nextInt();
