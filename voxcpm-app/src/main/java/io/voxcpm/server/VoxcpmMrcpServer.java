@@ -418,7 +418,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                 .withCost(config.cost().speakCost());
     }
 
-    private static PromptCache openCache(ServerConfig.Cache cache) throws StartupException {
+    private static PromptCache openCache(CacheConfig cache) throws StartupException {
         try {
             return PromptCache.open(Path.of(cache.dir()), cache.maxMb() * 1024L * 1024L);
         } catch (IOException e) {
