@@ -171,12 +171,22 @@ final class WarmUp implements Runnable {
         done.complete(completed.get());
     }
 
+    /** One caller's calls; a call that fails (a reply lost or late on a starved machine) is skipped, three in a row end it. */
     private void callUntilDone(InetAddress loopback, int sipPort, long deadline) {
         try (WarmUpCalls calls = new WarmUpCalls(loopback, sipPort)) {
+            int failedInARow = 0;
             int n;
             while ((n = made.getAndIncrement()) < rounds && !stop.isDone() && System.nanoTime() < deadline) {
-                calls.call(n);
-                completed.incrementAndGet();
+                try {
+                    calls.call(n);
+                    completed.incrementAndGet();
+                    failedInARow = 0;
+                } catch (IOException | RuntimeException e) {
+                    if (++failedInARow == 3) {
+                        failure = e.toString();
+                        return;
+                    }
+                }
             }
         } catch (IOException e) {
             failure = e.toString();

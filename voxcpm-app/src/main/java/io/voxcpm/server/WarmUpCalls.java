@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class WarmUpCalls implements AutoCloseable {
 
-    private static final int TIMEOUT_MS = 2000;
+    private static final int TIMEOUT_MS = 5000;
     private final InetAddress host;
     private final int sipPort;
     private final DatagramSocket sip;
@@ -48,7 +48,7 @@ final class WarmUpCalls implements AutoCloseable {
         String branch = "z9hG4bKwu" + n;
         send(request("INVITE", uri, local, branch, tag, "<" + uri + ">", callId, 1,
                 "Contact: <sip:" + host.getHostAddress() + ":" + local + ">\r\nContent-Type: application/sdp\r\n", offer));
-        String ok = receiveFinal("INVITE");
+        String ok = receiveFinal("INVITE", callId);
         String to = header(ok, "To");
         String answer = ok.substring(ok.indexOf("\r\n\r\n") + 4);
         send(request("ACK", uri, local, branch + "a", tag, to, callId, 1, "", ""));
@@ -67,7 +67,7 @@ final class WarmUpCalls implements AutoCloseable {
             expect(in, " 2 200 ");
         }
         send(request("BYE", uri, local, branch + "b", tag, to, callId, 2, "", ""));
-        receiveFinal("BYE");
+        receiveFinal("BYE", callId);
     }
 
     private static String request(String method, String uri, int localPort, String branch, String tag, String to,
@@ -83,13 +83,14 @@ final class WarmUpCalls implements AutoCloseable {
         sip.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress(host, sipPort)));
     }
 
-    /** The final response to {@code method}; provisional ones and anything else are skipped. */
-    private String receiveFinal(String method) throws IOException {
+    /** The final response to {@code method} of this call; provisional ones and late ones of earlier calls are skipped. */
+    private String receiveFinal(String method, String callId) throws IOException {
         while (true) {
             DatagramPacket packet = new DatagramPacket(receiveBuffer, receiveBuffer.length);
             sip.receive(packet);
             String message = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
-            if (!message.startsWith("SIP/2.0 ") || !header(message, "CSeq").endsWith(" " + method)) {
+            if (!message.startsWith("SIP/2.0 ") || !header(message, "CSeq").endsWith(" " + method)
+                    || !header(message, "Call-ID").equals(callId)) {
                 continue;
             }
             int status = Integer.parseInt(message.substring(8, 11));
