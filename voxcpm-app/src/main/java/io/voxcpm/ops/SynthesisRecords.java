@@ -100,7 +100,7 @@ public final class SynthesisRecords implements SpeakObserver, SynthesisObserver,
     @Override
     public void ended(String engine, String endpoint, SynthesisRequest request, boolean fromCache, Outcome outcome,
                       long firstChunkNanos, long elapsedNanos, double audioSeconds, SynthesisException failure) {
-        String session = request.parameters().get(SynthesisRequest.SESSION_ID);
+        String session = request.context().sessionTag();
         if (session == null) {
             return;
         }
