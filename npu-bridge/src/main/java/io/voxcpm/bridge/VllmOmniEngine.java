@@ -61,6 +61,8 @@ public final class VllmOmniEngine implements SpeechEngine {
     private static final String PCM_CONTENT_TYPE = "audio/pcm";
 
     private final VllmOmniConfig config;
+    /** {@code host:port} of the server, without any user info of the URL. */
+    private final String endpoint;
     private final VoiceSource voices;
     private final ExecutorService executor;
     private final ScheduledExecutorService timer;
@@ -70,6 +72,8 @@ public final class VllmOmniEngine implements SpeechEngine {
 
     public VllmOmniEngine(VllmOmniConfig config, VoiceSource voices) {
         this.config = config;
+        String authority = config.baseUri().getRawAuthority();
+        this.endpoint = authority == null ? config.baseUri().toString() : authority.substring(authority.indexOf('@') + 1);
         this.voices = voices;
         this.executor = Executors.newFixedThreadPool(2,
                 new ThreadFactoryBuilder().setNameFormat("voxcpm-vllm-%d").setDaemon(true).build());
@@ -108,6 +112,7 @@ public final class VllmOmniEngine implements SpeechEngine {
             log.warn("[{}] vLLM-Omni fixes cfg_value and inference_timesteps server-side; "
                     + "requested values are ignored (logged once)", session);
         }
+        sink.servedBy(endpoint); // records name the server that spoke, as a worker pool names its worker
         Exchange exchange = new Exchange(sink, session, request.text(), params, plan);
         exchange.begin(false);
         return exchange;

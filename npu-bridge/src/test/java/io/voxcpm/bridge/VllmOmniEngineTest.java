@@ -266,6 +266,7 @@ class VllmOmniEngineTest {
 
         assertThat(audio).containsExactly(StandInWorker.expectedPcm("Hello from vLLM", 1, SAMPLES));
         assertThat(sink.chunks.get()).isGreaterThan(1);
+        assertThat(sink.servedBy).containsExactly("127.0.0.1:" + server.getAddress().getPort());
         JsonNode body = bodies.get(0);
         assertThat(body.path("model").asText()).isEqualTo("voxcpm2");
         assertThat(body.path("input").asText()).isEqualTo("Hello from vLLM");

@@ -58,7 +58,7 @@ public final class SynthesisRecords implements SpeakObserver, SynthesisObserver,
     }
 
     /** Records to {@code config.file()}; null when records are off. */
-    public static SynthesisRecords open(OpsConfig.Records config) {
+    public static SynthesisRecords open(RecordsConfig config) {
         if (!config.enabled()) {
             return null;
         }

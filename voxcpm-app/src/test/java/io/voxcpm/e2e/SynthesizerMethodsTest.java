@@ -11,7 +11,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
-import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.SynthConfig;
+import io.voxcpm.server.VoicesConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import io.voxcpm.voice.NewVoice;
 import io.voxcpm.voice.VoiceRegistry;
@@ -50,8 +52,8 @@ class SynthesizerMethodsTest {
         registry.add("anna", new NewVoice.Design("A calm German woman", null, "test"));
         registry.add("marie", new NewVoice.Design("A bright French woman", null, "test"));
         server = VoxcpmMrcpServer.start(Pbx.config(32000,
-                new ServerConfig.Synth(MARGIN_MS, 50, false, 4), new ServerConfig.Mrcp(0, 600, 3000))
-                .withVoices(new ServerConfig.Voices(voices.toString())), engine);
+                new SynthConfig(MARGIN_MS, 50, false, 4), new MrcpConfig(0, 600, 3000))
+                .withVoices(new VoicesConfig(voices.toString())), engine);
     }
 
     @AfterAll
