@@ -3,6 +3,7 @@ package io.voxcpm.cli;
 import io.voxcpm.audio.G711;
 import io.voxcpm.audio.G722Encoder;
 import io.voxcpm.audio.Resampler;
+import io.voxcpm.voice.WavFile;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
