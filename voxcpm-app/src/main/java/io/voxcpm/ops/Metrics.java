@@ -28,6 +28,7 @@ import io.voxcpm.mrcp.synth.SpeakObserver;
 import io.voxcpm.ops.http.HttpReply;
 import io.voxcpm.ops.http.Routes;
 import io.voxcpm.rtp.RtpStats;
+import io.voxcpm.server.SessionObserver;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import io.voxcpm.sip.InviteOutcome;
 import io.voxcpm.sip.SipApplication;
@@ -44,7 +45,7 @@ import java.util.function.ToDoubleFunction;
  * scrape time (the RTP pacing loop and the SIP layer only bump plain counters). Names follow Prometheus
  * conventions: {@code voxcpm_mrcp_...}, base units (seconds, bytes), {@code _total} on counters.
  */
-public final class Metrics implements VoxcpmMrcpServer.SessionObserver, SpeakObserver, SynthesisObserver,
+public final class Metrics implements SessionObserver, SpeakObserver, SynthesisObserver,
         AutoCloseable {
 
     static final String PREFIX = "voxcpm.mrcp.";
