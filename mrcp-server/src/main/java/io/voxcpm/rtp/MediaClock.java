@@ -4,11 +4,8 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -17,6 +14,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +43,7 @@ public final class MediaClock implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MediaClock.class);
 
     private final MultiThreadIoEventLoopGroup group;
-    private final Class<? extends DatagramChannel> datagramChannelClass;
+    private final boolean epoll;
     private final Map<EventExecutor, Shard> shards = new IdentityHashMap<>();
 
     /** A clock with one loop per two cores (at least one, at most four). */
@@ -57,14 +55,23 @@ public final class MediaClock implements AutoCloseable {
         this(loops, Epoll.isAvailable());
     }
 
+    /** As {@link #MediaClock(int)}, its loops' threads made by {@code threads}. */
+    public MediaClock(int loops, ThreadFactory threads) {
+        this(loops, Epoll.isAvailable(), threads);
+    }
+
     /** {@code epoll = false} forces the portable NIO transport (the fallback off Linux). */
     MediaClock(int loops, boolean epoll) {
+        this(loops, epoll, new DefaultThreadFactory("rtp-clock", true));
+    }
+
+    private MediaClock(int loops, boolean epoll, ThreadFactory threads) {
         if (loops < 1) {
             throw new IllegalArgumentException("loops: " + loops + " (expected: >= 1)");
         }
         IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        datagramChannelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
-        group = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("rtp-clock", true), handlers);
+        this.epoll = epoll;
+        group = new MultiThreadIoEventLoopGroup(loops, threads, handlers);
         for (EventExecutor loop : group) {
             shards.put(loop, new Shard((EventLoop) loop));
         }
@@ -83,8 +90,9 @@ public final class MediaClock implements AutoCloseable {
         return group.next();
     }
 
-    Class<? extends DatagramChannel> datagramChannelClass() {
-        return datagramChannelClass;
+    /** Whether the loops are epoll loops (Linux), else NIO: the transport a stream's socket must use. */
+    boolean epoll() {
+        return epoll;
     }
 
     /** Starts ticking {@code stream} every {@code ptimeMs} from the next tick of that period on {@code loop}. */

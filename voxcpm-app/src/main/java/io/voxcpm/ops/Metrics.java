@@ -28,6 +28,7 @@ import io.voxcpm.mrcp.synth.SpeakObserver;
 import io.voxcpm.ops.http.HttpReply;
 import io.voxcpm.ops.http.Routes;
 import io.voxcpm.rtp.RtpStats;
+import io.voxcpm.server.EngineLink;
 import io.voxcpm.server.SessionObserver;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import io.voxcpm.sip.InviteOutcome;
@@ -89,7 +90,9 @@ public final class Metrics implements SessionObserver, SpeakObserver, SynthesisO
         for (CompletionCause cause : CompletionCause.values()) {
             speakCounter(cause.name().toLowerCase(Locale.ROOT)); // every cause shows from the start, at 0
         }
-        speakCounter("stopped");
+        for (SpeakObserver.Stop stop : SpeakObserver.Stop.values()) {
+            speakCounter(stop.label());
+        }
     }
 
     /** Reads the server's own counters at scrape time. Call once, when the server exists. */
@@ -180,7 +183,7 @@ public final class Metrics implements SessionObserver, SpeakObserver, SynthesisO
         List<MultiGauge.Row<?>> inFlight = new ArrayList<>();
         List<MultiGauge.Row<?>> up = new ArrayList<>();
         List<MultiGauge.Row<?>> endpointLoad = new ArrayList<>();
-        for (VoxcpmMrcpServer.EngineLink link : server.engineLinks()) {
+        for (EngineLink link : server.engineLinks()) {
             Tags engine = Tags.of("engine", link.observed().name());
             available.add(MultiGauge.Row.of(engine, link.observed().availability().takesRequests() ? 1 : 0));
             inFlight.add(MultiGauge.Row.of(engine, link.observed().inFlight()));
@@ -249,12 +252,13 @@ public final class Metrics implements SessionObserver, SpeakObserver, SynthesisO
 
     private Counter speakCounter(String cause) {
         return Counter.builder(PREFIX + "speaks")
-                .description("SPEAKs ended, by completion cause (stopped: STOP, barge-in or the session ended)")
+                .description("SPEAKs ended, by completion cause, or what stopped them without one (stopped: STOP, "
+                        + "barged_in, connection_lost, session_ended)")
                 .tags("cause", cause).register(registry);
     }
 
     @Override
-    public void ended(String engine, SynthesisRequest request, boolean fromCache, Outcome outcome,
+    public void ended(String engine, String endpoint, SynthesisRequest request, boolean fromCache, Outcome outcome,
                       long firstChunkNanos, long elapsedNanos, double audio, SynthesisException failure) {
         String cache = fromCache ? "hit" : "miss";
         Counter.builder(PREFIX + "syntheses").description("Syntheses ended, by engine, outcome and prompt-cache use")

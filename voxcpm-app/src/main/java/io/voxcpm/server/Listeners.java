@@ -24,8 +24,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +43,7 @@ final class Listeners implements AutoCloseable {
     final MrcpChannelRegistry registry;
     final RtpPortAllocator ports;
     /** Opened so far, in order; closed last to first. */
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final List<AutoCloseable> opened = new CopyOnWriteArrayList<>();
     MrcpServer mrcp;
     /** MRCPv2 over TLS (security.tls), or null. */
     MrcpServer mrcpTls;
@@ -59,7 +59,7 @@ final class Listeners implements AutoCloseable {
     }
 
     /** Opens everything or, naming what failed, nothing. */
-    static Listeners open(ServerConfig config, SipApplication gate) throws StartupException {
+    static Listeners open(ServerConfig config, SipApplication gate, long startedNanos) throws StartupException {
         InetAddress bind;
         try {
             bind = InetAddress.getByName(config.sip().address());
@@ -69,6 +69,9 @@ final class Listeners implements AutoCloseable {
         Listeners listeners = new Listeners(config, bind);
         try {
             listeners.open(bind, gate);
+            log.info("voxcpm-mrcp listening after {} ms: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}; engine loading",
+                    (System.nanoTime() - startedNanos) / 1_000_000, config.sip().address(), listeners.sip.udpPort(),
+                    listeners.mrcp.port(), config.rtp().portMin(), config.rtp().portMax());
             return listeners;
         } catch (StartupException | RuntimeException e) {
             listeners.close();
@@ -155,6 +158,11 @@ final class Listeners implements AutoCloseable {
                         config.mrcp().tcpLimits().messageTimeout(), config.mrcp().maxWriteBacklogBytes()),
                         Duration.ofSeconds(s.tcpIdleTimeoutS()))
                 .withSourceLimits(config.limits().sip());
+    }
+
+    /** Closes {@code part} with the listeners (before the executors, the media clock and MRCP). */
+    void onClose(AutoCloseable part) {
+        opened.add(part);
     }
 
     /** Session tasks waiting on the synthesizer executors (all sessions' requests and engine callbacks). */

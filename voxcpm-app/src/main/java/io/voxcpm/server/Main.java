@@ -149,6 +149,7 @@ public final class Main implements Callable<Integer> {
             try {
                 // listening first: INVITEs get 503 + Retry-After while the engine loads
                 server = VoxcpmMrcpServer.listen(cfg, ops.observers());
+                server.startWarmUp(WarmUp.configuredRounds()); // synthetic calls on private ports while it loads
             } catch (VoxcpmMrcpServer.StartupException e) {
                 System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
                 ops.close();

@@ -139,10 +139,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
 
     private static VoxcpmMrcpServer openListeners(ServerConfig config, Observers observers) throws StartupException {
         VoxcpmMrcpServer server = new VoxcpmMrcpServer(config, observers);
-        server.listeners = Listeners.open(config, server.gate);
-        log.info("voxcpm-mrcp listening after {} ms: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}; engine loading",
-                server.uptimeMs(), config.sip().address(), server.sipPort(), server.mrcpPort(),
-                config.rtp().portMin(), config.rtp().portMax());
+        server.listeners = Listeners.open(config, server.gate, server.startedNanos);
         return server;
     }
 
@@ -189,6 +186,18 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
 
     private long uptimeMs() {
         return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    /**
+     * Runs up to {@code rounds} synthetic calls through a private copy of the call pipeline on loopback until the
+     * server is ready or closed, so that the first real calls meet compiled code ({@link WarmUp}): nothing of it
+     * reaches a caller, a session of this server, its metrics or its records. Completes with the calls made.
+     */
+    public CompletableFuture<Integer> startWarmUp(int rounds) {
+        CompletableFuture<Void> stop = new CompletableFuture<>();
+        ready.whenComplete((v, e) -> stop.complete(null));
+        listeners.onClose(() -> stop.complete(null));
+        return new WarmUp(stop, rounds, config.rtp().portMin(), config.rtp().portMax()).start();
     }
 
     /** Completes when INVITEs are served; fails with the {@link StartupException} that stopped the engine. */
@@ -327,12 +336,6 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         return promptCache().map(PromptCache::stats);
     }
 
-    /**
-     * One engine of the chain: as made ({@code raw}, e.g. a WorkerEngine with its endpoints) and as the
-     * server calls it (behind the prompt cache, observed for metrics).
-     */
-    public record EngineLink(SpeechEngine raw, ObservedEngine observed) { }
-
     /** The engines of the chain in order (empty until loaded, or for an engine handed in by the caller). */
     public List<EngineLink> engineLinks() {
         return List.copyOf(observed);
@@ -344,12 +347,9 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     }
 
     /** What the server holds right now, for health checks and leak tests. */
-    public record Usage(int sessions, int mrcpChannels, int mrcpConnections, int sipDialogs, int rtpPorts,
-                        int sessionTimers) { }
-
-    public Usage usage() {
+    public ServerUsage usage() {
         SessionManager s = sessions;
-        return new Usage(s == null ? 0 : s.sessionCount(), listeners.registry.channelCount(),
+        return new ServerUsage(s == null ? 0 : s.sessionCount(), listeners.registry.channelCount(),
                 listeners.registry.connectionCount(), listeners.sip.dialogCount(), listeners.ports.inUse(),
                 s == null ? 0 : s.pendingTimerCount());
     }

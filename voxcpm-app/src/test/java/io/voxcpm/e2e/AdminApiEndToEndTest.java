@@ -14,6 +14,7 @@ import io.voxcpm.cache.FrameTier;
 import io.voxcpm.cache.PromptCache;
 import io.voxcpm.cli.WavFile;
 import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
 import io.voxcpm.ops.Operations;
 import io.voxcpm.ops.HttpConfig;
@@ -213,8 +214,8 @@ class AdminApiEndToEndTest {
         assertThat(pcmFiles(dir.resolve("cache/voices/jane"))).isEqualTo(2);
         FrameTier frames = server.frameTier().orElseThrow();
         CachingEngine caching = (CachingEngine) server.engine().orElseThrow();
-        String janeFrames = FrameTier.keyFor(List.of(new Segment.Speech("Welcome to Acme.", null,
-                new VoiceSpec("jane", null, null, null), new Prosody(1.0, 0, null), Map.of())), caching,
+        String janeFrames = FrameTier.keyFor(List.of(new Segment.Speech(new SynthesisRequest("Welcome to Acme.",
+                null, new VoiceSpec("jane", null, null, null), null, null), new Prosody(1.0, 0, null))), caching,
                 TelephonyFormat.PCMU_8K, 20);
         frames.put(janeFrames, EncodedFrames.of(TelephonyFormat.PCMU_8K, 20, List.of(new byte[160])));
 

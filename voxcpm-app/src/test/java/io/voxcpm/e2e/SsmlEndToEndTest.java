@@ -150,7 +150,7 @@ class SsmlEndToEndTest {
         try (EmbeddedEngine engine = new EmbeddedEngine(1)) {
             AtomicLong samples = new AtomicLong();
             CompletableFuture<Void> done = new CompletableFuture<>();
-            engine.synthesize(new SynthesisRequest(text, "en-US", VoiceSpec.DEFAULT, Map.of()), new AudioSink() {
+            engine.synthesize(new SynthesisRequest(text, "en-US", VoiceSpec.DEFAULT, null, null), new AudioSink() {
                 @Override
                 public void onAudio(short[] chunk) {
                     samples.addAndGet(chunk.length);

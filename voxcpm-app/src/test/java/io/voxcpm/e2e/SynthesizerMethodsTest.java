@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.server.MrcpConfig;
 import io.voxcpm.server.SynthConfig;
@@ -331,7 +332,8 @@ class SynthesizerMethodsTest {
         assertThat(seen.get(0).language()).isEqualTo("de-DE");
         // registered design voices reach the engine as their descriptions; cfg_value in canonical form
         assertThat(seen.get(0).voice().description()).isEqualTo("A calm German woman");
-        assertThat(seen.get(0).parameters()).containsEntry("cfg_value", "2").containsEntry("mode", "design");
+        assertThat(seen.get(0).generation().asMap()).containsEntry("cfg_value", "2");
+        assertThat(seen.get(0).mode()).isEqualTo(SynthesisMode.DESIGN);
         assertThat(seen.get(1).language()).isEqualTo("fr-FR");
         assertThat(seen.get(1).voice().description()).isEqualTo("A bright French woman");
         assertThat(seen.get(2).language()).as("SSML xml:lang beats the header").isEqualTo("it-IT");
