@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** The files {@code say} and {@code render} write, named as on their command lines. */
-public enum OutputFormat {
+enum OutputFormat {
     /** G.711 µ-law, 8 kHz WAV. */
     ULAW8K("ulaw8k", 8000),
     /** G.711 A-law, 8 kHz WAV. */
