@@ -21,12 +21,17 @@ import io.voxcpm.session.SessionManager;
 import io.voxcpm.sip.SipConfig;
 import io.voxcpm.sip.SipServer;
 import io.voxcpm.sip.SipTraffic;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
@@ -51,6 +56,7 @@ final class WarmUp implements Runnable {
     static final String ROUNDS_PROPERTY = "voxcpm.warmup.rounds";
     static final int DEFAULT_ROUNDS = 3000;
     static final Duration MAX_TIME = Duration.ofSeconds(20);
+    private static final int CALLERS = 4;
     private static final String THREAD_PREFIX = "warmup-";
 
     private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
@@ -60,7 +66,9 @@ final class WarmUp implements Runnable {
     private final int rtpMin;
     private final int rtpMax;
     private final CompletableFuture<Integer> done = new CompletableFuture<>();
-    private int completed;
+    private final AtomicInteger made = new AtomicInteger();
+    private final AtomicInteger completed = new AtomicInteger();
+    private volatile String failure;
 
     /**
      * @param stop           the warm-up ends when this completes (the real server's readiness)
@@ -125,13 +133,15 @@ final class WarmUp implements Runnable {
             sip = SipServer.start(SipConfig.defaults().withBindAddress(loopback.getHostAddress()).withPort(0),
                     sessions, null, sipThreads);
             long deadline = started + MAX_TIME.toNanos();
-            try (WarmUpCalls calls = new WarmUpCalls(loopback, sip.udpPort())) {
-                while (completed < rounds && !stop.isDone() && System.nanoTime() < deadline) {
-                    calls.call(completed);
-                    completed++;
-                }
+            // a few callers at once: a lone caller waits out every hop between the loops instead of compiling
+            int port = sip.udpPort();
+            List<CompletableFuture<Void>> callers = new ArrayList<>();
+            for (int c = 0; c < CALLERS; c++) {
+                callers.add(CompletableFuture.runAsync(() -> callUntilDone(loopback, port, deadline), threads(c)));
             }
-            why = stop.isDone() ? "the server is ready" : completed >= rounds ? "all done" : "time is up";
+            CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).join();
+            why = failure != null ? failure : stop.isDone() ? "the server is ready"
+                    : completed.get() >= rounds ? "all done" : "time is up";
         } catch (Exception | LinkageError e) {
             why = e.toString();
         } finally {
@@ -156,9 +166,30 @@ final class WarmUp implements Runnable {
             SipTraffic.uncount(null);
             mute.remove();
         }
-        log.info("start-up warm-up: {} synthetic calls in {} ms ({})", completed,
+        log.info("start-up warm-up: {} synthetic calls in {} ms ({})", completed.get(),
                 (System.nanoTime() - started) / 1_000_000, why);
-        done.complete(completed);
+        done.complete(completed.get());
+    }
+
+    private void callUntilDone(InetAddress loopback, int sipPort, long deadline) {
+        try (WarmUpCalls calls = new WarmUpCalls(loopback, sipPort)) {
+            int n;
+            while ((n = made.getAndIncrement()) < rounds && !stop.isDone() && System.nanoTime() < deadline) {
+                calls.call(n);
+                completed.incrementAndGet();
+            }
+        } catch (IOException e) {
+            failure = e.toString();
+        }
+    }
+
+    /** Runs one caller on a thread of its own, named so that the log leaves it out too. */
+    private static Executor threads(int caller) {
+        return task -> {
+            Thread t = new Thread(task, THREAD_PREFIX + "caller-" + caller);
+            t.setDaemon(true);
+            t.start();
+        };
     }
 
     /** Drops every log event of the warm-up's threads while installed (logback only; else nothing). */
