@@ -7,7 +7,7 @@ import io.netty.handler.codec.CorruptedFrameException;
  * Parses one RTP packet from a datagram. Unlike the encoder it accepts everything RFC 3550 allows
  * (CSRC list, header extension, padding) because a receiver does not choose what peers send.
  */
-public final class RtpPacketDecoder {
+final class RtpPacketDecoder {
 
     private static final int CSRC_BYTES = 4;
     private static final int EXTENSION_HEADER_BYTES = 4;

@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * Writes RTP packets as this server sends them: version 2, no padding, no header extension, no CSRC
  * (we are the only source), so the fixed header is always {@value #HEADER_BYTES} bytes.
  */
-public final class RtpPacketEncoder {
+final class RtpPacketEncoder {
 
     public static final int HEADER_BYTES = 12;
 

@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param connectionAddress the media-level {@code c=} address, if any
  * @param attributes        the {@code a=} lines in order
  */
-public record MediaDescription(String type, int port, String proto, List<String> formats,
+record MediaDescription(String type, int port, String proto, List<String> formats,
                                Optional<String> connectionAddress, List<Attribute> attributes) {
 
     public MediaDescription {

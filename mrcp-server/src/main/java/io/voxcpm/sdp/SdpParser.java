@@ -9,7 +9,7 @@ import java.util.Optional;
  * because that API is mutable and strict where MRCP clients are sloppy (an {@code m=application} line without
  * a fmt token, LF-only lines, stray attributes), and MRCP needs only a handful of line types.
  */
-public final class SdpParser {
+final class SdpParser {
 
     private SdpParser() { }
 

@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param connectionAddress the session-level {@code c=} address, if any
  * @param media             the {@code m=} sections in offer order
  */
-public record SessionDescription(Optional<String> connectionAddress, List<MediaDescription> media) {
+record SessionDescription(Optional<String> connectionAddress, List<MediaDescription> media) {
 
     public SessionDescription {
         media = List.copyOf(media);

@@ -32,7 +32,7 @@ public final class WorkerEngine implements SpeechEngine {
     private final WorkerPool pool;
     private final VoiceSource voices;
 
-    public WorkerEngine(WorkerPool pool, VoiceSource voices) {
+    WorkerEngine(WorkerPool pool, VoiceSource voices) {
         this.pool = Objects.requireNonNull(pool, "pool");
         this.voices = Objects.requireNonNull(voices, "voices");
     }

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>Everything is event-driven: calls run on gRPC's Netty transport, responses on a small shared
  * callback pool, health checks, DNS refresh and breaker timers on one scheduler thread.
  */
-public final class WorkerPool implements AutoCloseable {
+final class WorkerPool implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
     private static final String DNS_SCHEME = "dns:";

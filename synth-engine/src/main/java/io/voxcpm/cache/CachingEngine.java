@@ -1,13 +1,12 @@
 package io.voxcpm.cache;
 
 import io.voxcpm.engine.AudioSink;
-import io.voxcpm.engine.Availability;
+import io.voxcpm.engine.ForwardingSpeechEngine;
 import io.voxcpm.engine.RequestContext;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
-import io.voxcpm.engine.Support;
 import io.voxcpm.engine.VoiceSpec;
 import java.io.IOException;
 import java.util.Arrays;
@@ -48,17 +47,18 @@ import org.slf4j.LoggerFactory;
  * or the cache's I/O threads (hits and joiners); only a request the engine rejects up front gets its
  * error on the caller's thread, as the engine gives it.
  */
-public final class CachingEngine implements SpeechEngine {
+public final class CachingEngine extends ForwardingSpeechEngine {
 
     private static final Logger log = LoggerFactory.getLogger(CachingEngine.class);
     private static final int CHUNK_MILLIS = 100;
 
-    private final SpeechEngine engine;
     private final PromptCache cache;
     private final String modelVersion;
     private final VoiceVersions voiceVersions;
-    private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, InFlight> inFlight;
     private final ExecutorService io;
+    /** False for the view of one utterance ({@link #forUtterance}), which shares the I/O threads and closes nothing. */
+    private final boolean owner;
 
     /** A cache over an engine with fixed, unversioned voices. */
     public CachingEngine(SpeechEngine engine, PromptCache cache, String modelVersion) {
@@ -74,36 +74,34 @@ public final class CachingEngine implements SpeechEngine {
      */
     public CachingEngine(SpeechEngine engine, PromptCache cache, String modelVersion, VoiceVersions voiceVersions,
             int ioThreads) {
-        this.engine = Objects.requireNonNull(engine, "engine");
+        super(engine);
         this.cache = Objects.requireNonNull(cache, "cache");
         this.modelVersion = modelVersion == null ? "" : modelVersion;
         this.voiceVersions = Objects.requireNonNull(voiceVersions, "voiceVersions");
+        this.inFlight = new ConcurrentHashMap<>();
         AtomicInteger ids = new AtomicInteger();
         this.io = Executors.newFixedThreadPool(ioThreads, r -> {
             Thread t = new Thread(r, "prompt-cache-" + ids.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        this.owner = true;
     }
 
-    @Override
-    public String name() {
-        return engine.name();
+    private CachingEngine(CachingEngine base, SpeechEngine utterance) {
+        super(utterance);
+        this.cache = base.cache;
+        this.modelVersion = base.modelVersion;
+        this.voiceVersions = base.voiceVersions;
+        this.inFlight = base.inFlight;
+        this.io = base.io;
+        this.owner = false;
     }
 
+    /** The same cache (entries, syntheses in flight, I/O threads) in front of the engine's view of one utterance. */
     @Override
-    public int sampleRate() {
-        return engine.sampleRate();
-    }
-
-    @Override
-    public Availability availability() {
-        return engine.availability();
-    }
-
-    @Override
-    public Support support(SynthesisRequest request) {
-        return engine.support(request);
+    protected SpeechEngine decorate(SpeechEngine utterance) {
+        return new CachingEngine(this, utterance);
     }
 
     /** Whether the entry for {@code request} is stored (not merely being synthesised); never for a bypass. */
@@ -140,8 +138,8 @@ public final class CachingEngine implements SpeechEngine {
                 .gender(voice.gender())
                 .age(voice.age())
                 .parameters(parameters)
-                .engine(engine.name(), modelVersion)
-                .output(engine.sampleRate(), CacheKey.PCM_S16LE)
+                .engine(delegate().name(), modelVersion)
+                .output(delegate().sampleRate(), CacheKey.PCM_S16LE)
                 .build();
     }
 
@@ -149,7 +147,7 @@ public final class CachingEngine implements SpeechEngine {
     public Synthesis synthesize(SynthesisRequest request, AudioSink sink) {
         if (bypasses(request)) {
             cache.bypasses.incrementAndGet();
-            return engine.synthesize(request, sink);
+            return delegate().synthesize(request, sink);
         }
         CacheKey key = keyFor(request);
         InFlight running = inFlight.get(key.digest());
@@ -172,7 +170,10 @@ public final class CachingEngine implements SpeechEngine {
     /** Closes the wrapped engine, then stops the I/O threads (letting pending writes finish). */
     @Override
     public void close() {
-        engine.close();
+        if (!owner) {
+            return;
+        }
+        delegate().close();
         io.shutdown();
         try {
             if (!io.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -205,7 +206,7 @@ public final class CachingEngine implements SpeechEngine {
                 continue;
             }
             cache.misses.incrementAndGet();
-            self[0].started(engine.synthesize(request, self[0]));
+            self[0].started(delegate().synthesize(request, self[0]));
             return first;
         }
     }
@@ -213,7 +214,7 @@ public final class CachingEngine implements SpeechEngine {
     private void store(CacheKey key, short[] audio, InFlight flight) {
         try {
             if (audio.length > 0 && stillRegistered(key)) {
-                cache.put(key, engine.sampleRate(), audio);
+                cache.put(key, delegate().sampleRate(), audio);
             }
         } catch (IOException e) {
             log.warn("Cannot store cache entry {}: {}", key.digest(), e.toString());

@@ -7,15 +7,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An engine whose syntheses are timed for a {@link SynthesisObserver}: time to the first chunk, time to the
  * end, audio produced, how it ended, and how many run at once. Everything else is the wrapped engine's.
  */
-public final class ObservedEngine implements SpeechEngine {
+public final class ObservedEngine extends ForwardingSpeechEngine {
 
-    private final SpeechEngine engine;
     private final SynthesisObserver observer;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Shared with the views of single utterances, so it counts what runs through them too. */
+    private final AtomicInteger inFlight;
 
     public ObservedEngine(SpeechEngine engine, SynthesisObserver observer) {
-        this.engine = engine;
+        this(engine, observer, new AtomicInteger());
+    }
+
+    private ObservedEngine(SpeechEngine engine, SynthesisObserver observer, AtomicInteger inFlight) {
+        super(engine);
         this.observer = observer;
+        this.inFlight = inFlight;
     }
 
     /** Syntheses started and not yet ended. */
@@ -25,21 +30,17 @@ public final class ObservedEngine implements SpeechEngine {
 
     /** The engine this one observes. */
     public SpeechEngine observed() {
-        return engine;
+        return delegate();
     }
 
     @Override
-    public String name() {
-        return engine.name();
-    }
-
-    @Override
-    public int sampleRate() {
-        return engine.sampleRate();
+    protected SpeechEngine decorate(SpeechEngine utterance) {
+        return new ObservedEngine(utterance, observer, inFlight);
     }
 
     @Override
     public Synthesis synthesize(SynthesisRequest request, AudioSink sink) {
+        SpeechEngine engine = delegate();
         Watch watch = new Watch(request, engine.hasAudioFor(request), sink);
         inFlight.incrementAndGet();
         Synthesis running;
@@ -53,32 +54,6 @@ public final class ObservedEngine implements SpeechEngine {
             watch.end(SynthesisObserver.Outcome.CANCELLED, null);
             running.cancel();
         };
-    }
-
-    @Override
-    public SpeechEngine forUtterance() {
-        SpeechEngine one = engine.forUtterance();
-        return one == engine ? this : new ObservedEngine(one, observer);
-    }
-
-    @Override
-    public Availability availability() {
-        return engine.availability();
-    }
-
-    @Override
-    public Support support(SynthesisRequest request) {
-        return engine.support(request);
-    }
-
-    @Override
-    public boolean hasAudioFor(SynthesisRequest request) {
-        return engine.hasAudioFor(request);
-    }
-
-    @Override
-    public void close() {
-        engine.close();
     }
 
     /** The sink between the engine and the caller's: it times the chunks and reports the end once. */
@@ -131,9 +106,9 @@ public final class ObservedEngine implements SpeechEngine {
             }
             inFlight.decrementAndGet();
             try {
-                String name = engine.name();
+                String name = name();
                 observer.ended(name, endpoint == null ? name : endpoint, request, fromCache, outcome, firstChunkNanos,
-                        System.nanoTime() - startNanos, samples / (double) engine.sampleRate(), failure);
+                        System.nanoTime() - startNanos, samples / (double) sampleRate(), failure);
             } catch (RuntimeException e) {
                 // an observer's bug must never reach a call
             }

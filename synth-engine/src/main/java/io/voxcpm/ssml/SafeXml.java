@@ -14,7 +14,7 @@ import javax.xml.stream.XMLStreamReader;
  * is fetched or expanded), no external access, and the JDK's secure-processing limits (on by default for
  * StAX).
  */
-public final class SafeXml {
+final class SafeXml {
 
     /** The largest SSML document accepted, in chars. */
     static final int MAX_CHARS = 64 * 1024;

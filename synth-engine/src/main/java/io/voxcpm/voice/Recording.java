@@ -91,7 +91,7 @@ public final class Recording {
         checkLevel(label, mono);
         short[] pcm = resample(toPcm16(mono), in.sampleRate(), label);
         String describedOrigin = origin + " (" + in.describe() + String.format(Locale.ROOT, ", %.2f s)", in.durationSeconds());
-        return new Recording(pcm, WavFile.encodeMono16(pcm, SAMPLE_RATE), describedOrigin);
+        return new Recording(pcm, WavFile.pcm16(pcm, SAMPLE_RATE), describedOrigin);
     }
 
     /** A recording the registry stored earlier; its checksum was verified by the caller. */

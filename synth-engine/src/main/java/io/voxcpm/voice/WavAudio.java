@@ -32,6 +32,6 @@ public final class WavAudio {
 
     /** A 16-bit mono PCM WAV file with the canonical 44-byte header. */
     public static byte[] mono16(short[] samples, int sampleRate) {
-        return WavFile.encodeMono16(samples, sampleRate);
+        return WavFile.pcm16(samples, sampleRate);
     }
 }

@@ -1,18 +1,28 @@
 package io.voxcpm.voice;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
- * Reads RIFF/WAVE files into normalised samples and writes the registry's one stored format
- * (16 kHz mono 16-bit PCM with the canonical 44-byte header).
+ * RIFF/WAVE, the one reader and writer: reads a client's recording into normalised samples (the voice
+ * registry, package-private), and writes mono files as Asterisk and FreeSWITCH (libsndfile) read them:
+ * 16-bit PCM (format tag 1) with the canonical 44-byte header, which is also the registry's one stored format,
+ * or G.711 µ-law (7) / A-law (6) at 8 bits with the {@code fact} chunk that non-PCM WAVE formats must carry.
  */
-final class WavFile {
+public final class WavFile {
 
-    private static final int FORMAT_PCM = 1;
+    public static final short WAVE_FORMAT_PCM = 1;
+    public static final short WAVE_FORMAT_ALAW = 6;
+    public static final short WAVE_FORMAT_MULAW = 7;
     private static final int FORMAT_FLOAT = 3;
     private static final int FORMAT_EXTENSIBLE = 0xFFFE;
-    private static final int HEADER_BYTES = 44;
 
     /**
      * Decoded audio.
@@ -94,7 +104,7 @@ final class WavFile {
 
     static Decoded decode(byte[] file, Header h) throws InvalidRecordingException {
         boolean floating = h.format() == FORMAT_FLOAT;
-        if (h.format() != FORMAT_PCM && !floating) {
+        if (h.format() != WAVE_FORMAT_PCM && !floating) {
             throw new InvalidRecordingException("WAV encoding " + formatName(h.format())
                     + " is not supported: use PCM 16/24/32-bit or 32-bit float, e.g. sox in.wav -e signed-integer -b 16 out.wav");
         }
@@ -132,18 +142,51 @@ final class WavFile {
         };
     }
 
-    /** 16-bit mono PCM WAV bytes with the canonical header. */
-    static byte[] encodeMono16(short[] samples, int sampleRate) {
-        int dataBytes = samples.length * 2;
-        ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {'R', 'I', 'F', 'F'}).putInt(36 + dataBytes).put(new byte[] {'W', 'A', 'V', 'E'});
-        b.put(new byte[] {'f', 'm', 't', ' '}).putInt(16).putShort((short) FORMAT_PCM).putShort((short) 1)
-                .putInt(sampleRate).putInt(sampleRate * 2).putShort((short) 2).putShort((short) 16);
-        b.put(new byte[] {'d', 'a', 't', 'a'}).putInt(dataBytes);
-        for (short s : samples) {
-            b.putShort(s);
+    /** A WAV of 16-bit mono samples, with the canonical 44-byte header. */
+    public static byte[] pcm16(short[] samples, int sampleRate) {
+        ByteBuffer data = ByteBuffer.allocate(samples.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        data.asShortBuffer().put(samples);
+        return build(WAVE_FORMAT_PCM, sampleRate, 16, samples.length, data.array());
+    }
+
+    /** A WAV of G.711 codes, one byte per sample; {@code formatTag} is µ-law (7) or A-law (6). */
+    public static byte[] g711(short formatTag, byte[] codes, int sampleRate) {
+        return build(formatTag, sampleRate, 8, codes.length, codes);
+    }
+
+    /** Writes {@code bytes} to a temp file beside {@code file} and renames it, so no reader sees half a file. */
+    public static void write(Path file, byte[] bytes) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".part");
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
         }
-        return b.array();
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static byte[] build(short formatTag, int sampleRate, int bits, int frames, byte[] data) {
+        boolean pcm = formatTag == WAVE_FORMAT_PCM;
+        int fmtSize = pcm ? 16 : 18; // non-PCM formats carry cbSize
+        int pad = data.length & 1;
+        int size = 4 + (8 + fmtSize) + (pcm ? 0 : 12) + 8 + data.length + pad;
+        int blockAlign = bits / 8;
+        ByteBuffer b = ByteBuffer.allocate(8 + size).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(id("RIFF")).putInt(size).put(id("WAVE"));
+        b.put(id("fmt ")).putInt(fmtSize).putShort(formatTag).putShort((short) 1).putInt(sampleRate)
+                .putInt(sampleRate * blockAlign).putShort((short) blockAlign).putShort((short) bits);
+        if (!pcm) {
+            b.putShort((short) 0);
+            b.put(id("fact")).putInt(4).putInt(frames);
+        }
+        b.put(id("data")).putInt(data.length).put(data);
+        return b.array(); // the pad byte, if any, is already zero
+    }
+
+    private static byte[] id(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static String formatName(int format) {
@@ -165,6 +208,6 @@ final class WavFile {
     }
 
     private static String ascii(byte[] b, int off) {
-        return off + 4 <= b.length ? new String(b, off, 4, java.nio.charset.StandardCharsets.US_ASCII) : "";
+        return off + 4 <= b.length ? new String(b, off, 4, StandardCharsets.US_ASCII) : "";
     }
 }

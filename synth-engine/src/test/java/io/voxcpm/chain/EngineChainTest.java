@@ -9,12 +9,14 @@ import io.voxcpm.cache.PromptCache;
 import io.voxcpm.cache.RecordingSink;
 import io.voxcpm.engine.Availability;
 import io.voxcpm.engine.GenerationParameters;
+import io.voxcpm.engine.ObservedEngine;
 import io.voxcpm.engine.RequestContext;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Support;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
 import io.voxcpm.engine.SynthesisMode;
+import io.voxcpm.engine.SynthesisObserver;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
 import io.voxcpm.request.Segment;
@@ -208,6 +210,21 @@ class EngineChainTest {
         assertThat(sink.error()).hasMessage("model failed: ENGINE_FAILURE");
         assertThat(sink.concat()).isEqualTo(ScriptedEngine.audioOf(PRIMARY, 3));
         assertThat(fallback.requests).isEmpty();
+    }
+
+    @Test
+    void decoratorsInFrontOfTheChainKeepItsUtterances() throws Exception {
+        ObservedEngine observed = new ObservedEngine(new CachingEngine(chain, PromptCache.open(dir, 16 << 20), "v1"),
+                SynthesisObserver.NONE);
+        SpeechEngine utterance = observed.forUtterance();
+        assertThat(utterance).as("a view of the decorated chain, not the decorator itself").isNotSameAs(observed);
+        say(utterance, request("One."));
+        primary.down();
+        assertThat(failure(utterance, request("Two."))).hasMessage("model failed: ENGINE_FAILURE");
+        assertThat(fallback.requests).as("no voice change mid-SPEAK behind a cache and a meter").isEmpty();
+        // a request of its own is an utterance of its own: the fallback may speak it
+        assertThat(say(observed, request("Three."))).isEqualTo(ScriptedEngine.audioOf(FALLBACK, 3));
+        assertThat(observed.inFlight()).isZero();
     }
 
     @Test

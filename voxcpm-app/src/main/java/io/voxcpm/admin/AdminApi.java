@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.voxcpm.cache.CacheStats;
 import io.voxcpm.cache.FrameTier;
 import io.voxcpm.cache.PromptCache;
-import io.voxcpm.prompt.PromptStore;
-import java.nio.file.Path;
 import io.voxcpm.ops.http.HttpCall;
 import io.voxcpm.ops.http.HttpError;
 import io.voxcpm.ops.http.HttpReply;
@@ -79,7 +77,7 @@ public final class AdminApi implements AutoCloseable {
                                 .sorted(java.util.Comparator.comparing(SessionInfo::openedAt))
                                 .map(AdminApi::session).toList()))))
                 .add("DELETE", PREFIX + "/sessions/{id}", auth.guard(call -> terminate(call, server, registry)));
-        PromptRoutes prompts = new PromptRoutes(PromptStore.open(Path.of(server.config().prompts().dir())));
+        PromptRoutes prompts = new PromptRoutes(server.promptStore());
         routes.add("GET", PREFIX + "/prompts", auth.guard(prompts::list))
                 .add("GET", PREFIX + "/prompts/{name}", auth.guard(prompts::show))
                 .add("PUT", PREFIX + "/prompts/{name}", upload, auth.guard(prompts::put))

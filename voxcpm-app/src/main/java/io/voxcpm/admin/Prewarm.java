@@ -3,13 +3,9 @@ package io.voxcpm.admin;
 import io.voxcpm.cli.EngineOptions;
 import io.voxcpm.cli.EngineProvider;
 import io.voxcpm.cli.Speaker;
-import io.voxcpm.engine.AudioSink;
-import io.voxcpm.engine.Availability;
+import io.voxcpm.engine.ForwardingSpeechEngine;
 import io.voxcpm.engine.SpeechEngine;
-import io.voxcpm.engine.Support;
-import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
-import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.request.RequestDefaults;
 import io.voxcpm.request.RequestPlanner;
 import io.voxcpm.ssml.SsmlDocument;
@@ -156,42 +152,7 @@ final class Prewarm implements AutoCloseable {
 
     /** The server's engine as the planner-driven {@link Speaker} wants it; closing the speaker leaves it running. */
     private static EngineProvider provider(SpeechEngine engine, VoiceCatalog catalog) {
-        SpeechEngine shared = new SpeechEngine() {
-            @Override
-            public String name() {
-                return engine.name();
-            }
-
-            @Override
-            public int sampleRate() {
-                return engine.sampleRate();
-            }
-
-            @Override
-            public Synthesis synthesize(SynthesisRequest request, AudioSink sink) {
-                return engine.synthesize(request, sink);
-            }
-
-            @Override
-            public Availability availability() {
-                return engine.availability();
-            }
-
-            @Override
-            public Support support(SynthesisRequest request) {
-                return engine.support(request);
-            }
-
-            @Override
-            public boolean hasAudioFor(SynthesisRequest request) {
-                return engine.hasAudioFor(request);
-            }
-
-            @Override
-            public void close() {
-                // the server's engine: it closes with the server
-            }
-        };
+        SpeechEngine shared = new Shared(engine);
         return new EngineProvider() {
             @Override
             public SpeechEngine open(EngineOptions options) {
@@ -203,5 +164,26 @@ final class Prewarm implements AutoCloseable {
                 return catalog;
             }
         };
+    }
+
+    /**
+     * The server's engine, which closes with the server. Its view of one prompt is the server engine's own
+     * ({@link ForwardingSpeechEngine#forUtterance}), so a fallback chain speaks a whole prompt with one engine,
+     * as it does for a call, and the cache entries pre-warmed are the ones a call looks up.
+     */
+    private static final class Shared extends ForwardingSpeechEngine {
+        Shared(SpeechEngine engine) {
+            super(engine);
+        }
+
+        @Override
+        protected SpeechEngine decorate(SpeechEngine utterance) {
+            return new Shared(utterance);
+        }
+
+        @Override
+        public void close() {
+            // the server's engine: it closes with the server
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
 import io.voxcpm.voice.GenerationDefaults;
 
+import io.voxcpm.voice.WavFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

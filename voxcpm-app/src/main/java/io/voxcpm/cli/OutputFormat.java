@@ -3,12 +3,13 @@ package io.voxcpm.cli;
 import io.voxcpm.audio.G711;
 import io.voxcpm.audio.G722Encoder;
 import io.voxcpm.audio.Resampler;
+import io.voxcpm.voice.WavFile;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** The files {@code say} and {@code render} write, named as on their command lines. */
-public enum OutputFormat {
+enum OutputFormat {
     /** G.711 µ-law, 8 kHz WAV. */
     ULAW8K("ulaw8k", 8000),
     /** G.711 A-law, 8 kHz WAV. */

@@ -3,6 +3,7 @@ package io.voxcpm.cli;
 import io.voxcpm.cache.CacheStats;
 import io.voxcpm.cli.PromptList.Prompt;
 import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.voice.WavFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

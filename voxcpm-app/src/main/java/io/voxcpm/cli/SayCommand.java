@@ -1,6 +1,7 @@
 package io.voxcpm.cli;
 
 import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.voice.WavFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -14,6 +14,7 @@ import io.voxcpm.voice.Voice;
 import io.voxcpm.voice.VoiceNames;
 import io.voxcpm.voice.VoiceRules;
 
+import io.voxcpm.voice.WavFile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -28,6 +28,8 @@ import io.voxcpm.mrcp.synth.SpeakObserver;
 import io.voxcpm.ops.http.HttpReply;
 import io.voxcpm.ops.http.Routes;
 import io.voxcpm.rtp.RtpStats;
+import io.voxcpm.server.EngineLink;
+import io.voxcpm.server.SessionObserver;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import io.voxcpm.sip.InviteOutcome;
 import io.voxcpm.sip.SipApplication;
@@ -44,7 +46,7 @@ import java.util.function.ToDoubleFunction;
  * scrape time (the RTP pacing loop and the SIP layer only bump plain counters). Names follow Prometheus
  * conventions: {@code voxcpm_mrcp_...}, base units (seconds, bytes), {@code _total} on counters.
  */
-public final class Metrics implements VoxcpmMrcpServer.SessionObserver, SpeakObserver, SynthesisObserver,
+public final class Metrics implements SessionObserver, SpeakObserver, SynthesisObserver,
         AutoCloseable {
 
     static final String PREFIX = "voxcpm.mrcp.";
@@ -181,7 +183,7 @@ public final class Metrics implements VoxcpmMrcpServer.SessionObserver, SpeakObs
         List<MultiGauge.Row<?>> inFlight = new ArrayList<>();
         List<MultiGauge.Row<?>> up = new ArrayList<>();
         List<MultiGauge.Row<?>> endpointLoad = new ArrayList<>();
-        for (VoxcpmMrcpServer.EngineLink link : server.engineLinks()) {
+        for (EngineLink link : server.engineLinks()) {
             Tags engine = Tags.of("engine", link.observed().name());
             available.add(MultiGauge.Row.of(engine, link.observed().availability().takesRequests() ? 1 : 0));
             inFlight.add(MultiGauge.Row.of(engine, link.observed().inFlight()));

@@ -9,6 +9,7 @@ import io.voxcpm.ops.http.ManagementServer;
 import io.voxcpm.net.PemTls;
 import io.voxcpm.ops.http.Routes;
 import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.Observers;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -47,10 +48,10 @@ public final class Operations implements AutoCloseable {
         return ops;
     }
 
-    /** What the server should report to: pass to {@link VoxcpmMrcpServer#listen(ServerConfig, VoxcpmMrcpServer.Observers)}. */
-    public VoxcpmMrcpServer.Observers observers() {
+    /** What the server should report to: pass to {@link VoxcpmMrcpServer#listen(ServerConfig, Observers)}. */
+    public Observers observers() {
         if (records == null) {
-            return new VoxcpmMrcpServer.Observers(metrics, metrics, metrics);
+            return new Observers(metrics, metrics, metrics);
         }
         SpeakObserver speaks = report -> {
             metrics.speakEnded(report);
@@ -67,7 +68,7 @@ public final class Operations implements AutoCloseable {
                         audioSeconds, failure);
             }
         };
-        return new VoxcpmMrcpServer.Observers(metrics, speaks, syntheses);
+        return new Observers(metrics, speaks, syntheses);
     }
 
     /**

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Lines are queued and written by a background thread; a full queue (8192 lines waiting on a stalled
  * disk) drops lines rather than stalling a call.
  */
-public final class SynthesisRecords implements SpeakObserver, SynthesisObserver, AutoCloseable {
+final class SynthesisRecords implements SpeakObserver, SynthesisObserver, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Sessions whose synthesis ended and whose SPEAK has not: bounded against SPEAKs that never report. */

@@ -2,15 +2,20 @@ package io.voxcpm.server;
 
 import io.voxcpm.bridge.BridgeConfig;
 import io.voxcpm.bridge.VoiceSource;
+import io.voxcpm.cache.CachingEngine;
+import io.voxcpm.cache.PromptCache;
 import io.voxcpm.chain.EngineChain;
 import io.voxcpm.chain.FallbackVoices;
 import io.voxcpm.cli.EngineProvider;
 import io.voxcpm.embedded.EmbeddedEngine;
 import io.voxcpm.engine.SpeechEngine;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BinaryOperator;
 
 /** Creates the configured speech engine; public so end-to-end tests build it the way the server does. */
 public final class Engines {
@@ -119,6 +124,30 @@ public final class Engines {
         props.put("bridge.kind", "worker");
         props.put("bridge.endpoints", String.join(",", config.workers()));
         return props;
+    }
+
+    /**
+     * The server's engines: the configured chain, each engine behind the prompt cache ({@code cache}, null when
+     * off; an entry's key names the engine that made it) and observed outside it ({@code observe(raw, served)}),
+     * so a hit is seen, and timed, as what the caller got.
+     */
+    static SpeechEngine serving(ServerConfig config, RegisteredVoices voices, PromptCache cache,
+                                BinaryOperator<SpeechEngine> observe) throws VoxcpmMrcpServer.StartupException {
+        return create(config.engine(), voices, (one, kind) -> observe.apply(one, cache == null ? one
+                : new CachingEngine(one, cache, modelVersion(kind), voices, 2)), config.security().worker());
+    }
+
+    /** The prompt cache of {@code cache.dir}, or null with {@code cache.enabled: false}. */
+    static PromptCache openCache(CacheConfig cache) throws VoxcpmMrcpServer.StartupException {
+        if (!cache.enabled()) {
+            return null;
+        }
+        try {
+            return PromptCache.open(Path.of(cache.dir()), cache.maxMb() * 1024L * 1024L);
+        } catch (IOException e) {
+            throw new VoxcpmMrcpServer.StartupException("prompt cache directory " + cache.dir() + ": " + e.getMessage()
+                    + " (set cache.dir to a writable directory, or cache.enabled: false)", e);
+        }
     }
 
     private static SpeechEngine bridge(Map<String, String> properties, VoiceSource voices) {

@@ -11,6 +11,7 @@ import io.voxcpm.voice.DesignVoice;
 import io.voxcpm.voice.Voice;
 import io.voxcpm.voice.VoiceRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -29,6 +30,22 @@ final class RegisteredVoices implements VoiceSource, VoiceVersions {
 
     static RegisteredVoices open(Path dir) throws IOException {
         return new RegisteredVoices(VoiceRegistry.open(dir));
+    }
+
+    /**
+     * The registry of {@code voices.dir} for a starting server: created when missing unless {@code onlyIfPresent}
+     * (then null when the directory does not exist).
+     */
+    static RegisteredVoices forServer(Path dir, boolean onlyIfPresent) throws VoxcpmMrcpServer.StartupException {
+        if (onlyIfPresent && !Files.isDirectory(dir)) {
+            return null;
+        }
+        try {
+            return open(dir);
+        } catch (IOException e) {
+            throw new VoxcpmMrcpServer.StartupException("voice registry " + dir + ": " + e.getMessage()
+                    + " (set voices.dir to a writable directory)", e);
+        }
     }
 
     VoiceRegistry registry() {

@@ -14,9 +14,9 @@ final class SessionGate implements SipApplication {
 
     private volatile SipApplication sessions;
     private volatile int drainRetryAfterS = -1;
-    private final VoxcpmMrcpServer.SessionObserver observer;
+    private final SessionObserver observer;
 
-    SessionGate(VoxcpmMrcpServer.SessionObserver observer) {
+    SessionGate(SessionObserver observer) {
         this.observer = observer;
     }
 

@@ -1,61 +1,37 @@
 package io.voxcpm.server;
 
-import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutorGroup;
-import io.voxcpm.admin.StartupProblems;
+import io.voxcpm.cache.CacheStats;
 import io.voxcpm.cache.CachingEngine;
-import io.voxcpm.audio.LevelMatching;
 import io.voxcpm.cache.FrameTier;
 import io.voxcpm.cache.PromptCache;
-import io.voxcpm.cache.CacheStats;
 import io.voxcpm.engine.Availability;
 import io.voxcpm.engine.ObservedEngine;
-import io.voxcpm.engine.SynthesisObserver;
-import io.voxcpm.mrcp.synth.SpeakObserver;
-import io.voxcpm.rtp.RtpStats;
 import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.mrcp.synth.SpeakObserver;
 import io.voxcpm.prompt.PromptStore;
-import io.voxcpm.mrcp.server.MrcpChannelRegistry;
-import io.voxcpm.mrcp.message.MrcpDecoder;
-import io.voxcpm.mrcp.server.MrcpServer;
-import io.voxcpm.mrcp.synth.SpeakPlanning;
-import io.voxcpm.mrcp.synth.SynthSettings;
 import io.voxcpm.request.VoiceCatalog;
-import io.voxcpm.rtp.MediaClock;
-import io.voxcpm.rtp.RtpMedia;
-import io.voxcpm.rtp.RtpPortAllocator;
-import io.voxcpm.net.TcpLimits;
-import io.voxcpm.session.MediaDestinations;
+import io.voxcpm.rtp.RtpStats;
 import io.voxcpm.session.SessionManager;
 import io.voxcpm.voice.VoiceRegistry;
-import io.voxcpm.sip.SipConfig;
-import io.voxcpm.sip.SipServer;
-import io.voxcpm.sip.SipTls;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running server: SIP, MRCP and RTP listeners around one speech engine. It listens first and loads
- * the engine after: until the engine is ready, new INVITEs get 503 with Retry-After (a PBX tries again or
- * fails over), so a restart never leaves a caller without an answer.
+ * The running server: SIP, MRCP and RTP listeners around one speech engine.
+ *
+ * <p>Start-up order: the voice registry and the prompt store; then the {@link Listeners} (MRCP, media, SIP), SIP
+ * answering every INVITE with 503 and Retry-After through the {@link SessionGate}; then the engine, loaded on a
+ * thread of its own (a PBX retries or fails over meanwhile, so a restart never leaves a caller without an
+ * answer); then the {@link SessionLayer} around it, and the gate opens. Shutdown ({@link #close}) runs it
+ * backwards: SIP, the sessions, executors, media and MRCP, the engine last.
  */
 public final class VoxcpmMrcpServer implements AutoCloseable {
 
@@ -67,46 +43,14 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         SpeechEngine load() throws StartupException;
     }
 
-    /** Told how each INVITE that reached the session layer was answered, and how each session ended. */
-    public interface SessionObserver {
-        SessionObserver NONE = new SessionObserver() { };
-
-        default void answered(io.voxcpm.sip.InviteOutcome outcome) {
-        }
-
-        default void ended(io.voxcpm.sip.SipApplication.TerminationReason reason) {
-        }
-    }
-
-    /** What the server tells the operations side (metrics, synthesis records) as calls go. */
-    public record Observers(SessionObserver sessions, SpeakObserver speaks, SynthesisObserver syntheses) {
-        public static final Observers NONE = new Observers(null, null, null);
-
-        public Observers {
-            sessions = sessions == null ? SessionObserver.NONE : sessions;
-            speaks = speaks == null ? SpeakObserver.NONE : speaks;
-            syntheses = syntheses == null ? SynthesisObserver.NONE : syntheses;
-        }
-    }
-
     private final ServerConfig config;
     private final Observers observers;
-    /** SPEAKs playing now, over all sessions (started and not yet ended), for a drain to wait on. */
-    private final SpeakObserver speaks;
     private final long startedNanos = System.nanoTime();
     private final SessionGate gate;
+    private final PromptStore prompts;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
-    private final List<AutoCloseable> listeners = new ArrayList<>();
-    private final MrcpChannelRegistry registry;
-    private final RtpPortAllocator ports;
-    private SipServer sip;
-    private MrcpServer mrcp;
-    /** MRCPv2 over TLS (security.tls), or null. */
-    private MrcpServer mrcpTls;
-    private RtpMedia media;
-    private MediaClock clock;
-    private final List<EngineLink> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private EventExecutorGroup synthExecutors;
+    private final List<EngineLink> observed = new CopyOnWriteArrayList<>();
+    private Listeners listeners;
     private volatile SessionManager sessions;
     private volatile SpeechEngine engine;
     private volatile FrameTier frames;
@@ -116,25 +60,11 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     private volatile Supplier<PromptCache> promptCache = () -> null;
     private volatile VoiceCatalog catalog = VoiceCatalog.EMPTY;
 
-    private VoxcpmMrcpServer(ServerConfig config, Observers observers, MrcpChannelRegistry registry,
-                             RtpPortAllocator ports) {
+    private VoxcpmMrcpServer(ServerConfig config, Observers observers) {
         this.config = config;
         this.observers = observers;
         this.gate = new SessionGate(observers.sessions());
-        SpeakObserver outer = observers.speaks();
-        this.speaks = new SpeakObserver() {
-            @Override
-            public void speakStarted() {
-                outer.speakStarted();
-            }
-
-            @Override
-            public void speakEnded(SpeakReport report) {
-                outer.speakEnded(report);
-            }
-        };
-        this.registry = registry;
-        this.ports = ports;
+        this.prompts = PromptStore.open(Path.of(config.prompts().dir()));
     }
 
     /** Starts with the engine the configuration names, behind the prompt cache when it is enabled; returns when ready. */
@@ -154,36 +84,19 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
 
     /** As {@link #listen(ServerConfig)}, telling {@code observers} what happens (metrics, records). */
     public static VoxcpmMrcpServer listen(ServerConfig config, Observers observers) throws StartupException {
-        RegisteredVoices voices;
-        try {
-            voices = RegisteredVoices.open(Path.of(config.voices().dir()));
-        } catch (IOException e) {
-            throw new StartupException("voice registry " + config.voices().dir() + ": " + e.getMessage()
-                    + " (set voices.dir to a writable directory)", e);
-        }
+        RegisteredVoices voices = RegisteredVoices.forServer(Path.of(config.voices().dir()), false);
         // the loader runs on its own thread, possibly before listen() has returned the server it fills in
         CompletableFuture<VoxcpmMrcpServer> made = new CompletableFuture<>();
         AtomicReference<PromptCache> opened = new AtomicReference<>();
         VoxcpmMrcpServer server = listen(config, observers, voices.catalog(), () -> {
             VoxcpmMrcpServer self = made.join();
-            PromptCache cache = config.cache().enabled() ? openCache(config.cache()) : null;
-            opened.set(cache);
-            // one cache, one CachingEngine per engine of the chain: an entry's key names the engine that made it;
-            // observed outside the cache, so a hit is seen (and timed) as what the caller got
-            return Engines.create(config.engine(), voices, (one, kind) -> self.observe(one, cache == null ? one
-                    : new CachingEngine(one, cache, Engines.modelVersion(kind), voices, 2)),
-                    config.security().worker());
+            opened.set(Engines.openCache(config.cache()));
+            return Engines.serving(config, voices, opened.get(), self::observe);
         });
         server.voiceRegistry = voices.registry();
         server.promptCache = opened::get;
         made.complete(server);
         return server;
-    }
-
-    private SpeechEngine observe(SpeechEngine raw, SpeechEngine decorated) {
-        ObservedEngine o = new ObservedEngine(decorated, observers.syntheses());
-        observed.add(new EngineLink(raw, o));
-        return o;
     }
 
     /** Listens at once; {@code loader} makes the engine on a thread of its own. */
@@ -207,19 +120,10 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
      * against the registry in {@code voices.dir} when that directory exists (it is not created here).
      */
     public static VoxcpmMrcpServer start(ServerConfig config, SpeechEngine engine) throws StartupException {
-        VoiceCatalog catalog = VoiceCatalog.EMPTY;
-        Path dir = Path.of(config.voices().dir());
         VoxcpmMrcpServer server;
-        RegisteredVoices voices = null;
+        RegisteredVoices voices;
         try {
-            if (Files.isDirectory(dir)) {
-                try {
-                    voices = RegisteredVoices.open(dir);
-                    catalog = voices.catalog();
-                } catch (IOException e) {
-                    throw new StartupException("voice registry " + dir + ": " + e.getMessage(), e);
-                }
-            }
+            voices = RegisteredVoices.forServer(Path.of(config.voices().dir()), true);
             server = openListeners(config, Observers.NONE);
         } catch (StartupException | RuntimeException e) {
             engine.close();
@@ -229,101 +133,20 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         if (engine instanceof CachingEngine caching) {
             server.promptCache = caching::cache;
         }
-        server.serve(catalog, engine);
+        server.serve(voices == null ? VoiceCatalog.EMPTY : voices.catalog(), engine);
         return server;
     }
 
     private static VoxcpmMrcpServer openListeners(ServerConfig config, Observers observers) throws StartupException {
-        InetAddress bind;
-        try {
-            bind = InetAddress.getByName(config.sip().address());
-        } catch (UnknownHostException e) {
-            throw new StartupException("unknown listen address '" + config.sip().address() + "'", e);
-        }
-        VoxcpmMrcpServer server = new VoxcpmMrcpServer(config, observers,
-                new MrcpChannelRegistry(config.mrcp().maxChannelsPerConnection()),
-                new RtpPortAllocator(bind, config.rtp().portMin(), config.rtp().portMax()));
-        try {
-            server.openListeners(bind);
-            return server;
-        } catch (StartupException | RuntimeException e) {
-            server.close();
-            throw e;
-        }
+        VoxcpmMrcpServer server = new VoxcpmMrcpServer(config, observers);
+        server.listeners = Listeners.open(config, server.gate, server.startedNanos);
+        return server;
     }
 
-    /** One MRCPv2 listener; both (TCP and TLS) share the channel registry and every limit. */
-    private MrcpServer openMrcp(InetAddress bind, int port, SslContext tls) throws StartupException {
-        MrcpServer.Builder builder = MrcpServer.builder(registry)
-                .bindAddress(new InetSocketAddress(bind, port))
-                .inactivityTimeout(Duration.ofSeconds(config.mrcp().inactivityTimeoutS()))
-                .idleWithoutChannel(Duration.ofSeconds(config.mrcp().idleWithoutChannelS()))
-                .tcpLimits(config.mrcp().tcpLimits())
-                .decoderLimits(config.mrcp().maxHeadBytes(),
-                        Math.min(MrcpDecoder.DEFAULT_MAX_LINE_BYTES, config.mrcp().maxHeadBytes()),
-                        MrcpDecoder.DEFAULT_MAX_HEADERS, config.mrcp().maxBodyBytes());
-        if (tls != null) {
-            builder.tls(tls);
-        }
-        try {
-            MrcpServer server = builder.start();
-            listeners.add(server);
-            return server;
-        } catch (IOException e) {
-            throw new StartupException(tls == null
-                    ? StartupProblems.bind("MRCPv2 over TCP", config.sip().address(), port, "mrcp.port / --mrcp-port", e)
-                    : StartupProblems.bind("MRCPv2 over TLS", config.sip().address(), port, "security.tls.mrcp-port", e),
-                    e);
-        }
-    }
-
-    private void openListeners(InetAddress bind) throws StartupException {
-        SslContext tls = null;
-        if (config.security().tls().enabled()) {
-            try {
-                tls = config.security().tls().context();
-            } catch (IOException e) {
-                throw new StartupException("security.tls: " + e.getMessage(), e);
-            }
-        }
-        mrcp = openMrcp(bind, config.mrcp().port(), null);
-        if (tls != null) {
-            mrcpTls = openMrcp(bind, config.security().tls().mrcpPort(), tls);
-        }
-        clock = new MediaClock();
-        listeners.add(clock);
-        media = new RtpMedia(clock, ports);
-        EventExecutorGroup executors = new DefaultEventExecutorGroup(
-                Math.max(2, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory("synth"));
-        synthExecutors = executors;
-        listeners.add(() -> executors.shutdownGracefully(0, 1, TimeUnit.SECONDS));
-        SipConfig sipConfig = SipConfig.defaults()
-                .withBindAddress(config.sip().address())
-                .withPort(config.sip().port())
-                .withExternalAddress(config.sip().advertisedAddress())
-                .withT1(Duration.ofMillis(config.sip().t1Ms()))
-                .withTcp(new TcpLimits(config.sip().tcpMaxConnections(), config.sip().tcpMaxConnectionsPerAddress(),
-                        config.mrcp().tcpLimits().messageTimeout(), config.mrcp().maxWriteBacklogBytes()),
-                        Duration.ofSeconds(config.sip().tcpIdleTimeoutS()))
-                .withSourceLimits(config.limits().sip());
-        try {
-            sip = SipServer.start(sipConfig, gate,
-                    tls == null ? null : new SipTls(config.security().tls().sipPort(), tls));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StartupException("interrupted while starting", e);
-        } catch (Exception e) { // Netty's sync() rethrows the BindException of a UDP bind undeclared
-            throw new StartupException(StartupProblems.bind(config.security().tls().enabled() ? "SIP over UDP, TCP and TLS" : "SIP over UDP and TCP", config.sip().address(),
-                    config.sip().port(), "sip.port / --sip-port", e), e);
-        }
-        log.info("voxcpm-mrcp listening after {} ms: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}; engine loading",
-                (System.nanoTime() - startedNanos) / 1_000_000, config.sip().address(), sip.udpPort(), mrcp.port(),
-                config.rtp().portMin(), config.rtp().portMax());
-        if (mrcpTls != null) {
-            log.info("TLS: SIP {}:{}, MRCPv2 (TCP/TLS/MRCPv2) {}{}", config.sip().address(), sip.tlsPort(),
-                    mrcpTls.port(), config.security().tls().clientCaFile() == null ? ""
-                            : ", client certificates required");
-        }
+    private SpeechEngine observe(SpeechEngine raw, SpeechEngine decorated) {
+        ObservedEngine o = new ObservedEngine(decorated, observers.syntheses());
+        observed.add(new EngineLink(raw, o));
+        return o;
     }
 
     private void load(VoiceCatalog catalog, EngineLoader loader) {
@@ -352,25 +175,17 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             // only a prompt cache can name what a plan sounds like (voice versions, model version)
             frames = loaded instanceof CachingEngine && config.cache().frameTierMb() > 0
                     ? new FrameTier(config.cache().frameTierMb() * 1024L * 1024L) : null;
-            SynthSettings synth = new SynthSettings(Duration.ofMillis(config.synth().playoutMarginMs()),
-                    config.synth().maxPendingSpeaks(), config.synth().maxTextChars(), config.synth().speechMarkers(),
-                    SynthSettings.DEFAULTS.maxRetainedFrames(), SynthSettings.DEFAULTS.maxLexicons(),
-                    config.limits().setParamsMaxCount(), config.limits().setParamsMaxBytes(), speaks);
-            SessionManager made = new SessionManager(new SessionManager.Settings(config.synth().maxSessions(),
-                    mrcp.port(), config.sip().advertisedAddress(), config.synth().maxSessionsPerAddress(),
-                    Duration.ofMillis(config.mrcp().terminationTimeoutMs()),
-                    Duration.ofSeconds(config.synth().sessionIdleTimeoutS()),
-                    new MediaDestinations(config.media().networks()), mrcpTlsPort(),
-                    Duration.ofSeconds(config.limits().sessionIdleAfterSpeakS()),
-                    Duration.ofSeconds(config.limits().sessionMaxDurationS())),
-                    registry, media, loaded, synth, planning(config, catalog, frames), synthExecutors);
-            sessions = made;
-            gate.open(made);
+            sessions = SessionLayer.create(config, listeners, loaded, catalog, frames, prompts, observers.speaks());
+            gate.open(sessions);
         }
         log.info("voxcpm-mrcp ready after {} ms: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}, engine {}",
-                (System.nanoTime() - startedNanos) / 1_000_000, config.sip().address(), sip.udpPort(), mrcp.port(),
-                config.rtp().portMin(), config.rtp().portMax(), loaded.name());
+                uptimeMs(), config.sip().address(), sipPort(), mrcpPort(), config.rtp().portMin(),
+                config.rtp().portMax(), loaded.name());
         ready.complete(null);
+    }
+
+    private long uptimeMs() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
     /**
@@ -381,7 +196,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     public CompletableFuture<Integer> startWarmUp(int rounds) {
         CompletableFuture<Void> stop = new CompletableFuture<>();
         ready.whenComplete((v, e) -> stop.complete(null));
-        listeners.add(() -> stop.complete(null));
+        listeners.onClose(() -> stop.complete(null));
         return new WarmUp(stop, rounds, config.rtp().portMin(), config.rtp().portMax()).start();
     }
 
@@ -405,44 +220,22 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         }
     }
 
-    /**
-     * {@code <audio src="prompt:NAME">} plays from the prompt store (its content is spoken when there is no
-     * such prompt), and every prompt reaches the caller at the configured level. The server's own generation
-     * defaults are the engine's (none set here).
-     */
-    private static SpeakPlanning planning(ServerConfig config, VoiceCatalog catalog, FrameTier frames) {
-        PromptsConfig p = config.prompts();
-        LevelMatching level = new LevelMatching(p.levelLufs(), p.levelLookaheadMs());
-        return new SpeakPlanning(catalog, Map.of(), config.synth().unknownVoiceFallsBack(),
-                PromptStore.open(Path.of(p.dir())).audio(level.normalizer()), frames, level)
-                .withCost(config.cost().speakCost());
-    }
-
-    private static PromptCache openCache(CacheConfig cache) throws StartupException {
-        try {
-            return PromptCache.open(Path.of(cache.dir()), cache.maxMb() * 1024L * 1024L);
-        } catch (IOException e) {
-            throw new StartupException("prompt cache directory " + cache.dir() + ": " + e.getMessage()
-                    + " (set cache.dir to a writable directory, or cache.enabled: false)", e);
-        }
-    }
-
     public int sipPort() {
-        return sip.udpPort();
+        return listeners.sip.udpPort();
     }
 
     public int mrcpPort() {
-        return mrcp.port();
+        return listeners.mrcp.port();
     }
 
     /** The MRCPv2-over-TLS port, or -1 without security.tls. */
     public int mrcpTlsPort() {
-        return mrcpTls == null ? -1 : mrcpTls.port();
+        return listeners.mrcpTls == null ? -1 : listeners.mrcpTls.port();
     }
 
     /** The SIP-over-TLS port, or -1 without security.tls. */
     public int sipTlsPort() {
-        return sip.tlsPort();
+        return listeners.sip.tlsPort();
     }
 
     /** Whether {@link #startDraining} was called: new INVITEs get 503 with Retry-After. */
@@ -475,16 +268,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
      */
     public int hangUpAll(String why) {
         SessionManager s = sessions;
-        if (s == null) {
-            return 0;
-        }
-        int n = 0;
-        for (var session : s.sessions()) { // SessionInfo moves with the session layer
-            if (s.terminate(session.sessionId(), why)) {
-                n++;
-            }
-        }
-        return n;
+        return s == null ? 0 : (int) s.sessions().stream().filter(one -> s.terminate(one.sessionId(), why)).count();
     }
 
     /** Whether the engine would take a synthesis now; empty until it has loaded. */
@@ -501,6 +285,11 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     /** The voice registry SPEAKs resolve names in; empty when the server was given an engine without one. */
     public Optional<VoiceRegistry> voiceRegistry() {
         return Optional.ofNullable(voiceRegistry);
+    }
+
+    /** The prompt store ({@code prompts.dir}) that {@code <audio src="prompt:NAME">} plays from. */
+    public PromptStore promptStore() {
+        return prompts;
     }
 
     /** The prompt cache behind the engine; empty when it is off (or the engine is still loading). */
@@ -539,19 +328,13 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
 
     /** RTP packets sent, late and dropped since start. */
     public RtpStats rtpStats() {
-        return clock.stats();
+        return listeners.clock.stats();
     }
 
     /** The prompt cache's counters; empty when it is off (or the engine has not loaded). */
     public Optional<CacheStats> cacheStats() {
         return promptCache().map(PromptCache::stats);
     }
-
-    /**
-     * One engine of the chain: as made ({@code raw}, e.g. a WorkerEngine with its endpoints) and as the
-     * server calls it (behind the prompt cache, observed for metrics).
-     */
-    public record EngineLink(SpeechEngine raw, ObservedEngine observed) { }
 
     /** The engines of the chain in order (empty until loaded, or for an engine handed in by the caller). */
     public List<EngineLink> engineLinks() {
@@ -560,52 +343,44 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
 
     /** Session tasks waiting on the synthesizer executors (all sessions' requests and engine callbacks). */
     public int pendingSessionTasks() {
-        int n = 0;
-        for (io.netty.util.concurrent.EventExecutor e : synthExecutors) {
-            if (e instanceof io.netty.util.concurrent.SingleThreadEventExecutor s) {
-                n += s.pendingTasks();
-            }
-        }
-        return n;
+        return listeners.pendingSessionTasks();
     }
 
     /** What the server holds right now, for health checks and leak tests. */
-    public record Usage(int sessions, int mrcpChannels, int mrcpConnections, int sipDialogs, int rtpPorts,
-                        int sessionTimers) { }
-
-    public Usage usage() {
+    public ServerUsage usage() {
         SessionManager s = sessions;
-        return new Usage(s == null ? 0 : s.sessionCount(), registry.channelCount(), registry.connectionCount(),
-                sip.dialogCount(), ports.inUse(), s == null ? 0 : s.pendingTimerCount());
+        return new ServerUsage(s == null ? 0 : s.sessionCount(), listeners.registry.channelCount(),
+                listeners.registry.connectionCount(), listeners.sip.dialogCount(), listeners.ports.inUse(),
+                s == null ? 0 : s.pendingTimerCount());
     }
 
+    /** The start-up order backwards: SIP, the sessions, executors, media and MRCP ({@link Listeners}), the engine. */
     @Override
     public void close() {
-        List<AutoCloseable> order = new ArrayList<>();
+        SessionManager s;
+        SpeechEngine e;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            log.info("voxcpm-mrcp shutting down");
-            // SIP first so every dialog ends (and releases its session), the engine last
-            order.addAll(listeners);
-            if (sessions != null) {
-                order.add(sessions);
-            }
-            if (sip != null) {
-                order.add(sip);
-            }
-            if (engine != null) {
-                order.add(0, engine);
-            }
+            s = sessions;
+            e = engine;
         }
-        for (int i = order.size() - 1; i >= 0; i--) {
-            try {
-                order.get(i).close();
-            } catch (Exception e) {
-                log.warn("while shutting down {}: {}", order.get(i).getClass().getSimpleName(), e.toString());
-            }
+        log.info("voxcpm-mrcp shutting down");
+        if (listeners != null) {
+            listeners.close(s);
+        }
+        if (e != null) {
+            closeQuietly(e);
+        }
+    }
+
+    static void closeQuietly(AutoCloseable part) {
+        try {
+            part.close();
+        } catch (Exception e) {
+            log.warn("while shutting down {}: {}", part.getClass().getSimpleName(), e.toString());
         }
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.voxcpm.server.MrcpConfig;
 import io.voxcpm.server.SynthConfig;
+import io.voxcpm.server.ServerUsage;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -70,7 +71,7 @@ class MrcpPipelineFuzzPropertiesTest {
             assertThat(call.sendBye()).startsWith("SIP/2.0 200");
             call.close();
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.usage())
-                    .isEqualTo(new VoxcpmMrcpServer.Usage(0, 0, 0, 0, 0, 0)));
+                    .isEqualTo(new ServerUsage(0, 0, 0, 0, 0, 0)));
             assertThat(LeakReports.unexpectedExceptionsSince(exceptionMark)).isEmpty();
         } finally {
             server.close();

@@ -10,6 +10,7 @@ import io.voxcpm.server.LimitsConfig;
 import io.voxcpm.server.ServerConfig;
 import io.voxcpm.server.MrcpConfig;
 import io.voxcpm.server.SynthConfig;
+import io.voxcpm.server.ServerUsage;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ class SessionLeakTest {
             }
             clients.shutdown();
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(server.usage())
-                    .isEqualTo(new VoxcpmMrcpServer.Usage(0, 0, 0, 0, 0, 0)));
+                    .isEqualTo(new ServerUsage(0, 0, 0, 0, 0, 0)));
             assertThat(engine.running()).as("syntheses still running").isZero();
         }
         double seconds = (System.nanoTime() - started) / 1e9;

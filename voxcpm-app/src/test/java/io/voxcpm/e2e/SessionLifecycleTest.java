@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.voxcpm.server.MrcpConfig;
 import io.voxcpm.server.SynthConfig;
+import io.voxcpm.server.ServerUsage;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ class SessionLifecycleTest {
     @AfterEach
     void nothingLeftBehind() {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.usage())
-                .isEqualTo(new VoxcpmMrcpServer.Usage(0, 0, server.usage().mrcpConnections(), 0, 0, 0)));
+                .isEqualTo(new ServerUsage(0, 0, server.usage().mrcpConnections(), 0, 0, 0)));
     }
 
     @Test

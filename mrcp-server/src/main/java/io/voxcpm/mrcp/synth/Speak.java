@@ -29,7 +29,7 @@ final class Speak implements SynthStateMachine.Job {
     boolean fromQueue;
     /** The write of its IN-PROGRESS response; its first packet waits for it. Null when it was queued. */
     CompletionStage<Void> inProgress;
-    /** Set when it starts. */
+    /** Set when the state machine starts it, before its plan may have come. */
     SpeakPlayback playback;
     /** Set when it starts; null for audio that needs no engine. */
     Synthesis synthesis;

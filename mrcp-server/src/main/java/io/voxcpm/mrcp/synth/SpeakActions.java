@@ -102,8 +102,9 @@ final class SpeakActions {
                     Speak speak = start.speak();
                     speak.fromQueue = start.fromQueue();
                     speak.inProgress = inProgress;
+                    begin(speak);
                     if (speak.segments != null) {
-                        start(speak);
+                        feed(speak);
                     } else {
                         speak.startAwaitsPlan = true;
                     }
@@ -123,7 +124,11 @@ final class SpeakActions {
         }
     }
 
-    void start(Speak speak) {
+    /**
+     * The SPEAK is active: its playback exists from here, before its plan may have come, so that PAUSE,
+     * RESUME, CONTROL and STOP always find one (silent until {@link #feed} gives it audio).
+     */
+    private void begin(Speak speak) {
         speak.playback = new SpeakPlayback(audio, clock, ptimeMs, settings.maxRetainedFrames(), eventsOf(speak));
         holdUntilSent(speak);
         SpeakReports.started(speak, speak.inProgress, speak.fromQueue, settings.observer());
@@ -131,6 +136,10 @@ final class SpeakActions {
             // UniMRCP announces a queued SPEAK's start this way; only clients that asked for markers get it
             send(speak, SynthMessages.speechMarkerEvent(channelId, speak.requestId(), null));
         }
+    }
+
+    /** The planned SPEAK's audio: stored frames, another session's encoding of them, or the engine. */
+    void feed(Speak speak) {
         EncodedFrames ready = stored.ready(speak);
         if (ready != null) {
             playStored(speak, ready);

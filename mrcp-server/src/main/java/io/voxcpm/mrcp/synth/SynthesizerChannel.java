@@ -242,7 +242,7 @@ public final class SynthesizerChannel implements MrcpResource {
         speak.frameKey = frameKey;
         if (speak.startAwaitsPlan && speak == machine.active() && !closed) {
             speak.startAwaitsPlan = false;
-            performer.start(speak);
+            performer.feed(speak);
         }
     }
 

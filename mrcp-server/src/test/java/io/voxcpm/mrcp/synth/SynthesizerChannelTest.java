@@ -3,7 +3,9 @@ package io.voxcpm.mrcp.synth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.voxcpm.mrcp.message.MrcpHeaders;
 import io.voxcpm.mrcp.message.MrcpMessage;
+import io.voxcpm.mrcp.message.MrcpRequest;
 import io.voxcpm.mrcp.message.MrcpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,12 +136,30 @@ class SynthesizerChannelTest {
         assertThat(h.wire.<MrcpMessage>readOutbound()).as("written by the request's own thread, before planning")
                 .isInstanceOfSatisfying(MrcpResponse.class, r -> assertThat(r.state().wireName())
                         .isEqualTo("IN-PROGRESS"));
-        assertThat(h.audio.talkspurts()).as("nothing planned or started yet").isZero();
         h.wire.runPendingTasks(); // planning, on the shared executor
         assertThat(h.audio.talkspurts()).isEqualTo(1);
         h.advanceTo(20);
         assertThat(h.audio.sent()).hasSize(1);
         assertThat(h.audio.sent().get(0).atMillis()).as("first packet on the first tick after the answer").isEqualTo(20);
+    }
+
+    @Test
+    void pauseResumeAndControlThatComeBeforeTheSpeaksPlanActOnItsStillSilentPlayback() {
+        h.synth().onRequest(SynthesizerHarness.speakRequest(1, "1000"), h.client);
+        h.synth().onRequest(new MrcpRequest("PAUSE", 2, MrcpHeaders.builder()
+                .add("Channel-Identifier", SynthesizerHarness.CHANNEL).build()), h.client);
+        assertThat(h.wire.<MrcpResponse>readOutbound().state().wireName()).isEqualTo("IN-PROGRESS");
+        MrcpResponse paused = h.wire.readOutbound();
+        assertThat(paused.requestId() + " " + paused.statusCode()).as("PAUSE before any audio").isEqualTo("2 200");
+        h.wire.runPendingTasks(); // now the plan comes
+        h.advanceTo(300);
+        assertThat(h.audio.sent()).as("the plan arrived into a paused playback").isEmpty();
+        assertThat(h.request("CONTROL", 3, null)).isEqualTo("3 200 COMPLETE [1]");
+        assertThat(h.request("RESUME", 4, null)).isEqualTo("4 200 COMPLETE [1]");
+        h.advanceTo(300 + 1000);
+        assertThat(h.audio.sent()).hasSize(50);
+        h.advanceTo(300 + 1000 + MARGIN_MS);
+        assertThat(h.messages()).containsExactly("SPEAK-COMPLETE 1 COMPLETE 000 normal");
     }
 
     @Test
