@@ -2,6 +2,7 @@ package io.voxcpm.cache;
 
 import io.voxcpm.audio.EncodedFrames;
 import io.voxcpm.audio.TelephonyFormat;
+import io.voxcpm.engine.ForwardingSpeechEngine;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.request.Segment;
 import java.util.ArrayList;
@@ -68,7 +69,8 @@ public final class FrameTier {
      * {@code ptimeMs}, or null when they cannot be cached (see the class comment).
      */
     public static String keyFor(List<Segment> segments, SpeechEngine engine, TelephonyFormat format, int ptimeMs) {
-        if (!(engine instanceof CachingEngine caching) || segments.isEmpty()) {
+        CachingEngine caching = ForwardingSpeechEngine.unwrap(engine, CachingEngine.class);
+        if (caching == null || segments.isEmpty()) {
             return null;
         }
         StringBuilder key = new StringBuilder(96 * segments.size())
@@ -98,7 +100,8 @@ public final class FrameTier {
 
     /** Whether every sentence of {@code segments} is in {@code engine}'s prompt cache (on disk) now. */
     public static boolean onDisk(List<Segment> segments, SpeechEngine engine) {
-        if (!(engine instanceof CachingEngine caching)) {
+        CachingEngine caching = ForwardingSpeechEngine.unwrap(engine, CachingEngine.class);
+        if (caching == null) {
             return false;
         }
         for (Segment s : segments) {

@@ -20,6 +20,22 @@ public abstract class ForwardingSpeechEngine implements SpeechEngine {
     }
 
     /** The engine this one is in front of. */
+    /**
+     * The first engine of {@code type} in {@code engine}'s chain of decorators, itself included, or null: what a
+     * decorator (metrics, fair share) wraps must still be found by those that ask for it (the frame tier asks
+     * for the prompt cache).
+     */
+    public static <T extends SpeechEngine> T unwrap(SpeechEngine engine, Class<T> type) {
+        SpeechEngine e = engine;
+        while (!type.isInstance(e)) {
+            if (!(e instanceof ForwardingSpeechEngine forwarding)) {
+                return null;
+            }
+            e = forwarding.delegate;
+        }
+        return type.cast(e);
+    }
+
     protected final SpeechEngine delegate() {
         return delegate;
     }

@@ -9,6 +9,10 @@ import io.voxcpm.engine.RequestContext;
 import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
+import io.voxcpm.engine.ObservedEngine;
+import io.voxcpm.engine.SynthesisObserver;
+import io.voxcpm.engine.ForwardingSpeechEngine;
+import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.request.Segment;
 import io.voxcpm.ssml.Prosody;
 import java.nio.file.Path;
@@ -88,6 +92,18 @@ class FrameTierTest {
                         speech("Please hold.", null, 6, SynthesisMode.ZERO_SHOT, RequestContext.NONE)), e,
                         TelephonyFormat.PCMU_8K, 20));
         assertThat(others).doesNotContainNull().doesNotContain(key).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aCachingEngineBehindDecoratorsStillHasKeys() throws Exception {
+        // the server observes (metrics, records) every engine it builds: the tier must see the cache through that
+        CachingEngine e = caching();
+        List<Segment> plan = List.of(speech("Thank you for calling."));
+        SpeechEngine observed = new ObservedEngine(e, SynthesisObserver.NONE);
+
+        assertThat(FrameTier.keyFor(plan, observed, TelephonyFormat.PCMU_8K, 20))
+                .isEqualTo(FrameTier.keyFor(plan, e, TelephonyFormat.PCMU_8K, 20)).isNotNull();
+        assertThat(ForwardingSpeechEngine.unwrap(observed, CachingEngine.class)).isSameAs(e);
     }
 
     @Test

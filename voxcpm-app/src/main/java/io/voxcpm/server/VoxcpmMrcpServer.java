@@ -3,6 +3,7 @@ package io.voxcpm.server;
 import io.voxcpm.cache.CacheStats;
 import io.voxcpm.cache.CachingEngine;
 import io.voxcpm.cache.FrameTier;
+import io.voxcpm.engine.ForwardingSpeechEngine;
 import io.voxcpm.cache.PromptCache;
 import io.voxcpm.engine.Availability;
 import io.voxcpm.engine.ObservedEngine;
@@ -173,7 +174,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             engine = loaded;
             this.catalog = catalog;
             // only a prompt cache can name what a plan sounds like (voice versions, model version)
-            frames = loaded instanceof CachingEngine && config.cache().frameTierMb() > 0
+            // found through the decorators (metrics, fair share): without it every hit is decoded and resampled again
+            frames = ForwardingSpeechEngine.unwrap(loaded, CachingEngine.class) != null && config.cache().frameTierMb() > 0
                     ? new FrameTier(config.cache().frameTierMb() * 1024L * 1024L) : null;
             sessions = SessionLayer.create(config, listeners, loaded, catalog, frames, prompts, observers.speaks());
             gate.open(sessions);
