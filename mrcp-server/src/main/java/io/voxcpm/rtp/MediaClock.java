@@ -4,11 +4,8 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -45,7 +42,7 @@ public final class MediaClock implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MediaClock.class);
 
     private final MultiThreadIoEventLoopGroup group;
-    private final Class<? extends DatagramChannel> datagramChannelClass;
+    private final boolean epoll;
     private final Map<EventExecutor, Shard> shards = new IdentityHashMap<>();
 
     /** A clock with one loop per two cores (at least one, at most four). */
@@ -63,7 +60,7 @@ public final class MediaClock implements AutoCloseable {
             throw new IllegalArgumentException("loops: " + loops + " (expected: >= 1)");
         }
         IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        datagramChannelClass = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        this.epoll = epoll;
         group = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("rtp-clock", true), handlers);
         for (EventExecutor loop : group) {
             shards.put(loop, new Shard((EventLoop) loop));
@@ -83,8 +80,9 @@ public final class MediaClock implements AutoCloseable {
         return group.next();
     }
 
-    Class<? extends DatagramChannel> datagramChannelClass() {
-        return datagramChannelClass;
+    /** Whether the loops are epoll loops (Linux), else NIO: the transport a stream's socket must use. */
+    boolean epoll() {
+        return epoll;
     }
 
     /** Starts ticking {@code stream} every {@code ptimeMs} from the next tick of that period on {@code loop}. */

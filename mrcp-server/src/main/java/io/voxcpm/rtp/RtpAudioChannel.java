@@ -105,7 +105,7 @@ public final class RtpAudioChannel implements AudioChannel {
                                 InetSocketAddress remote, int payloadType, int samplesPerFrame, int ptimeMs,
                                 int frameBytes) throws RtpPortsExhaustedException {
         EventLoop loop = clock.nextLoop();
-        DatagramChannel socket = ports.bind(loop, clock.datagramChannelClass(), new ErrorLogger(sessionId), remote);
+        DatagramChannel socket = ports.bind(loop, clock.epoll(), new ErrorLogger(sessionId), remote);
         RtpAudioChannel channel = new RtpAudioChannel(sessionId, clock, loop, socket, remote, payloadType,
                 samplesPerFrame, ptimeMs, frameBytes);
         clock.register(loop, ptimeMs, channel.pacer);

@@ -15,7 +15,8 @@ public final class RtpMedia {
 
     /**
      * Binds a local RTP port and starts the session's slot on the media clock; nothing is sent until a
-     * talkspurt begins. Blocks for the bind, so call it from a SIP/worker thread, not an event loop.
+     * talkspurt begins. Binds and connects the socket on the caller's thread (a SIP event loop may call it: two
+     * system calls, no wait for the media clock's loop).
      *
      * @param remote      the address and port of the offer's audio m-line
      * @param payloadType the negotiated RTP payload type

@@ -1,16 +1,15 @@
 package io.voxcpm.rtp;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.BitSet;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Hands out even RTP ports from a range, leaving each odd port above for RTCP (RFC 3550 §11), and binds
@@ -60,51 +59,46 @@ public final class RtpPortAllocator {
     }
 
     /**
-     * Binds a channel of {@code channelClass} on {@code loop} at the next free port and connects it to
-     * {@code remote}. The connect follows the bind on the loop itself, so the caller waits for one hop to
-     * the loop per attempt, not two: an INVITE's answer waits for this, and the loop is the busy media clock.
-     * Must not run on an event loop.
+     * Binds a datagram socket at the next free port and connects it to {@code remote}, on the caller's thread
+     * (two system calls), then hands the channel to {@code loop} without waiting for it: an INVITE's answer
+     * needs only the port, and the loop is the busy media clock, whose queue may be a tick long. Nothing is
+     * written before the registration has run, because the stream's first tick is queued on that loop after it.
      *
-     * @throws IllegalArgumentException when the bound channel cannot be connected to {@code remote}
+     * @param epoll whether {@code loop} is an epoll loop (else NIO)
+     * @throws IllegalArgumentException when the bound socket cannot be connected to {@code remote}
      */
-    DatagramChannel bind(EventLoop loop, Class<? extends DatagramChannel> channelClass, ChannelHandler handler,
-                         InetSocketAddress remote) throws RtpPortsExhaustedException {
-        Bootstrap bootstrap = new Bootstrap()
-                .group(loop)
-                .channel(channelClass)
-                .option(ChannelOption.AUTO_READ, false)
-                .handler(handler);
-        Throwable lastFailure = null;
+    DatagramChannel bind(EventLoop loop, boolean epoll, ChannelHandler handler, InetSocketAddress remote)
+            throws RtpPortsExhaustedException {
+        IOException lastFailure = null;
         int busyElsewhere = 0;
         for (int attempt = 0; attempt < slots; attempt++) {
             int slot = reserve();
             if (slot < 0) {
                 break;
             }
-            int port = minPort + 2 * slot;
-            ChannelFuture bound = bootstrap.bind(bindAddress, port);
-            CompletableFuture<ChannelFuture> connected = new CompletableFuture<>();
-            // on the loop: a datagram connect completes inside the call, so one wake-up does both
-            bound.addListener(f -> connected.complete(f.isSuccess() ? bound.channel().connect(remote) : null));
-            ChannelFuture connect = connected.join();
-            if (connect != null) {
-                connect.awaitUninterruptibly();
-                if (!connect.isSuccess()) {
-                    bound.channel().close().awaitUninterruptibly();
-                    release(slot);
-                    throw new IllegalArgumentException("cannot send RTP to " + remote + ": " + connect.cause(),
-                            connect.cause());
-                }
-                bound.channel().closeFuture().addListener(f -> release(slot));
-                return (DatagramChannel) bound.channel();
+            InetSocketAddress local = new InetSocketAddress(bindAddress, minPort + 2 * slot);
+            BoundSocket socket;
+            try {
+                socket = epoll ? new EpollSocket(local) : new NioSocket(local);
+            } catch (IOException e) { // taken by another process, or not bindable on this address
+                release(slot);
+                busyElsewhere++;
+                lastFailure = e;
+                continue;
             }
-            release(slot);
-            if (!(bound.cause() instanceof IOException)) {
-                // Not a socket error (a pipeline or configuration bug): another port would fail the same way.
-                throw new IllegalStateException("cannot set up an RTP channel", bound.cause());
+            DatagramChannel channel;
+            try {
+                channel = socket.connect(remote);
+            } catch (IOException | RuntimeException e) {
+                socket.close();
+                release(slot);
+                throw new IllegalArgumentException("cannot send RTP to " + remote + ": " + e, e);
             }
-            busyElsewhere++;
-            lastFailure = bound.cause();
+            channel.config().setAutoRead(false);
+            channel.pipeline().addLast(handler);
+            loop.register(channel); // sets the channel's loop now; the registration itself runs there
+            channel.closeFuture().addListener(f -> release(slot));
+            return channel;
         }
         throw new RtpPortsExhaustedException("no free RTP port in " + minPort + "-" + (minPort + 2 * slots - 1)
                 + " on " + bindAddress.getHostAddress() + ": " + inUse() + " in use by this server, "
@@ -128,5 +122,68 @@ public final class RtpPortAllocator {
 
     private synchronized void release(int slot) {
         taken.clear(slot);
+    }
+
+    /** A socket bound on the caller's thread, to be connected and wrapped in a channel of the loop's transport. */
+    private interface BoundSocket {
+        DatagramChannel connect(InetSocketAddress remote) throws IOException;
+
+        void close();
+    }
+
+    private static final class EpollSocket implements BoundSocket {
+        private final Socket socket = Socket.newSocketDgram(); // the same family choice as EpollDatagramChannel's
+
+        EpollSocket(InetSocketAddress local) throws IOException {
+            try {
+                socket.bind(local);
+            } catch (IOException e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public DatagramChannel connect(InetSocketAddress remote) throws IOException {
+            socket.connect(remote);
+            return new EpollDatagramChannel(socket.intValue()); // takes the descriptor, bound and connected
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing was sent on it
+            }
+        }
+    }
+
+    private static final class NioSocket implements BoundSocket {
+        private final java.nio.channels.DatagramChannel socket = java.nio.channels.DatagramChannel.open();
+
+        NioSocket(InetSocketAddress local) throws IOException {
+            try {
+                socket.bind(local);
+            } catch (IOException e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public DatagramChannel connect(InetSocketAddress remote) throws IOException {
+            socket.connect(remote);
+            return new NioDatagramChannel(socket);
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing was sent on it
+            }
+        }
     }
 }

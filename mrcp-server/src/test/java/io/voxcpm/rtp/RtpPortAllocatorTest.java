@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,6 +93,57 @@ class RtpPortAllocatorTest {
             }
         });
         assertThat(ports.inUse()).isZero();
+    }
+
+    @Test
+    void bindsWithoutWaitingForTheClocksLoop() throws Exception {
+        // An INVITE's answer needs only the port: a loop busy with a long tick must not hold it up.
+        MediaClock busy = new MediaClock(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            busy.nextLoop().execute(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            RtpPortAllocator ports = new RtpPortAllocator(LOOPBACK, 23180, 23189);
+            CompletableFuture<RtpAudioChannel> opened = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return open(new RtpMedia(busy, ports));
+                } catch (RtpPortsExhaustedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            RtpAudioChannel channel = opened.get(10, TimeUnit.SECONDS);
+            assertThat(channel.localPort()).isEqualTo(23180);
+            release.countDown();
+            channel.close();
+            await().atMost(Duration.ofSeconds(5)).until(() -> ports.inUse() == 0);
+        } finally {
+            release.countDown();
+            busy.close();
+        }
+    }
+
+    @Test
+    void aStreamBoundOffTheLoopStillSendsItsPackets() throws Exception {
+        RtpPortAllocator ports = new RtpPortAllocator(LOOPBACK, 23200, 23209);
+        try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            receiver.setSoTimeout(5000);
+            RtpAudioChannel channel = new RtpMedia(clock, ports)
+                    .open("alloc-send", (InetSocketAddress) receiver.getLocalSocketAddress(), 0, 8000, 20, 160);
+            try {
+                channel.begin(() -> { }).write(new byte[160]);
+                DatagramPacket packet = new DatagramPacket(new byte[1500], 1500);
+                receiver.receive(packet);
+                assertThat(packet.getLength()).isEqualTo(12 + 160);
+                assertThat(packet.getPort()).isEqualTo(channel.localPort());
+            } finally {
+                channel.close();
+            }
+        }
     }
 
     @Test

@@ -154,6 +154,29 @@ class SipServerTest {
         }
     }
 
+    @Test
+    void inviteRetransmittedWhileTheAnswerIsPendingReachesTheApplicationOnce() throws Exception {
+        try (SipTestClient c = SipTestClient.udp(server.udpPort())) {
+            SipTestClient.Dialog d = new SipTestClient.Dialog();
+            String branch = SipTestClient.branch();
+            String invite = c.invite(d, "slow", branch);
+            c.send(invite);
+            assertThat(c.receive(WAIT).getStatusCode()).isEqualTo(100);
+            await().until(() -> app.pending.size() == 1);
+
+            c.send(invite);
+            c.send(invite);
+            assertThat(c.receive(WAIT).getStatusCode()).isEqualTo(100); // the provisional again, nothing more
+            assertThat(c.receive(WAIT).getStatusCode()).isEqualTo(100);
+            app.release();
+            SIPResponse answer = c.receiveFinal(WAIT);
+            assertThat(answer.getStatusCode()).isEqualTo(480);
+            assertThat(app.invites).hasSize(1);
+            assertThat(app.pending).hasSize(1);
+            c.send(c.request("ACK", c.uri("slow"), d.withToTagFrom(answer), 1, branch, null, null, null));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"udp", "tcp"})
     void cancelBeforeTheAnswerGets487(String transport) throws Exception {

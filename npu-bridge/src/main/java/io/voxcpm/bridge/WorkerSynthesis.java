@@ -100,6 +100,7 @@ final class WorkerSynthesis implements Synthesis {
             return;
         }
         WorkerEndpoint chosen = ep;
+        sink.servedBy(chosen.address); // before any audio: records name the worker, not just the pool
         if (sample == null) {
             stream(chosen, null);
             return;

@@ -16,6 +16,16 @@ final class RecordingSink implements AudioSink {
     final CompletableFuture<Void> firstChunk = new CompletableFuture<>();
     private final List<short[]> parts = new ArrayList<>();
     private final AtomicInteger endings = new AtomicInteger();
+    /** The endpoints the engine named, in order. */
+    final List<String> servedBy = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void servedBy(String endpoint) {
+        if (chunks.get() > 0) {
+            throw new AssertionError("an endpoint named after audio came");
+        }
+        servedBy.add(endpoint);
+    }
 
     @Override
     public synchronized void onAudio(short[] samples) {

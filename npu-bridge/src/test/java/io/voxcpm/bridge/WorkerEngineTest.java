@@ -215,9 +215,12 @@ class WorkerEngineTest {
         a.failAfterChunks = 0;
         WorkerEngine engine = engine(a.address() + "," + b.address(), VoiceSource.NONE);
 
-        short[] audio = awaitAudio(run(engine, request("retry me")));
+        RecordingSink sink = run(engine, request("retry me"));
+        short[] audio = awaitAudio(sink);
 
         assertThat(audio).containsExactly(StandInWorker.expectedPcm("retry me", b.chunks, b.samplesPerChunk));
+        assertThat(sink.servedBy).as("each attempt names its endpoint; the last one served")
+                .containsExactly(a.address(), b.address());
         assertThat(a.synthCalls).hasValue(1);
         assertThat(b.synthCalls).hasValue(1);
     }

@@ -27,6 +27,8 @@ final class InFlight implements AudioSink {
     private SynthesisException error;
     private long samples;
     private Synthesis upstream;
+    /** What the engine said serves it; told to listeners that attach later too. */
+    private volatile String servedBy;
 
     /**
      * @param onComplete gets all the audio once the engine completes (not after failure or abandonment)
@@ -45,6 +47,10 @@ final class InFlight implements AudioSink {
             }
             Listener l = new Listener(sink);
             listeners.add(l);
+            String endpoint = servedBy;
+            if (endpoint != null) {
+                sink.servedBy(endpoint);
+            }
             return l;
         }
     }
@@ -59,6 +65,16 @@ final class InFlight implements AudioSink {
         if (abandoned) {
             synthesis.cancel();
         }
+    }
+
+    @Override
+    public void servedBy(String endpoint) {
+        List<Listener> targets;
+        synchronized (lock) {
+            servedBy = endpoint;
+            targets = List.copyOf(listeners);
+        }
+        targets.forEach(l -> l.sink.servedBy(endpoint));
     }
 
     @Override

@@ -90,11 +90,18 @@ public final class ObservedEngine implements SpeechEngine {
         private final AtomicBoolean ended = new AtomicBoolean();
         private volatile long firstChunkNanos = -1;
         private volatile long samples;
+        private volatile String endpoint;
 
         Watch(SynthesisRequest request, boolean fromCache, AudioSink sink) {
             this.request = request;
             this.fromCache = fromCache;
             this.sink = sink;
+        }
+
+        @Override
+        public void servedBy(String where) {
+            endpoint = where;
+            sink.servedBy(where);
         }
 
         @Override
@@ -124,7 +131,8 @@ public final class ObservedEngine implements SpeechEngine {
             }
             inFlight.decrementAndGet();
             try {
-                observer.ended(engine.name(), request, fromCache, outcome, firstChunkNanos,
+                String name = engine.name();
+                observer.ended(name, endpoint == null ? name : endpoint, request, fromCache, outcome, firstChunkNanos,
                         System.nanoTime() - startNanos, samples / (double) engine.sampleRate(), failure);
             } catch (RuntimeException e) {
                 // an observer's bug must never reach a call

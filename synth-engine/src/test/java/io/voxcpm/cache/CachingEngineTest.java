@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.voxcpm.embedded.EmbeddedEngine;
+import io.voxcpm.engine.ObservedEngine;
 import io.voxcpm.engine.Synthesis;
+import io.voxcpm.engine.SynthesisObserver;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +117,40 @@ class CachingEngineTest {
         assertThat(standIn.calls).hasValue(1);
         assertThat(e.cache().stats().misses()).isEqualTo(1);
         await().until(() -> e.cache().stats().stores() == 1);
+    }
+
+    @Test
+    void theEndpointThatServesASynthesisReachesEveryListenerAndTheObserverAndAHitNamesTheEngine() throws Exception {
+        CachingEngine e = caching();
+        standIn.endpoint = "10.0.0.7:50051";
+        List<String> observed = new CopyOnWriteArrayList<>();
+        ObservedEngine watched = new ObservedEngine(e, new SynthesisObserver() {
+            @Override
+            public void ended(String engine, String endpoint, SynthesisRequest request, boolean fromCache,
+                              Outcome outcome, long firstChunkNanos, long elapsedNanos, double audioSeconds,
+                              SynthesisException failure) {
+                observed.add(engine + "@" + endpoint + (fromCache ? " hit" : ""));
+            }
+        });
+        standIn.hold();
+        RecordingSink first = new RecordingSink();
+        watched.synthesize(SynthesisRequest.of("Press one for sales."), first);
+        await().until(() -> !first.chunks.isEmpty());
+        RecordingSink joiner = new RecordingSink();
+        watched.synthesize(SynthesisRequest.of("Press one for sales."), joiner);
+        standIn.release();
+        first.audio();
+        joiner.audio();
+        assertThat(first.servedBy).containsExactly("10.0.0.7:50051");
+        assertThat(joiner.servedBy).as("attached after the engine named it").containsExactly("10.0.0.7:50051");
+        await().until(() -> e.cache().stats().stores() == 1);
+        RecordingSink hit = new RecordingSink();
+        watched.synthesize(SynthesisRequest.of("Press one for sales."), hit);
+        hit.audio();
+        assertThat(hit.servedBy).isEmpty();
+        await().until(() -> observed.size() == 3);
+        assertThat(observed).containsExactlyInAnyOrder("counting-stand-in@10.0.0.7:50051",
+                "counting-stand-in@10.0.0.7:50051", "counting-stand-in@counting-stand-in hit");
     }
 
     @Test

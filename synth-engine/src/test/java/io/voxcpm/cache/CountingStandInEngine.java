@@ -25,6 +25,8 @@ public final class CountingStandInEngine implements SpeechEngine {
     final AtomicInteger cancels = new AtomicInteger();
     private final int sampleRate;
     private volatile CountDownLatch gate;
+    /** When set, each synthesis names it as what serves it, as a pool of workers does. */
+    volatile String endpoint;
 
     public CountingStandInEngine(int sampleRate) {
         this.sampleRate = sampleRate;
@@ -63,6 +65,9 @@ public final class CountingStandInEngine implements SpeechEngine {
     @Override
     public Synthesis synthesize(SynthesisRequest request, AudioSink sink) {
         calls.incrementAndGet();
+        if (endpoint != null) {
+            sink.servedBy(endpoint);
+        }
         boolean[] cancelled = {false};
         CountDownLatch held = gate;
         Thread t = new Thread(() -> {

@@ -12,6 +12,12 @@ public final class RecordingSink implements AudioSink {
 
     final List<short[]> chunks = new CopyOnWriteArrayList<>();
     final CompletableFuture<SynthesisException> done = new CompletableFuture<>();
+    final List<String> servedBy = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void servedBy(String endpoint) {
+        servedBy.add(endpoint);
+    }
 
     @Override
     public void onAudio(short[] samples) {

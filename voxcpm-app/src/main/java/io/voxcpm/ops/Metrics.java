@@ -88,7 +88,9 @@ public final class Metrics implements VoxcpmMrcpServer.SessionObserver, SpeakObs
         for (CompletionCause cause : CompletionCause.values()) {
             speakCounter(cause.name().toLowerCase(Locale.ROOT)); // every cause shows from the start, at 0
         }
-        speakCounter("stopped");
+        for (SpeakObserver.Stop stop : SpeakObserver.Stop.values()) {
+            speakCounter(stop.label());
+        }
     }
 
     /** Reads the server's own counters at scrape time. Call once, when the server exists. */
@@ -248,12 +250,13 @@ public final class Metrics implements VoxcpmMrcpServer.SessionObserver, SpeakObs
 
     private Counter speakCounter(String cause) {
         return Counter.builder(PREFIX + "speaks")
-                .description("SPEAKs ended, by completion cause (stopped: STOP, barge-in or the session ended)")
+                .description("SPEAKs ended, by completion cause, or what stopped them without one (stopped: STOP, "
+                        + "barged_in, connection_lost, session_ended)")
                 .tags("cause", cause).register(registry);
     }
 
     @Override
-    public void ended(String engine, SynthesisRequest request, boolean fromCache, Outcome outcome,
+    public void ended(String engine, String endpoint, SynthesisRequest request, boolean fromCache, Outcome outcome,
                       long firstChunkNanos, long elapsedNanos, double audio, SynthesisException failure) {
         String cache = fromCache ? "hit" : "miss";
         Counter.builder(PREFIX + "syntheses").description("Syntheses ended, by engine, outcome and prompt-cache use")

@@ -58,10 +58,13 @@ public final class Operations implements AutoCloseable {
         };
         SynthesisObserver syntheses = new SynthesisObserver() {
             @Override
-            public void ended(String engine, SynthesisRequest request, boolean fromCache, Outcome outcome,
-                              long firstChunkNanos, long elapsedNanos, double audioSeconds, SynthesisException failure) {
-                metrics.ended(engine, request, fromCache, outcome, firstChunkNanos, elapsedNanos, audioSeconds, failure);
-                records.ended(engine, request, fromCache, outcome, firstChunkNanos, elapsedNanos, audioSeconds, failure);
+            public void ended(String engine, String endpoint, SynthesisRequest request, boolean fromCache,
+                              Outcome outcome, long firstChunkNanos, long elapsedNanos, double audioSeconds,
+                              SynthesisException failure) {
+                metrics.ended(engine, endpoint, request, fromCache, outcome, firstChunkNanos, elapsedNanos,
+                        audioSeconds, failure);
+                records.ended(engine, endpoint, request, fromCache, outcome, firstChunkNanos, elapsedNanos,
+                        audioSeconds, failure);
             }
         };
         return new VoxcpmMrcpServer.Observers(metrics, speaks, syntheses);

@@ -40,7 +40,16 @@ public final class SynthesisRecords implements SpeakObserver, SynthesisObserver,
     private final AsyncAppender async;
     private final Map<String, EngineUse> lastUse = new ConcurrentHashMap<>();
 
-    private record EngineUse(String engine, boolean cacheHit) { }
+    /** What served a SPEAK's syntheses so far: engines and endpoints in order, each once. */
+    private record EngineUse(String engine, String endpoint, boolean cacheHit) {
+        EngineUse then(EngineUse next) {
+            return new EngineUse(join(engine, next.engine), join(endpoint, next.endpoint), cacheHit && next.cacheHit);
+        }
+
+        private static String join(String so, String next) {
+            return java.util.Arrays.asList(so.split("\\+")).contains(next) ? so : so + "+" + next;
+        }
+    }
 
     private SynthesisRecords(boolean includeText, Logger out, AsyncAppender async) {
         this.includeText = includeText;
@@ -89,7 +98,7 @@ public final class SynthesisRecords implements SpeakObserver, SynthesisObserver,
     }
 
     @Override
-    public void ended(String engine, SynthesisRequest request, boolean fromCache, Outcome outcome,
+    public void ended(String engine, String endpoint, SynthesisRequest request, boolean fromCache, Outcome outcome,
                       long firstChunkNanos, long elapsedNanos, double audioSeconds, SynthesisException failure) {
         String session = request.parameters().get(SynthesisRequest.SESSION_ID);
         if (session == null) {
@@ -99,8 +108,7 @@ public final class SynthesisRecords implements SpeakObserver, SynthesisObserver,
             lastUse.clear();
         }
         // a SPEAK of several segments is a hit only if every one of them was
-        lastUse.merge(session, new EngineUse(engine, fromCache),
-                (a, b) -> new EngineUse(b.engine(), a.cacheHit() && b.cacheHit()));
+        lastUse.merge(session, new EngineUse(engine, endpoint, fromCache), EngineUse::then);
     }
 
     @Override
@@ -118,10 +126,14 @@ public final class SynthesisRecords implements SpeakObserver, SynthesisObserver,
         line.put("cache_hit", r.storedFrames() || use != null && use.cacheHit());
         line.put("stored_frames", r.storedFrames());
         line.put("engine", use != null ? use.engine() : r.engine());
+        // the worker endpoint(s) of a pool; an engine that runs in one place (embedded) names itself
+        line.put("endpoint", use != null ? use.endpoint() : r.engine());
         line.put("in_progress_ms", millis(r.inProgressNanos()));
         line.put("first_packet_ms", millis(r.firstPacketNanos()));
         line.put("audio_s", Math.round(r.audioSeconds() * 1000) / 1000.0);
-        line.put("cause", r.cause() == null ? "stopped" : r.cause().headerValue());
+        // stopped, barged_in, connection_lost or session_ended for a SPEAK that got no SPEAK-COMPLETE; its
+        // audio_s is then how far the caller heard it
+        line.put("cause", r.cause() == null ? r.stop().label() : r.cause().headerValue());
         if (includeText) {
             line.put("text", r.text());
         }

@@ -115,12 +115,14 @@ class MetricsEndToEndTest {
                 assertThat(value(after, "voxcpm_mrcp_sessions_ended_total{reason=\"bye\"}")).isEqualTo(1);
                 assertThat(value(after, "voxcpm_mrcp_speaks_total{cause=\"normal\"}")).isEqualTo(1);
                 assertThat(value(after, "voxcpm_mrcp_speaks_total{cause=\"error\"}")).isEqualTo(1);
+                assertThat(value(after, "voxcpm_mrcp_speaks_total{cause=\"stopped\"}")).as("the STOPped one").isEqualTo(1);
+                assertThat(value(after, "voxcpm_mrcp_speaks_total{cause=\"barged_in\"}")).isZero();
                 assertThat(value(after, "voxcpm_mrcp_errors_total{kind=\"speak_failed\"}")).isEqualTo(1);
                 assertThat(value(after, "voxcpm_mrcp_errors_total{kind=\"synthesis_engine_failure\"}")).isEqualTo(1);
-                assertThat(value(after, "voxcpm_mrcp_speak_in_progress_seconds_count")).isEqualTo(2);
-                // the failed SPEAK completes at once, maybe before its first packet left
+                assertThat(value(after, "voxcpm_mrcp_speak_in_progress_seconds_count")).isEqualTo(3);
+                // the failed SPEAK completes at once, maybe before its first packet left; the stopped one played
                 double firstPackets = value(after, "voxcpm_mrcp_speak_first_packet_seconds_count");
-                assertThat(firstPackets).isBetween(1.0, 2.0);
+                assertThat(firstPackets).isBetween(2.0, 3.0);
                 assertThat(value(after, "voxcpm_mrcp_speak_first_packet_seconds_bucket{le=\"10.0\"}"))
                         .isEqualTo(firstPackets);
                 // 0.5 s at 20 ms: 25 packets, and a few of the failed one's
@@ -138,9 +140,9 @@ class MetricsEndToEndTest {
                 assertThat(value(after, "voxcpm_mrcp_ready")).isEqualTo(1);
                 assertThat(value(after, "voxcpm_mrcp_sip_requests_total{method=\"BYE\"}")).isGreaterThanOrEqualTo(1);
             }
-            // the records: one line per SPEAK, as made
+            // the records: one line per SPEAK, as made, the stopped one too
             await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(records)
-                    && Files.readAllLines(records).size() == 2);
+                    && Files.readAllLines(records).size() == 3);
             List<String> lines = Files.readAllLines(records);
             ObjectMapper json = new ObjectMapper();
             JsonNode first = json.readTree(lines.get(0));
@@ -153,6 +155,8 @@ class MetricsEndToEndTest {
             assertThat(first.get("text_chars").asInt()).isEqualTo(first.get("text").asText().length());
             assertThat(first.get("cache_hit").asBoolean()).isFalse();
             assertThat(first.get("engine").asText()).isEqualTo("scripted-stand-in");
+            assertThat(first.get("endpoint").asText()).as("an in-process engine names itself")
+                    .isEqualTo("scripted-stand-in");
             assertThat(first.get("in_progress_ms").asDouble()).isPositive();
             assertThat(first.get("first_packet_ms").asDouble()).isGreaterThanOrEqualTo(first.get("in_progress_ms").asDouble());
             assertThat(first.get("audio_s").asDouble()).isEqualTo(0.5);
@@ -160,6 +164,11 @@ class MetricsEndToEndTest {
             JsonNode second = json.readTree(lines.get(1));
             assertThat(second.get("request_id").asLong()).isEqualTo(2);
             assertThat(second.get("cause").asText()).startsWith("004");
+            JsonNode third = json.readTree(lines.get(2));
+            assertThat(third.get("request_id").asLong()).isEqualTo(3);
+            assertThat(third.get("cause").asText()).isEqualTo("stopped");
+            assertThat(third.get("audio_s").asDouble()).as("what the caller heard before the STOP")
+                    .isGreaterThan(0).isLessThan(5);
         }
     }
 }

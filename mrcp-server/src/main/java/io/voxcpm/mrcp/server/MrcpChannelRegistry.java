@@ -50,6 +50,8 @@ public final class MrcpChannelRegistry {
 
     private final Map<String, Binding> channels = new ConcurrentHashMap<>();
     private final Set<MrcpConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Open connections per client address: an INVITE offering connection:existing asks, and must not scan. */
+    private final Map<InetAddress, Integer> connectionsFrom = new ConcurrentHashMap<>();
     private final int maxChannelsPerConnection;
 
     public MrcpChannelRegistry() {
@@ -110,12 +112,7 @@ public final class MrcpChannelRegistry {
      * {@code a=connection:existing}, otherwise the client is told to open a new one.
      */
     public boolean hasConnectionFrom(InetAddress client) {
-        for (MrcpConnection connection : connections) {
-            if (connection.isOpen() && connection.remoteAddress().getAddress().equals(client)) {
-                return true;
-            }
-        }
-        return false;
+        return connectionsFrom.containsKey(client);
     }
 
     public int channelCount() {
@@ -127,12 +124,16 @@ public final class MrcpChannelRegistry {
     }
 
     void connectionOpened(MrcpConnection connection) {
-        connections.add(connection);
+        if (connections.add(connection)) {
+            connectionsFrom.merge(connection.remoteAddress().getAddress(), 1, Integer::sum);
+        }
     }
 
     /** Tells every channel last seen on the closed connection. */
     void connectionClosed(MrcpConnection connection) {
-        connections.remove(connection);
+        if (connections.remove(connection)) {
+            connectionsFrom.computeIfPresent(connection.remoteAddress().getAddress(), (a, n) -> n == 1 ? null : n - 1);
+        }
         for (Object carried : connection.carried.toArray()) {
             Binding binding = (Binding) carried;
             if (binding.connection == connection) {

@@ -17,6 +17,7 @@ import io.voxcpm.mrcp.message.RequestState;
 import io.voxcpm.mrcp.server.MrcpConnection;
 import io.voxcpm.mrcp.synth.SynthStateMachine.Action;
 import io.voxcpm.mrcp.synth.SynthStateMachine.Complete;
+import io.voxcpm.mrcp.synth.SynthStateMachine.Drop;
 import io.voxcpm.mrcp.synth.SynthStateMachine.Halt;
 import io.voxcpm.mrcp.synth.SynthStateMachine.Pause;
 import io.voxcpm.mrcp.synth.SynthStateMachine.Respond;
@@ -108,7 +109,9 @@ final class SpeakActions {
                     }
                 }
             } else if (action instanceof Halt<Speak> halt) {
-                halt(halt.speak());
+                halt(halt.speak(), halt.why());
+            } else if (action instanceof Drop<Speak> drop) {
+                stopped(drop.speak(), drop.why());
             } else if (action instanceof Pause<Speak> pause) {
                 pause.speak().playback.pause();
             } else if (action instanceof Resume<Speak> resume) {
@@ -205,9 +208,20 @@ final class SpeakActions {
         });
     }
 
-    private void halt(Speak speak) {
+    /** {@code why} null: a completion follows, which reports it. */
+    private void halt(Speak speak, SpeakObserver.Stop why) {
         speak.halt();
         stored.release(speak);
+        if (why != null) {
+            stopped(speak, why); // after the halt: its synthesis has reported its cancellation first
+        }
+    }
+
+    /** Reports a SPEAK that ends without SPEAK-COMPLETE, with how far its audio had got. */
+    private void stopped(Speak speak, SpeakObserver.Stop why) {
+        log.debug("{} SPEAK {} ended without SPEAK-COMPLETE: {}", logTag, speak.requestId(), why.label());
+        SpeakReports.ended(speak, settings.observer(),
+                SpeakReports.of(speak, sessionId(), logTag, engine.name(), ptimeMs, null, why));
     }
 
     private String sessionId() {
@@ -273,7 +287,7 @@ final class SpeakActions {
         }
         send(speak, SynthMessages.speakComplete(channelId, speak.requestId(), cause, reason, lastMark));
         SpeakReports.ended(speak, settings.observer(),
-                SpeakReports.of(speak, sessionId(), logTag, engine.name(), ptimeMs, cause));
+                SpeakReports.of(speak, sessionId(), logTag, engine.name(), ptimeMs, cause, null));
     }
 
     private void send(Speak speak, MrcpMessage message) {

@@ -19,6 +19,23 @@ public interface SpeakObserver {
 
     void speakEnded(SpeakReport report);
 
+    /** What ended a SPEAK that got no SPEAK-COMPLETE. */
+    enum Stop {
+        /** A STOP request. */
+        STOPPED,
+        /** BARGE-IN-OCCURRED, the SPEAK having Kill-On-Barge-In. */
+        BARGED_IN,
+        /** The MRCP connection that carried it closed: nobody could hear the events. */
+        CONNECTION_LOST,
+        /** Its session ended (BYE, expiry, teardown). */
+        SESSION_ENDED;
+
+        /** As metrics and records name it: {@code stopped}, {@code barged_in}, ... */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /**
      * One SPEAK's life.
      *
@@ -35,19 +52,30 @@ public interface SpeakObserver {
      * @param inProgressNanos    from the SPEAK's arrival to its IN-PROGRESS response written; -1 when it was
      *                           queued (PENDING) first or refused
      * @param firstPacketNanos   from the SPEAK's arrival to its first RTP packet sent; -1 when none was sent
-     * @param audioSeconds       audio sent to the caller (an estimate to one ptime when it was stopped)
-     * @param cause              how it ended; null when it was stopped without a SPEAK-COMPLETE (STOP,
-     *                           BARGE-IN-OCCURRED, the session or its MRCP connection ended)
+     * @param audioSeconds       audio sent to the caller; for one stopped or failed part-way, how far its
+     *                           playback had got (to one ptime)
+     * @param cause              how it ended with a SPEAK-COMPLETE (or a failure response); null when it ended
+     *                           without one, and {@code stop} says why
+     * @param stop               what ended it without a SPEAK-COMPLETE; null when {@code cause} is set
      * @param started            it started to play (it was not only queued or refused)
      */
     record SpeakReport(String sessionId, String callId, long requestId, List<String> voices, List<String> modes,
                        List<String> languages, int textChars, String text, boolean storedFrames, String engine,
                        long inProgressNanos, long firstPacketNanos, double audioSeconds, CompletionCause cause,
-                       boolean started) {
+                       Stop stop, boolean started) {
 
-        /** The cause as records and metrics name it: {@code normal}, {@code error}, ..., or {@code stopped}. */
+        public SpeakReport {
+            if ((cause == null) == (stop == null)) {
+                throw new IllegalArgumentException("a SPEAK ends with a cause or a stop, not " + cause + "/" + stop);
+            }
+        }
+
+        /**
+         * How it ended as records and metrics name it: the completion cause ({@code normal}, {@code error},
+         * ...) or the stop ({@code stopped}, {@code barged_in}, {@code connection_lost}, {@code session_ended}).
+         */
         public String causeName() {
-            return cause == null ? "stopped" : cause.name().toLowerCase(java.util.Locale.ROOT);
+            return cause == null ? stop.label() : cause.name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 }

@@ -73,6 +73,8 @@ final class SpeakPlayback {
     private boolean audioSeen;
     /** The first packet's time of a talkspurt a CONTROL jump replaced; -1 when none was sent. */
     private long firstPacketNanos = -1;
+    /** {@link #framesPlayed()} when it stopped. */
+    private long playedWhenStopped;
 
     /** Starts the SPEAK's talkspurt: its first packet will carry the marker bit. */
     SpeakPlayback(AudioChannel audio, Ticker clock, int ptimeMs, int maxRetainedFrames, Events events) {
@@ -213,6 +215,9 @@ final class SpeakPlayback {
 
     /** Drops every queued frame and ignores whatever the engine still sends. */
     synchronized void stop() {
+        if (!stopped) {
+            playedWhenStopped = position.position(clock.nanoTime());
+        }
         stopped = true;
         frames = List.of();
         shared = null;
@@ -227,6 +232,7 @@ final class SpeakPlayback {
         if (stopped || generation != this.generation) {
             return false;
         }
+        playedWhenStopped = position.position(clock.nanoTime());
         stopped = true;
         return true;
     }
@@ -243,6 +249,14 @@ final class SpeakPlayback {
     /** System.nanoTime() when the SPEAK's first RTP packet left; -1 when none has. */
     synchronized long firstPacketNanos() {
         return firstPacketNanos >= 0 ? firstPacketNanos : talkspurt.firstPacketNanos();
+    }
+
+    /**
+     * Frames played so far by the playout model (where a CONTROL jump put the playback counts as played);
+     * once stopped, where it stood then.
+     */
+    synchronized long framesPlayed() {
+        return stopped ? playedWhenStopped : position.position(clock.nanoTime());
     }
 
     synchronized long framesQueued() {

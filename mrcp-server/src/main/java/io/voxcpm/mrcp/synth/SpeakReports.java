@@ -32,10 +32,11 @@ final class SpeakReports {
 
     /**
      * @param logTag {@code [session-id call-id]}, as the session layer makes it
-     * @param cause  null: stopped without a SPEAK-COMPLETE
+     * @param cause  how it completed; null when it was stopped without a SPEAK-COMPLETE
+     * @param stop   what stopped it; null when it completed
      */
     static SpeakObserver.SpeakReport of(Speak speak, String sessionId, String logTag, String engine, int ptimeMs,
-                                        CompletionCause cause) {
+                                        CompletionCause cause, SpeakObserver.Stop stop) {
         List<String> voices = new ArrayList<>();
         List<String> modes = new ArrayList<>();
         List<String> languages = new ArrayList<>();
@@ -52,17 +53,15 @@ final class SpeakReports {
         long firstPacket = playback == null ? -1 : playback.firstPacketNanos();
         double audioSeconds = 0;
         if (playback != null && firstPacket >= 0) {
-            long frames = playback.framesQueued();
-            if (cause != CompletionCause.NORMAL) {
-                // stopped part-way: what the pacer can have sent since the first packet, to one ptime
-                frames = Math.min(frames, (System.nanoTime() - firstPacket) / (ptimeMs * 1_000_000L) + 1);
-            }
+            // stopped or failed part-way: how far the playback had got, by the playout model (pauses and an
+            // engine slower than real time accounted for), to one ptime
+            long frames = cause == CompletionCause.NORMAL ? playback.framesQueued() : playback.framesPlayed();
             audioSeconds = frames * ptimeMs / 1000.0;
         }
         return new SpeakObserver.SpeakReport(sessionId, callIdOf(logTag), speak.requestId(), voices, modes,
                 languages, text.length() - Math.max(0, countSpeech(speak) - 1), text.toString(),
                 speak.fromFrameTier, engine, speak.inProgressNanos,
-                firstPacket < 0 ? -1 : firstPacket - speak.arrivedNanos, audioSeconds, cause, playback != null);
+                firstPacket < 0 ? -1 : firstPacket - speak.arrivedNanos, audioSeconds, cause, stop, playback != null);
     }
 
     private static int countSpeech(Speak speak) {
@@ -79,7 +78,7 @@ final class SpeakReports {
     static SpeakObserver.SpeakReport refused(String sessionId, String logTag, long requestId, String engine,
                                              CompletionCause cause) {
         return new SpeakObserver.SpeakReport(sessionId, callIdOf(logTag), requestId, List.of(), List.of(), List.of(),
-                0, "", false, engine, -1, -1, 0, cause, false);
+                0, "", false, engine, -1, -1, 0, cause, null, false);
     }
 
     private static void addOnce(List<String> list, String value) {

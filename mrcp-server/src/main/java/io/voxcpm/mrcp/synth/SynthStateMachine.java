@@ -32,7 +32,7 @@ final class SynthStateMachine<S extends SynthStateMachine.Job> {
     }
 
     /** Something the channel does; the list a transition returns is carried out in order. */
-    sealed interface Action<S> permits Respond, Start, Halt, Pause, Resume, Complete { }
+    sealed interface Action<S> permits Respond, Start, Halt, Drop, Pause, Resume, Complete { }
 
     /**
      * Answer the request: {@code requestIds} becomes Active-Request-Id-List (null or empty: no such header);
@@ -52,8 +52,14 @@ final class SynthStateMachine<S extends SynthStateMachine.Job> {
     /** Start the SPEAK's synthesis and playback; {@code fromQueue} when it waited behind another one. */
     record Start<S>(S speak, boolean fromQueue) implements Action<S> { }
 
-    /** Stop the SPEAK's synthesis and playback at once; the client hears of it in a response, not an event. */
-    record Halt<S>(S speak) implements Action<S> { }
+    /**
+     * Stop the SPEAK's synthesis and playback at once; the client hears of it in a response, not an event.
+     * {@code why} says what ended it; null when a {@link Complete} for it follows.
+     */
+    record Halt<S>(S speak, SpeakObserver.Stop why) implements Action<S> { }
+
+    /** A SPEAK that was queued and never started leaves the queue for {@code why}, without SPEAK-COMPLETE. */
+    record Drop<S>(S speak, SpeakObserver.Stop why) implements Action<S> { }
 
     /** Hold the SPEAK's playback where it is. */
     record Pause<S>(S speak) implements Action<S> { }
@@ -116,12 +122,16 @@ final class SynthStateMachine<S extends SynthStateMachine.Job> {
      * SPEAK-COMPLETE and are listed in the response; the first survivor in the queue starts.
      */
     List<Action<S>> stop(Set<Long> only) {
+        return stop(only, SpeakObserver.Stop.STOPPED);
+    }
+
+    private List<Action<S>> stop(Set<Long> only, SpeakObserver.Stop why) {
         List<Action<S>> actions = new ArrayList<>();
         List<Long> stopped = new ArrayList<>();
         boolean activeStopped = false;
         if (active != null && (only == null || only.contains(active.requestId()))) {
             stopped.add(active.requestId());
-            actions.add(new Halt<>(active));
+            actions.add(new Halt<>(active, why));
             deactivate();
             activeStopped = true;
         }
@@ -129,6 +139,7 @@ final class SynthStateMachine<S extends SynthStateMachine.Job> {
             S s = it.next();
             if (only == null || only.contains(s.requestId())) {
                 stopped.add(s.requestId());
+                actions.add(new Drop<>(s, why));
                 it.remove();
             }
         }
@@ -147,7 +158,7 @@ final class SynthStateMachine<S extends SynthStateMachine.Job> {
         if (active == null || !active.killOnBargeIn()) {
             return List.of(Respond.of(MrcpStatus.SUCCESS, RequestState.COMPLETE));
         }
-        return stop(null);
+        return stop(null, SpeakObserver.Stop.BARGED_IN);
     }
 
     /** PAUSE: 402 while IDLE; otherwise 200 listing the active SPEAK, pausing it unless it already is. */
@@ -195,7 +206,7 @@ final class SynthStateMachine<S extends SynthStateMachine.Job> {
             return List.of();
         }
         List<Action<S>> actions = new ArrayList<>();
-        actions.add(new Halt<>(speak));
+        actions.add(new Halt<>(speak, null));
         actions.add(new Complete<>(speak, cause, reason));
         for (S next : pending) {
             actions.add(new Complete<>(next, CompletionCause.CANCELLED,
@@ -218,7 +229,7 @@ final class SynthStateMachine<S extends SynthStateMachine.Job> {
             return List.of();
         }
         List<Action<S>> actions = new ArrayList<>();
-        actions.add(new Halt<>(speak));
+        actions.add(new Halt<>(speak, null));
         actions.add(new Complete<>(speak, cause, reason));
         deactivate();
         promote(actions);
@@ -227,26 +238,38 @@ final class SynthStateMachine<S extends SynthStateMachine.Job> {
 
     /** Nobody can hear these SPEAKs any more (their connection closed): they go without a word. */
     List<Action<S>> forget(Predicate<S> unreachable) {
-        pending.removeIf(unreachable);
-        if (active == null || !unreachable.test(active)) {
-            return List.of();
-        }
         List<Action<S>> actions = new ArrayList<>();
-        actions.add(new Halt<>(active));
-        deactivate();
-        promote(actions);
+        boolean activeLost = active != null && unreachable.test(active);
+        if (activeLost) {
+            actions.add(new Halt<>(active, SpeakObserver.Stop.CONNECTION_LOST));
+            deactivate();
+        }
+        dropPending(unreachable, SpeakObserver.Stop.CONNECTION_LOST, actions);
+        if (activeLost) {
+            promote(actions);
+        }
         return actions;
     }
 
     /** The session is over: everything stops, nobody is told. */
     List<Action<S>> close() {
-        pending.clear();
-        if (active == null) {
-            return List.of();
+        List<Action<S>> actions = new ArrayList<>();
+        if (active != null) {
+            actions.add(new Halt<>(active, SpeakObserver.Stop.SESSION_ENDED));
+            deactivate();
         }
-        Action<S> halt = new Halt<>(active);
-        deactivate();
-        return List.of(halt);
+        dropPending(s -> true, SpeakObserver.Stop.SESSION_ENDED, actions);
+        return actions;
+    }
+
+    private void dropPending(Predicate<S> which, SpeakObserver.Stop why, List<Action<S>> actions) {
+        for (Iterator<S> it = pending.iterator(); it.hasNext(); ) {
+            S s = it.next();
+            if (which.test(s)) {
+                actions.add(new Drop<>(s, why));
+                it.remove();
+            }
+        }
     }
 
     private void promote(List<Action<S>> actions) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.voxcpm.mrcp.message.CompletionCause;
 import io.voxcpm.mrcp.synth.SynthStateMachine.Action;
 import io.voxcpm.mrcp.synth.SynthStateMachine.Complete;
+import io.voxcpm.mrcp.synth.SynthStateMachine.Drop;
 import io.voxcpm.mrcp.synth.SynthStateMachine.Halt;
 import io.voxcpm.mrcp.synth.SynthStateMachine.Pause;
 import io.voxcpm.mrcp.synth.SynthStateMachine.Respond;
@@ -30,7 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code stop} / {@code stop 2,3} (with an Active-Request-Id-List), {@code barge}, {@code pause},
  * {@code resume}, {@code played N}, {@code failed N}, {@code refused N} (its plan failed), {@code lost N,M} (their connection closed), {@code close}.
  * Actions: the response as {@code status STATE [ids] cause}, and {@code start N}, {@code start N queued},
- * {@code halt N}, {@code pause N}, {@code resume N}, {@code complete N cause}.
+ * {@code halt N why} ({@code halt N} when a completion follows), {@code drop N why} (a queued one leaves),
+ * {@code pause N}, {@code resume N}, {@code complete N cause}.
  */
 class SynthStateMachineTest {
 
@@ -45,19 +47,21 @@ class SynthStateMachineTest {
                 row("speak 1; speak 2; speak 3", "speak 4", "407 COMPLETE 004", "SPEAKING 1 [2, 3]"),
                 // STOP
                 row("", "stop", "200 COMPLETE", "IDLE - []"),
-                row("speak 1", "stop", "halt 1; 200 COMPLETE [1]", "IDLE - []"),
-                row("speak 1; speak 2; speak 3", "stop", "halt 1; 200 COMPLETE [1, 2, 3]", "IDLE - []"),
-                row("speak 1; speak 2; speak 3", "stop 2", "200 COMPLETE [2]", "SPEAKING 1 [3]"),
-                row("speak 1; speak 2; speak 3", "stop 1", "halt 1; start 2 queued; 200 COMPLETE [1]",
+                row("speak 1", "stop", "halt 1 stopped; 200 COMPLETE [1]", "IDLE - []"),
+                row("speak 1; speak 2; speak 3", "stop",
+                        "halt 1 stopped; drop 2 stopped; drop 3 stopped; 200 COMPLETE [1, 2, 3]", "IDLE - []"),
+                row("speak 1; speak 2; speak 3", "stop 2", "drop 2 stopped; 200 COMPLETE [2]", "SPEAKING 1 [3]"),
+                row("speak 1; speak 2; speak 3", "stop 1", "halt 1 stopped; start 2 queued; 200 COMPLETE [1]",
                         "SPEAKING 2 [3]"),
                 row("speak 1; speak 2", "stop 9", "200 COMPLETE", "SPEAKING 1 [2]"),
-                row("speak 1; speak 2; pause", "stop 1", "halt 1; start 2 queued; 200 COMPLETE [1]",
+                row("speak 1; speak 2; pause", "stop 1", "halt 1 stopped; start 2 queued; 200 COMPLETE [1]",
                         "SPEAKING 2 []"),
                 // BARGE-IN-OCCURRED
                 row("", "barge", "200 COMPLETE", "IDLE - []"),
-                row("speak 1; speak 2", "barge", "halt 1; 200 COMPLETE [1, 2]", "IDLE - []"),
+                row("speak 1; speak 2", "barge", "halt 1 barged_in; drop 2 barged_in; 200 COMPLETE [1, 2]",
+                        "IDLE - []"),
                 row("speak 1 nokill; speak 2", "barge", "200 COMPLETE", "SPEAKING 1 [2]"),
-                row("speak 1 nokill; speak 2; stop 1", "barge", "halt 2; 200 COMPLETE [2]", "IDLE - []"),
+                row("speak 1 nokill; speak 2; stop 1", "barge", "halt 2 barged_in; 200 COMPLETE [2]", "IDLE - []"),
                 // PAUSE and RESUME
                 row("", "pause", "402 COMPLETE", "IDLE - []"),
                 row("", "resume", "402 COMPLETE", "IDLE - []"),
@@ -80,9 +84,10 @@ class SynthStateMachineTest {
                 row("speak 1; speak 2; speak 3", "refused 2", "complete 2 002", "SPEAKING 1 [3]"),
                 row("speak 1; stop", "refused 1", "", "IDLE - []"),
                 // the client is gone
-                row("speak 1; speak 2; speak 3", "lost 2", "", "SPEAKING 1 [3]"),
-                row("speak 1; speak 2; speak 3", "lost 1,2", "halt 1; start 3 queued", "SPEAKING 3 []"),
-                row("speak 1; speak 2", "close", "halt 1", "IDLE - []"),
+                row("speak 1; speak 2; speak 3", "lost 2", "drop 2 connection_lost", "SPEAKING 1 [3]"),
+                row("speak 1; speak 2; speak 3", "lost 1,2",
+                        "halt 1 connection_lost; drop 2 connection_lost; start 3 queued", "SPEAKING 3 []"),
+                row("speak 1; speak 2", "close", "halt 1 session_ended; drop 2 session_ended", "IDLE - []"),
                 row("", "close", "", "IDLE - []"));
     }
 
@@ -152,7 +157,9 @@ class SynthStateMachineTest {
             } else if (a instanceof Start<TestSpeak> s) {
                 return "start " + s.speak().requestId() + (s.fromQueue() ? " queued" : "");
             } else if (a instanceof Halt<TestSpeak> h) {
-                return "halt " + h.speak().requestId();
+                return "halt " + h.speak().requestId() + (h.why() == null ? "" : " " + h.why().label());
+            } else if (a instanceof Drop<TestSpeak> d) {
+                return "drop " + d.speak().requestId() + " " + d.why().label();
             } else if (a instanceof Pause<TestSpeak> p) {
                 return "pause " + p.speak().requestId();
             } else if (a instanceof Resume<TestSpeak> r) {

@@ -100,6 +100,7 @@ final class VirtualAudioChannel implements AudioChannel {
         private boolean paused;
         private boolean over;
         private boolean marker = true;
+        private long firstPacketNanos = -1;
 
         Spurt(Listener listener) {
             this.listener = listener;
@@ -142,13 +143,23 @@ final class VirtualAudioChannel implements AudioChannel {
             frames.clear();
         }
 
+        /** On the virtual clock (the real talkspurt reads System.nanoTime()). */
+        @Override
+        public long firstPacketNanos() {
+            return firstPacketNanos;
+        }
+
         void tick() {
             if (paused || over) {
                 return;
             }
             byte[] frame = frames.poll();
             if (frame != null) {
-                sent.add(new Sent(TimeUnit.NANOSECONDS.toMillis(executor.ticker().nanoTime()), marker, frame));
+                long now = executor.ticker().nanoTime();
+                if (firstPacketNanos < 0) {
+                    firstPacketNanos = now;
+                }
+                sent.add(new Sent(TimeUnit.NANOSECONDS.toMillis(now), marker, frame));
                 marker = false;
             }
             if (finished && frames.isEmpty()) {
