@@ -335,6 +335,11 @@ final class EngineSlots {
         }
 
         @Override
+        public void servedBy(String endpoint) {
+            ticket.sink.servedBy(endpoint);
+        }
+
+        @Override
         public void onComplete() {
             if (ticket.end(id)) {
                 ticket.sink.onComplete();
