@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,14 +55,23 @@ public final class MediaClock implements AutoCloseable {
         this(loops, Epoll.isAvailable());
     }
 
+    /** As {@link #MediaClock(int)}, its loops' threads made by {@code threads}. */
+    public MediaClock(int loops, ThreadFactory threads) {
+        this(loops, Epoll.isAvailable(), threads);
+    }
+
     /** {@code epoll = false} forces the portable NIO transport (the fallback off Linux). */
     MediaClock(int loops, boolean epoll) {
+        this(loops, epoll, new DefaultThreadFactory("rtp-clock", true));
+    }
+
+    private MediaClock(int loops, boolean epoll, ThreadFactory threads) {
         if (loops < 1) {
             throw new IllegalArgumentException("loops: " + loops + " (expected: >= 1)");
         }
         IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.epoll = epoll;
-        group = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("rtp-clock", true), handlers);
+        group = new MultiThreadIoEventLoopGroup(loops, threads, handlers);
         for (EventExecutor loop : group) {
             shards.put(loop, new Shard((EventLoop) loop));
         }

@@ -10,6 +10,8 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.unix.FileDescriptor;
 import io.voxcpm.audio.EncodedFrames;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
@@ -47,6 +49,18 @@ import org.slf4j.LoggerFactory;
 public final class RtpAudioChannel implements AudioChannel {
 
     private static final Logger log = LoggerFactory.getLogger(RtpAudioChannel.class);
+    private static final VarHandle DROPPED;
+    private static final VarHandle SEND_FAILURES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            DROPPED = lookup.findVarHandle(RtpAudioChannel.class, "dropped", long.class);
+            SEND_FAILURES = lookup.findVarHandle(RtpAudioChannel.class, "sendFailures", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String sessionId;
     private final MediaClock clock;
@@ -70,12 +84,16 @@ public final class RtpAudioChannel implements AudioChannel {
     /** False while the peer's SDP says it will not receive (sendonly, inactive): ticks run, nothing leaves. */
     private volatile boolean sending = true;
 
-    // Touched only on the clock's event loop.
+    // Written only on the clock's event loop (the two loss counts with opaque stores, read at close).
     private long ticks;
     private int sequenceNumber;
     private long dropped;
     private long failures;
     private long sendFailures;
+    /** The last failed write's error, for the line {@link #close} logs. */
+    private volatile IOException lastFailure;
+    /** The socket's errors the pipeline reports (a pipeline write's, or one epoll read from the socket). */
+    private final ErrorLogger errors;
     /** The packet under construction, and a view of its memory to build it through. */
     private ByteBuf packet;
     private ByteBuffer packetBytes;
@@ -95,6 +113,7 @@ public final class RtpAudioChannel implements AudioChannel {
         this.ptimeMs = ptimeMs;
         this.frameBytes = frameBytes;
         this.counters = clock.counters(loop);
+        this.errors = java.util.Objects.requireNonNull(socket.pipeline().get(ErrorLogger.class), "error logger");
         ThreadLocalRandom random = ThreadLocalRandom.current();
         this.ssrc = random.nextInt();
         this.timestampBase = random.nextInt();
@@ -183,6 +202,7 @@ public final class RtpAudioChannel implements AudioChannel {
         }
         clock.unregister(loop, ptimeMs, pacer);
         socket.close();
+        logLosses();
         try {
             loop.execute(this::releasePacket); // after any tick already running; later ones see closed
         } catch (RejectedExecutionException e) {
@@ -229,10 +249,7 @@ public final class RtpAudioChannel implements AudioChannel {
         }
         if (!socket.isWritable()) {
             // The socket buffer is full: a late packet is worth less than the next one, so drop it.
-            counters.dropped();
-            if (dropped++ == 0) {
-                log.warn("[{}] RTP socket to {} not writable, dropping packets", sessionId, remote);
-            }
+            counted(false);
             return null;
         }
         if (packet == null || packet.refCnt() != 1) {
@@ -247,31 +264,49 @@ public final class RtpAudioChannel implements AudioChannel {
         return out;
     }
 
+    /**
+     * Epoll: one {@code write(2)}, whose result says sent, dropped (buffer full: 0 bytes) or failed (e.g. the
+     * peer's ICMP port unreachable, reported on the next write), a failure being a drop too. NIO: handed to
+     * the pipeline, which counts as sent (a failure surfaces later, in {@link ErrorLogger}).
+     */
     private void write(ByteBuffer filled) {
+        boolean sent;
         if (fd != null) {
             try {
-                if (fd.write(filled, 0, filled.position()) > 0) {
-                    counters.sent();
-                } else {
-                    counters.dropped();
-                    if (dropped++ == 0) {
-                        log.warn("[{}] RTP socket to {} full, dropping packets", sessionId, remote);
-                    }
-                }
-            } catch (IOException e) { // e.g. the peer's ICMP port unreachable, reported on the next write
-                sendFailed(e);
+                sent = fd.write(filled, 0, filled.position()) > 0;
+            } catch (IOException e) {
+                sent = false;
+                SEND_FAILURES.setOpaque(this, sendFailures + 1);
+                lastFailure = e;
             }
-            return;
+        } else {
+            packet.setIndex(0, filled.position());
+            socket.writeAndFlush(packet.retain(), socket.voidPromise());
+            sent = true;
         }
-        packet.setIndex(0, filled.position());
-        socket.writeAndFlush(packet.retain(), socket.voidPromise());
-        counters.sent();
+        counted(sent);
     }
 
-    private void sendFailed(IOException e) {
-        if (sendFailures++ == 0) {
-            log.warn("[{}] RTP send to {} failed: {}", sessionId, remote, e.toString());
+    /**
+     * The one place a packet is counted, whichever way it went: sent, or dropped. It only bumps fields (the
+     * loop's counters for metrics, this stream's drops for the line {@link #close} logs): nothing on the
+     * pacing loop allocates, locks or logs.
+     */
+    private void counted(boolean sent) {
+        if (sent) {
+            counters.sent();
+        } else {
+            counters.dropped();
+            DROPPED.setOpaque(this, dropped + 1);
         }
+    }
+
+    /**
+     * One line, when the stream ends, for a stream that lost packets or saw its socket fail (the peer's ICMP
+     * port unreachable): the pacing loop itself never logs.
+     */
+    private void logLosses() {
+        errors.logLosses(remote, (long) DROPPED.getOpaque(this), (long) SEND_FAILURES.getOpaque(this), lastFailure);
     }
 
     /** Rare: the last packet is still queued (or this is the first), so it stays the queue's to free. */
@@ -316,13 +351,26 @@ public final class RtpAudioChannel implements AudioChannel {
     }
 
     /**
-     * Send failures surface here because writes use the void promise; one line per failure kind.
-     * Sharable only so that bind retries may reuse it: a single channel of the session ever keeps it.
+     * The socket's errors surface here (writes use the void promise; epoll reads a pending ICMP error off the
+     * socket), on the clock's loop: counted, the last one kept, and logged with the stream's drops in one line
+     * when it closes. Sharable only so that bind retries may reuse it: a single channel of the session ever
+     * keeps it.
      */
     @ChannelHandler.Sharable
     private static final class ErrorLogger extends ChannelInboundHandlerAdapter {
+        private static final VarHandle COUNT;
+
+        static {
+            try {
+                COUNT = MethodHandles.lookup().findVarHandle(ErrorLogger.class, "count", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final String sessionId;
-        private Class<?> lastLogged;
+        private long count;
+        private volatile Throwable last;
 
         ErrorLogger(String sessionId) {
             this.sessionId = sessionId;
@@ -330,9 +378,19 @@ public final class RtpAudioChannel implements AudioChannel {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (cause.getClass() != lastLogged) {
-                lastLogged = cause.getClass();
-                log.warn("[{}] RTP send failed: {}", sessionId, cause.toString());
+            COUNT.setOpaque(this, count + 1);
+            if (last == null || last.getClass() != cause.getClass()) {
+                last = cause;
+            }
+        }
+
+        /** Off the pacing loop, when the stream closes: one line, only for a stream that lost something. */
+        void logLosses(InetSocketAddress remote, long dropped, long failedWrites, IOException lastWriteFailure) {
+            long failed = failedWrites + (long) COUNT.getOpaque(this);
+            if (dropped > 0 || failed > 0) {
+                Throwable lastError = lastWriteFailure != null ? lastWriteFailure : last;
+                log.warn("[{}] RTP to {}: {} packets dropped, {} socket errors{}", sessionId, remote, dropped,
+                        failed, lastError == null ? "" : " (last: " + lastError + ")");
             }
         }
     }

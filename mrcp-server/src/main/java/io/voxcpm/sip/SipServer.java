@@ -30,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -74,9 +75,14 @@ public final class SipServer implements AutoCloseable {
      * is given: the same transaction layer and limits as SIP/TCP, behind a TLS handshake.
      */
     public static SipServer start(SipConfig config, SipApplication app, SipTls tls) throws InterruptedException {
+        return start(config, app, tls, new DefaultThreadFactory("sip"));
+    }
+
+    /** As {@link #start(SipConfig, SipApplication, SipTls)}, its event loop's thread made by {@code threads}. */
+    public static SipServer start(SipConfig config, SipApplication app, SipTls tls, ThreadFactory threads)
+            throws InterruptedException {
         MessageReader.warmUp();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sip"),
-                NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, threads, NioIoHandler.newFactory());
         try {
             EventLoop loop = group.next();
             UserAgentServer uas = new UserAgentServer(config, app, loop);

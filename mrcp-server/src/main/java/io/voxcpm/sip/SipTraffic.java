@@ -20,7 +20,18 @@ public final class SipTraffic {
     private static final LongAdder[] RESPONSES = adders(METHODS.size() * 6);
     private static final LongAdder UNREADABLE = new LongAdder();
 
+    /** A thread whose SIP traffic is not this process's callers' (the start-up warm-up's loop), or null. */
+    private static volatile Thread uncounted;
+
     private SipTraffic() { }
+
+    /**
+     * Leaves what {@code thread} receives and answers out of the counts (null: count every thread again): the
+     * start-up warm-up drives a SIP server of its own, and its synthetic calls are not traffic.
+     */
+    public static void uncount(Thread thread) {
+        uncounted = thread;
+    }
 
     private static LongAdder[] adders(int n) {
         LongAdder[] a = new LongAdder[n];
@@ -36,15 +47,24 @@ public final class SipTraffic {
     }
 
     static void request(String method) {
+        if (Thread.currentThread() == uncounted) {
+            return;
+        }
         REQUESTS[methodIndex(method)].increment();
     }
 
     static void response(String method, int status) {
+        if (Thread.currentThread() == uncounted) {
+            return;
+        }
         int cls = Math.max(1, Math.min(6, status / 100));
         RESPONSES[methodIndex(method) * 6 + cls - 1].increment();
     }
 
     static void unreadable() {
+        if (Thread.currentThread() == uncounted) {
+            return;
+        }
         UNREADABLE.increment();
     }
 

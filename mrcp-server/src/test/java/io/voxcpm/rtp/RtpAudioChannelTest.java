@@ -119,6 +119,46 @@ class RtpAudioChannelTest {
     }
 
     @Test
+    void everyFrameIsCountedOnceAndSocketErrorsAreLoggedOnceAtCloseNotOnThePacingLoop() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(RtpAudioChannel.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            refusedPeer(lines);
+        } finally {
+            logger.detachAppender(lines);
+        }
+    }
+
+    private void refusedPeer(ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines)
+            throws Exception {
+        int closedPort;
+        try (java.net.DatagramSocket gone = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            closedPort = gone.getLocalPort();
+        }
+        RtpAudioChannel channel = media.open("test-refused", new java.net.InetSocketAddress(
+                InetAddress.getLoopbackAddress(), closedPort), PCMU, 8000, 20, 160);
+        opened.add(channel);
+        Counting done = new Counting();
+        Talkspurt spurt = channel.begin(done);
+        for (int i = 0; i < 40; i++) {
+            spurt.write(frame(i, 160));
+        }
+        spurt.finish();
+        await().atMost(PATIENCE).until(() -> done.calls.get() == 1);
+        RtpStats stats = clock.stats();
+        assertThat(stats.packetsSent() + stats.packetsDropped()).as("sent %s, dropped %s", stats.packetsSent(),
+                stats.packetsDropped()).isEqualTo(40);
+        assertThat(lines.list).as("the pacing loop logs nothing, however its socket fares").isEmpty();
+        channel.close();
+        assertThat(lines.list).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+                .startsWith("[test-refused] RTP to ").contains("socket errors (last: "));
+    }
+
+    @Test
     void sendsATalkspurtInOrderAsContiguousPacketsAndReportsPlayedOutOnce() throws Exception {
         RtpAudioChannel channel = pcmu();
         Counting listener = new Counting();

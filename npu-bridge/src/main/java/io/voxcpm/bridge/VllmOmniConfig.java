@@ -26,8 +26,6 @@ public record VllmOmniConfig(
     public static final String CONNECT_TIMEOUT = "bridge.vllm.connect-timeout";
     /** Where the API key comes from when the configuration does not set it (keeps it out of YAML files). */
     public static final String API_KEY_ENV = "VOXCPM_VLLM_API_KEY";
-    /** vLLM-Omni refuses {@code max_new_tokens} above this (serving-engines.md §1.3). */
-    public static final int MAX_NEW_TOKENS = 4096;
 
     public VllmOmniConfig {
         Objects.requireNonNull(baseUri, "baseUri");

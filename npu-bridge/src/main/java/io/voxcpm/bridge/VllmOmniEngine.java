@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.voxcpm.engine.AudioSink;
+import io.voxcpm.engine.GenerationParameters;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,8 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Documented limits of the server: {@code cfg_value} and {@code inference_timesteps} are fixed there
  * (2.0 and 10). A request that sets them is served with the server's values, and the engine says so
- * once in its log rather than failing a prompt that would play fine on the worker engine. A
- * {@code max_length} above {@value VllmOmniConfig#MAX_NEW_TOKENS} is refused here, before sending.
+ * once in its log rather than failing a prompt that would play fine on the worker engine. Its
+ * {@code max_new_tokens} limit (4096, serving-engines.md §1.3) is the model's own, which a request's
+ * {@code max_length} is already held to.
  *
  * <p>Registered voices are uploaded once ({@link VllmVoices}) and named in requests. For VoxCPM2 an
  * uploaded voice is an isolated reference; adding {@code ref_text} makes the server continue the
@@ -58,6 +61,8 @@ public final class VllmOmniEngine implements SpeechEngine {
     private static final String PCM_CONTENT_TYPE = "audio/pcm";
 
     private final VllmOmniConfig config;
+    /** {@code host:port} of the server, without any user info of the URL. */
+    private final String endpoint;
     private final VoiceSource voices;
     private final ExecutorService executor;
     private final ScheduledExecutorService timer;
@@ -67,6 +72,8 @@ public final class VllmOmniEngine implements SpeechEngine {
 
     public VllmOmniEngine(VllmOmniConfig config, VoiceSource voices) {
         this.config = config;
+        String authority = config.baseUri().getRawAuthority();
+        this.endpoint = authority == null ? config.baseUri().toString() : authority.substring(authority.indexOf('@') + 1);
         this.voices = voices;
         this.executor = Executors.newFixedThreadPool(2,
                 new ThreadFactoryBuilder().setNameFormat("voxcpm-vllm-%d").setDaemon(true).build());
@@ -92,25 +99,21 @@ public final class VllmOmniEngine implements SpeechEngine {
 
     @Override
     public Synthesis synthesize(SynthesisRequest request, AudioSink sink) {
-        SynthesisParameters params;
+        GenerationParameters params = request.generation();
+        String session = request.context().tagOrDash();
         VoicePlan plan;
         try {
-            params = SynthesisParameters.from(request.parameters());
-            plan = VoicePlan.resolve(request.voice(), params.mode(), voices);
+            plan = VoicePlan.resolve(request.voice(), request.mode(), voices);
         } catch (SynthesisException e) {
             sink.onError(e);
             return () -> { };
         }
-        if (params.setsCfgOrTimesteps() && warnedFixedSampling.compareAndSet(false, true)) {
+        if ((params.cfgValue() != null || params.inferenceTimesteps() != null) && warnedFixedSampling.compareAndSet(false, true)) {
             log.warn("[{}] vLLM-Omni fixes cfg_value and inference_timesteps server-side; "
-                    + "requested values are ignored (logged once)", params.sessionId());
+                    + "requested values are ignored (logged once)", session);
         }
-        if (params.maxLength() > VllmOmniConfig.MAX_NEW_TOKENS) {
-            sink.onError(new SynthesisException(Reason.INVALID_REQUEST, "max_length " + params.maxLength()
-                    + " exceeds vLLM-Omni's limit of " + VllmOmniConfig.MAX_NEW_TOKENS + " patches (max_new_tokens)"));
-            return () -> { };
-        }
-        Exchange exchange = new Exchange(sink, params.sessionId(), request.text(), params, plan);
+        sink.servedBy(endpoint); // records name the server that spoke, as a worker pool names its worker
+        Exchange exchange = new Exchange(sink, session, request.text(), params, plan);
         exchange.begin(false);
         return exchange;
     }
@@ -131,25 +134,25 @@ public final class VllmOmniEngine implements SpeechEngine {
     }
 
     /** The JSON body: both streaming flags, since their defaults changed upstream (serving-engines.md §1.7). */
-    byte[] requestBody(String text, SynthesisParameters params, VoicePlan plan, String uploadedVoice) {
+    byte[] requestBody(String text, GenerationParameters params, VoicePlan plan, String uploadedVoice) {
         ObjectNode body = JSON.createObjectNode();
         if (config.model() != null) {
             body.put("model", config.model());
         }
         boolean styled = plan.description() != null
-                && (plan.mode() == VoiceMode.DESIGN || plan.mode() == VoiceMode.CLONE);
+                && (plan.mode() == SynthesisMode.DESIGN || plan.mode() == SynthesisMode.CLONE);
         body.put("input", styled ? "(" + plan.description() + ")" + text : text);
         body.put("voice", uploadedVoice != null ? uploadedVoice : config.voice());
         body.put("response_format", "pcm");
         body.put("stream", true);
         body.put("stream_format", "audio");
-        if (uploadedVoice != null && plan.mode() == VoiceMode.ULTIMATE_CLONE) {
+        if (uploadedVoice != null && plan.mode() == SynthesisMode.ULTIMATE_CLONE) {
             body.put("ref_text", plan.sample().transcript()); // continuation of the uploaded recording
         }
-        if (params.maxLength() > 0) {
+        if (params.maxLength() != null) {
             body.put("max_new_tokens", params.maxLength());
         }
-        if (params.seed() != 0) {
+        if (params.seed() != null) {
             body.put("seed", params.seed());
         }
         try {
@@ -209,7 +212,7 @@ public final class VllmOmniEngine implements SpeechEngine {
         private final AudioSink sink;
         private final String session;
         private final String text;
-        private final SynthesisParameters params;
+        private final GenerationParameters params;
         private final VoicePlan plan;
         private final PcmDecoder decoder = new PcmDecoder();
         private final CompletableFuture<Void> body = new CompletableFuture<>();
@@ -222,7 +225,7 @@ public final class VllmOmniEngine implements SpeechEngine {
         /** Set before the request is sent: whether this exchange already re-uploaded a lost voice. */
         private volatile boolean retried;
 
-        Exchange(AudioSink sink, String session, String text, SynthesisParameters params, VoicePlan plan) {
+        Exchange(AudioSink sink, String session, String text, GenerationParameters params, VoicePlan plan) {
             this.sink = sink;
             this.session = session;
             this.text = text;

@@ -1,6 +1,7 @@
 package io.voxcpm.bridge;
 
 import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisException.Reason;
 import io.voxcpm.engine.VoiceSpec;
 import java.util.regex.Pattern;
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
  * @param description design description or clone style, free of parentheses; null when none
  * @param sample      the reference recording for the clone modes; null otherwise
  */
-record VoicePlan(VoiceMode mode, String description, VoiceSample sample) {
+record VoicePlan(SynthesisMode mode, String description, VoiceSample sample) {
 
     /** The description becomes a "(...)" prefix: stray parentheses would end it early or be read aloud. */
     private static final Pattern PARENS = Pattern.compile("[()（）]");
@@ -25,7 +26,7 @@ record VoicePlan(VoiceMode mode, String description, VoiceSample sample) {
      * mode follows from it: a named voice clones (ultimate when the voice has a transcript and no style
      * was asked for), a description designs, nothing is zero-shot.
      */
-    static VoicePlan resolve(VoiceSpec voice, VoiceMode requested, VoiceSource voices) throws SynthesisException {
+    static VoicePlan resolve(VoiceSpec voice, SynthesisMode requested, VoiceSource voices) throws SynthesisException {
         String description = voice.description() == null ? "" : PARENS.matcher(voice.description()).replaceAll("").trim();
         String desc = description.isEmpty() ? null : description;
         VoiceSample sample = null;
@@ -34,7 +35,7 @@ record VoicePlan(VoiceMode mode, String description, VoiceSample sample) {
             sample = voices.find(name).orElseThrow(
                     () -> new SynthesisException(Reason.UNKNOWN_VOICE, "no registered voice named '" + name + "'"));
         }
-        VoiceMode mode = requested != null ? requested : infer(desc, sample);
+        SynthesisMode mode = requested != null ? requested : infer(desc, sample);
         switch (mode) {
             case ZERO_SHOT -> {
                 require(sample == null && desc == null, "mode zero_shot takes neither a voice nor a description");
@@ -53,11 +54,11 @@ record VoicePlan(VoiceMode mode, String description, VoiceSample sample) {
         return new VoicePlan(mode, desc, sample);
     }
 
-    private static VoiceMode infer(String desc, VoiceSample sample) {
+    private static SynthesisMode infer(String desc, VoiceSample sample) {
         if (sample != null) {
-            return sample.hasTranscript() && desc == null ? VoiceMode.ULTIMATE_CLONE : VoiceMode.CLONE;
+            return sample.hasTranscript() && desc == null ? SynthesisMode.ULTIMATE_CLONE : SynthesisMode.CLONE;
         }
-        return desc != null ? VoiceMode.DESIGN : VoiceMode.ZERO_SHOT;
+        return desc != null ? SynthesisMode.DESIGN : SynthesisMode.ZERO_SHOT;
     }
 
     private static void require(boolean condition, String message) throws SynthesisException {

@@ -4,6 +4,7 @@ import io.voxcpm.bridge.proto.Mode;
 import io.voxcpm.bridge.proto.SynthesizeRequest;
 import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.Availability;
+import io.voxcpm.engine.GenerationParameters;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
@@ -18,10 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * VoxCPM2 served by a pool of gRPC model workers ({@code voxcpm_worker.proto}). Mode, cfg, timesteps,
- * seed and max length come from {@link SynthesisRequest#parameters()} (keys {@code mode},
- * {@code cfg_value}, {@code inference_timesteps}, {@code seed}, {@code max_length}; {@code session_id}
- * tags the logs), the design description and clone style from {@link io.voxcpm.engine.VoiceSpec#description()},
+ * VoxCPM2 served by a pool of gRPC model workers ({@code voxcpm_worker.proto}). The mode and the
+ * generation parameters come from the request as the planner checked them (the context's session tag
+ * tags the logs and the worker's request), the design description and clone style from {@link io.voxcpm.engine.VoiceSpec#description()},
  * the reference recording of a named voice from the {@link VoiceSource}.
  */
 public final class WorkerEngine implements SpeechEngine {
@@ -89,23 +89,22 @@ public final class WorkerEngine implements SpeechEngine {
      */
     @Override
     public Synthesis synthesize(SynthesisRequest request, AudioSink sink) {
-        SynthesisParameters params;
         VoicePlan plan;
         try {
-            params = SynthesisParameters.from(request.parameters());
-            plan = VoicePlan.resolve(request.voice(), params.mode(), voices);
+            plan = VoicePlan.resolve(request.voice(), request.mode(), voices);
         } catch (SynthesisException e) {
             sink.onError(e);
             return () -> { };
         }
-        WorkerSynthesis synthesis = new WorkerSynthesis(pool, toProto(request, params, plan),
-                plan.sample(), sink, params.sessionId(), SAMPLE_RATE);
+        WorkerSynthesis synthesis = new WorkerSynthesis(pool, toProto(request, plan),
+                plan.sample(), sink, request.context().tagOrDash(), SAMPLE_RATE);
         synthesis.start();
         return synthesis;
     }
 
     /** The request without its voice reference: the voice id is known only once an endpoint is chosen. */
-    static SynthesizeRequest toProto(SynthesisRequest request, SynthesisParameters params, VoicePlan plan) {
+    static SynthesizeRequest toProto(SynthesisRequest request, VoicePlan plan) {
+        GenerationParameters g = request.generation();
         SynthesizeRequest.Builder b = SynthesizeRequest.newBuilder()
                 .setText(request.text())
                 .setMode(switch (plan.mode()) {
@@ -114,11 +113,12 @@ public final class WorkerEngine implements SpeechEngine {
                     case CLONE -> Mode.MODE_CLONE;
                     case ULTIMATE_CLONE -> Mode.MODE_ULTIMATE_CLONE;
                 })
-                .setCfgValue(params.cfgValue())
-                .setInferenceTimesteps(params.inferenceTimesteps())
-                .setSeed(params.seed())
-                .setMaxLength(params.maxLength())
-                .setRequestTag(params.sessionId());
+                // zero on the wire is "the worker's default", as an unset field is in the request
+                .setCfgValue(g.cfgValue() == null ? 0f : g.cfgValue().floatValue())
+                .setInferenceTimesteps(g.inferenceTimesteps() == null ? 0 : g.inferenceTimesteps())
+                .setSeed(g.seed() == null ? 0L : g.seed())
+                .setMaxLength(g.maxLength() == null ? 0 : g.maxLength())
+                .setRequestTag(request.context().tagOrDash());
         if (plan.description() != null) {
             b.setDescription(plan.description());
         }

@@ -57,7 +57,7 @@ class AnchoredDesignVoiceTest {
                     "Please hold the line.", "Your call is important to us.", "Goodbye.");
             for (String prompt : prompts) {
                 RecordingSink sink = new RecordingSink();
-                engine.synthesize(new SynthesisRequest(prompt, null, new VoiceSpec("acme", null, null, null), Map.of()), sink);
+                engine.synthesize(new SynthesisRequest(prompt, null, new VoiceSpec("acme", null, null, null), null, null), sink);
                 assertThat(sink.done.get(30, TimeUnit.SECONDS)).isNotEmpty();
             }
             await().atMost(Duration.ofSeconds(5)).until(() ->
@@ -73,7 +73,7 @@ class AnchoredDesignVoiceTest {
             // An unanchored design voice still works, as a described voice with no reference.
             RecordingSink plain = new RecordingSink();
             engine.synthesize(new SynthesisRequest("Hello.", null, new VoiceSpec(null, null, null, "A bright young voice"),
-                    Map.of()), plain);
+                    null, null), plain);
             assertThat(plain.done.get(30, TimeUnit.SECONDS)).isNotEmpty();
 
             // Removing the voice reaches every worker.
@@ -93,7 +93,7 @@ class AnchoredDesignVoiceTest {
                 await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
                     RecordingSink sink = new RecordingSink();
                     engine.synthesize(new SynthesisRequest("Are you still there?", null,
-                            new VoiceSpec("acme", null, null, null), Map.of()), sink);
+                            new VoiceSpec("acme", null, null, null), null, null), sink);
                     sink.done.get(30, TimeUnit.SECONDS);
                     return restarted.logLinesMatching("done: ") > 0;
                 });

@@ -3,6 +3,7 @@ package io.voxcpm.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.voxcpm.engine.GenerationParameters;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
@@ -70,14 +71,15 @@ class PythonWorkerTest {
         return sink;
     }
 
+    private static final GenerationParameters SEEDED = GenerationParameters.NONE.withSeed(11L);
+
     /** Seeded: the stand-in imitates voxcpm 2.0.3, whose unseeded output differs on every call. */
     private static SynthesisRequest text(String text) {
-        return new SynthesisRequest(text, null, VoiceSpec.DEFAULT, Map.of(SynthesisRequest.SEED, "11"));
+        return new SynthesisRequest(text, null, VoiceSpec.DEFAULT, null, SEEDED);
     }
 
     private static SynthesisRequest voice(String text, String name, String description) {
-        return new SynthesisRequest(text, null, new VoiceSpec(name, null, null, description),
-                Map.of(SynthesisRequest.SEED, "11"));
+        return new SynthesisRequest(text, null, new VoiceSpec(name, null, null, description), null, SEEDED);
     }
 
     /** The stand-in's documented length rule: 3 chunks plus one per 6 characters of the model's input text. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.VoiceSpec;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -19,35 +20,29 @@ class VoicePlanTest {
         default -> Optional.empty();
     };
 
-    private VoicePlan plan(String name, String description, VoiceMode mode) throws SynthesisException {
+    private VoicePlan plan(String name, String description, SynthesisMode mode) throws SynthesisException {
         return VoicePlan.resolve(new VoiceSpec(name, null, null, description), mode, voices);
     }
 
     @Test
     void modeFollowsFromWhatTheRequestCarries() throws Exception {
-        assertThat(plan(null, null, null).mode()).isEqualTo(VoiceMode.ZERO_SHOT);
-        assertThat(plan("default", null, null).mode()).isEqualTo(VoiceMode.ZERO_SHOT);
-        assertThat(plan(null, "warm (old) voice", null)).isEqualTo(new VoicePlan(VoiceMode.DESIGN, "warm old voice", null));
-        assertThat(plan("ann", null, null).mode()).isEqualTo(VoiceMode.ULTIMATE_CLONE);
-        assertThat(plan("ann", "cheerful", null).mode()).isEqualTo(VoiceMode.CLONE);
-        assertThat(plan("bob", null, null).mode()).isEqualTo(VoiceMode.CLONE);
-        assertThat(plan("ann", null, VoiceMode.CLONE).mode()).isEqualTo(VoiceMode.CLONE);
+        assertThat(plan(null, null, null).mode()).isEqualTo(SynthesisMode.ZERO_SHOT);
+        assertThat(plan("default", null, null).mode()).isEqualTo(SynthesisMode.ZERO_SHOT);
+        assertThat(plan(null, "warm (old) voice", null)).isEqualTo(new VoicePlan(SynthesisMode.DESIGN, "warm old voice", null));
+        assertThat(plan("ann", null, null).mode()).isEqualTo(SynthesisMode.ULTIMATE_CLONE);
+        assertThat(plan("ann", "cheerful", null).mode()).isEqualTo(SynthesisMode.CLONE);
+        assertThat(plan("bob", null, null).mode()).isEqualTo(SynthesisMode.CLONE);
+        assertThat(plan("ann", null, SynthesisMode.CLONE).mode()).isEqualTo(SynthesisMode.CLONE);
     }
 
     @Test
     void explicitModesAreChecked() {
-        assertThatThrownBy(() -> plan("bob", null, VoiceMode.ULTIMATE_CLONE)).hasMessageContaining("transcript");
-        assertThatThrownBy(() -> plan("ann", "sad", VoiceMode.ULTIMATE_CLONE)).hasMessageContaining("style");
-        assertThatThrownBy(() -> plan(null, null, VoiceMode.DESIGN)).hasMessageContaining("description");
-        assertThatThrownBy(() -> plan("ann", null, VoiceMode.ZERO_SHOT)).hasMessageContaining("zero_shot");
+        assertThatThrownBy(() -> plan("bob", null, SynthesisMode.ULTIMATE_CLONE)).hasMessageContaining("transcript");
+        assertThatThrownBy(() -> plan("ann", "sad", SynthesisMode.ULTIMATE_CLONE)).hasMessageContaining("style");
+        assertThatThrownBy(() -> plan(null, null, SynthesisMode.DESIGN)).hasMessageContaining("description");
+        assertThatThrownBy(() -> plan("ann", null, SynthesisMode.ZERO_SHOT)).hasMessageContaining("zero_shot");
         assertThatThrownBy(() -> plan("carl", null, null))
                 .isInstanceOfSatisfying(SynthesisException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_VOICE));
     }
 
-    @Test
-    void modeNamesParse() {
-        assertThat(VoiceMode.parse("Ultimate-Clone")).isEqualTo(VoiceMode.ULTIMATE_CLONE);
-        assertThat(VoiceMode.parse("zero_shot")).isEqualTo(VoiceMode.ZERO_SHOT);
-        assertThatThrownBy(() -> VoiceMode.parse("karaoke")).hasMessageContaining("karaoke");
-    }
 }

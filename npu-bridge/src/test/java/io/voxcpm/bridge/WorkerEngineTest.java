@@ -7,15 +7,19 @@ import io.grpc.Status;
 import io.voxcpm.bridge.proto.Mode;
 import io.voxcpm.bridge.proto.RegisterVoiceRequest;
 import io.voxcpm.bridge.proto.SynthesizeRequest;
+import io.voxcpm.engine.GenerationParameters;
+import io.voxcpm.engine.RequestContext;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
 import com.google.protobuf.ByteString;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,12 +60,13 @@ class WorkerEngineTest {
         return engine;
     }
 
-    private static SynthesisRequest request(String text, String... params) {
-        Map<String, String> p = new HashMap<>();
-        for (int i = 0; i < params.length; i += 2) {
-            p.put(params[i], params[i + 1]);
-        }
-        return new SynthesisRequest(text, null, VoiceSpec.DEFAULT, p);
+    private static SynthesisRequest request(String text) {
+        return request(text, null, null);
+    }
+
+    private static SynthesisRequest request(String text, SynthesisMode mode, String session) {
+        return new SynthesisRequest(text, null, VoiceSpec.DEFAULT, mode, GenerationParameters.NONE,
+                RequestContext.session(session));
     }
 
     private static RecordingSink run(WorkerEngine engine, SynthesisRequest request) {
@@ -85,7 +90,7 @@ class WorkerEngineTest {
         w.samplesPerChunk = 480;
         WorkerEngine engine = engine(w.address(), VoiceSource.NONE);
 
-        RecordingSink sink = run(engine, request("Hello there", "session_id", "sess-1"));
+        RecordingSink sink = run(engine, request("Hello there", null, "sess-1"));
 
         assertThat(awaitAudio(sink)).containsExactly(StandInWorker.expectedPcm("Hello there", 5, 480));
         assertThat(sink.chunks).hasValue(5);
@@ -105,7 +110,7 @@ class WorkerEngineTest {
         WorkerEngine engine = engine(w.address(), VoiceSource.NONE);
         SynthesisRequest req = new SynthesisRequest("Welcome", null,
                 new VoiceSpec(null, null, null, "(A calm, low voice)"),
-                Map.of("cfg_value", "2.5", "inference_timesteps", "12", "seed", "42", "max_length", "900"));
+                null, new GenerationParameters(new BigDecimal("2.5"), 12, 42L, 900, null));
 
         awaitAudio(run(engine, req));
 
@@ -124,12 +129,10 @@ class WorkerEngineTest {
         StandInWorker w = worker();
         WorkerEngine engine = engine(w.address(), VoiceSource.NONE);
 
-        assertThat(awaitError(run(engine, request("x", "cfg_value", "loud"))).reason())
-                .isEqualTo(Reason.INVALID_REQUEST);
-        assertThat(awaitError(run(engine, request("x", "mode", "design"))).reason())
+        assertThat(awaitError(run(engine, request("x", SynthesisMode.DESIGN, null))).reason())
                 .isEqualTo(Reason.INVALID_REQUEST);
         assertThat(awaitError(run(engine, new SynthesisRequest("x", null,
-                new VoiceSpec("nobody", null, null, null), Map.of()))).reason())
+                new VoiceSpec("nobody", null, null, null), null, null))).reason())
                 .isEqualTo(Reason.UNKNOWN_VOICE);
         assertThat(w.synthCalls).hasValue(0);
     }
@@ -354,7 +357,7 @@ class WorkerEngineTest {
         VoiceSource voices = name -> name.equals("alice") ? Optional.of(alice) : Optional.empty();
         WorkerEngine engine = engine(a.address() + "," + b.address(), voices);
         SynthesisRequest req = new SynthesisRequest("Speak as Alice", null,
-                new VoiceSpec("alice", null, null, null), Map.of());
+                new VoiceSpec("alice", null, null, null), null, null);
         String expectedId = StandInWorker.voiceIdFor(RegisterVoiceRequest.newBuilder()
                 .setWav(ByteString.copyFrom(alice.wav())).setTranscript(alice.transcript()).build());
 

@@ -2,19 +2,19 @@ package io.voxcpm.cache;
 
 import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.Availability;
+import io.voxcpm.engine.RequestContext;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.Support;
 import io.voxcpm.engine.VoiceSpec;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,27 +36,19 @@ import org.slf4j.LoggerFactory;
  *       is sent the audio produced so far, then the rest as it arrives (all sinks get the same samples).
  *       On completion the audio is stored; a failed synthesis, or one every listener cancelled, is not
  *       (the last listener to cancel cancels the engine).
- *   <li><b>Bypass:</b> parameter {@value #CACHE_PARAMETER}={@value #BYPASS} skips the cache for reading
- *       and writing; the request goes straight to the engine (without that parameter).
+ *   <li><b>Bypass:</b> a request whose {@link RequestContext#cache()} is
+ *       {@link RequestContext.CachePolicy#BYPASS} (vendor parameter {@code cache=bypass}) skips the cache
+ *       for reading and writing; the request goes straight to the engine.
  * </ul>
  *
  * <p>The key is built by {@link #keyFor}: normalised text, language, voice name and registry version,
- * mode, design description, gender, age, every other parameter, the engine's name, the model version
- * given here, and the engine's sample rate. Callbacks arrive on engine threads (first listener of a miss)
+ * mode, design description, gender, age, the generation parameters, the engine's name, the model version
+ * given here, and the engine's sample rate. The request's context (session, cache policy) is not what is
+ * said, so it is not in the key. Callbacks arrive on engine threads (first listener of a miss)
  * or the cache's I/O threads (hits and joiners); only a request the engine rejects up front gets its
  * error on the caller's thread, as the engine gives it.
  */
 public final class CachingEngine implements SpeechEngine {
-
-    /** Request parameter that controls caching; not part of the key. */
-    public static final String CACHE_PARAMETER = "cache";
-    /** Value of {@value #CACHE_PARAMETER} that skips the cache entirely. */
-    public static final String BYPASS = "bypass";
-    /**
-     * Request parameters that say who is asking, not what is said: the MRCP session tags requests with
-     * {@code session_id} for the model bridge's logs, and a key that held it would never hit.
-     */
-    private static final Set<String> NOT_IN_KEY = Set.of(CACHE_PARAMETER, SynthesisRequest.SESSION_ID);
 
     private static final Logger log = LoggerFactory.getLogger(CachingEngine.class);
     private static final int CHUNK_MILLIS = 100;
@@ -126,15 +118,18 @@ public final class CachingEngine implements SpeechEngine {
 
     /** Whether {@code request} asks to skip the cache. */
     public static boolean bypasses(SynthesisRequest request) {
-        String v = request.parameters().get(CACHE_PARAMETER);
-        return v != null && v.trim().toLowerCase(Locale.ROOT).equals(BYPASS);
+        return request.context().cache() == RequestContext.CachePolicy.BYPASS;
     }
 
     /** The key {@code request} is cached under. */
     public CacheKey keyFor(SynthesisRequest request) {
         VoiceSpec voice = request.voice();
-        Map<String, String> parameters = new HashMap<>(request.parameters());
-        parameters.keySet().removeAll(NOT_IN_KEY);
+        // the mode sits with the knobs, under the names they had when requests were string maps, so the
+        // entries stored before requests were typed keep their keys
+        Map<String, String> parameters = new HashMap<>(request.generation().asMap());
+        if (request.mode() != null) {
+            parameters.put(SynthesisMode.PARAMETER, request.mode().value());
+        }
         String name = voice.nameIfSet().orElse(null);
         return CacheKey.builder()
                 .text(request.text())
@@ -154,10 +149,7 @@ public final class CachingEngine implements SpeechEngine {
     public Synthesis synthesize(SynthesisRequest request, AudioSink sink) {
         if (bypasses(request)) {
             cache.bypasses.incrementAndGet();
-            Map<String, String> parameters = new HashMap<>(request.parameters());
-            parameters.remove(CACHE_PARAMETER);
-            return engine.synthesize(new SynthesisRequest(request.text(), request.language(), request.voice(),
-                    parameters), sink);
+            return engine.synthesize(request, sink);
         }
         CacheKey key = keyFor(request);
         InFlight running = inFlight.get(key.digest());

@@ -9,10 +9,8 @@ import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
-import io.voxcpm.request.SynthesisMode;
-import java.util.HashMap;
+import io.voxcpm.engine.SynthesisMode;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -159,13 +157,11 @@ final class ChainSynthesis implements Synthesis {
 
     /** A fallback's own voice: no registered voice, no description, zero-shot (as the planner sends "default"). */
     static SynthesisRequest inDefaultVoice(SynthesisRequest r) {
-        Map<String, String> params = new HashMap<>(r.parameters());
-        params.put(SynthesisRequest.MODE, SynthesisMode.ZERO_SHOT.value());
-        return new SynthesisRequest(r.text(), r.language(), VoiceSpec.DEFAULT, params);
+        return r.withVoice(VoiceSpec.DEFAULT, SynthesisMode.ZERO_SHOT);
     }
 
     static String voiceOf(SynthesisRequest r) {
-        String mode = r.parameters().getOrDefault(SynthesisRequest.MODE, "?");
+        String mode = r.modeName();
         return r.voice().nameIfSet().map(n -> "voice '" + n + "' (" + mode + ")")
                 .orElse("a " + mode + " voice");
     }

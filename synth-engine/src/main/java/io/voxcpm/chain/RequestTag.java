@@ -7,7 +7,7 @@ import org.slf4j.MDC;
 /**
  * Who asked, for the chain's log lines, which run on whatever engine thread delivers the first audio:
  * the caller's logging context (the MRCP session's tag) as it was when the request was made, or, when
- * the caller set none, the request's {@code session_id}.
+ * the caller set none, the session tag of the request's context.
  */
 final class RequestTag {
 
@@ -25,8 +25,7 @@ final class RequestTag {
         if (context != null && !context.isEmpty()) {
             return new RequestTag(context, "");
         }
-        String session = request.parameters().get(SynthesisRequest.SESSION_ID);
-        return new RequestTag(null, "[" + (session == null || session.isBlank() ? "-" : session) + "] ");
+        return new RequestTag(null, "[" + request.context().tagOrDash() + "] ");
     }
 
     /** What goes in front of a message logged under {@link #run}. */

@@ -2,20 +2,20 @@ package io.voxcpm.embedded;
 
 import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.Availability;
+import io.voxcpm.engine.GenerationParameters;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.Support;
 import io.voxcpm.text.SentenceSplitter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -57,8 +57,6 @@ public final class EmbeddedEngine implements SpeechEngine {
     public static final String NAME = "embedded-marytts";
     public static final String VOICE = MaryVoice.VOICE;
     public static final int SAMPLE_RATE = MaryVoice.SAMPLE_RATE;
-    /** Parameter key for the speaking rate. */
-    public static final String RATE = "rate";
     /** Requests admitted per worker thread when not given: ~50 ms per sentence keeps first audio under ~1 s. */
     public static final int DEFAULT_SYNTHESES_PER_THREAD = 16;
 
@@ -149,11 +147,10 @@ public final class EmbeddedEngine implements SpeechEngine {
         if (checkLanguage(request.language()) != null) {
             return Support.NONE;
         }
-        String mode = request.parameters().get(SynthesisRequest.MODE);
         boolean ownVoice = request.voice().nameIfSet()
                 .filter(n -> !n.equalsIgnoreCase(VOICE) && !n.equalsIgnoreCase("default")).isPresent()
                 || request.voice().description() != null && !request.voice().description().isBlank()
-                || mode != null && !mode.isBlank() && !mode.trim().equalsIgnoreCase("zero_shot");
+                || request.mode() != null && request.mode() != SynthesisMode.ZERO_SHOT;
         return ownVoice ? Support.OWN_VOICE : Support.AS_ASKED;
     }
 
@@ -168,7 +165,7 @@ public final class EmbeddedEngine implements SpeechEngine {
                 .filter(n -> !n.equalsIgnoreCase(VOICE) && !n.equalsIgnoreCase("default"))
                 .ifPresent(n -> log.info("Voice '{}' is not available in {}; using {}", n, NAME, VOICE));
         EmbeddedSynthesis synthesis = new EmbeddedSynthesis(this, splitter.split(request.text()),
-                rate(request.parameters()), sink, MDC.getCopyOfContextMap());
+                rate(request.generation()), sink, MDC.getCopyOfContextMap());
         if (closed) {
             sink.onError(new SynthesisException(Reason.ENGINE_FAILURE, "embedded engine closed"));
             return synthesis;
@@ -246,15 +243,8 @@ public final class EmbeddedEngine implements SpeechEngine {
                 "language '" + language + "' is not supported by " + NAME + " (English only)");
     }
 
-    private static SpeechRate rate(Map<String, String> parameters) {
-        String value = parameters.get(RATE);
-        if (value == null || value.isBlank()) {
-            return SpeechRate.NORMAL;
-        }
-        return SpeechRate.parse(value).orElseGet(() -> {
-            log.info("Ignoring speaking rate '{}': not a keyword, number or percentage", value);
-            return SpeechRate.NORMAL;
-        });
+    private static SpeechRate rate(GenerationParameters generation) {
+        return generation.rate() == null ? SpeechRate.NORMAL : new SpeechRate(generation.rate().doubleValue());
     }
 
     private static MaryVoice newVoice() {

@@ -1,9 +1,8 @@
 package io.voxcpm.request;
 
+import io.voxcpm.engine.GenerationParameters;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
-import io.voxcpm.engine.SynthesisRequest;
-import java.util.Map;
 
 /**
  * The operator's ceiling on the generation parameters a caller may choose (in SET-PARAMS,
@@ -19,34 +18,32 @@ public record ParameterCaps(int maxInferenceTimesteps, int maxLength) {
 
     /** The model's own ranges: nothing beyond what {@link GenerationParameters} checks. */
     public static final ParameterCaps MODEL = new ParameterCaps(GenerationParameters.MAX_TIMESTEPS,
-            GenerationParameters.MAX_LENGTH);
+            GenerationParameters.MAX_LENGTH_PATCHES);
 
     public ParameterCaps {
         if (maxInferenceTimesteps < 1 || maxInferenceTimesteps > GenerationParameters.MAX_TIMESTEPS) {
             throw new IllegalArgumentException("the inference_timesteps cap must be 1-" + GenerationParameters.MAX_TIMESTEPS
                     + ", got " + maxInferenceTimesteps);
         }
-        if (maxLength < 1 || maxLength > GenerationParameters.MAX_LENGTH) {
-            throw new IllegalArgumentException("the max_length cap must be 1-" + GenerationParameters.MAX_LENGTH
+        if (maxLength < 1 || maxLength > GenerationParameters.MAX_LENGTH_PATCHES) {
+            throw new IllegalArgumentException("the max_length cap must be 1-" + GenerationParameters.MAX_LENGTH_PATCHES
                     + ", got " + maxLength);
         }
     }
 
     /**
-     * @param validated parameters already in canonical form ({@link GenerationParameters#validated})
-     * @param source    where they came from, for the message
+     * @param asked  what one layer of the request asks for (the client's layers only)
+     * @param source where it came from, for the message
      * @throws SynthesisException {@link Reason#INVALID_REQUEST} naming the parameter, its value and the cap
      */
-    void check(Map<String, String> validated, String source) throws SynthesisException {
-        check(validated, source, SynthesisRequest.INFERENCE_TIMESTEPS, maxInferenceTimesteps);
-        check(validated, source, SynthesisRequest.MAX_LENGTH, maxLength);
+    void check(GenerationParameters asked, String source) throws SynthesisException {
+        check(asked.inferenceTimesteps(), source, GenerationParameters.INFERENCE_TIMESTEPS, maxInferenceTimesteps);
+        check(asked.maxLength(), source, GenerationParameters.MAX_LENGTH, maxLength);
     }
 
-    private static void check(Map<String, String> params, String source, String key, int cap)
-            throws SynthesisException {
-        String v = params.get(key);
-        if (v != null && Long.parseLong(v) > cap) {
-            throw new SynthesisException(Reason.INVALID_REQUEST, source + " " + key + "=" + v
+    private static void check(Integer value, String source, String name, int cap) throws SynthesisException {
+        if (value != null && value > cap) {
+            throw new SynthesisException(Reason.INVALID_REQUEST, source + " " + name + "=" + value
                     + " is above this server's cap of " + cap + ": ask for at most " + cap + ", or leave it unset");
         }
     }

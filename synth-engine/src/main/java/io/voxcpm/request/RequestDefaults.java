@@ -13,9 +13,10 @@ import java.util.Map;
  * @param language   {@code Speech-Language}
  * @param rate       {@code Prosody-Rate} in SSML's syntax
  * @param volume     {@code Prosody-Volume} in SSML's syntax
- * @param parameters generation parameters from SET-PARAMS / {@code Vendor-Specific-Parameters} under the
- *                   engine keys ({@code cfg_value}, {@code inference_timesteps}, {@code seed}, {@code mode},
- *                   {@code max_length}); other keys (e.g. {@code session_id}) pass through unchanged
+ * @param parameters what SET-PARAMS / {@code Vendor-Specific-Parameters} say, as the client wrote it: the
+ *                   generation parameters ({@code cfg_value}, {@code inference_timesteps}, {@code seed},
+ *                   {@code mode}, {@code max_length}), {@code cache} and {@code voice-description}; the
+ *                   planner reads them once and ignores other names
  */
 public record RequestDefaults(String voiceName, String gender, Integer age, Integer variant, String language,
         String rate, String volume, Map<String, String> parameters) {

@@ -1,7 +1,10 @@
 package io.voxcpm.request;
 
+import io.voxcpm.engine.GenerationParameters;
+import io.voxcpm.engine.RequestContext;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
 import io.voxcpm.ssml.PronunciationLexicon;
@@ -11,6 +14,7 @@ import io.voxcpm.ssml.SsmlParser;
 import io.voxcpm.ssml.Style;
 import io.voxcpm.ssml.VoiceHint;
 import io.voxcpm.text.SentenceSplitter;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns what a client sent (SSML or plain text, plus MRCP-level defaults) into {@link Segment}s: each
- * sentence a {@link Segment.Speech} with exactly one mode, its voice and validated parameters.
+ * sentence a {@link Segment.Speech} holding the {@link SynthesisRequest} an engine gets: exactly one mode,
+ * its voice and typed generation parameters.
  *
  * <p><b>Segments.</b> A change of voice, language, prosody or parameters starts a new segment, and text
  * is split into sentences with {@link SentenceSplitter} (VoxCPM2 drifts on long text, and the first
@@ -43,9 +48,11 @@ import org.slf4j.LoggerFactory;
  * cannot do both.
  *
  * <p><b>Parameters</b> rise in precedence: server defaults, the voice's defaults, the request's
- * ({@link RequestDefaults#parameters()}), SSML ({@code vx:} attributes). Each layer is validated on its
- * own so the error says where a bad value came from. The engine gets {@code mode} always and
- * {@code rate} when the prosody is not normal.
+ * ({@link RequestDefaults#parameters()}), SSML ({@code vx:} attributes). Each layer is parsed on its
+ * own ({@link Knobs}) so the error says where a bad value came from; this is the only place client text
+ * becomes generation parameters. The engine gets a mode always and a rate when the prosody is not normal.
+ * A {@code cache=bypass} request parameter goes into the request's {@link RequestContext}, with the
+ * caller's session tag, never into what is said.
  *
  * <p><b>Engine view.</b> A registered design voice reaches the engine as its description only (no name:
  * the model bridge looks names up as recordings); a clone voice by its name, its style as
@@ -59,7 +66,7 @@ public final class RequestPlanner {
     private static final String DEFAULT_VOICE = "default";
 
     private final VoiceCatalog catalog;
-    private final Map<String, String> serverDefaults;
+    private final Knobs serverDefaults;
     private final SentenceSplitter splitter;
     private final boolean unknownVoiceFallsBack;
     private final ParameterCaps caps;
@@ -83,7 +90,7 @@ public final class RequestPlanner {
         this.unknownVoiceFallsBack = unknownVoiceFallsBack;
         this.caps = ParameterCaps.MODEL;
         try {
-            this.serverDefaults = Map.copyOf(GenerationParameters.validated(serverDefaults, "server default"));
+            this.serverDefaults = Knobs.parse(serverDefaults, "server default");
         } catch (SynthesisException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -112,36 +119,44 @@ public final class RequestPlanner {
         return plan(SsmlDocument.text(text, baseStyle(defaults)), defaults, PronunciationLexicon.EMPTY);
     }
 
+    /** {@link #plan(SsmlDocument, RequestDefaults, PronunciationLexicon, RequestContext)} for no session in particular. */
+    public List<Segment> plan(SsmlDocument document, RequestDefaults defaults, PronunciationLexicon lexicon)
+            throws SynthesisException {
+        return plan(document, defaults, lexicon, RequestContext.NONE);
+    }
+
     /**
      * Plans a document already read with {@link #baseStyle}{@code (defaults)} as its base (SSML through
      * {@link SsmlParser}, plain text through {@link SsmlDocument#text}), with {@code lexicon}'s aliases
      * replacing the words they define before sentences are split, so the engines, the prompt cache's keys
-     * and the log all see what is actually said.
+     * and the log all see what is actually said. Every request made carries {@code context}, with the
+     * cache policy the request parameters ask for.
      */
-    public List<Segment> plan(SsmlDocument document, RequestDefaults defaults, PronunciationLexicon lexicon)
-            throws SynthesisException {
-        Map<String, String> asked = new HashMap<>(defaults.parameters());
-        asked.remove(VOICE_DESCRIPTION_PARAMETER);
-        Map<String, String> request = new HashMap<>(GenerationParameters.validated(asked, "request parameter"));
-        caps.check(request, "request parameter");
-        if (defaults.variant() != null && !request.containsKey(SynthesisRequest.SEED)) {
-            request.putAll(GenerationParameters.validated(
-                    Map.of(SynthesisRequest.SEED, defaults.variant().toString()), "Voice-Variant"));
+    public List<Segment> plan(SsmlDocument document, RequestDefaults defaults, PronunciationLexicon lexicon,
+            RequestContext context) throws SynthesisException {
+        Knobs request = Knobs.parse(defaults.parameters(), "request parameter");
+        caps.check(request.generation(), "request parameter");
+        if (defaults.variant() != null && request.generation().seed() == null) {
+            Long seed = GenerationParameters.parse(
+                    Map.of(GenerationParameters.SEED, defaults.variant().toString()), "Voice-Variant").seed();
+            request = new Knobs(request.mode(), request.generation().withSeed(seed));
         }
-        return plan(document.segments(), Map.copyOf(request), new HashMap<>(), lexicon);
+        RequestContext asked = context.withCache(
+                RequestContext.CachePolicy.fromParameter(defaults.parameters().get(RequestContext.CACHE_PARAMETER)));
+        return plan(document.segments(), request, asked, new HashMap<>(), lexicon);
     }
 
-    /**
-     * The outermost style: the MRCP headers as if they wrapped the whole document.
-     *
-     * @throws SynthesisException {@link Reason#INVALID_REQUEST} for a header value that cannot be used
-     */
     /**
      * A request parameter (e.g. FreeSWITCH's {@code {voice-description=...}}, which arrives in
      * Vendor-Specific-Parameters) that describes the voice in words, as SSML's {@code vx:design} does.
      */
     public static final String VOICE_DESCRIPTION_PARAMETER = "voice-description";
 
+    /**
+     * The outermost style: the MRCP headers as if they wrapped the whole document.
+     *
+     * @throws SynthesisException {@link Reason#INVALID_REQUEST} for a header value that cannot be used
+     */
     public static Style baseStyle(RequestDefaults d) throws SynthesisException {
         String gender = d.gender() == null || d.gender().isBlank() ? null : d.gender().trim().toLowerCase(Locale.ROOT);
         if (gender != null && !gender.equals("male") && !gender.equals("female") && !gender.equals("neutral")) {
@@ -166,8 +181,8 @@ public final class RequestPlanner {
                 Map.of());
     }
 
-    private List<Segment> plan(List<Segment> parts, Map<String, String> request, Map<Style, Resolved> resolved,
-            PronunciationLexicon lexicon) throws SynthesisException {
+    private List<Segment> plan(List<Segment> parts, Knobs request, RequestContext context,
+            Map<Style, Resolved> resolved, PronunciationLexicon lexicon) throws SynthesisException {
         List<Segment> out = new ArrayList<>();
         for (Segment part : parts) {
             if (part instanceof Segment.Text t) {
@@ -181,10 +196,11 @@ public final class RequestPlanner {
                     resolved.put(t.style(), r);
                 }
                 for (String s : sentences) {
-                    out.add(new Segment.Speech(s, t.style().language(), r.voice(), t.style().prosody(), r.params()));
+                    out.add(new Segment.Speech(new SynthesisRequest(s, t.style().language(), r.voice(), r.mode(),
+                            r.generation(), context), t.style().prosody()));
                 }
             } else if (part instanceof Segment.AudioRef a) {
-                out.add(new Segment.AudioRef(a.name(), plan(a.fallback(), request, resolved, lexicon)));
+                out.add(new Segment.AudioRef(a.name(), plan(a.fallback(), request, context, resolved, lexicon)));
             } else if (part instanceof Segment.Pause || part instanceof Segment.Mark) {
                 out.add(part);
             } else {
@@ -194,10 +210,10 @@ public final class RequestPlanner {
         return List.copyOf(out);
     }
 
-    private record Resolved(VoiceSpec voice, Map<String, String> params) {
+    private record Resolved(VoiceSpec voice, SynthesisMode mode, GenerationParameters generation) {
     }
 
-    private Resolved resolve(Style style, Map<String, String> request) throws SynthesisException {
+    private Resolved resolve(Style style, Knobs request) throws SynthesisException {
         VoiceHint hint = style.voice();
         String name = null;
         VoiceProfile profile = null;
@@ -217,16 +233,14 @@ public final class RequestPlanner {
             }
             log.info("Voice '{}' is not registered; using the rest of the voice request", String.join(" ", names));
         }
-        Map<String, String> params = new HashMap<>(serverDefaults);
+        Knobs knobs = serverDefaults;
         if (profile != null) {
-            params.putAll(GenerationParameters.validated(profile.defaultParameters(), "voice '" + name + "' default"));
+            knobs = knobs.overriddenBy(Knobs.parse(profile.defaultParameters(), "voice '" + name + "' default"));
         }
-        params.putAll(request);
-        Map<String, String> ssml = GenerationParameters.validated(style.parameters(), "SSML");
-        caps.check(ssml, "SSML");
-        params.putAll(ssml);
-        SynthesisMode requested = params.containsKey(SynthesisRequest.MODE)
-                ? SynthesisMode.parse(params.get(SynthesisRequest.MODE)).orElseThrow() : null;
+        Knobs ssml = Knobs.parse(style.parameters(), "SSML");
+        caps.check(ssml.generation(), "SSML");
+        knobs = knobs.overriddenBy(request).overriddenBy(ssml);
+        SynthesisMode requested = knobs.mode();
         String explicit = VoiceDescriptions.clean(hint.description());
 
         VoiceSpec voice;
@@ -272,11 +286,11 @@ public final class RequestPlanner {
             }
             voice = new VoiceSpec(null, hint.gender(), hint.age(), description);
         }
-        params.put(SynthesisRequest.MODE, mode.value());
+        GenerationParameters generation = knobs.generation();
         if (!style.prosody().isNormalRate()) {
-            params.put(SynthesisRequest.RATE, style.prosody().rateParameter());
+            generation = generation.withRate(new BigDecimal(style.prosody().rate()));
         }
-        return new Resolved(voice, Map.copyOf(params));
+        return new Resolved(voice, mode, generation);
     }
 
     private static void require(boolean condition, String message) throws SynthesisException {

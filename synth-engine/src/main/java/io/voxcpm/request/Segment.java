@@ -1,12 +1,13 @@
 package io.voxcpm.request;
 
+import io.voxcpm.engine.GenerationParameters;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
 import io.voxcpm.ssml.Prosody;
 import io.voxcpm.ssml.Style;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -32,30 +33,37 @@ public sealed interface Segment {
     /**
      * One sentence-sized utterance with its resolved voice and mode.
      *
-     * @param text       the words, free of markup
-     * @param language   RFC 5646 tag, or null for the engine's default
-     * @param voice      what the engine gets: the registered clone voice's name, and/or the design
-     *                   description (or clone style), without parentheses
-     * @param prosody    rate (also in {@code params} as {@code rate}), volume (applied by the player),
-     *                   pitch hint
-     * @param params     validated generation parameters, {@code mode} always included
+     * @param request what any {@link io.voxcpm.engine.SpeechEngine} takes: the words free of markup, the
+     *                language, the voice (the registered clone voice's name, and/or the design description
+     *                or clone style, without parentheses), exactly one mode (the planner always sets it),
+     *                the generation parameters
+     *                (with the rate when it is not normal) and the caller's context
+     * @param prosody rate (also in the request), volume (applied by the player), pitch hint
      */
-    record Speech(String text, String language, VoiceSpec voice, Prosody prosody, Map<String, String> params)
-            implements Segment {
+    record Speech(SynthesisRequest request, Prosody prosody) implements Segment {
         public Speech {
-            Objects.requireNonNull(text, "text");
-            Objects.requireNonNull(voice, "voice");
+            Objects.requireNonNull(request, "request");
             Objects.requireNonNull(prosody, "prosody");
-            params = Map.copyOf(params);
         }
 
-        /** What any {@link io.voxcpm.engine.SpeechEngine} takes. */
-        public SynthesisRequest request() {
-            return new SynthesisRequest(text, language, voice, params);
+        public String text() {
+            return request.text();
+        }
+
+        public String language() {
+            return request.language();
+        }
+
+        public VoiceSpec voice() {
+            return request.voice();
         }
 
         public SynthesisMode mode() {
-            return SynthesisMode.parse(params.get(SynthesisRequest.MODE)).orElseThrow();
+            return request.mode();
+        }
+
+        public GenerationParameters generation() {
+            return request.generation();
         }
     }
 

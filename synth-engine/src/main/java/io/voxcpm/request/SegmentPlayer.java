@@ -389,7 +389,7 @@ public final class SegmentPlayer {
         private Segmented start(int index) {
             Speak speak = (Speak) steps.get(index);
             String voice = speak.request().voice() + "|" + speak.request().language() + "|"
-                    + speak.request().parameters().get(SynthesisRequest.MODE);
+                    + speak.request().modeName();
             StreamLeveler leveler = level.streams()
                     ? level.leveler(engine.sampleRate(), levels.getOrDefault(voice, Double.NaN)) : null;
             Segmented s = new Segmented(index, speak.gain(), voice, leveler);

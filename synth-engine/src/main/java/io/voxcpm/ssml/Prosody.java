@@ -1,7 +1,5 @@
 package io.voxcpm.ssml;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -110,11 +108,5 @@ public record Prosody(double rate, double volumeDb, String pitch) {
 
     public boolean isNormalRate() {
         return Math.abs(rate - 1.0) < 0.005;
-    }
-
-    /** The rate as a plain multiplier, e.g. {@code 1.25}: the form {@code rate} engine parameters read. */
-    public String rateParameter() {
-        return new BigDecimal(rate).setScale(2, RoundingMode.HALF_EVEN).stripTrailingZeros()
-                .toPlainString();
     }
 }

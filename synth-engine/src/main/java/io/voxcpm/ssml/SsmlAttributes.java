@@ -1,8 +1,9 @@
 package io.voxcpm.ssml;
 
+import io.voxcpm.engine.GenerationParameters;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
-import io.voxcpm.engine.SynthesisRequest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -22,11 +23,11 @@ final class SsmlAttributes {
 
     /** vx: attribute → engine parameter key. */
     private static final Map<String, String> VX_PARAMETERS = Map.of(
-            "cfg", SynthesisRequest.CFG_VALUE,
-            "timesteps", SynthesisRequest.INFERENCE_TIMESTEPS,
-            "seed", SynthesisRequest.SEED,
-            "mode", SynthesisRequest.MODE,
-            "max-length", SynthesisRequest.MAX_LENGTH);
+            "cfg", GenerationParameters.CFG_VALUE,
+            "timesteps", GenerationParameters.INFERENCE_TIMESTEPS,
+            "seed", GenerationParameters.SEED,
+            "mode", SynthesisMode.PARAMETER,
+            "max-length", GenerationParameters.MAX_LENGTH);
     private static final String VX_DESIGN = "design";
     private static final Map<String, Duration> STRENGTHS = Map.of(
             "none", Duration.ZERO, "x-weak", Duration.ofMillis(100), "weak", Duration.ofMillis(250),
@@ -96,7 +97,7 @@ final class SsmlAttributes {
         Style s = style.withVoice(style.voice().nest(child));
         if (variant != null && reader.getAttributeValue(SsmlParser.VX_NAMESPACE, "seed") == null) {
             Map<String, String> params = new HashMap<>(s.parameters());
-            params.put(SynthesisRequest.SEED, variant.toString());
+            params.put(GenerationParameters.SEED, variant.toString());
             s = s.withParameters(params);
         }
         return s;

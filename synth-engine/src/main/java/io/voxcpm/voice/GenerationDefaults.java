@@ -1,5 +1,7 @@
 package io.voxcpm.voice;
 
+import io.voxcpm.engine.GenerationParameters;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,10 +20,10 @@ public record GenerationDefaults(Double cfgValue, Integer inferenceTimesteps, Lo
 
     public static final GenerationDefaults NONE = new GenerationDefaults(null, null, null, null);
 
-    /** Parameter names as {@link io.voxcpm.engine.SynthesisRequest#parameters()} carries them. */
-    public static final String CFG_VALUE = "cfg_value";
-    public static final String INFERENCE_TIMESTEPS = "inference_timesteps";
-    public static final String SEED = "seed";
+    /** Parameter names as clients and voice files write them. */
+    public static final String CFG_VALUE = GenerationParameters.CFG_VALUE;
+    public static final String INFERENCE_TIMESTEPS = GenerationParameters.INFERENCE_TIMESTEPS;
+    public static final String SEED = GenerationParameters.SEED;
 
     private static final Pattern LANGUAGE = Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*");
 
@@ -42,6 +44,12 @@ public record GenerationDefaults(Double cfgValue, Integer inferenceTimesteps, Lo
             p.put(SEED, seed.toString());
         }
         return Map.copyOf(p);
+    }
+
+    /** The set parameters as an engine request carries them; seed 0 means unseeded there. */
+    public GenerationParameters toGeneration() {
+        return new GenerationParameters(cfgValue == null ? null : BigDecimal.valueOf(cfgValue), inferenceTimesteps,
+                seed == null || seed == 0 ? null : seed, null, null);
     }
 
     void validate() throws InvalidVoiceException {

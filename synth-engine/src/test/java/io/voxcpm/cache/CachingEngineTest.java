@@ -4,16 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.voxcpm.embedded.EmbeddedEngine;
+import io.voxcpm.engine.GenerationParameters;
 import io.voxcpm.engine.ObservedEngine;
+import io.voxcpm.engine.RequestContext;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisObserver;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
 import java.io.RandomAccessFile;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -172,8 +174,8 @@ class CachingEngineTest {
     @Test
     void bypassSkipsReadingAndWriting() throws Exception {
         CachingEngine e = caching();
-        SynthesisRequest bypass = new SynthesisRequest("Hello", null, VoiceSpec.DEFAULT,
-                Map.of(CachingEngine.CACHE_PARAMETER, CachingEngine.BYPASS));
+        SynthesisRequest bypass = SynthesisRequest.of("Hello")
+                .withContext(RequestContext.NONE.withCache(RequestContext.CachePolicy.BYPASS));
         say(e, SynthesisRequest.of("Hello"));
         await().until(() -> e.cache().stats().stores() == 1);
         say(e, bypass);
@@ -190,12 +192,13 @@ class CachingEngineTest {
     @Test
     void theAskingSessionIsNotPartOfTheKeyButWhatIsSaidIs() throws Exception {
         CachingEngine e = caching();
-        SynthesisRequest fromOneCall = new SynthesisRequest("Hello", null, VoiceSpec.DEFAULT,
-                Map.of("session_id", "2cc69d6b43cb1ff6", "rate", "fast"));
-        SynthesisRequest fromAnother = new SynthesisRequest("Hello", null, VoiceSpec.DEFAULT,
-                Map.of("session_id", "7a97a584562444d9", "rate", "fast"));
-        SynthesisRequest slower = new SynthesisRequest("Hello", null, VoiceSpec.DEFAULT,
-                Map.of("session_id", "7a97a584562444d9", "rate", "slow"));
+        GenerationParameters fast = GenerationParameters.NONE.withRate(new BigDecimal("1.25"));
+        SynthesisRequest fromOneCall = new SynthesisRequest("Hello", null, VoiceSpec.DEFAULT, null, fast,
+                RequestContext.session("2cc69d6b43cb1ff6"));
+        SynthesisRequest fromAnother = new SynthesisRequest("Hello", null, VoiceSpec.DEFAULT, null, fast,
+                RequestContext.session("7a97a584562444d9"));
+        SynthesisRequest slower = new SynthesisRequest("Hello", null, VoiceSpec.DEFAULT, null,
+                fast.withRate(new BigDecimal("0.8")), RequestContext.session("7a97a584562444d9"));
         assertThat(e.keyFor(fromOneCall)).isEqualTo(e.keyFor(fromAnother));
         assertThat(e.keyFor(slower)).isNotEqualTo(e.keyFor(fromAnother));
     }
@@ -274,7 +277,8 @@ class CachingEngineTest {
     void voiceVersionIsPartOfTheKey() throws Exception {
         String[] version = {"1"};
         engine = new CachingEngine(standIn, PromptCache.open(dir, 64 << 20), "v1", name -> version[0], 1);
-        SynthesisRequest r = new SynthesisRequest("Hi", "en-US", new VoiceSpec("acme-brand", null, null, null), Map.of());
+        SynthesisRequest r = new SynthesisRequest("Hi", "en-US", new VoiceSpec("acme-brand", null, null, null), null,
+                GenerationParameters.NONE);
         CacheKey v1 = engine.keyFor(r);
         version[0] = "2";
         assertThat(engine.keyFor(r)).isNotEqualTo(v1);

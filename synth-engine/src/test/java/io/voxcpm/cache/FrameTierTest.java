@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voxcpm.audio.EncodedFrames;
 import io.voxcpm.audio.TelephonyFormat;
+import io.voxcpm.engine.GenerationParameters;
+import io.voxcpm.engine.RequestContext;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
 import io.voxcpm.request.Segment;
@@ -40,13 +43,14 @@ class FrameTierTest {
         }
     }
 
-    private static Segment.Speech speech(String text, String voice, double volumeDb, Map<String, String> params) {
-        return new Segment.Speech(text, "en-US", new VoiceSpec(voice, null, null, null),
-                new Prosody(1.0, volumeDb, null), params);
+    private static Segment.Speech speech(String text, String voice, double volumeDb, SynthesisMode mode,
+            RequestContext context) {
+        return new Segment.Speech(new SynthesisRequest(text, "en-US", new VoiceSpec(voice, null, null, null), mode,
+                GenerationParameters.NONE, context), new Prosody(1.0, volumeDb, null));
     }
 
     private static Segment.Speech speech(String text) {
-        return speech(text, null, 0, Map.of(SynthesisRequest.MODE, "zero_shot"));
+        return speech(text, null, 0, SynthesisMode.ZERO_SHOT, RequestContext.NONE);
     }
 
     private static EncodedFrames frames(int count, int seed) {
@@ -70,8 +74,8 @@ class FrameTierTest {
         // white space normalises as in the prompt cache; marks make no sound; the session tag is not the sound
         assertThat(FrameTier.keyFor(List.of(speech(" Thank  you for calling. "), new Segment.Mark("m1"),
                 new Segment.Pause(Duration.ofMillis(300)),
-                speech("Please hold.", null, 0, Map.of(SynthesisRequest.MODE, "zero_shot",
-                        SynthesisRequest.SESSION_ID, "abc"))), e, TelephonyFormat.PCMU_8K, 20)).isEqualTo(key);
+                speech("Please hold.", null, 0, SynthesisMode.ZERO_SHOT,
+                        RequestContext.session("abc"))), e, TelephonyFormat.PCMU_8K, 20)).isEqualTo(key);
         List<String> others = List.of(
                 FrameTier.keyFor(plan, e, TelephonyFormat.PCMA_8K, 20),
                 FrameTier.keyFor(plan, e, TelephonyFormat.L16_16K, 20),
@@ -81,7 +85,7 @@ class FrameTierTest {
                 FrameTier.keyFor(List.of(speech("Thank you for calling."), speech("Please hold.")), e,
                         TelephonyFormat.PCMU_8K, 20),
                 FrameTier.keyFor(List.of(speech("Thank you for calling."), new Segment.Pause(Duration.ofMillis(300)),
-                        speech("Please hold.", null, 6, Map.of(SynthesisRequest.MODE, "zero_shot"))), e,
+                        speech("Please hold.", null, 6, SynthesisMode.ZERO_SHOT, RequestContext.NONE)), e,
                         TelephonyFormat.PCMU_8K, 20));
         assertThat(others).doesNotContainNull().doesNotContain(key).doesNotHaveDuplicates();
     }
@@ -89,7 +93,7 @@ class FrameTierTest {
     @Test
     void aReRegisteredVoiceGetsANewKey() throws Exception {
         CachingEngine e = caching();
-        List<Segment> plan = List.of(speech("Hello.", "brand", 0, Map.of(SynthesisRequest.MODE, "clone")));
+        List<Segment> plan = List.of(speech("Hello.", "brand", 0, SynthesisMode.CLONE, RequestContext.NONE));
         voiceVersions.put("brand", "1:abc");
         String before = FrameTier.keyFor(plan, e, TelephonyFormat.PCMU_8K, 20);
         voiceVersions.put("brand", "2:def");
@@ -100,8 +104,8 @@ class FrameTierTest {
     @Test
     void plansTheKeyCannotNameHaveNoKey() throws Exception {
         CachingEngine e = caching();
-        assertThat(FrameTier.keyFor(List.of(speech("Hi.", null, 0, Map.of(SynthesisRequest.MODE, "zero_shot",
-                CachingEngine.CACHE_PARAMETER, "bypass"))), e, TelephonyFormat.PCMU_8K, 20)).isNull();
+        assertThat(FrameTier.keyFor(List.of(speech("Hi.", null, 0, SynthesisMode.ZERO_SHOT,
+                RequestContext.NONE.withCache(RequestContext.CachePolicy.BYPASS))), e, TelephonyFormat.PCMU_8K, 20)).isNull();
         assertThat(FrameTier.keyFor(List.of(new Segment.AudioRef("welcome", List.of(speech("Hi.")))), e,
                 TelephonyFormat.PCMU_8K, 20)).isNull();
         assertThat(FrameTier.keyFor(List.of(new Segment.Pause(Duration.ofSeconds(1))), e, TelephonyFormat.PCMU_8K,

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.voxcpm.audio.EncodedFrames;
 import io.voxcpm.audio.TelephonyFormat;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
 import io.voxcpm.request.Segment;
@@ -44,7 +45,7 @@ class VoicePurgeTest {
     }
 
     private static SynthesisRequest in(String voice, String text) {
-        return new SynthesisRequest(text, "en-US", new VoiceSpec(voice, null, null, null), Map.of());
+        return new SynthesisRequest(text, "en-US", new VoiceSpec(voice, null, null, null), null, null);
     }
 
     private static void say(CachingEngine e, SynthesisRequest r) throws Exception {
@@ -159,8 +160,8 @@ class VoicePurgeTest {
     }
 
     private static Segment.Speech speech(String voice, String text) {
-        return new Segment.Speech(text, "en-US", new VoiceSpec(voice, null, null, null), new Prosody(1.0, 0, null),
-                Map.of());
+        return new Segment.Speech(new SynthesisRequest(text, "en-US", new VoiceSpec(voice, null, null, null),
+                SynthesisMode.CLONE, null), new Prosody(1.0, 0, null));
     }
 
     private static EncodedFrames frames() {

@@ -8,10 +8,13 @@ import io.voxcpm.cache.CachingEngine;
 import io.voxcpm.cache.PromptCache;
 import io.voxcpm.cache.RecordingSink;
 import io.voxcpm.engine.Availability;
+import io.voxcpm.engine.GenerationParameters;
+import io.voxcpm.engine.RequestContext;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Support;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
 import io.voxcpm.request.Segment;
@@ -19,7 +22,6 @@ import io.voxcpm.request.SegmentPlayer;
 import io.voxcpm.ssml.Prosody;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,13 +45,13 @@ class EngineChainTest {
     }
 
     private static SynthesisRequest request(String text) {
-        return new SynthesisRequest(text, "en-US", VoiceSpec.DEFAULT,
-                Map.of(SynthesisRequest.MODE, "zero_shot", SynthesisRequest.SESSION_ID, "s1"));
+        return new SynthesisRequest(text, "en-US", VoiceSpec.DEFAULT, SynthesisMode.ZERO_SHOT,
+                GenerationParameters.NONE, RequestContext.session("s1"));
     }
 
     private static SynthesisRequest cloned(String text) {
-        return new SynthesisRequest(text, "en-US", new VoiceSpec("brand", null, null, null),
-                Map.of(SynthesisRequest.MODE, "clone"));
+        return new SynthesisRequest(text, "en-US", new VoiceSpec("brand", null, null, null), SynthesisMode.CLONE,
+                GenerationParameters.NONE);
     }
 
     private static short[] say(SpeechEngine engine, SynthesisRequest request) throws Exception {
@@ -147,7 +149,7 @@ class EngineChainTest {
         assertThat(say(chain, cloned("Hello."))).isEqualTo(ScriptedEngine.audioOf(FALLBACK, 3));
         SynthesisRequest sent = fallback.requests.get(0);
         assertThat(sent.voice()).isEqualTo(VoiceSpec.DEFAULT);
-        assertThat(sent.parameters()).containsEntry(SynthesisRequest.MODE, "zero_shot");
+        assertThat(sent.mode()).isEqualTo(SynthesisMode.ZERO_SHOT);
         assertThat(sent.text()).isEqualTo("Hello.");
     }
 
@@ -265,7 +267,8 @@ class EngineChainTest {
     }
 
     private static Segment.Speech speech(String text) {
-        return new Segment.Speech(text, "en-US", VoiceSpec.DEFAULT, Prosody.NORMAL, Map.of("mode", "zero_shot"));
+        return new Segment.Speech(new SynthesisRequest(text, "en-US", VoiceSpec.DEFAULT, SynthesisMode.ZERO_SHOT,
+                GenerationParameters.NONE), Prosody.NORMAL);
     }
 
     /** TEST DOUBLE: an engine at another rate, never asked to speak. */

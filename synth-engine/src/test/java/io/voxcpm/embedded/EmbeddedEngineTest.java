@@ -4,17 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.voxcpm.engine.Availability;
+import io.voxcpm.engine.GenerationParameters;
 import io.voxcpm.engine.Support;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,12 +60,12 @@ class EmbeddedEngineTest {
         assertThat(engine.availability()).isEqualTo(Availability.ready("embedded-marytts"));
         assertThat(engine.support(SynthesisRequest.of("Hello."))).isEqualTo(Support.AS_ASKED);
         assertThat(engine.support(new SynthesisRequest("Hello.", "en-GB", new VoiceSpec("default", null, null, null),
-                Map.of(SynthesisRequest.MODE, "zero_shot")))).isEqualTo(Support.AS_ASKED);
+                SynthesisMode.ZERO_SHOT, GenerationParameters.NONE))).isEqualTo(Support.AS_ASKED);
         assertThat(engine.support(new SynthesisRequest("Hello.", null, new VoiceSpec("acme-brand", null, null, null),
-                Map.of(SynthesisRequest.MODE, "clone")))).as("a cloned voice").isEqualTo(Support.OWN_VOICE);
+                SynthesisMode.CLONE, GenerationParameters.NONE))).as("a cloned voice").isEqualTo(Support.OWN_VOICE);
         assertThat(engine.support(new SynthesisRequest("Hello.", null, new VoiceSpec(null, "male", null, "A deep voice"),
-                Map.of(SynthesisRequest.MODE, "design")))).as("a designed voice").isEqualTo(Support.OWN_VOICE);
-        assertThat(engine.support(new SynthesisRequest("Hallo.", "de-DE", VoiceSpec.DEFAULT, Map.of())))
+                SynthesisMode.DESIGN, GenerationParameters.NONE))).as("a designed voice").isEqualTo(Support.OWN_VOICE);
+        assertThat(engine.support(new SynthesisRequest("Hallo.", "de-DE", VoiceSpec.DEFAULT, null, null)))
                 .as("English only").isEqualTo(Support.NONE);
     }
 
@@ -133,7 +135,7 @@ class EmbeddedEngineTest {
 
     @Test
     void unsupportedLanguageIsReportedThroughTheSink() {
-        RecordingSink sink = speak(new SynthesisRequest("Guten Tag.", "de-DE", null, Map.of()));
+        RecordingSink sink = speak(new SynthesisRequest("Guten Tag.", "de-DE", null, null, null));
         awaitDone(sink);
         assertThat(sink.error).isNotNull();
         assertThat(sink.error.reason()).isEqualTo(Reason.LANGUAGE_UNSUPPORTED);
@@ -149,7 +151,7 @@ class EmbeddedEngineTest {
         List<RecordingSink> sinks = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             sinks.add(speak(new SynthesisRequest("Request " + (i + 1) + ". " + TWO_SENTENCES, languages[i], voices[i],
-                    Map.of())));
+                    null, null)));
         }
         sinks.forEach(EmbeddedEngineTest::awaitDone);
         assertThat(sinks).allSatisfy(s -> {
@@ -162,13 +164,18 @@ class EmbeddedEngineTest {
     @Test
     void rateParameterChangesDuration() {
         RecordingSink normal = speak(SynthesisRequest.of(TWO_SENTENCES));
-        RecordingSink fast = speak(new SynthesisRequest(TWO_SENTENCES, null, null, Map.of("rate", "+50%")));
-        RecordingSink slow = speak(new SynthesisRequest(TWO_SENTENCES, null, null, Map.of("rate", "x-slow")));
-        RecordingSink junk = speak(new SynthesisRequest(TWO_SENTENCES, null, null, Map.of("rate", "warp-speed")));
-        List.of(normal, fast, slow, junk).forEach(EmbeddedEngineTest::awaitDone);
+        RecordingSink fast = speak(atRate("1.5"));
+        RecordingSink slow = speak(atRate("0.6"));
+        RecordingSink one = speak(atRate("1"));
+        List.of(normal, fast, slow, one).forEach(EmbeddedEngineTest::awaitDone);
         assertThat(fast.samples()).isLessThan(normal.samples() * 85 / 100);
         assertThat(slow.samples()).isGreaterThan(normal.samples() * 115 / 100);
-        assertThat(junk.samples()).isEqualTo(normal.samples());
+        assertThat(one.samples()).isEqualTo(normal.samples());
+    }
+
+    private static SynthesisRequest atRate(String multiplier) {
+        return new SynthesisRequest(TWO_SENTENCES, null, null, null,
+                GenerationParameters.NONE.withRate(new BigDecimal(multiplier)));
     }
 
     @Test

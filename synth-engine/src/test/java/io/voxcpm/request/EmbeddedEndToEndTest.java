@@ -6,6 +6,7 @@ import io.voxcpm.embedded.EmbeddedEngine;
 import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
 import java.util.List;
 import java.util.Map;
@@ -79,8 +80,8 @@ class EmbeddedEndToEndTest {
         assertThat(engine.requests.get(0).voice().description()).isEqualTo("A woman in her thirties");
         assertThat(engine.requests.get(1).text()).isEqualTo("Your call costs one dollar and twenty-five cents.");
         assertThat(engine.requests.get(1).voice().description()).isEqualTo("A calm older man");
-        assertThat(engine.requests).extracting(r -> r.parameters().get("mode")).containsOnly("design");
-        assertThat(engine.requests.get(1).parameters()).containsEntry("cfg_value", "1.5")
+        assertThat(engine.requests).extracting(SynthesisRequest::mode).containsOnly(SynthesisMode.DESIGN);
+        assertThat(engine.requests.get(1).generation().asMap()).containsEntry("cfg_value", "1.5")
                 .containsEntry("inference_timesteps", "10");
 
         short[] pcm = sink.samples();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
-import io.voxcpm.engine.SynthesisRequest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,19 +39,18 @@ class ParameterCapsTest {
     @Test
     void valuesUpToTheCapAndTheOperatorsOwnDefaultsPass() throws Exception {
         List<Segment> ok = capped.planText("Hello.", RequestDefaults.of(Map.of("inference_timesteps", "30")));
-        assertThat(((Segment.Speech) ok.get(0)).params()).containsEntry(SynthesisRequest.INFERENCE_TIMESTEPS, "30");
+        assertThat(((Segment.Speech) ok.get(0)).generation().inferenceTimesteps()).isEqualTo(30);
         // the server default (40) and a registered voice's (50) are the operator's choices
-        assertThat(((Segment.Speech) capped.planText("Hello.", RequestDefaults.NONE).get(0)).params())
-                .containsEntry(SynthesisRequest.INFERENCE_TIMESTEPS, "40");
+        assertThat(((Segment.Speech) capped.planText("Hello.", RequestDefaults.NONE).get(0)).generation().inferenceTimesteps()).isEqualTo(40);
         assertThat(((Segment.Speech) capped.planSsml(SPEAK + "<voice name=\"slow\">Hi.</voice></speak>",
-                RequestDefaults.NONE).get(0)).params()).containsEntry(SynthesisRequest.INFERENCE_TIMESTEPS, "50");
+                RequestDefaults.NONE).get(0)).generation().inferenceTimesteps()).isEqualTo(50);
     }
 
     @Test
     void withoutCapsTheModelRangeApplies() throws Exception {
         RequestPlanner open = new RequestPlanner(VOICES, Map.of());
         assertThat(((Segment.Speech) open.planText("Hello.", RequestDefaults.of(Map.of("inference_timesteps", "100")))
-                .get(0)).params()).containsEntry(SynthesisRequest.INFERENCE_TIMESTEPS, "100");
+                .get(0)).generation().inferenceTimesteps()).isEqualTo(100);
         assertThatThrownBy(() -> new ParameterCaps(101, 10)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -3,10 +3,17 @@ package io.voxcpm.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.voxcpm.engine.GenerationParameters;
+import io.voxcpm.engine.RequestContext;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.VoiceSpec;
+import io.voxcpm.ssml.PronunciationLexicon;
+import io.voxcpm.ssml.SsmlDocument;
+import io.voxcpm.ssml.Style;
 import io.voxcpm.text.SentenceSplitter;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +70,7 @@ class RequestPlannerTest {
         assertThat(s.mode()).isEqualTo(SynthesisMode.DESIGN);
         assertThat(s.voice().description()).isEqualTo("A young woman, gentle and sweet voice");
         assertThat(s.voice().name()).isNull();
-        assertThat(s.request().parameters()).containsEntry("mode", "design");
+        assertThat(s.request().mode()).isEqualTo(SynthesisMode.DESIGN);
     }
 
     @Test
@@ -85,7 +92,7 @@ class RequestPlannerTest {
         Segment.Speech s = one("Hi.", vendor);
         assertThat(s.mode()).isEqualTo(SynthesisMode.DESIGN);
         assertThat(s.voice().description()).isEqualTo("A cheerful young man");
-        assertThat(s.params()).containsEntry("cfg_value", "2.5")
+        assertThat(s.generation().asMap()).containsEntry("cfg_value", "2.5")
                 .doesNotContainKey(RequestPlanner.VOICE_DESCRIPTION_PARAMETER);
         assertThat(one("<voice vx:design=\"A pirate\">Hi.</voice>", vendor).voice().description())
                 .as("SSML markup wins over the request").isEqualTo("A pirate");
@@ -96,7 +103,7 @@ class RequestPlannerTest {
         Segment.Speech s = one("Hi.", voiceName("narrator"));
         assertThat(s.mode()).isEqualTo(SynthesisMode.DESIGN);
         assertThat(s.voice()).isEqualTo(new VoiceSpec(null, null, null, "A calm middle-aged man deep voice"));
-        assertThat(s.params()).containsEntry("cfg_value", "1.6");
+        assertThat(s.generation().asMap()).containsEntry("cfg_value", "1.6");
         assertThat(one("<voice name=\"narrator\" vx:design=\"A whisper\">Hi.</voice>").voice().description())
                 .isEqualTo("A whisper");
     }
@@ -227,11 +234,29 @@ class RequestPlannerTest {
                 Map.of("seed", "5", "cfg_value", "1.7", "session_id", "abc"));
         List<Segment.Speech> s = speech(p.planSsml(SPEAK + "One. <prosody vx:cfg=\"1.5\">Two.</prosody></speak>", request));
         // max_length: server; inference_timesteps: voice over server; seed: request over server;
-        // cfg_value: request over voice over server, then SSML over request
-        assertThat(s.get(0).params()).isEqualTo(Map.of("mode", "ultimate_clone", "max_length", "2000",
-                "inference_timesteps", "12", "seed", "5", "cfg_value", "1.7", "session_id", "abc"));
-        assertThat(s.get(1).params()).containsEntry("cfg_value", "1.5").containsEntry("seed", "5");
-        assertThat(speech(p.planText("x", RequestDefaults.NONE)).get(0).params()).containsEntry("cfg_value", "2");
+        // cfg_value: request over voice over server, then SSML over request; a client's session_id is no knob
+        assertThat(s.get(0).mode()).isEqualTo(SynthesisMode.ULTIMATE_CLONE);
+        assertThat(s.get(0).generation()).isEqualTo(new GenerationParameters(new BigDecimal("1.7"), 12, 5L, 2000, null));
+        assertThat(s.get(0).generation().asMap()).isEqualTo(Map.of("max_length", "2000",
+                "inference_timesteps", "12", "seed", "5", "cfg_value", "1.7"));
+        assertThat(s.get(1).generation().asMap()).containsEntry("cfg_value", "1.5").containsEntry("seed", "5");
+        assertThat(speech(p.planText("x", RequestDefaults.NONE)).get(0).generation().asMap()).containsEntry("cfg_value", "2");
+    }
+
+    @Test
+    void theContextCarriesTheSessionAndCachePolicyApartFromWhatIsSaid() throws Exception {
+        RequestContext session = RequestContext.session("c0ffee");
+        Segment.Speech tagged = speech(planner.plan(SsmlDocument.text("Hi.", Style.DEFAULT), RequestDefaults.NONE,
+                PronunciationLexicon.EMPTY, session)).get(0);
+        assertThat(tagged.request().context()).isEqualTo(session);
+
+        Segment.Speech bypass = speech(planner.plan(SsmlDocument.text("Hi.", Style.DEFAULT),
+                RequestDefaults.of(Map.of("cache", " Bypass ")), PronunciationLexicon.EMPTY, session)).get(0);
+        assertThat(bypass.request().context()).isEqualTo(session.withCache(RequestContext.CachePolicy.BYPASS));
+        assertThat(bypass.request().withContext(session)).as("what is said is the same")
+                .isEqualTo(tagged.request());
+        assertThat(speech(planner.planText("Hi.", RequestDefaults.of(Map.of("cache", "use")))).get(0)
+                .request().context()).isEqualTo(RequestContext.NONE);
     }
 
     @Test
@@ -239,11 +264,11 @@ class RequestPlannerTest {
         RequestDefaults headers = new RequestDefaults(null, "female", null, 3, null, "slow", "soft", Map.of());
         List<Segment.Speech> s = speech(planner.planSsml(SPEAK + "a <prosody rate=\"+50%\">b</prosody> "
                 + "<voice variant=\"9\">c</voice> <prosody rate=\"default\">d</prosody></speak>", headers));
-        assertThat(s.get(0).params()).containsEntry("seed", "3").containsEntry("rate", "0.8");
+        assertThat(s.get(0).generation().asMap()).containsEntry("seed", "3").containsEntry("rate", "0.8");
         assertThat(s.get(0).prosody().volumeDb()).isEqualTo(-6.0);
-        assertThat(s.get(1).params()).containsEntry("rate", "1.2");
-        assertThat(s.get(2).params()).containsEntry("seed", "9");
-        assertThat(s.get(3).params()).doesNotContainKey("rate");
+        assertThat(s.get(1).generation().asMap()).containsEntry("rate", "1.2");
+        assertThat(s.get(2).generation().asMap()).containsEntry("seed", "9");
+        assertThat(s.get(3).generation().asMap()).doesNotContainKey("rate");
     }
 
     @Test

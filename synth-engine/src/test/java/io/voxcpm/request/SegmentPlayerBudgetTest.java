@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.engine.GenerationParameters;
+import io.voxcpm.engine.SynthesisMode;
+import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
 import io.voxcpm.ssml.Prosody;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +36,8 @@ class SegmentPlayerBudgetTest {
     }
 
     private static Segment.Speech say(String text) {
-        return new Segment.Speech(text, "en-US", VoiceSpec.DEFAULT, Prosody.NORMAL, Map.of("mode", "zero_shot"));
+        return new Segment.Speech(new SynthesisRequest(text, "en-US", VoiceSpec.DEFAULT, SynthesisMode.ZERO_SHOT,
+                GenerationParameters.NONE), Prosody.NORMAL);
     }
 
     /** A listener that plays at real time on a clock the test moves, with its timers on that clock. */

@@ -3,8 +3,10 @@ package io.voxcpm.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.voxcpm.engine.GenerationParameters;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
@@ -12,7 +14,6 @@ import io.voxcpm.ssml.Prosody;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +33,13 @@ class SegmentPlayerTest {
     }
 
     private static Segment.Speech say(String text) {
-        return new Segment.Speech(text, "en-US", VoiceSpec.DEFAULT, Prosody.NORMAL, Map.of("mode", "zero_shot"));
+        return new Segment.Speech(new SynthesisRequest(text, "en-US", VoiceSpec.DEFAULT, SynthesisMode.ZERO_SHOT,
+                GenerationParameters.NONE), Prosody.NORMAL);
+    }
+
+    private static Segment.Speech say(String text, Prosody prosody) {
+        return new Segment.Speech(new SynthesisRequest(text, null, VoiceSpec.DEFAULT, SynthesisMode.ZERO_SHOT,
+                GenerationParameters.NONE), prosody);
     }
 
     private PlaybackSink play(List<Segment> segments, boolean prefetch) throws Exception {
@@ -129,10 +136,8 @@ class SegmentPlayerTest {
     @ParameterizedTest(name = "prefetch={0}")
     @ValueSource(booleans = {false, true})
     void volumeIsAppliedAndSaturates(boolean prefetch) throws Exception {
-        Segment.Speech quiet = new Segment.Speech("Quiet.", null, VoiceSpec.DEFAULT,
-                Prosody.NORMAL.withVolume("-6dB"), Map.of());
-        Segment.Speech loud = new Segment.Speech("Loud!", null, VoiceSpec.DEFAULT,
-                Prosody.NORMAL.withVolume("+12dB"), Map.of());
+        Segment.Speech quiet = say("Quiet.", Prosody.NORMAL.withVolume("-6dB"));
+        Segment.Speech loud = say("Loud!", Prosody.NORMAL.withVolume("+12dB"));
         short[] got = play(List.of(quiet, loud), prefetch).samples();
         int q = RecordingStandInEngine.pcm("Quiet.").length;
         assertThat(got[0]).isEqualTo((short) Math.round(RecordingStandInEngine.level("Quiet.") * Math.pow(10, -6 / 20.0)));

@@ -9,7 +9,7 @@ import io.voxcpm.cache.PromptCache;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.ops.http.HttpError;
 import io.voxcpm.server.Engines;
-import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.EngineConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import io.voxcpm.voice.Voice;
 import io.voxcpm.voice.VoiceAuditLog;
@@ -94,13 +94,13 @@ final class VoiceRemoval {
     }
 
     /** The engines of the configured chain that keep voices (workers, vLLM-Omni), each opened to forget. */
-    static List<String> forgetOnEngines(ServerConfig.Engine config, List<Voice> versions) throws IOException {
+    static List<String> forgetOnEngines(EngineConfig config, List<Voice> versions) throws IOException {
         List<VoiceSample> samples = versions.stream().map(RegistryVoices::sample).flatMap(Optional::stream).toList();
         List<String> lines = new ArrayList<>();
         if (samples.isEmpty()) {
             return lines;
         }
-        for (ServerConfig.Engine one : config.chain()) {
+        for (EngineConfig one : config.chain()) {
             if (!one.kind().equals("worker") && !one.kind().equals("vllm")) {
                 continue;
             }

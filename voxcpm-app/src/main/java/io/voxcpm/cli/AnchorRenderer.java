@@ -3,6 +3,7 @@ package io.voxcpm.cli;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
 import io.voxcpm.voice.GenerationDefaults;
@@ -11,9 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,11 +47,8 @@ final class AnchorRenderer {
         List<Candidate> out = new ArrayList<>();
         for (int i = 0; i < seeds.size(); i++) {
             long seed = seeds.get(i);
-            Map<String, String> params = new HashMap<>(defaults.toParameters());
-            params.put(SynthesisRequest.MODE, "design");
-            params.put(SynthesisRequest.SEED, Long.toString(seed));
             short[] pcm = speak(engine, new SynthesisRequest(text, language, new VoiceSpec(null, null, null, description),
-                    params));
+                    SynthesisMode.DESIGN, defaults.toGeneration().withSeed(seed > 0 ? seed : null)));
             Path wav = dir.resolve(name + "-anchor-" + (i + 1) + ".wav");
             WavFile.write(wav, WavFile.pcm16(pcm, engine.sampleRate()));
             out.add(new Candidate(i + 1, seed, pcm, engine.sampleRate(), wav));

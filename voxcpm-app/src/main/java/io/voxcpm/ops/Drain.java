@@ -18,9 +18,9 @@ public final class Drain {
     private static final long BYE_GRACE_MS = 2000;
 
     private final VoxcpmMrcpServer server;
-    private final OpsConfig.Drain config;
+    private final DrainConfig config;
 
-    public Drain(VoxcpmMrcpServer server, OpsConfig.Drain config) {
+    public Drain(VoxcpmMrcpServer server, DrainConfig config) {
         this.server = server;
         this.config = config;
     }

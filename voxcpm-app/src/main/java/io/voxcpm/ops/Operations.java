@@ -80,7 +80,7 @@ public final class Operations implements AutoCloseable {
         new Health(server).register(routes);
         metrics.bind(server);
         metrics.register(routes);
-        OpsConfig.Http cfg = config.http();
+        HttpConfig cfg = config.http();
         if (!cfg.enabled()) {
             return;
         }

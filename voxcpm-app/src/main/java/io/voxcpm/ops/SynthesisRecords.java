@@ -58,7 +58,7 @@ public final class SynthesisRecords implements SpeakObserver, SynthesisObserver,
     }
 
     /** Records to {@code config.file()}; null when records are off. */
-    public static SynthesisRecords open(OpsConfig.Records config) {
+    public static SynthesisRecords open(RecordsConfig config) {
         if (!config.enabled()) {
             return null;
         }
@@ -100,7 +100,7 @@ public final class SynthesisRecords implements SpeakObserver, SynthesisObserver,
     @Override
     public void ended(String engine, String endpoint, SynthesisRequest request, boolean fromCache, Outcome outcome,
                       long firstChunkNanos, long elapsedNanos, double audioSeconds, SynthesisException failure) {
-        String session = request.parameters().get(SynthesisRequest.SESSION_ID);
+        String session = request.context().sessionTag();
         if (session == null) {
             return;
         }

@@ -28,7 +28,7 @@ final class CliEngines implements EngineProvider {
     static final Path DEFAULT_CONFIG = Path.of("voxcpm-mrcp.yaml");
 
     private final Supplier<RegisteredVoices> voices;
-    private volatile ServerConfig.Engine opened = ServerConfig.Engine.DEFAULTS;
+    private volatile EngineConfig opened = EngineConfig.DEFAULTS;
 
     /** @param voices the registry, opened when a command first needs it */
     CliEngines(Supplier<RegisteredVoices> voices) {
@@ -38,10 +38,11 @@ final class CliEngines implements EngineProvider {
     @Override
     public SpeechEngine open(EngineOptions options) {
         ServerConfig configuredAll = configured();
-        ServerConfig.Engine configured = configuredAll.engine();
-        ServerConfig.Engine engine = new ServerConfig.Engine(options.kind() != null ? options.kind() : configured.kind(),
-                options.threads(), options.workers().isEmpty() ? configured.workers() : options.workers(),
-                configured.vllmUrl(), configured.vllmModel()).withLimits(configured.limits());
+        EngineConfig configured = configuredAll.engine();
+        // the command's options, else the file's section without its fallbacks (a command speaks with one engine)
+        EngineConfig engine = configured.withFallback(null, null).withThreads(options.threads());
+        engine = options.kind() != null ? engine.withKind(options.kind()) : engine;
+        engine = options.workers().isEmpty() ? engine : engine.withWorkers(options.workers());
         try {
             ServerConfig.DEFAULTS.withEngine(engine).validated();
             SpeechEngine created = Engines.create(engine, name -> voices.get().find(name),

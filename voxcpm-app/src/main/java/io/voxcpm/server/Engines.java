@@ -23,27 +23,27 @@ public final class Engines {
     interface Decorator {
         Decorator NONE = (engine, config) -> engine;
 
-        SpeechEngine decorate(SpeechEngine engine, ServerConfig.Engine config) throws VoxcpmMrcpServer.StartupException;
+        SpeechEngine decorate(SpeechEngine engine, EngineConfig config) throws VoxcpmMrcpServer.StartupException;
     }
 
     /** The configured engine (and its fallbacks) without registered voices: tests, and engines that need none. */
-    public static SpeechEngine create(ServerConfig.Engine config) throws VoxcpmMrcpServer.StartupException {
+    public static SpeechEngine create(EngineConfig config) throws VoxcpmMrcpServer.StartupException {
         return create(config, VoiceSource.NONE);
     }
 
     /** @param voices reference recordings of registered voices, pushed to model workers on demand */
-    public static SpeechEngine create(ServerConfig.Engine config, VoiceSource voices)
+    public static SpeechEngine create(EngineConfig config, VoiceSource voices)
             throws VoxcpmMrcpServer.StartupException {
         return create(config, voices, Decorator.NONE);
     }
 
     /** @param worker the token and TLS settings towards model workers ({@code security.worker}) */
-    public static SpeechEngine create(ServerConfig.Engine config, VoiceSource voices, SecurityConfig.Worker worker)
+    public static SpeechEngine create(EngineConfig config, VoiceSource voices, SecurityConfig.Worker worker)
             throws VoxcpmMrcpServer.StartupException {
         return create(config, voices, Decorator.NONE, worker);
     }
 
-    static SpeechEngine create(ServerConfig.Engine config, VoiceSource voices, Decorator decorator)
+    static SpeechEngine create(EngineConfig config, VoiceSource voices, Decorator decorator)
             throws VoxcpmMrcpServer.StartupException {
         return create(config, voices, decorator, SecurityConfig.Worker.DEFAULTS);
     }
@@ -52,11 +52,11 @@ public final class Engines {
      * The engine {@code config.kind} names; with {@code config.fallback}, an {@link EngineChain} of it and
      * each fallback, every one decorated on its own (so each has its own cache keys) and the chain outside.
      */
-    static SpeechEngine create(ServerConfig.Engine config, VoiceSource voices, Decorator decorator,
+    static SpeechEngine create(EngineConfig config, VoiceSource voices, Decorator decorator,
                                SecurityConfig.Worker worker) throws VoxcpmMrcpServer.StartupException {
         List<SpeechEngine> links = new ArrayList<>();
         try {
-            for (ServerConfig.Engine one : config.chain()) {
+            for (EngineConfig one : config.chain()) {
                 SpeechEngine engine = single(one, voices, worker);
                 try {
                     links.add(decorator.decorate(engine, one));
@@ -80,7 +80,7 @@ public final class Engines {
         }
     }
 
-    private static SpeechEngine single(ServerConfig.Engine config, VoiceSource voices, SecurityConfig.Worker worker)
+    private static SpeechEngine single(EngineConfig config, VoiceSource voices, SecurityConfig.Worker worker)
             throws VoxcpmMrcpServer.StartupException {
         try {
             return switch (config.kind()) {
@@ -104,7 +104,7 @@ public final class Engines {
      * Names the model behind an engine kind inside prompt-cache keys. The CLI's {@code render}/{@code say}
      * use the same strings, so what they pre-render is what a call hits.
      */
-    static String modelVersion(ServerConfig.Engine config) {
+    static String modelVersion(EngineConfig config) {
         return switch (config.kind()) {
             case "embedded" -> EngineProvider.embedded().modelVersion();
             case "vllm" -> "vllm-omni/" + config.vllmModel();
@@ -113,7 +113,7 @@ public final class Engines {
     }
 
     /** The worker bridge's {@code bridge.*} keys: endpoints, security, stall timeouts. */
-    static Map<String, String> workerProperties(ServerConfig.Engine config, SecurityConfig.Worker worker) {
+    static Map<String, String> workerProperties(EngineConfig config, SecurityConfig.Worker worker) {
         Map<String, String> props = new HashMap<>(worker.bridgeProperties());
         props.putAll(config.limits().bridgeProperties());
         props.put("bridge.kind", "worker");

@@ -149,6 +149,7 @@ public final class Main implements Callable<Integer> {
             try {
                 // listening first: INVITEs get 503 + Retry-After while the engine loads
                 server = VoxcpmMrcpServer.listen(cfg, ops.observers());
+                server.startWarmUp(WarmUp.configuredRounds()); // synthetic calls on private ports while it loads
             } catch (VoxcpmMrcpServer.StartupException e) {
                 System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
                 ops.close();
@@ -195,12 +196,20 @@ public final class Main implements Callable<Integer> {
 
         ServerConfig effectiveConfig() throws ServerConfig.ConfigException {
             ServerConfig cfg = config == null ? ServerConfig.DEFAULTS : ServerConfig.load(config);
-            ServerConfig.Sip sip = cfg.sip();
-            cfg = cfg.withSip(new ServerConfig.Sip(address != null ? address : sip.address(),
-                    sipPort != null ? sipPort : sip.port(),
-                    advertisedAddress != null ? advertisedAddress : sip.advertisedAddress(), sip.t1Ms()));
+            // each option replaces one key and keeps the rest of its section as the file set it
+            SipEndpointConfig sip = cfg.sip();
+            if (address != null) {
+                sip = sip.withAddress(address);
+            }
+            if (sipPort != null) {
+                sip = sip.withPort(sipPort);
+            }
+            if (advertisedAddress != null) {
+                sip = sip.withAdvertisedAddress(advertisedAddress);
+            }
+            cfg = cfg.withSip(sip);
             if (httpPort != null) {
-                cfg = cfg.withOps(cfg.http().withPort(httpPort), cfg.drain(), cfg.records());
+                cfg = cfg.withHttp(cfg.http().withPort(httpPort));
             }
             if (mrcpPort != null) {
                 cfg = cfg.withMrcp(cfg.mrcp().withPort(mrcpPort));
@@ -211,17 +220,19 @@ public final class Main implements Callable<Integer> {
                     if (range.length != 2) {
                         throw new NumberFormatException();
                     }
-                    cfg = cfg.withRtp(new ServerConfig.Rtp(Integer.parseInt(range[0].trim()),
-                            Integer.parseInt(range[1].trim()), cfg.rtp().ptimeMs()));
+                    cfg = cfg.withRtp(cfg.rtp().withPorts(Integer.parseInt(range[0].trim()),
+                            Integer.parseInt(range[1].trim())));
                 } catch (NumberFormatException e) {
                     throw new ServerConfig.ConfigException("--rtp-ports must look like 5000-6000, got '" + rtpPorts + "'");
                 }
             }
-            ServerConfig.Engine e = cfg.engine();
-            cfg = cfg.withEngine(new ServerConfig.Engine(engine != null ? engine : e.kind(), e.threads(),
-                    workers != null ? workers : e.workers(), vllmUrl != null ? vllmUrl : e.vllmUrl(), e.vllmModel(),
-                    fallback != null ? fallback : e.fallback(),
-                    fallbackVoices != null ? fallbackVoices : e.fallbackVoices(), e.limits()));
+            EngineConfig e = cfg.engine();
+            e = engine != null ? e.withKind(engine) : e;
+            e = workers != null ? e.withWorkers(workers) : e;
+            e = vllmUrl != null ? e.withVllmUrl(vllmUrl) : e;
+            e = e.withFallback(fallback != null ? fallback : e.fallback(),
+                    fallbackVoices != null ? fallbackVoices : e.fallbackVoices());
+            cfg = cfg.withEngine(e);
             return cfg.validated();
         }
     }

@@ -373,6 +373,18 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         ready.complete(null);
     }
 
+    /**
+     * Runs up to {@code rounds} synthetic calls through a private copy of the call pipeline on loopback until the
+     * server is ready or closed, so that the first real calls meet compiled code ({@link WarmUp}): nothing of it
+     * reaches a caller, a session of this server, its metrics or its records. Completes with the calls made.
+     */
+    public CompletableFuture<Integer> startWarmUp(int rounds) {
+        CompletableFuture<Void> stop = new CompletableFuture<>();
+        ready.whenComplete((v, e) -> stop.complete(null));
+        listeners.add(() -> stop.complete(null));
+        return new WarmUp(stop, rounds, config.rtp().portMin(), config.rtp().portMax()).start();
+    }
+
     /** Completes when INVITEs are served; fails with the {@link StartupException} that stopped the engine. */
     public CompletableFuture<Void> ready() {
         return ready;
@@ -406,7 +418,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                 .withCost(config.cost().speakCost());
     }
 
-    private static PromptCache openCache(ServerConfig.Cache cache) throws StartupException {
+    private static PromptCache openCache(CacheConfig cache) throws StartupException {
         try {
             return PromptCache.open(Path.of(cache.dir()), cache.maxMb() * 1024L * 1024L);
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.voice.DesignVoice;
 import io.voxcpm.voice.Voice;
@@ -49,7 +50,7 @@ class VoiceAnchorCommandTest {
         @Override
         public Synthesis synthesize(SynthesisRequest request, AudioSink sink) {
             requests.add(request);
-            double hz = 120 + Long.parseLong(request.parameters().get(SynthesisRequest.SEED)) % 100;
+            double hz = 120 + request.generation().seed() % 100;
             short[] pcm = new short[48_000 * 3];
             for (int i = 0; i < pcm.length; i++) {
                 pcm[i] = (short) (8000 * Math.sin(2 * Math.PI * hz * i / 48_000.0));
@@ -117,9 +118,9 @@ class VoiceAnchorCommandTest {
         assertThat(engine.requests).hasSize(3).allSatisfy(r -> {
             assertThat(r.text()).isEqualTo("Welcome to Acme.");
             assertThat(r.voice().description()).isEqualTo("A warm, mature male voice");
-            assertThat(r.parameters()).containsEntry(SynthesisRequest.MODE, "design");
+            assertThat(r.mode()).isEqualTo(SynthesisMode.DESIGN);
         });
-        assertThat(engine.requests).extracting(r -> r.parameters().get(SynthesisRequest.SEED)).containsExactly("40", "41", "42");
+        assertThat(engine.requests).extracting(r -> r.generation().seed()).containsExactly(40L, 41L, 42L);
         for (int n = 1; n <= 3; n++) {
             assertThat(candidates.resolve("acme-anchor-" + n + ".wav")).isRegularFile();
         }

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.voxcpm.ops.OpsConfig;
+import io.voxcpm.ops.DrainConfig;
+import io.voxcpm.ops.HttpConfig;
 import io.voxcpm.server.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,7 +80,7 @@ class DeploymentFilesTest {
         container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
         assertThat(ports).containsEntry("sip-udp", cfg.sip().port()).containsEntry("sip-tcp", cfg.sip().port())
                 .containsEntry("mrcp", cfg.mrcp().port()).containsEntry("http", cfg.http().port());
-        assertThat(cfg.http().port()).isEqualTo(OpsConfig.Http.DEFAULT_PORT);
+        assertThat(cfg.http().port()).isEqualTo(HttpConfig.DEFAULT_PORT);
         assertThat(cfg.sip().port()).isEqualTo(ServerConfig.DEFAULTS.sip().port());
         assertThat(cfg.mrcp().port()).isEqualTo(ServerConfig.DEFAULTS.mrcp().port());
 
@@ -153,7 +154,7 @@ class DeploymentFilesTest {
     void composeServesTheManagementPortAndTheFreeswitchVariantUsesTheShippedProfile() throws Exception {
         JsonNode compose = YAML.readTree(ROOT.resolve("docker/docker-compose.yml").toFile());
         JsonNode server = compose.at("/services/server");
-        assertThat(server.path("ports").toString()).contains(":" + OpsConfig.Http.DEFAULT_PORT + ":8090/tcp");
+        assertThat(server.path("ports").toString()).contains(":" + HttpConfig.DEFAULT_PORT + ":8090/tcp");
         assertThat(server.path("mem_limit").asText()).isNotEmpty();
         String dockerfile = Files.readString(ROOT.resolve("docker/server.Dockerfile"));
         assertThat(dockerfile).contains("EXPOSE 8060/udp 8060/tcp 1544/tcp 8090/tcp").contains("HEALTHCHECK ")
@@ -195,7 +196,7 @@ class DeploymentFilesTest {
         assertThat(ROOT.resolve(exec.group(1))).as("the launcher the unit runs").isRegularFile().isExecutable();
         Matcher stop = Pattern.compile("(?m)^TimeoutStopSec=(\\d+)$").matcher(unit);
         assertThat(stop.find()).isTrue();
-        assertThat(Integer.parseInt(stop.group(1))).isGreaterThan(OpsConfig.Drain.DEFAULTS.timeoutS() + 5);
+        assertThat(Integer.parseInt(stop.group(1))).isGreaterThan(DrainConfig.DEFAULTS.timeoutS() + 5);
         assertThat(unit).contains("KillSignal=SIGTERM").contains("Environment=VOXCPM_ADMIN_TOKEN_FILE=%d/admin-token")
                 .contains("LoadCredential=admin-token:").contains("User=voxcpm").doesNotContain("User=root");
     }

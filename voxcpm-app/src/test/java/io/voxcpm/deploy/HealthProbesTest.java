@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.voxcpm.embedded.EmbeddedEngine;
 import io.voxcpm.ops.Operations;
-import io.voxcpm.ops.OpsConfig;
+import io.voxcpm.ops.HttpConfig;
 import io.voxcpm.request.VoiceCatalog;
 import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.RtpConfig;
+import io.voxcpm.server.SipEndpointConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,13 +38,12 @@ class HealthProbesTest {
     @Test
     void theImageHealthCheckAndTheProbePathsFollowTheServersState() throws Exception {
         List<String> check = healthCheckCommand();
-        assertThat(String.join(" ", check)).contains("127.0.0.1/" + OpsConfig.Http.DEFAULT_PORT).contains("GET " + READY);
+        assertThat(String.join(" ", check)).contains("127.0.0.1/" + HttpConfig.DEFAULT_PORT).contains("GET " + READY);
         ServerConfig cfg = ServerConfig.DEFAULTS
-                .withSip(new ServerConfig.Sip("127.0.0.1", 0, null, 100))
+                .withSip(new SipEndpointConfig("127.0.0.1", 0, null, 100))
                 .withMrcp(ServerConfig.DEFAULTS.mrcp().withPort(0))
-                .withRtp(new ServerConfig.Rtp(46000, 46998, 20))
-                .withOps(new OpsConfig.Http(true, "127.0.0.1", 0, null, null, null, null, null, null),
-                        OpsConfig.Drain.DEFAULTS, OpsConfig.Records.DEFAULTS);
+                .withRtp(new RtpConfig(46000, 46998, 20))
+                .withHttp(HttpConfig.DEFAULTS.withAddress("127.0.0.1").withPort(0));
         CountDownLatch mayLoad = new CountDownLatch(1);
         try (VoxcpmMrcpServer server = VoxcpmMrcpServer.listen(cfg, VoiceCatalog.EMPTY, () -> {
             try {
@@ -82,7 +83,7 @@ class HealthProbesTest {
 
     private static int run(List<String> command, int port) throws Exception {
         List<String> local = command.stream()
-                .map(a -> a.replace("127.0.0.1/" + OpsConfig.Http.DEFAULT_PORT, "127.0.0.1/" + port)).toList();
+                .map(a -> a.replace("127.0.0.1/" + HttpConfig.DEFAULT_PORT, "127.0.0.1/" + port)).toList();
         Process p = new ProcessBuilder(local).redirectErrorStream(true).start();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("the check finishes").isTrue();
         return p.exitValue();

@@ -14,12 +14,15 @@ import io.voxcpm.cache.FrameTier;
 import io.voxcpm.cache.PromptCache;
 import io.voxcpm.cli.WavFile;
 import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
 import io.voxcpm.ops.Operations;
-import io.voxcpm.ops.OpsConfig;
+import io.voxcpm.ops.HttpConfig;
 import io.voxcpm.request.Segment;
 import io.voxcpm.server.PromptsConfig;
 import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.SynthConfig;
+import io.voxcpm.server.VoicesConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import io.voxcpm.ssml.Prosody;
 import io.voxcpm.voice.Voice;
@@ -69,11 +72,10 @@ class AdminApiEndToEndTest {
         SpeechEngine engine = new CachingEngine(new ScriptedStandInEngine(),
                 PromptCache.open(dir.resolve("cache"), 64 << 20), "m1",
                 name -> registry.find(name).map(Voice::identity).orElse(""), 1);
-        ServerConfig cfg = Pbx.config(45000, ServerConfig.Synth.DEFAULTS, ServerConfig.DEFAULTS.mrcp().withPort(0))
-                .withVoices(new ServerConfig.Voices(dir.resolve("voices").toString()))
+        ServerConfig cfg = Pbx.config(45000, SynthConfig.DEFAULTS, ServerConfig.DEFAULTS.mrcp().withPort(0))
+                .withVoices(new VoicesConfig(dir.resolve("voices").toString()))
                 .withPrompts(new PromptsConfig(dir.resolve("prompts").toString(), null, null))
-                .withOps(new OpsConfig.Http(true, "127.0.0.1", 0, null, null, null, null, null, null),
-                        OpsConfig.Drain.DEFAULTS, OpsConfig.Records.DEFAULTS)
+                .withHttp(HttpConfig.DEFAULTS.withAddress("127.0.0.1").withPort(0))
                 .withAdmin(new AdminConfig(null, null, 1, 100));
         server = VoxcpmMrcpServer.start(cfg, engine);
         ops = Operations.start(cfg, server);
@@ -212,8 +214,8 @@ class AdminApiEndToEndTest {
         assertThat(pcmFiles(dir.resolve("cache/voices/jane"))).isEqualTo(2);
         FrameTier frames = server.frameTier().orElseThrow();
         CachingEngine caching = (CachingEngine) server.engine().orElseThrow();
-        String janeFrames = FrameTier.keyFor(List.of(new Segment.Speech("Welcome to Acme.", null,
-                new VoiceSpec("jane", null, null, null), new Prosody(1.0, 0, null), Map.of())), caching,
+        String janeFrames = FrameTier.keyFor(List.of(new Segment.Speech(new SynthesisRequest("Welcome to Acme.",
+                null, new VoiceSpec("jane", null, null, null), null, null), new Prosody(1.0, 0, null))), caching,
                 TelephonyFormat.PCMU_8K, 20);
         frames.put(janeFrames, EncodedFrames.of(TelephonyFormat.PCMU_8K, 20, List.of(new byte[160])));
 

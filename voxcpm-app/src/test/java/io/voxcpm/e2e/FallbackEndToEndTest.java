@@ -20,6 +20,11 @@ import io.voxcpm.chain.FallbackVoices;
 import io.voxcpm.embedded.EmbeddedEngine;
 import io.voxcpm.engine.Availability;
 import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.CacheConfig;
+import io.voxcpm.server.EngineConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.SynthConfig;
+import io.voxcpm.server.VoicesConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import io.voxcpm.text.SentenceSplitter;
 import io.voxcpm.voice.NewVoice;
@@ -106,9 +111,9 @@ class FallbackEndToEndTest {
     }
 
     private static ServerConfig config(int rtpBase, Path dir) {
-        return Pbx.config(rtpBase, new ServerConfig.Synth(100, 50, false, 4), new ServerConfig.Mrcp(0, 600, 3000))
-                .withVoices(new ServerConfig.Voices(dir.resolve("voices").toString()))
-                .withCache(new ServerConfig.Cache(true, dir.resolve("cache").toString(), 64));
+        return Pbx.config(rtpBase, new SynthConfig(100, 50, false, 4), new MrcpConfig(0, 600, 3000))
+                .withVoices(new VoicesConfig(dir.resolve("voices").toString()))
+                .withCache(new CacheConfig(true, dir.resolve("cache").toString(), 64));
     }
 
     @AfterAll
@@ -224,7 +229,7 @@ class FallbackEndToEndTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        ServerConfig config = config(39000, dir).withEngine(new ServerConfig.Engine("worker", 1,
+        ServerConfig config = config(39000, dir).withEngine(new EngineConfig("worker", 1,
                 List.of("127.0.0.1:" + closedPort), null, null).withFallback(List.of("embedded"), "any"));
         try (VoxcpmMrcpServer configured = VoxcpmMrcpServer.start(config.validated());
              UniMrcpClientSim pbx = Pbx.call(configured)) {

@@ -7,6 +7,11 @@ import io.voxcpm.cache.CachingEngine;
 import io.voxcpm.cache.FrameTier;
 import io.voxcpm.cache.PromptCache;
 import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.RtpConfig;
+import io.voxcpm.server.SipEndpointConfig;
+import io.voxcpm.server.SynthConfig;
+import io.voxcpm.server.VoicesConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,11 +53,11 @@ class FrameTierEndToEndTest {
     private void startServer() throws Exception {
         engine = new CachingEngine(model, PromptCache.open(dir.resolve("cache"), 64 << 20), "test");
         ServerConfig config = ServerConfig.DEFAULTS
-                .withSip(new ServerConfig.Sip("127.0.0.1", 0, null, 100))
-                .withMrcp(new ServerConfig.Mrcp(0, 600, 3000))
-                .withRtp(new ServerConfig.Rtp(33000, 33998, 20))
-                .withSynth(new ServerConfig.Synth(100, 50, false, 4))
-                .withVoices(new ServerConfig.Voices(dir.resolve("voices").toString()));
+                .withSip(new SipEndpointConfig("127.0.0.1", 0, null, 100))
+                .withMrcp(new MrcpConfig(0, 600, 3000))
+                .withRtp(new RtpConfig(33000, 33998, 20))
+                .withSynth(new SynthConfig(100, 50, false, 4))
+                .withVoices(new VoicesConfig(dir.resolve("voices").toString()));
         server = VoxcpmMrcpServer.start(config, engine);
     }
 

@@ -4,7 +4,8 @@ import static io.voxcpm.e2e.Pbx.PCMU;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voxcpm.ops.Operations;
-import io.voxcpm.ops.OpsConfig;
+import io.voxcpm.ops.DrainConfig;
+import io.voxcpm.ops.HttpConfig;
 import io.voxcpm.request.VoiceCatalog;
 import io.voxcpm.server.ServerConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
@@ -27,8 +28,8 @@ class HealthEndToEndTest {
 
     static ServerConfig config(int rtpBase) {
         ServerConfig base = Pbx.config(rtpBase, ServerConfig.DEFAULTS.synth(), ServerConfig.DEFAULTS.mrcp().withPort(0));
-        return base.withOps(new OpsConfig.Http(true, "127.0.0.1", 0, null, null, null, null, null, null),
-                new OpsConfig.Drain(5, 7), OpsConfig.Records.DEFAULTS);
+        return base.withHttp(HttpConfig.DEFAULTS.withAddress("127.0.0.1").withPort(0))
+                .withDrain(new DrainConfig(5, 7));
     }
 
     private HttpResponse<String> get(Operations ops, String path) throws Exception {

@@ -5,7 +5,9 @@ import static io.voxcpm.e2e.Pbx.speak;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.MediaConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.SynthConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -34,9 +36,9 @@ class MediaDestinationEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = VoxcpmMrcpServer.start(Pbx.config(37000, new ServerConfig.Synth(20, 20, false, 4),
-                        new ServerConfig.Mrcp(0, 600, 300))
-                .withMedia(new ServerConfig.Media(List.of(LISTED + "/32"))), new ScriptedStandInEngine());
+        server = VoxcpmMrcpServer.start(Pbx.config(37000, new SynthConfig(20, 20, false, 4),
+                        new MrcpConfig(0, 600, 300))
+                .withMedia(new MediaConfig(List.of(LISTED + "/32"))), new ScriptedStandInEngine());
     }
 
     @AfterAll

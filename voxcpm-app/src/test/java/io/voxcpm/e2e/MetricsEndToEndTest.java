@@ -6,7 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.voxcpm.ops.Operations;
-import io.voxcpm.ops.OpsConfig;
+import io.voxcpm.ops.HttpConfig;
+import io.voxcpm.ops.RecordsConfig;
 import io.voxcpm.request.VoiceCatalog;
 import io.voxcpm.server.ServerConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
@@ -57,8 +58,8 @@ class MetricsEndToEndTest {
     void metricsMoveWithRealCallsAndEachSpeakLeavesOneRecord() throws Exception {
         Path records = dir.resolve("records/synthesis.jsonl");
         ServerConfig cfg = Pbx.config(45000, ServerConfig.DEFAULTS.synth(), ServerConfig.DEFAULTS.mrcp().withPort(0))
-                .withOps(new OpsConfig.Http(true, "127.0.0.1", 0, null, null, null, null, null, null),
-                        OpsConfig.Drain.DEFAULTS, new OpsConfig.Records(records.toString(), true, null, null));
+                .withHttp(HttpConfig.DEFAULTS.withAddress("127.0.0.1").withPort(0))
+                .withRecords(new RecordsConfig(records.toString(), true, null, null));
         ScriptedStandInEngine engine = new ScriptedStandInEngine();
         String callId;
         try (Operations ops = Operations.prepare(cfg)) {

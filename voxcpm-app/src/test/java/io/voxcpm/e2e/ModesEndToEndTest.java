@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.CacheConfig;
+import io.voxcpm.server.EngineConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.RtpConfig;
+import io.voxcpm.server.SipEndpointConfig;
+import io.voxcpm.server.SynthConfig;
+import io.voxcpm.server.VoicesConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import io.voxcpm.voice.NewVoice;
 import io.voxcpm.voice.Recording;
@@ -52,13 +59,13 @@ class ModesEndToEndTest {
             workers.start(0.01);
         }
         server = VoxcpmMrcpServer.start(ServerConfig.DEFAULTS
-                .withSip(new ServerConfig.Sip("127.0.0.1", 0, null, 100))
-                .withMrcp(new ServerConfig.Mrcp(0, 600, 3000))
-                .withRtp(new ServerConfig.Rtp(34000, 34998, 20))
-                .withSynth(new ServerConfig.Synth(50, 50, false, 4))
-                .withEngine(new ServerConfig.Engine("worker", null, workers.addresses(), null, null))
-                .withCache(new ServerConfig.Cache(false, voices.resolve("cache").toString(), 16))
-                .withVoices(new ServerConfig.Voices(voices.toString())));
+                .withSip(new SipEndpointConfig("127.0.0.1", 0, null, 100))
+                .withMrcp(new MrcpConfig(0, 600, 3000))
+                .withRtp(new RtpConfig(34000, 34998, 20))
+                .withSynth(new SynthConfig(50, 50, false, 4))
+                .withEngine(new EngineConfig("worker", null, workers.addresses(), null, null))
+                .withCache(new CacheConfig(false, voices.resolve("cache").toString(), 16))
+                .withVoices(new VoicesConfig(voices.toString())));
     }
 
     @AfterAll

@@ -3,7 +3,8 @@ package io.voxcpm.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.SynthConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,8 +50,8 @@ class MrcpPipelineFuzzPropertiesTest {
     static void start() throws Exception {
         exceptionMark = LeakReports.exceptionMark();
         // a long termination timeout: every fuzzing connection closes, which would otherwise end the session
-        server = VoxcpmMrcpServer.start(Pbx.config(35000, new ServerConfig.Synth(20, 20, false, 4),
-                new ServerConfig.Mrcp(0, 600, 600_000, 2048, 4096, 100)), new ScriptedStandInEngine());
+        server = VoxcpmMrcpServer.start(Pbx.config(35000, new SynthConfig(20, 20, false, 4),
+                new MrcpConfig(0, 600, 600_000, 2048, 4096, 100)), new ScriptedStandInEngine());
         call = Pbx.call(server);
     }
 

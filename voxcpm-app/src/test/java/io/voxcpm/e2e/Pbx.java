@@ -3,6 +3,10 @@ package io.voxcpm.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.RtpConfig;
+import io.voxcpm.server.SipEndpointConfig;
+import io.voxcpm.server.SynthConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,11 +23,11 @@ final class Pbx {
     private Pbx() {
     }
 
-    static ServerConfig config(int rtpBase, ServerConfig.Synth synth, ServerConfig.Mrcp mrcp) {
+    static ServerConfig config(int rtpBase, SynthConfig synth, MrcpConfig mrcp) {
         return ServerConfig.DEFAULTS
-                .withSip(new ServerConfig.Sip("127.0.0.1", 0, null, 100))
+                .withSip(new SipEndpointConfig("127.0.0.1", 0, null, 100))
                 .withMrcp(mrcp)
-                .withRtp(new ServerConfig.Rtp(rtpBase, rtpBase + 998, 20))
+                .withRtp(new RtpConfig(rtpBase, rtpBase + 998, 20))
                 .withSynth(synth);
     }
 

@@ -13,6 +13,11 @@ import io.voxcpm.dialplan.PrewarmCommand;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.server.Engines;
 import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.CacheConfig;
+import io.voxcpm.server.EngineConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.SynthConfig;
+import io.voxcpm.server.VoicesConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -59,10 +64,10 @@ class PrewarmEndToEndTest {
         // The server's engine as VoxcpmMrcpServer.start(config) builds it: the configured engine behind a
         // CachingEngine keyed by the engine's model version (held here so that its counters can be read).
         PromptCache cache = PromptCache.open(cacheDir, PromptCache.DEFAULT_MAX_BYTES);
-        SpeechEngine engine = new CachingEngine(Engines.create(ServerConfig.Engine.DEFAULTS), cache,
+        SpeechEngine engine = new CachingEngine(Engines.create(EngineConfig.DEFAULTS), cache,
                 EngineProvider.embedded().modelVersion(), name -> "", 2);
-        try (VoxcpmMrcpServer server = VoxcpmMrcpServer.start(Pbx.config(41000, ServerConfig.Synth.DEFAULTS,
-                ServerConfig.Mrcp.DEFAULTS.withPort(0)), engine)) {
+        try (VoxcpmMrcpServer server = VoxcpmMrcpServer.start(Pbx.config(41000, SynthConfig.DEFAULTS,
+                MrcpConfig.DEFAULTS.withPort(0)), engine)) {
             long id = 1;
             for (DialplanSpeak request : requests) {
                 CacheStats before = cache.stats();
@@ -83,9 +88,9 @@ class PrewarmEndToEndTest {
         }
 
         List<Path> entries = entries(cacheDir);
-        ServerConfig config = Pbx.config(41000, ServerConfig.Synth.DEFAULTS, ServerConfig.Mrcp.DEFAULTS.withPort(0))
-                .withCache(new ServerConfig.Cache(true, cacheDir.toString(), 1024))
-                .withVoices(new ServerConfig.Voices(dir.resolve("voices").toString()));
+        ServerConfig config = Pbx.config(41000, SynthConfig.DEFAULTS, MrcpConfig.DEFAULTS.withPort(0))
+                .withCache(new CacheConfig(true, cacheDir.toString(), 1024))
+                .withVoices(new VoicesConfig(dir.resolve("voices").toString()));
         try (VoxcpmMrcpServer server = VoxcpmMrcpServer.start(config)) {
             long id = 1;
             for (DialplanSpeak request : requests) {

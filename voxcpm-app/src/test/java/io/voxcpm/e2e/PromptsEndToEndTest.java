@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import io.voxcpm.audio.LoudnessNormalizer;
 import io.voxcpm.prompt.PromptStore;
 import io.voxcpm.server.PromptsConfig;
-import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.SynthConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import io.voxcpm.voice.WavAudio;
 import java.nio.file.Path;
@@ -40,8 +41,8 @@ class PromptsEndToEndTest {
         // a quiet 1 kHz chime recorded at 8 kHz, to tell it from the stand-in engine's 440 Hz in the audio
         store.add("chime", WavAudio.mono16(tone(8000, 1.0, -40, 1000), 8000), false);
         engine = new ScriptedStandInEngine();
-        server = VoxcpmMrcpServer.start(Pbx.config(42000, new ServerConfig.Synth(100, 50, false, 4),
-                new ServerConfig.Mrcp(0, 600, 3000))
+        server = VoxcpmMrcpServer.start(Pbx.config(42000, new SynthConfig(100, 50, false, 4),
+                new MrcpConfig(0, 600, 3000))
                 .withPrompts(new PromptsConfig(prompts.toString(), TARGET_LUFS, 300)), engine);
     }
 

@@ -10,6 +10,9 @@ import io.voxcpm.net.TestPki;
 import io.voxcpm.server.Engines;
 import io.voxcpm.server.SecurityConfig;
 import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.EngineConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.SynthConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,8 +61,8 @@ class SecureWorkerEndToEndTest {
     }
 
     private static ServerConfig config(SecurityConfig.Worker worker) {
-        return Pbx.config(43000, new ServerConfig.Synth(100, 20, false, 4), ServerConfig.Mrcp.DEFAULTS.withPort(0))
-                .withEngine(new ServerConfig.Engine("worker", null, List.of(address), null, null))
+        return Pbx.config(43000, new SynthConfig(100, 20, false, 4), MrcpConfig.DEFAULTS.withPort(0))
+                .withEngine(new EngineConfig("worker", null, List.of(address), null, null))
                 .withSecurity(new SecurityConfig(null, worker));
     }
 

@@ -8,6 +8,8 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.voxcpm.server.LimitsConfig;
 import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.SynthConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,8 +36,8 @@ class SessionLeakTest {
     @Test
     void everyWayOfEndingASessionReleasesEverything() throws Exception {
         ScriptedStandInEngine engine = new ScriptedStandInEngine();
-        ServerConfig config = Pbx.config(36000, new ServerConfig.Synth(10, 1000, false, 4, 20_000, 1, 1000),
-                new ServerConfig.Mrcp(0, 600, 20))
+        ServerConfig config = Pbx.config(36000, new SynthConfig(10, 1000, false, 4, 20_000, 1, 1000),
+                new MrcpConfig(0, 600, 20))
                 // 2000 sessions from one address as fast as 8 clients go: the per-source INVITE rate limit
                 // would (rightly) answer some of them 503
                 .withLimits(new LimitsConfig(null, null, null, 0.0, null, null, null, null, null, null, null, null));

@@ -6,7 +6,8 @@ import static io.voxcpm.e2e.Pbx.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.SynthConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,8 +33,8 @@ class SessionLifecycleTest {
     @BeforeAll
     static void start() throws Exception {
         server = VoxcpmMrcpServer.start(Pbx.config(33000,
-                new ServerConfig.Synth(50, 100, false, 4, 20_000, 1, SESSIONS_PER_ADDRESS),
-                new ServerConfig.Mrcp(0, 600, TERMINATION_MS, null, null, CHANNELS_PER_CONNECTION)),
+                new SynthConfig(50, 100, false, 4, 20_000, 1, SESSIONS_PER_ADDRESS),
+                new MrcpConfig(0, 600, TERMINATION_MS, null, null, CHANNELS_PER_CONNECTION)),
                 new ScriptedStandInEngine());
     }
 

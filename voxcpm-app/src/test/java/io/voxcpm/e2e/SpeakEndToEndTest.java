@@ -10,6 +10,10 @@ import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.RtpConfig;
+import io.voxcpm.server.SipEndpointConfig;
+import io.voxcpm.server.SynthConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -43,10 +47,10 @@ class SpeakEndToEndTest {
     static void startServer() throws Exception {
         engine = new EmbeddedEngine(2);
         ServerConfig config = ServerConfig.DEFAULTS
-                .withSip(new ServerConfig.Sip("127.0.0.1", 0, null, 100))
-                .withMrcp(new ServerConfig.Mrcp(0, 600, 3000))
-                .withRtp(new ServerConfig.Rtp(31000, 31998, 20))
-                .withSynth(new ServerConfig.Synth(PLAYOUT_MARGIN_MS, 50, false, 4));
+                .withSip(new SipEndpointConfig("127.0.0.1", 0, null, 100))
+                .withMrcp(new MrcpConfig(0, 600, 3000))
+                .withRtp(new RtpConfig(31000, 31998, 20))
+                .withSynth(new SynthConfig(PLAYOUT_MARGIN_MS, 50, false, 4));
         server = VoxcpmMrcpServer.start(config, engine);
     }
 

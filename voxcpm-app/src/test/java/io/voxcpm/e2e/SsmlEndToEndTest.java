@@ -9,6 +9,13 @@ import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.engine.VoiceSpec;
 import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.CacheConfig;
+import io.voxcpm.server.EngineConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.RtpConfig;
+import io.voxcpm.server.SipEndpointConfig;
+import io.voxcpm.server.SynthConfig;
+import io.voxcpm.server.VoicesConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,13 +58,13 @@ class SsmlEndToEndTest {
 
     private static ServerConfig config(int rtpBase, Path dir, String unknownVoice) {
         return ServerConfig.DEFAULTS
-                .withSip(new ServerConfig.Sip("127.0.0.1", 0, null, 100))
-                .withMrcp(new ServerConfig.Mrcp(0, 600, 3000))
-                .withRtp(new ServerConfig.Rtp(rtpBase, rtpBase + 498, 20))
-                .withSynth(new ServerConfig.Synth(100, 50, false, 4).withUnknownVoice(unknownVoice))
-                .withEngine(new ServerConfig.Engine("embedded", 2, null, null, null))
-                .withCache(new ServerConfig.Cache(false, dir.resolve("cache").toString(), 16))
-                .withVoices(new ServerConfig.Voices(dir.toString()));
+                .withSip(new SipEndpointConfig("127.0.0.1", 0, null, 100))
+                .withMrcp(new MrcpConfig(0, 600, 3000))
+                .withRtp(new RtpConfig(rtpBase, rtpBase + 498, 20))
+                .withSynth(new SynthConfig(100, 50, false, 4).withUnknownVoice(unknownVoice))
+                .withEngine(new EngineConfig("embedded", 2, null, null, null))
+                .withCache(new CacheConfig(false, dir.resolve("cache").toString(), 16))
+                .withVoices(new VoicesConfig(dir.toString()));
     }
 
     @AfterAll
@@ -143,7 +150,7 @@ class SsmlEndToEndTest {
         try (EmbeddedEngine engine = new EmbeddedEngine(1)) {
             AtomicLong samples = new AtomicLong();
             CompletableFuture<Void> done = new CompletableFuture<>();
-            engine.synthesize(new SynthesisRequest(text, "en-US", VoiceSpec.DEFAULT, Map.of()), new AudioSink() {
+            engine.synthesize(new SynthesisRequest(text, "en-US", VoiceSpec.DEFAULT, null, null), new AudioSink() {
                 @Override
                 public void onAudio(short[] chunk) {
                     samples.addAndGet(chunk.length);

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.voxcpm.admin.StartupProblems;
 import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.SipEndpointConfig;
+import io.voxcpm.server.SynthConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -23,8 +26,8 @@ class StartupFailureMessagesTest {
     Path dir;
 
     private static ServerConfig config(int sipPort, int mrcpPort) {
-        return Pbx.config(39000, ServerConfig.Synth.DEFAULTS, new ServerConfig.Mrcp(mrcpPort, 600, 300))
-                .withSip(new ServerConfig.Sip("127.0.0.1", sipPort, null, 100));
+        return Pbx.config(39000, SynthConfig.DEFAULTS, new MrcpConfig(mrcpPort, 600, 300))
+                .withSip(new SipEndpointConfig("127.0.0.1", sipPort, null, 100));
     }
 
     @Test

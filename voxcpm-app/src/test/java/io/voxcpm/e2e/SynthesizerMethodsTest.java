@@ -9,8 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.engine.SynthesisRequest;
-import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.SynthConfig;
+import io.voxcpm.server.VoicesConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import io.voxcpm.voice.NewVoice;
 import io.voxcpm.voice.VoiceRegistry;
@@ -49,8 +52,8 @@ class SynthesizerMethodsTest {
         registry.add("anna", new NewVoice.Design("A calm German woman", null, "test"));
         registry.add("marie", new NewVoice.Design("A bright French woman", null, "test"));
         server = VoxcpmMrcpServer.start(Pbx.config(32000,
-                new ServerConfig.Synth(MARGIN_MS, 50, false, 4), new ServerConfig.Mrcp(0, 600, 3000))
-                .withVoices(new ServerConfig.Voices(voices.toString())), engine);
+                new SynthConfig(MARGIN_MS, 50, false, 4), new MrcpConfig(0, 600, 3000))
+                .withVoices(new VoicesConfig(voices.toString())), engine);
     }
 
     @AfterAll
@@ -329,7 +332,8 @@ class SynthesizerMethodsTest {
         assertThat(seen.get(0).language()).isEqualTo("de-DE");
         // registered design voices reach the engine as their descriptions; cfg_value in canonical form
         assertThat(seen.get(0).voice().description()).isEqualTo("A calm German woman");
-        assertThat(seen.get(0).parameters()).containsEntry("cfg_value", "2").containsEntry("mode", "design");
+        assertThat(seen.get(0).generation().asMap()).containsEntry("cfg_value", "2");
+        assertThat(seen.get(0).mode()).isEqualTo(SynthesisMode.DESIGN);
         assertThat(seen.get(1).language()).isEqualTo("fr-FR");
         assertThat(seen.get(1).voice().description()).isEqualTo("A bright French woman");
         assertThat(seen.get(2).language()).as("SSML xml:lang beats the header").isEqualTo("it-IT");

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.voxcpm.net.TestPki;
 import io.voxcpm.server.SecurityConfig;
 import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.SynthConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +35,8 @@ class TlsEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         pki = TestPki.create(dir);
-        ServerConfig config = Pbx.config(42000, new ServerConfig.Synth(100, 20, false, 4),
-                ServerConfig.Mrcp.DEFAULTS.withPort(0))
+        ServerConfig config = Pbx.config(42000, new SynthConfig(100, 20, false, 4),
+                MrcpConfig.DEFAULTS.withPort(0))
                 .withSecurity(new SecurityConfig(new SecurityConfig.Tls(pki.cert("server").toString(),
                         pki.key("server").toString(), null, 0, 0), null)).validated();
         server = VoxcpmMrcpServer.start(config, new ScriptedStandInEngine());

@@ -8,6 +8,11 @@ import io.voxcpm.bridge.EndpointStatus;
 import io.voxcpm.bridge.WorkerEngine;
 import io.voxcpm.server.Engines;
 import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.EngineConfig;
+import io.voxcpm.server.MrcpConfig;
+import io.voxcpm.server.RtpConfig;
+import io.voxcpm.server.SipEndpointConfig;
+import io.voxcpm.server.SynthConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import io.voxcpm.text.SentenceSplitter;
 import java.net.InetAddress;
@@ -51,11 +56,11 @@ class WorkerEndToEndTest {
             workers.start(0.05);
         }
         ServerConfig config = ServerConfig.DEFAULTS
-                .withSip(new ServerConfig.Sip("127.0.0.1", 0, null, 100))
-                .withMrcp(new ServerConfig.Mrcp(0, 600, 3000))
-                .withRtp(new ServerConfig.Rtp(32000, 32998, 20))
-                .withSynth(new ServerConfig.Synth(PLAYOUT_MARGIN_MS, 50, false, 4))
-                .withEngine(new ServerConfig.Engine("worker", null, workers.addresses(), null, null));
+                .withSip(new SipEndpointConfig("127.0.0.1", 0, null, 100))
+                .withMrcp(new MrcpConfig(0, 600, 3000))
+                .withRtp(new RtpConfig(32000, 32998, 20))
+                .withSynth(new SynthConfig(PLAYOUT_MARGIN_MS, 50, false, 4))
+                .withEngine(new EngineConfig("worker", null, workers.addresses(), null, null));
         engine = (WorkerEngine) Engines.create(config.engine());
         server = VoxcpmMrcpServer.start(config, engine);
     }

@@ -42,7 +42,7 @@ class EngineChainConfigTest {
         assertThat(one.engine().fallbackVoices()).isEqualTo("any");
         ServerConfig two = yaml("engine:\n  kind: vllm\n  vllm-url: http://127.0.0.1:8091\n"
                 + "  workers: [127.0.0.1:50051]\n  fallback: [worker, embedded]\n  fallback-voices: default-only\n");
-        assertThat(two.engine().chain()).extracting(ServerConfig.Engine::kind).containsExactly("vllm", "worker", "embedded");
+        assertThat(two.engine().chain()).extracting(EngineConfig::kind).containsExactly("vllm", "worker", "embedded");
         assertThat(two.engine().fallbackVoices()).isEqualTo("default-only");
         assertThat(ServerConfig.DEFAULTS.engine().fallback()).isEmpty();
     }
@@ -73,7 +73,7 @@ class EngineChainConfigTest {
 
     @Test
     void eachEngineOfTheChainHasItsOwnCacheKeysAndTheChainIsOutside() throws Exception {
-        ServerConfig.Engine config = cli("--engine", "worker", "--workers", "127.0.0.1:1", "--fallback", "embedded",
+        EngineConfig config = cli("--engine", "worker", "--workers", "127.0.0.1:1", "--fallback", "embedded",
                 "--fallback-voices", "default-only").engine();
         PromptCache cache = PromptCache.open(dir.resolve("cache"), 1 << 20);
         List<String> decorated = new ArrayList<>();
@@ -88,7 +88,7 @@ class EngineChainConfigTest {
             assertThat(decorated).hasSize(2);
             assertThat(decorated.get(0)).isEqualTo("worker as voxcpm2");
         }
-        try (SpeechEngine single = Engines.create(new ServerConfig.Engine("worker", 1, List.of("127.0.0.1:1"), null,
+        try (SpeechEngine single = Engines.create(new EngineConfig("worker", 1, List.of("127.0.0.1:1"), null,
                 null))) {
             assertThat(single).as("no fallback, no chain").isNotInstanceOf(EngineChain.class);
         }

@@ -25,7 +25,7 @@ class EngineLimitsConfigTest {
         return ServerConfig.load(file);
     }
 
-    private static StallTimeouts stallOf(ServerConfig.Engine engine) {
+    private static StallTimeouts stallOf(EngineConfig engine) {
         return WorkerPoolConfig.fromProperties(Engines.workerProperties(engine, SecurityConfig.DEFAULTS.worker()),
                 name -> null).stall();
     }

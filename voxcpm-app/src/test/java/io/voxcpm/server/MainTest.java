@@ -55,6 +55,30 @@ class MainTest {
     }
 
     @Test
+    void anOptionReplacesOneKeyAndKeepsTheRestOfItsSection() throws Exception {
+        // --address once rebuilt the sip section from four keys, resetting the file's TCP caps to defaults
+        Path yaml = dir.resolve("server.yaml");
+        Files.writeString(yaml, "sip:\n  t1-ms: 250\n  tcp-max-connections: 40\n  tcp-max-connections-per-address: 4\n"
+                + "  tcp-idle-timeout-s: 30\nrtp:\n  ptime-ms: 30\nhttp:\n  max-connections: 7\n"
+                + "engine:\n  threads: 3\n  fallback: embedded\n  kind: vllm\n  vllm-url: http://127.0.0.1:1\n"
+                + "  limits:\n    chunk-stall-timeout-ms: 900\n");
+        Main.Serve serve = new Main.Serve();
+        new CommandLine(serve).parseArgs("--config", yaml.toString(), "--address", "127.0.0.1", "--sip-port", "5090",
+                "--advertised-address", "192.0.2.7", "--rtp-ports", "7000-7100", "--http-port", "0",
+                "--engine", "worker", "--workers", "127.0.0.1:50051");
+        ServerConfig cfg = serve.effectiveConfig();
+        assertThat(cfg.sip()).isEqualTo(new SipEndpointConfig("127.0.0.1", 5090, "192.0.2.7", 250, 40, 4, 30));
+        assertThat(cfg.rtp()).isEqualTo(new RtpConfig(7000, 7100, 30));
+        assertThat(cfg.http().port()).isZero();
+        assertThat(cfg.http().maxConnections()).isEqualTo(7);
+        assertThat(cfg.engine().kind()).isEqualTo("worker");
+        assertThat(cfg.engine().threads()).isEqualTo(3);
+        assertThat(cfg.engine().fallback()).containsExactly("embedded");
+        assertThat(cfg.engine().vllmUrl()).isEqualTo("http://127.0.0.1:1");
+        assertThat(cfg.engine().limits().chunkStallTimeoutMs()).isEqualTo(900);
+    }
+
+    @Test
     void badValuesAreNamedWithWhatToFix() throws Exception {
         Main.Serve serve = new Main.Serve();
         new CommandLine(serve).parseArgs("--rtp-ports", "5000:6000");

@@ -173,8 +173,8 @@ final class SessionParameters {
         }
 
         /** Voice, prosody and generation parameters as the outermost defaults of the SPEAK's document. */
-        RequestDefaults requestDefaults(Map<String, String> serverParameters) {
-            return SpeakParameters.defaults(speak, values, serverParameters);
+        RequestDefaults requestDefaults() {
+            return SpeakParameters.defaults(speak, values);
         }
 
         boolean killOnBargeIn() {

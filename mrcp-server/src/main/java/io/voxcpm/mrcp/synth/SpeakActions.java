@@ -181,8 +181,8 @@ final class SpeakActions {
     private void synthesize(Speak speak) {
         log.debug("{} SPEAK {} started: {}", logTag, speak.requestId(), speak.describe());
         AudioSink sink = speak.playback.encoding(new TelephonyEncoder(engine.sampleRate(), format, ptimeMs));
-        // engines log on their own threads; the MDC (copied by the embedded engine) and the session_id
-        // parameter (read by the model bridge) put this session's tag on those lines too
+        // engines log on their own threads; the MDC (copied by the embedded engine) and the requests'
+        // context (read by the model bridge) put this session's tag on those lines too
         MDC.put(SynthesizerChannel.LOG_TAG_MDC_KEY, logTag + " ");
         try {
             speak.synthesis = player.play(speak.segments, sink, speak.markers

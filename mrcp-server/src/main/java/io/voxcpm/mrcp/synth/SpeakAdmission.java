@@ -1,7 +1,7 @@
 package io.voxcpm.mrcp.synth;
 
+import io.voxcpm.engine.RequestContext;
 import io.voxcpm.engine.SynthesisException;
-import io.voxcpm.engine.SynthesisRequest;
 import io.voxcpm.mrcp.message.CompletionCause;
 import io.voxcpm.mrcp.message.MrcpRequest;
 import io.voxcpm.mrcp.message.MrcpStatus;
@@ -11,7 +11,6 @@ import io.voxcpm.request.Segment;
 import io.voxcpm.ssml.PronunciationLexicon;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Whether a SPEAK can be spoken, decided before any audio: everything knowable up front is a
@@ -29,8 +28,13 @@ final class SpeakAdmission {
     /** A SPEAK that may be spoken: its segments, and the unknown-voice complaint it was planned over. */
     record Admitted(List<Segment> segments, String fallbackReason) { }
 
-    /** What {@link #read} took from the SPEAK and the session: all that {@link #plan} needs, immutable. */
-    record Reading(SpeakContent.Content content, RequestDefaults defaults, PronunciationLexicon lexicon) { }
+    /**
+     * What {@link #read} took from the SPEAK and the session: all that {@link #plan} needs, immutable.
+     *
+     * @param context who asks (this session), for every engine request the SPEAK makes
+     */
+    record Reading(SpeakContent.Content content, RequestDefaults defaults, PronunciationLexicon lexicon,
+                   RequestContext context) { }
 
     private final String sessionId;
     private final int maxTextChars;
@@ -53,17 +57,14 @@ final class SpeakAdmission {
      * it inherits from the session as it is now (a later SET-PARAMS or DEFINE-LEXICON does not change it).
      */
     Reading read(MrcpRequest speak, SessionParameters.Inherited parameters) throws SpeakContent.Rejection {
-        RequestDefaults defaults = defaults(parameters);
+        RequestDefaults defaults = parameters.requestDefaults();
         SpeakContent.Content content = SpeakContent.read(speak, maxTextChars,
                 () -> RequestPlanner.baseStyle(defaults));
         List<String> searchOrder = lexiconUris(parameters.lexiconSearchOrder());
         checkLexicons(searchOrder, "Lexicon-Search-Order");
         checkLexicons(content.document().lexicons(), "SSML <lexicon>");
-        return new Reading(content, defaults, lexicons.inOrder(searchOrder, content.document().lexicons()));
-    }
-
-    private RequestDefaults defaults(SessionParameters.Inherited parameters) {
-        return parameters.requestDefaults(Map.of(SynthesisRequest.SESSION_ID, sessionId));
+        return new Reading(content, defaults, lexicons.inOrder(searchOrder, content.document().lexicons()),
+                RequestContext.session(sessionId));
     }
 
     /**
@@ -73,7 +74,7 @@ final class SpeakAdmission {
     Admitted plan(Reading reading) throws SpeakContent.Rejection {
         try {
             SpeakPlanning.Plan plan = planning.plan(reading.content().document(), reading.defaults(),
-                    reading.lexicon());
+                    reading.lexicon(), reading.context());
             String missing = missingPrompt(plan.segments());
             if (missing != null) {
                 throw new SynthesisException(SynthesisException.Reason.URI_FAILURE, "no registered prompt named '"

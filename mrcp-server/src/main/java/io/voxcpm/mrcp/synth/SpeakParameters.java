@@ -1,7 +1,8 @@
 package io.voxcpm.mrcp.synth;
 
-import io.voxcpm.cache.CachingEngine;
-import io.voxcpm.engine.SynthesisRequest;
+import io.voxcpm.engine.GenerationParameters;
+import io.voxcpm.engine.RequestContext;
+import io.voxcpm.engine.SynthesisMode;
 import io.voxcpm.request.RequestPlanner;
 import io.voxcpm.mrcp.message.MrcpHeaderNames;
 import io.voxcpm.mrcp.message.MrcpHeaders;
@@ -25,27 +26,27 @@ final class SpeakParameters {
     /** Vendor-Specific-Parameters name that turns SPEECH-MARKER events on or off for a session or SPEAK. */
     static final String SPEECH_MARKERS_PARAMETER = "speech-markers";
     /** Generation parameters a dialplan may write with '-' (FreeSWITCH variable style) instead of '_'. */
-    private static final Set<String> ENGINE_KEYS = Set.of(SynthesisRequest.MODE, SynthesisRequest.CFG_VALUE,
-            SynthesisRequest.INFERENCE_TIMESTEPS, SynthesisRequest.SEED, SynthesisRequest.MAX_LENGTH);
+    private static final Set<String> ENGINE_KEYS = Set.of(SynthesisMode.PARAMETER, GenerationParameters.CFG_VALUE,
+            GenerationParameters.INFERENCE_TIMESTEPS, GenerationParameters.SEED, GenerationParameters.MAX_LENGTH);
+    /** A vendor parameter some dialplans set the speaking rate with; Prosody-Rate wins when both are set. */
+    private static final String RATE_PARAMETER = "rate";
     /**
      * Every vendor parameter some part of the server reads; any other name is dropped on arrival, so a client
      * cannot grow an engine request or split the prompt cache with names nothing reads.
      */
-    private static final Set<String> KNOWN = Set.of(SynthesisRequest.MODE, SynthesisRequest.CFG_VALUE,
-            "cfg-value", SynthesisRequest.INFERENCE_TIMESTEPS, "inference-timesteps", SynthesisRequest.SEED,
-            SynthesisRequest.MAX_LENGTH, "max-length", SynthesisRequest.RATE, CachingEngine.CACHE_PARAMETER,
+    private static final Set<String> KNOWN = Set.of(SynthesisMode.PARAMETER, GenerationParameters.CFG_VALUE,
+            "cfg-value", GenerationParameters.INFERENCE_TIMESTEPS, "inference-timesteps", GenerationParameters.SEED,
+            GenerationParameters.MAX_LENGTH, "max-length", RATE_PARAMETER, RequestContext.CACHE_PARAMETER,
             RequestPlanner.VOICE_DESCRIPTION_PARAMETER, SPEECH_MARKERS_PARAMETER, "voice", "voice-name");
 
     private SpeakParameters() {
     }
 
     /**
-     * The MRCP-level defaults of one SPEAK, as if they wrapped its whole document.
-     *
-     * @param serverParameters set by the server itself (the session tag); a client cannot override them
+     * The MRCP-level defaults of one SPEAK, as if they wrapped its whole document. Who asks (the session) is
+     * not among them: it travels in the engine request's context, where a client cannot write it.
      */
-    static RequestDefaults defaults(MrcpHeaders speak, MrcpHeaders sessionDefaults,
-                                    Map<String, String> serverParameters) {
+    static RequestDefaults defaults(MrcpHeaders speak, MrcpHeaders sessionDefaults) {
         Map<String, String> vendor = vendor(speak, sessionDefaults);
         String voiceName = first(speak, sessionDefaults, MrcpHeaderNames.VOICE_NAME);
         if (voiceName == null) {
@@ -56,15 +57,15 @@ final class SpeakParameters {
             String key = name.replace('-', '_');
             parameters.put(ENGINE_KEYS.contains(key) ? key : name, value);
         });
-        for (String notGeneration : List.of(SPEECH_MARKERS_PARAMETER, "voice", "voice-name")) {
+        for (String notGeneration : List.of(SPEECH_MARKERS_PARAMETER, "voice", "voice-name", RATE_PARAMETER)) {
             parameters.remove(notGeneration);
         }
-        parameters.putAll(serverParameters);
+        String rate = first(speak, sessionDefaults, MrcpHeaderNames.PROSODY_RATE);
         return new RequestDefaults(voiceName, first(speak, sessionDefaults, MrcpHeaderNames.VOICE_GENDER),
                 positive(first(speak, sessionDefaults, MrcpHeaderNames.VOICE_AGE)),
                 positive(first(speak, sessionDefaults, MrcpHeaderNames.VOICE_VARIANT)),
                 first(speak, sessionDefaults, MrcpHeaderNames.SPEECH_LANGUAGE),
-                first(speak, sessionDefaults, MrcpHeaderNames.PROSODY_RATE),
+                rate != null ? rate : blankToNull(vendor.get(RATE_PARAMETER)),
                 first(speak, sessionDefaults, MrcpHeaderNames.PROSODY_VOLUME),
                 parameters);
     }

@@ -2,6 +2,7 @@ package io.voxcpm.mrcp.synth;
 
 import io.voxcpm.audio.LevelMatching;
 import io.voxcpm.cache.FrameTier;
+import io.voxcpm.engine.RequestContext;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.request.RequestDefaults;
 import io.voxcpm.request.RequestPlanner;
@@ -104,15 +105,15 @@ public final class SpeakPlanning {
      * Plans with the strict planner; an unknown voice is retried with the lenient one when configured, so the
      * caller can log the fallback once per SPEAK with its session tag.
      */
-    Plan plan(SsmlDocument document, RequestDefaults defaults, PronunciationLexicon lexicon)
+    Plan plan(SsmlDocument document, RequestDefaults defaults, PronunciationLexicon lexicon, RequestContext context)
             throws SynthesisException {
         try {
-            return new Plan(strict.plan(document, defaults, lexicon), null);
+            return new Plan(strict.plan(document, defaults, lexicon, context), null);
         } catch (SynthesisException e) {
             if (lenient == null || e.reason() != SynthesisException.Reason.UNKNOWN_VOICE) {
                 throw e;
             }
-            return new Plan(lenient.plan(document, defaults, lexicon), e.getMessage());
+            return new Plan(lenient.plan(document, defaults, lexicon, context), e.getMessage());
         }
     }
 }

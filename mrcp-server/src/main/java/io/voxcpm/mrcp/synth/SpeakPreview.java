@@ -5,7 +5,6 @@ import io.voxcpm.mrcp.message.MrcpRequest;
 import io.voxcpm.request.RequestDefaults;
 import io.voxcpm.request.RequestPlanner;
 import io.voxcpm.ssml.SsmlDocument;
-import java.util.Map;
 
 /**
  * A SPEAK read the way the synthesizer channel reads it, without a session: its header values checked, its
@@ -32,7 +31,7 @@ public final class SpeakPreview {
     public static Request read(MrcpRequest speak, int maxChars) {
         try {
             HeaderValues.check(speak.headers());
-            RequestDefaults defaults = SpeakParameters.defaults(speak.headers(), MrcpHeaders.empty(), Map.of());
+            RequestDefaults defaults = SpeakParameters.defaults(speak.headers(), MrcpHeaders.empty());
             SpeakContent.Content content = SpeakContent.read(speak, maxChars, () -> RequestPlanner.baseStyle(defaults));
             return new Request(content.document(), content.text(), defaults);
         } catch (HeaderValues.IllegalValue | SpeakContent.Rejection e) {

@@ -16,17 +16,27 @@ class SpeakParametersTest {
         MrcpHeaders speak = MrcpHeaders.builder()
                 .add("Vendor-Specific-Parameters", "inference_timesteps=12;tracking=abc123;voice-description=calm")
                 .build();
-        Map<String, String> parameters = SpeakParameters.defaults(speak, session, Map.of("session_id", "real"))
-                .parameters();
+        Map<String, String> parameters = SpeakParameters.defaults(speak, session).parameters();
+        // the session tag is not a parameter at all (it travels in the request's context): a forged one is dropped
         assertThat(parameters).containsOnly(Map.entry("cfg_value", "2.0"), Map.entry("inference_timesteps", "12"),
-                Map.entry("voice-description", "calm"), Map.entry("session_id", "real"));
+                Map.entry("voice-description", "calm"));
     }
 
     @Test
     void twoSpeaksThatDifferOnlyInUnknownNamesAskForTheSameSynthesis() {
         MrcpHeaders a = MrcpHeaders.builder().add("Vendor-Specific-Parameters", "seed=7;nonce=1").build();
         MrcpHeaders b = MrcpHeaders.builder().add("Vendor-Specific-Parameters", "seed=7;nonce=2").build();
-        assertThat(SpeakParameters.defaults(a, MrcpHeaders.empty(), Map.of()))
-                .isEqualTo(SpeakParameters.defaults(b, MrcpHeaders.empty(), Map.of()));
+        assertThat(SpeakParameters.defaults(a, MrcpHeaders.empty()))
+                .isEqualTo(SpeakParameters.defaults(b, MrcpHeaders.empty()));
+    }
+
+    @Test
+    void aVendorRateIsTheProsodyRateWhenNoHeaderSetsOne() {
+        MrcpHeaders vendorOnly = MrcpHeaders.builder().add("Vendor-Specific-Parameters", "rate=fast").build();
+        assertThat(SpeakParameters.defaults(vendorOnly, MrcpHeaders.empty()).rate()).isEqualTo("fast");
+        assertThat(SpeakParameters.defaults(vendorOnly, MrcpHeaders.empty()).parameters()).doesNotContainKey("rate");
+        MrcpHeaders both = MrcpHeaders.builder().add("Prosody-Rate", "slow")
+                .add("Vendor-Specific-Parameters", "rate=fast").build();
+        assertThat(SpeakParameters.defaults(both, MrcpHeaders.empty()).rate()).isEqualTo("slow");
     }
 }

@@ -29,11 +29,17 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
 
     private final Routes routes;
     private final long idleNanos;
-    private long lastAnsweredNanos = System.nanoTime();
+    /** On the executor's ticker, the clock IdleStateHandler times the connection by. */
+    private long lastAnsweredNanos;
 
     RouteDispatcher(Routes routes, long idleNanos) {
         this.routes = routes;
         this.idleNanos = idleNanos;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        lastAnsweredNanos = ctx.executor().ticker().nanoTime();
     }
 
     @Override
@@ -42,7 +48,7 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
         try {
             reply = answer(ctx, request);
         } finally {
-            lastAnsweredNanos = System.nanoTime();
+            lastAnsweredNanos = ctx.executor().ticker().nanoTime();
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         DefaultFullHttpResponse response = toResponse(request.protocolVersion(), reply);
@@ -107,7 +113,7 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
             // the event may have waited behind a slow handler: idle means idle since the last answer too
-            if (System.nanoTime() - lastAnsweredNanos >= idleNanos) {
+            if (ctx.executor().ticker().nanoTime() - lastAnsweredNanos >= idleNanos) {
                 ctx.close();
             }
         } else {

@@ -1,9 +1,13 @@
-package io.voxcpm.request;
+package io.voxcpm.engine;
 
 import java.util.Locale;
 import java.util.Optional;
 
-/** The four VoxCPM2 modes; {@link #value()} is what goes under {@link io.voxcpm.engine.SynthesisRequest#MODE}. */
+/**
+ * The four VoxCPM2 modes. Clients name them in {@code mode} parameters (MRCP vendor parameters, SSML
+ * {@code vx:mode}); {@link #parse} is the one reader of those names, so every layer accepts the same
+ * spellings.
+ */
 public enum SynthesisMode {
     /** No voice asked for: the model's own. */
     ZERO_SHOT("zero_shot"),
@@ -14,12 +18,16 @@ public enum SynthesisMode {
     /** A registered recording continued from its exact transcript; no style description. */
     ULTIMATE_CLONE("ultimate_clone");
 
+    /** The parameter name clients set a mode with. */
+    public static final String PARAMETER = "mode";
+
     private final String value;
 
     SynthesisMode(String value) {
         this.value = value;
     }
 
+    /** The name clients write, logs print and cache keys hold. */
     public String value() {
         return value;
     }
