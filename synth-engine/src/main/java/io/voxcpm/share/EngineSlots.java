@@ -236,7 +236,7 @@ final class EngineSlots {
                 }
             }
             if (failure != null) {
-                log.warn("[{}] {}", request.parameters().getOrDefault(SynthesisRequest.SESSION_ID, "-"), failure);
+                log.warn("[{}] {}", request.context().tagOrDash(), failure);
                 sink.onError(new SynthesisException(Reason.OVERLOADED, failure));
             }
             return true;
@@ -291,7 +291,7 @@ final class EngineSlots {
                 state = State.DONE;
                 failure = busy(this);
             }
-            log.warn("[{}] {}", request.parameters().getOrDefault(SynthesisRequest.SESSION_ID, "-"), failure);
+            log.warn("[{}] {}", request.context().tagOrDash(), failure);
             sink.onError(new SynthesisException(Reason.OVERLOADED, failure));
         }
     }

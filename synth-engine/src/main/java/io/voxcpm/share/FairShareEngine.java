@@ -2,16 +2,16 @@ package io.voxcpm.share;
 
 import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.Availability;
+import io.voxcpm.engine.RequestContext;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Support;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisRequest;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
- * An engine whose capacity is shared fairly among the sources of its requests (a source is a client host: the
- * PBX a session's INVITE came from), with a bounded wait for a slot instead of an immediate failure when
+ * An engine whose capacity is shared fairly among the sources of its requests ({@link RequestContext#source}: the
+ * client host, the PBX a session's INVITE came from), with a bounded wait for a slot instead of an immediate failure when
  * every slot is taken ({@link EngineSlots} says how). Audio already at hand ({@link #hasAudioFor}: a cached
  * prompt) never waits, and neither does a request without a source (a command-line tool, a pre-warm job).
  * Put it outside a fallback chain: the chain's own failover is tried before anything waits.
@@ -20,21 +20,15 @@ public final class FairShareEngine implements SpeechEngine {
 
     private final SpeechEngine engine;
     private final EngineSlots slots;
-    private final Function<SynthesisRequest, String> sourceOf;
 
-    /**
-     * @param engine   the engine shared; closed with this one
-     * @param sourceOf the source a request counts against; null for none (it then neither waits nor counts)
-     */
-    public FairShareEngine(SpeechEngine engine, FairShare share, Function<SynthesisRequest, String> sourceOf,
-                           SlotTimer timer) {
-        this(engine, new EngineSlots(share, timer), sourceOf);
+    /** @param engine the engine shared; closed with this one */
+    public FairShareEngine(SpeechEngine engine, FairShare share, SlotTimer timer) {
+        this(engine, new EngineSlots(share, timer));
     }
 
-    private FairShareEngine(SpeechEngine engine, EngineSlots slots, Function<SynthesisRequest, String> sourceOf) {
+    private FairShareEngine(SpeechEngine engine, EngineSlots slots) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.slots = slots;
-        this.sourceOf = Objects.requireNonNull(sourceOf, "sourceOf");
     }
 
     /** Syntheses of sourced requests the engine is running. */
@@ -54,7 +48,7 @@ public final class FairShareEngine implements SpeechEngine {
 
     @Override
     public Synthesis synthesize(SynthesisRequest request, AudioSink sink) {
-        String source = sourceOf.apply(request);
+        String source = request.context().source();
         if (source == null || engine.hasAudioFor(request)) {
             return engine.synthesize(request, sink);
         }
@@ -65,7 +59,7 @@ public final class FairShareEngine implements SpeechEngine {
     @Override
     public SpeechEngine forUtterance() {
         SpeechEngine one = engine.forUtterance();
-        return one == engine ? this : new FairShareEngine(one, slots, sourceOf);
+        return one == engine ? this : new FairShareEngine(one, slots);
     }
 
     @Override

@@ -3,15 +3,14 @@ package io.voxcpm.share;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.voxcpm.engine.AudioSink;
+import io.voxcpm.engine.RequestContext;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisRequest;
-import io.voxcpm.engine.VoiceSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -24,11 +23,11 @@ class FairShareEngineTest {
 
     private FairShareEngine share(SlotEngine engine, int maxPerSource) {
         return new FairShareEngine(engine, new FairShare(Duration.ofSeconds(3), maxPerSource, Duration.ofMillis(200)),
-                r -> r.parameters().get("source"), timer);
+                timer);
     }
 
     private static SynthesisRequest request(String text, String source) {
-        return new SynthesisRequest(text, null, VoiceSpec.DEFAULT, source == null ? Map.of() : Map.of("source", source));
+        return SynthesisRequest.of(text).withContext(RequestContext.session("s-" + text).withSource(source));
     }
 
     private Synthesis say(SpeechEngine engine, String text, String source) {

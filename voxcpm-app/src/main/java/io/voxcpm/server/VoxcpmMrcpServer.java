@@ -16,6 +16,8 @@ import io.voxcpm.engine.SynthesisObserver;
 import io.voxcpm.mrcp.synth.SpeakObserver;
 import io.voxcpm.rtp.RtpStats;
 import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.share.FairShareEngine;
+import io.voxcpm.share.SlotTimer;
 import io.voxcpm.prompt.PromptStore;
 import io.voxcpm.mrcp.server.MrcpChannelRegistry;
 import io.voxcpm.mrcp.message.MrcpDecoder;
@@ -339,6 +341,11 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         serve(catalog, observed.isEmpty() ? observe(loaded, loaded) : loaded);
     }
 
+    /** What the sessions speak with: the engine, its capacity shared among client hosts with a bounded wait. */
+    private SpeechEngine shared(SpeechEngine loaded) {
+        return new FairShareEngine(loaded, config.engine().limits().fairShare(), SlotTimer.system());
+    }
+
     /** Builds the session layer around the engine and opens the gate: INVITEs are served from now on. */
     private void serve(VoiceCatalog catalog, SpeechEngine loaded) {
         synchronized (this) {
@@ -363,7 +370,7 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                     new MediaDestinations(config.media().networks()), mrcpTlsPort(),
                     Duration.ofSeconds(config.limits().sessionIdleAfterSpeakS()),
                     Duration.ofSeconds(config.limits().sessionMaxDurationS())),
-                    registry, media, loaded, synth, planning(config, catalog, frames), synthExecutors);
+                    registry, media, shared(loaded), synth, planning(config, catalog, frames), synthExecutors);
             sessions = made;
             gate.open(made);
         }

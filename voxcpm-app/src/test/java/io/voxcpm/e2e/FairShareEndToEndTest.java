@@ -8,8 +8,11 @@ import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisRequest;
+import io.voxcpm.server.EngineConfig;
 import io.voxcpm.server.EngineLimitsConfig;
+import io.voxcpm.server.MrcpConfig;
 import io.voxcpm.server.ServerConfig;
+import io.voxcpm.server.SynthConfig;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,9 +59,8 @@ class FairShareEndToEndTest {
     @Test
     void aSpeakThatFindsNoSlotWaitsThenCompletesWithACauseSayingSo() throws Exception {
         OneSlot engine = new OneSlot();
-        ServerConfig config = Pbx.config(47000, new ServerConfig.Synth(100, 50, false, 4),
-                        new ServerConfig.Mrcp(0, 600, 300))
-                .withEngine(ServerConfig.Engine.DEFAULTS.withLimits(new EngineLimitsConfig(null, null, 400, null)));
+        ServerConfig config = Pbx.config(47000, new SynthConfig(100, 50, false, 4), new MrcpConfig(0, 600, 300))
+                .withEngine(EngineConfig.DEFAULTS.withLimits(new EngineLimitsConfig(null, null, 400, null)));
         try (VoxcpmMrcpServer server = VoxcpmMrcpServer.start(config, engine);
              UniMrcpClientSim first = Pbx.call(server);
              UniMrcpClientSim second = Pbx.call(server)) {
