@@ -3,6 +3,7 @@ package io.voxcpm.cache;
 import io.voxcpm.audio.EncodedFrames;
 import io.voxcpm.audio.TelephonyFormat;
 import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.share.FairShareEngine;
 import io.voxcpm.request.Segment;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -63,12 +64,19 @@ public final class FrameTier {
         this.maxBytes = maxBytes;
     }
 
+    /** The prompt cache an engine speaks through, seen through the fair share of its slots; null when none. */
+    private static CachingEngine cachingOf(SpeechEngine engine) {
+        SpeechEngine inner = engine instanceof FairShareEngine shared ? shared.shared() : engine;
+        return inner instanceof CachingEngine caching ? caching : null;
+    }
+
     /**
      * The key of the frames {@code segments} produce through {@code engine} in {@code format} at
      * {@code ptimeMs}, or null when they cannot be cached (see the class comment).
      */
     public static String keyFor(List<Segment> segments, SpeechEngine engine, TelephonyFormat format, int ptimeMs) {
-        if (!(engine instanceof CachingEngine caching) || segments.isEmpty()) {
+        CachingEngine caching = cachingOf(engine);
+        if (caching == null || segments.isEmpty()) {
             return null;
         }
         StringBuilder key = new StringBuilder(96 * segments.size())
@@ -98,7 +106,8 @@ public final class FrameTier {
 
     /** Whether every sentence of {@code segments} is in {@code engine}'s prompt cache (on disk) now. */
     public static boolean onDisk(List<Segment> segments, SpeechEngine engine) {
-        if (!(engine instanceof CachingEngine caching)) {
+        CachingEngine caching = cachingOf(engine);
+        if (caching == null) {
             return false;
         }
         for (Segment s : segments) {
