@@ -207,8 +207,8 @@ public final class SessionManager implements SipApplication, AutoCloseable {
                 tls ? settings.mrcpTlsPort() : settings.mrcpPort(), sessionId, connection, audio.localPort());
         String channelId = sessionId + "@" + SYNTH_RESOURCE;
         EventExecutor executor = executors.next();
-        SynthesizerChannel synthesizer = new SynthesizerChannel(channelId, logTag, engine, audio, negotiated.format(),
-                negotiated.ptime(), synthSettings, planning, executor);
+        SynthesizerChannel synthesizer = new SynthesizerChannel(channelId, logTag, source.getHostAddress(), engine,
+                audio, negotiated.format(), negotiated.ptime(), synthSettings, planning, executor);
         Session session = new Session(call, sessionId, channelId, negotiated, spec, audio, synthesizer, executor,
                 channels, settings.timeouts(), peer -> settings.mediaDestinations().isPeer(peer, source),
                 this::forget, liveTimers);

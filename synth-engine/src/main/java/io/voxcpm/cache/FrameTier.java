@@ -4,6 +4,7 @@ import io.voxcpm.audio.EncodedFrames;
 import io.voxcpm.audio.TelephonyFormat;
 import io.voxcpm.engine.ForwardingSpeechEngine;
 import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.share.FairShareEngine;
 import io.voxcpm.request.Segment;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -65,11 +66,20 @@ public final class FrameTier {
     }
 
     /**
+     * The prompt cache an engine speaks through, seen through the fair share of its slots and the decorators
+     * (the server observes every engine it builds); null when none.
+     */
+    private static CachingEngine cachingOf(SpeechEngine engine) {
+        SpeechEngine inner = engine instanceof FairShareEngine shared ? shared.shared() : engine;
+        return ForwardingSpeechEngine.unwrap(inner, CachingEngine.class);
+    }
+
+    /**
      * The key of the frames {@code segments} produce through {@code engine} in {@code format} at
      * {@code ptimeMs}, or null when they cannot be cached (see the class comment).
      */
     public static String keyFor(List<Segment> segments, SpeechEngine engine, TelephonyFormat format, int ptimeMs) {
-        CachingEngine caching = ForwardingSpeechEngine.unwrap(engine, CachingEngine.class);
+        CachingEngine caching = cachingOf(engine);
         if (caching == null || segments.isEmpty()) {
             return null;
         }
@@ -100,7 +110,7 @@ public final class FrameTier {
 
     /** Whether every sentence of {@code segments} is in {@code engine}'s prompt cache (on disk) now. */
     public static boolean onDisk(List<Segment> segments, SpeechEngine engine) {
-        CachingEngine caching = ForwardingSpeechEngine.unwrap(engine, CachingEngine.class);
+        CachingEngine caching = cachingOf(engine);
         if (caching == null) {
             return false;
         }

@@ -11,14 +11,16 @@ package io.voxcpm.engine;
  * @param sessionTag the MRCP session (or tool run) the request belongs to, for logs and worker request
  *                   tags; null when none
  * @param cache      whether the prompt cache may answer and keep this request
+ * @param source     the client host the request is made for (the PBX a session's INVITE came from), which
+ *                   engine capacity is shared fairly among; null when none (a tool run, a pre-warm job)
  */
-public record RequestContext(String sessionTag, CachePolicy cache) {
+public record RequestContext(String sessionTag, CachePolicy cache, String source) {
 
     /** The request parameter (MRCP vendor parameter) a client sets a cache policy with. */
     public static final String CACHE_PARAMETER = "cache";
 
     /** No session, cache in use. */
-    public static final RequestContext NONE = new RequestContext(null, CachePolicy.USE);
+    public static final RequestContext NONE = new RequestContext(null, CachePolicy.USE, null);
 
     /** What a client may ask of the prompt cache. */
     public enum CachePolicy {
@@ -36,15 +38,20 @@ public record RequestContext(String sessionTag, CachePolicy cache) {
     public RequestContext {
         sessionTag = sessionTag == null || sessionTag.isBlank() ? null : sessionTag;
         cache = cache == null ? CachePolicy.USE : cache;
+        source = source == null || source.isBlank() ? null : source;
     }
 
     /** The context of a request made for one session. */
     public static RequestContext session(String sessionTag) {
-        return new RequestContext(sessionTag, CachePolicy.USE);
+        return new RequestContext(sessionTag, CachePolicy.USE, null);
     }
 
     public RequestContext withCache(CachePolicy policy) {
-        return new RequestContext(sessionTag, policy);
+        return new RequestContext(sessionTag, policy, source);
+    }
+
+    public RequestContext withSource(String client) {
+        return new RequestContext(sessionTag, cache, client);
     }
 
     /** The session tag, or {@code -} for logs and worker tags when there is none. */

@@ -3,6 +3,8 @@ package io.voxcpm.server;
 import io.voxcpm.audio.LevelMatching;
 import io.voxcpm.cache.FrameTier;
 import io.voxcpm.engine.SpeechEngine;
+import io.voxcpm.share.FairShareEngine;
+import io.voxcpm.share.SlotTimer;
 import io.voxcpm.mrcp.synth.SpeakObserver;
 import io.voxcpm.mrcp.synth.SpeakPlanning;
 import io.voxcpm.mrcp.synth.SynthSettings;
@@ -33,7 +35,9 @@ final class SessionLayer {
                 listeners.mrcpTls == null ? -1 : listeners.mrcpTls.port(),
                 Duration.ofSeconds(config.limits().sessionIdleAfterSpeakS()),
                 Duration.ofSeconds(config.limits().sessionMaxDurationS()));
-        return new SessionManager(settings, listeners.registry, listeners.media, engine, synth,
+        // the sessions' engine: its capacity shared among client hosts, with a bounded wait for a slot
+        SpeechEngine shared = new FairShareEngine(engine, config.engine().limits().fairShare(), SlotTimer.system());
+        return new SessionManager(settings, listeners.registry, listeners.media, shared, synth,
                 planning(config, catalog, frames, prompts), listeners.synthExecutors);
     }
 

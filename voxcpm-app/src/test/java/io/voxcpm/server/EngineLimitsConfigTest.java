@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.voxcpm.bridge.StallTimeouts;
 import io.voxcpm.bridge.WorkerPoolConfig;
+import io.voxcpm.share.FairShare;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +57,20 @@ class EngineLimitsConfigTest {
         new CommandLine(serve).parseArgs("--config", file.toString(), "--engine", "worker", "--workers",
                 "127.0.0.1:50051");
         assertThat(stallOf(serve.effectiveConfig().engine()).firstChunk()).isEqualTo(Duration.ofSeconds(9));
+    }
+
+    @Test
+    void theFairShareOfTheEngineIsReadWithItsDefaults() throws Exception {
+        assertThat(ServerConfig.DEFAULTS.engine().limits().fairShare()).isEqualTo(FairShare.DEFAULTS);
+        FairShare share = yaml("engine:\n  limits:\n    slot-wait-ms: 1500\n    max-syntheses-per-source: 3\n")
+                .engine().limits().fairShare();
+        assertThat(share.maxWait()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(share.maxPerSource()).isEqualTo(3);
+        assertThatThrownBy(() -> yaml("engine:\n  limits:\n    slot-wait-ms: 120000\n"
+                + "    max-syntheses-per-source: -1\n"))
+                .hasMessageContaining("engine.limits.slot-wait-ms must be 0-60000 (milliseconds of silence a caller "
+                        + "may hear while every engine slot is taken), got 120000")
+                .hasMessageContaining("engine.limits.max-syntheses-per-source must be 0 (no cap) or more, got -1");
     }
 
     @Test

@@ -37,14 +37,17 @@ final class SpeakAdmission {
                    RequestContext context) { }
 
     private final String sessionId;
+    private final String source;
     private final int maxTextChars;
     private final Lexicons lexicons;
     private final SpeakPlanning planning;
     private final int engineSampleRate;
 
-    SpeakAdmission(String sessionId, int maxTextChars, Lexicons lexicons, SpeakPlanning planning,
+    /** @param source the client host engine capacity is shared by (see {@link RequestContext#source}) */
+    SpeakAdmission(String sessionId, String source, int maxTextChars, Lexicons lexicons, SpeakPlanning planning,
                    int engineSampleRate) {
         this.sessionId = sessionId;
+        this.source = source;
         this.maxTextChars = maxTextChars;
         this.lexicons = lexicons;
         this.planning = planning;
@@ -64,7 +67,7 @@ final class SpeakAdmission {
         checkLexicons(searchOrder, "Lexicon-Search-Order");
         checkLexicons(content.document().lexicons(), "SSML <lexicon>");
         return new Reading(content, defaults, lexicons.inOrder(searchOrder, content.document().lexicons()),
-                RequestContext.session(sessionId));
+                RequestContext.session(sessionId).withSource(source));
     }
 
     /**

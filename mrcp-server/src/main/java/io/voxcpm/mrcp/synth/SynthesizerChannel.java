@@ -73,6 +73,13 @@ public final class SynthesizerChannel implements MrcpResource {
     public SynthesizerChannel(String channelId, String logTag, SpeechEngine engine, AudioChannel audio,
                               TelephonyFormat format, int ptimeMs, SynthSettings settings, SpeakPlanning planning,
                               EventExecutor executor) {
+        this(channelId, logTag, null, engine, audio, format, ptimeMs, settings, planning, executor);
+    }
+
+    /** @param source the client host (SIP peer) whose share of engine capacity this session's SPEAKs take */
+    public SynthesizerChannel(String channelId, String logTag, String source, SpeechEngine engine, AudioChannel audio,
+                              TelephonyFormat format, int ptimeMs, SynthSettings settings, SpeakPlanning planning,
+                              EventExecutor executor) {
         this.channelId = channelId;
         this.logTag = logTag;
         this.engine = engine;
@@ -82,8 +89,8 @@ public final class SynthesizerChannel implements MrcpResource {
         this.lexicons = new Lexicons(settings.maxLexicons());
         this.parameters = new SessionParameters(settings.speechMarkers(), engine::availability,
                 settings.maxParameters(), settings.maxParameterBytes());
-        this.admission = new SpeakAdmission(channelId.substring(0, channelId.indexOf('@')), settings.maxTextChars(),
-                lexicons, planning, engine.sampleRate());
+        this.admission = new SpeakAdmission(channelId.substring(0, channelId.indexOf('@')), source,
+                settings.maxTextChars(), lexicons, planning, engine.sampleRate());
         this.machine = new SynthStateMachine<>(settings.maxPendingSpeaks());
         // no prefetch: a sentence is generated when the one before it has been (not played); engines faster
         // than real time keep the talkspurt's queue ahead anyway, and one synthesis per SPEAK keeps the load
