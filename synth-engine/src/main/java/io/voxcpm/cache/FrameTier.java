@@ -4,7 +4,6 @@ import io.voxcpm.audio.EncodedFrames;
 import io.voxcpm.audio.TelephonyFormat;
 import io.voxcpm.engine.ForwardingSpeechEngine;
 import io.voxcpm.engine.SpeechEngine;
-import io.voxcpm.share.FairShareEngine;
 import io.voxcpm.request.Segment;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,8 +69,7 @@ public final class FrameTier {
      * (the server observes every engine it builds); null when none.
      */
     private static CachingEngine cachingOf(SpeechEngine engine) {
-        SpeechEngine inner = engine instanceof FairShareEngine shared ? shared.shared() : engine;
-        return ForwardingSpeechEngine.unwrap(inner, CachingEngine.class);
+        return ForwardingSpeechEngine.unwrap(engine, CachingEngine.class);
     }
 
     /**

@@ -19,7 +19,6 @@ public abstract class ForwardingSpeechEngine implements SpeechEngine {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 
-    /** The engine this one is in front of. */
     /**
      * The first engine of {@code type} in {@code engine}'s chain of decorators, itself included, or null: what a
      * decorator (metrics, fair share) wraps must still be found by those that ask for it (the frame tier asks
@@ -36,6 +35,7 @@ public abstract class ForwardingSpeechEngine implements SpeechEngine {
         return type.cast(e);
     }
 
+    /** The engine this one is in front of. */
     protected final SpeechEngine delegate() {
         return delegate;
     }

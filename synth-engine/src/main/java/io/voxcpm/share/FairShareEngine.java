@@ -1,13 +1,11 @@
 package io.voxcpm.share;
 
 import io.voxcpm.engine.AudioSink;
-import io.voxcpm.engine.Availability;
+import io.voxcpm.engine.ForwardingSpeechEngine;
 import io.voxcpm.engine.RequestContext;
 import io.voxcpm.engine.SpeechEngine;
-import io.voxcpm.engine.Support;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisRequest;
-import java.util.Objects;
 
 /**
  * An engine whose capacity is shared fairly among the sources of its requests ({@link RequestContext#source}: the
@@ -16,9 +14,8 @@ import java.util.Objects;
  * prompt) never waits, and neither does a request without a source (a command-line tool, a pre-warm job).
  * Put it outside a fallback chain: the chain's own failover is tried before anything waits.
  */
-public final class FairShareEngine implements SpeechEngine {
+public final class FairShareEngine extends ForwardingSpeechEngine {
 
-    private final SpeechEngine engine;
     private final EngineSlots slots;
 
     /** @param engine the engine shared; closed with this one */
@@ -27,7 +24,7 @@ public final class FairShareEngine implements SpeechEngine {
     }
 
     private FairShareEngine(SpeechEngine engine, EngineSlots slots) {
-        this.engine = Objects.requireNonNull(engine, "engine");
+        super(engine);
         this.slots = slots;
     }
 
@@ -41,14 +38,10 @@ public final class FairShareEngine implements SpeechEngine {
         return slots.waiting();
     }
 
-    /** The engine shared. */
-    public SpeechEngine shared() {
-        return engine;
-    }
-
     @Override
     public Synthesis synthesize(SynthesisRequest request, AudioSink sink) {
         String source = request.context().source();
+        SpeechEngine engine = delegate();
         if (source == null || engine.hasAudioFor(request)) {
             return engine.synthesize(request, sink);
         }
@@ -57,38 +50,7 @@ public final class FairShareEngine implements SpeechEngine {
 
     /** The utterance's engine (a chain's sticky choice), sharing these slots. */
     @Override
-    public SpeechEngine forUtterance() {
-        SpeechEngine one = engine.forUtterance();
-        return one == engine ? this : new FairShareEngine(one, slots);
-    }
-
-    @Override
-    public String name() {
-        return engine.name();
-    }
-
-    @Override
-    public int sampleRate() {
-        return engine.sampleRate();
-    }
-
-    @Override
-    public Availability availability() {
-        return engine.availability();
-    }
-
-    @Override
-    public Support support(SynthesisRequest request) {
-        return engine.support(request);
-    }
-
-    @Override
-    public boolean hasAudioFor(SynthesisRequest request) {
-        return engine.hasAudioFor(request);
-    }
-
-    @Override
-    public void close() {
-        engine.close();
+    protected SpeechEngine decorate(SpeechEngine utterance) {
+        return new FairShareEngine(utterance, slots);
     }
 }
