@@ -29,7 +29,8 @@ import java.util.function.LongSupplier;
  * or prompt added, re-registered or removed in this process (admin API) is seen by the next SPEAK. Another
  * process changing the same directories (the {@code voices} and {@code prompts} commands while the server
  * runs) is not counted here: such a plan is trusted for at most {@link #STORE_RECHECK_NANOS} and then made
- * again, so the change is heard within that second, as before this memo (the registry is read from disk).
+ * again (reading the registry from disk), so such a change is heard within a second rather than by the very
+ * next SPEAK.
  *
  * <p><b>Context.</b> A plan's engine requests carry the context of the session that planned it (session tag,
  * client host); {@link Entry#planned} hands each session the plan with its own.
