@@ -29,6 +29,14 @@ import picocli.CommandLine.Option;
         subcommands = {Main.Serve.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
+    static {
+        // picocli looks for Groovy closures in annotations; MaryTTS puts Groovy on the class path, so that check
+        // initialised Groovy's whole metaclass registry (~0.8 s, 2,000 classes) before the server could listen
+        if (System.getProperty("picocli.disable.closures") == null) {
+            System.setProperty("picocli.disable.closures", "true");
+        }
+    }
+
     public static void main(String[] args) {
         String[] effective = effectiveArgs(args);
         if (!"serve".equals(effective[0]) && System.getenv("VOXCPM_LOG_LEVEL") == null) {
@@ -128,6 +136,10 @@ public final class Main implements Callable<Integer> {
                         + "(any, the default) or must fail it (default-only).")
         String fallbackVoices;
 
+        /** The launcher's class-data training run: everything up to listening, then a clean exit (and the dump). */
+        @Option(names = "--exit-when-listening", hidden = true)
+        boolean exitWhenListening;
+
         @Override
         public Integer call() throws Exception {
             ServerConfig cfg;
@@ -149,7 +161,9 @@ public final class Main implements Callable<Integer> {
             try {
                 // listening first: INVITEs get 503 + Retry-After while the engine loads
                 server = VoxcpmMrcpServer.listen(cfg, ops.observers());
-                server.startWarmUp(WarmUp.configuredRounds()); // synthetic calls on private ports while it loads
+                if (!exitWhenListening) {
+                    server.startWarmUp(WarmUp.configuredRounds()); // synthetic calls on private ports while it loads
+                }
             } catch (VoxcpmMrcpServer.StartupException e) {
                 System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
                 ops.close();
@@ -164,6 +178,11 @@ public final class Main implements Callable<Integer> {
                 return 1;
             }
             admin.ifPresent(a -> a.register(ops.routes(), server));
+            if (exitWhenListening) {
+                server.close();
+                ops.close();
+                return 0;
+            }
             server.ready().exceptionally(e -> {
                 System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());
                 server.close();

@@ -96,7 +96,7 @@ class FrameTierEndToEndTest {
     }
 
     private FrameTier.Stats tier() {
-        return server.frameTierStats().orElseThrow();
+        return server.stores().frameTierStats().orElseThrow();
     }
 
     @Test
