@@ -73,7 +73,7 @@ final class SpeakAdmission {
      */
     Reading read(MrcpRequest speak, SessionParameters.Inherited parameters) throws SpeakContent.Rejection {
         RequestDefaults defaults = parameters.requestDefaults();
-        String body = speak.bodyText();
+        String body = speak.content().text();
         PlanMemo.Key key = PlanMemo.keyOf(speak.headers().get(MrcpHeaderNames.CONTENT_TYPE), body, defaults);
         PlanMemo.Entry memo = key == null ? null : planning.memo().find(key);
         SpeakContent.Content content;
