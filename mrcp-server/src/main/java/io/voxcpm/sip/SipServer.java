@@ -45,6 +45,13 @@ public final class SipServer implements AutoCloseable {
     private static final int BIND_ATTEMPTS = 10;
     /** The largest UDP payload (65535 - 8 - 20); RFC 3261 §18.1.1 lets a request exceed the MTU. */
     static final int MAX_DATAGRAM = 65_507;
+    /**
+     * The UDP socket's receive buffer (the kernel caps it at net.core.rmem_max). Linux's default, 208 KiB, holds
+     * about 90 INVITEs with their SDP (each datagram costs its size plus ~1 KiB of kernel overhead): when a PBX
+     * sends hundreds at once and this loop is off the CPU for a few hundred milliseconds, the rest are dropped and
+     * each costs its caller a retransmission, T1 = 500 ms and more, before the 200 OK.
+     */
+    static final int RECEIVE_BUFFER = 4 << 20;
 
     private final EventLoopGroup group;
     private final UserAgentServer uas;
@@ -92,6 +99,7 @@ public final class SipServer implements AutoCloseable {
                 Channel udp = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
                         // Netty's default 2 KiB receive buffer cuts a larger INVITE short: take any datagram
                         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                        .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
                         .handler(new DatagramHandler(uas))
                         .bind(config.bindAddress(), config.port()).sync().channel();
                 int port = ((InetSocketAddress) udp.localAddress()).getPort();
@@ -137,6 +145,11 @@ public final class SipServer implements AutoCloseable {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
+    }
+
+    /** The UDP socket's receive buffer as the kernel granted it (twice what was asked, capped by rmem_max). */
+    int udpReceiveBufferBytes() {
+        return udp.config().getOption(ChannelOption.SO_RCVBUF);
     }
 
     public int udpPort() {
