@@ -1,22 +1,15 @@
 package io.voxcpm.sip;
 
-import gov.nist.javax.sip.header.RecordRoute;
-import gov.nist.javax.sip.header.SIPHeader;
-import gov.nist.javax.sip.header.To;
-import gov.nist.javax.sip.message.SIPRequest;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.voxcpm.text.LogSafe;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.text.ParseException;
 import java.util.HashMap;
-import java.util.ListIterator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.sip.header.ContactHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +71,7 @@ final class Byes {
         byte[] bytes;
         try {
             bytes = bye(dialog, branch, reason).getBytes(StandardCharsets.UTF_8);
-        } catch (ParseException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("[{}] could not write a BYE: {}", dialog.call.callId(), e.toString());
             return;
         }
@@ -124,26 +117,23 @@ final class Byes {
     }
 
     /** §12.2.1.1: the remote target from the INVITE's Contact, the route set from its Record-Route, tags swapped. */
-    private String bye(Dialog dialog, String branch, String reason) throws ParseException {
-        SIPRequest invite = dialog.invite;
-        ContactHeader contact = (ContactHeader) invite.getHeader(ContactHeader.NAME);
-        String target = contact != null && contact.getAddress() != null ? contact.getAddress().getURI().toString()
-                : invite.getFrom().getAddress().getURI().toString();
-        To local = (To) invite.getTo().clone();
-        local.setTag(dialog.localTag);
+    private String bye(Dialog dialog, String branch, String reason) {
+        Dialog.ByeHeaders headers = dialog.bye;
+        if (headers == null) {
+            throw new IllegalStateException("the INVITE's From, To or Contact could not be read back");
+        }
         StringBuilder bye = new StringBuilder(512);
-        bye.append("BYE ").append(target).append(" SIP/2.0\r\n");
+        bye.append("BYE ").append(headers.target()).append(" SIP/2.0\r\n");
         bye.append("Via: SIP/2.0/").append(dialog.route.transport()).append(' ')
                 .append(localAddresses.advertisedHost(dialog.call.local())).append(':')
                 .append(dialog.call.local().getPort()).append(";branch=").append(branch).append(";rport\r\n");
         bye.append("Max-Forwards: 70\r\n");
-        bye.append("From: ").append(local.getHeaderValue()).append("\r\n");
-        bye.append("To: ").append(((SIPHeader) invite.getFrom()).getHeaderValue()).append("\r\n");
+        bye.append("From: ").append(headers.from()).append("\r\n");
+        bye.append("To: ").append(headers.to()).append("\r\n");
         bye.append("Call-ID: ").append(dialog.call.callId()).append("\r\n");
         bye.append("CSeq: 1 BYE\r\n");
-        ListIterator<?> routes = invite.getHeaders(RecordRoute.NAME);
-        while (routes != null && routes.hasNext()) {
-            bye.append("Route: ").append(((RecordRoute) routes.next()).getHeaderValue()).append("\r\n");
+        for (String route : headers.routes()) {
+            bye.append("Route: ").append(route).append("\r\n");
         }
         bye.append("Reason: SIP;text=\"").append(LogSafe.quotable(reason)).append("\"\r\n");
         bye.append("User-Agent: ").append(SipMessages.SERVER_NAME).append("\r\n");

@@ -53,7 +53,7 @@ final class Dialogs {
 
     /** The dialog an INVITE's 2xx creates; it waits for the ACK of {@code invite}. */
     Dialog open(ServerTransaction invite) {
-        Dialog dialog = new Dialog(Dialog.key(invite.call.callId(), invite.toTag, invite.request.getFromTag()), invite);
+        Dialog dialog = new Dialog(Dialog.key(invite.call.callId(), invite.toTag, invite.fromTag), invite);
         byKey.put(dialog.key, dialog);
         dialog.awaitingAck = invite;
         if (!invite.route.reliable() && ackTimeout.compareTo(timerH) < 0) {
@@ -100,7 +100,7 @@ final class Dialogs {
 
     /** Timer H fired on {@code invite}'s 2xx: an initial INVITE's dialog ends, a re-INVITE's goes on. */
     void unacked(ServerTransaction invite, long timerHMillis) {
-        Dialog dialog = byKey.get(Dialog.key(invite.call.callId(), invite.toTag, invite.request.getFromTag()));
+        Dialog dialog = byKey.get(Dialog.key(invite.call.callId(), invite.toTag, invite.fromTag));
         if (dialog == null || dialog.awaitingAck != invite) {
             return;
         }

@@ -13,7 +13,10 @@ final class ServerTransaction {
     enum State { PROCEEDING, COMPLETED, ACKED }
 
     final String key;
-    final SIPRequest request;
+    /** The request, until the ACK of its 2xx: a call's parsed INVITE is not kept for Timer H after it is set up. */
+    SIPRequest request;
+    final boolean invite;
+    final String fromTag;
     final Route route;
     final String toTag;
     final SipCall call;
@@ -35,6 +38,8 @@ final class ServerTransaction {
     ServerTransaction(String key, SIPRequest request, Route route, String toTag, SipCall call, boolean initialInvite) {
         this.key = key;
         this.request = request;
+        this.invite = SIPRequest.INVITE.equals(request.getMethod());
+        this.fromTag = request.getFromTag();
         this.route = route;
         this.toTag = toTag;
         this.call = call;
@@ -50,7 +55,7 @@ final class ServerTransaction {
     }
 
     boolean isInvite() {
-        return SIPRequest.INVITE.equals(request.getMethod());
+        return invite;
     }
 
     State state() {
@@ -116,6 +121,7 @@ final class ServerTransaction {
     /** COMPLETED → ACKED: the ACK (or a BYE standing for it) arrived, so the 2xx is no longer repeated. */
     void acked() {
         state = State.ACKED;
+        request = null;
         settle();
         if (retransmit != null) {
             retransmit.cancel(false);

@@ -85,6 +85,17 @@ class LauncherClassDataIT {
     }
 
     @Test
+    void aFlightRecordingFromTheStartRunsWithoutTheArchive() throws Exception {
+        start(Map.of());
+        theOnlyArchive();
+        // JDK 17 dies of SIGSEGV (check_shared_class_file_load_hook) when JFR hooks class loading from a dynamic archive
+        Path recording = install.resolve("start.jfr");
+        String output = start(Map.of("JAVA_OPTS", "-XX:StartFlightRecording=filename=" + recording));
+        assertThat(output).contains("listening after").doesNotContain("fatal error");
+        assertThat(recording).isRegularFile();
+    }
+
+    @Test
     void aDirectoryTheLauncherCannotWriteMeansNoArchiveAndNoDelay() throws Exception {
         Path notADirectory = Files.writeString(install.resolve("a-file"), "");
         String output = start(Map.of("VOXCPM_CDS_DIR", notADirectory.resolve("cds").toString()));
