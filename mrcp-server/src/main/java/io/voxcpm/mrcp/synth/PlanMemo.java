@@ -52,10 +52,10 @@ final class PlanMemo {
 
     /** One prompt: its read body, and its plan once one session has made it. */
     final class Entry {
-        final SpeakContent.Content content;
+        final SpeakAdmission.Content content;
         private volatile Planned planned;
 
-        private Entry(SpeakContent.Content content) {
+        private Entry(SpeakAdmission.Content content) {
             this.content = content;
         }
 
@@ -111,7 +111,7 @@ final class PlanMemo {
     }
 
     /** Remembers how a SPEAK's body was read (it could be spoken); returns the entry now held for the key. */
-    Entry remember(Key key, SpeakContent.Content content) {
+    Entry remember(Key key, SpeakAdmission.Content content) {
         if (entries.size() >= MAX_ENTRIES) {
             entries.clear();
         }

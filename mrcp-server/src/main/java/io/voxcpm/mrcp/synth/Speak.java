@@ -1,9 +1,11 @@
 package io.voxcpm.mrcp.synth;
 
 import io.voxcpm.engine.Synthesis;
+import io.voxcpm.mrcp.message.CompletionCause;
 import io.voxcpm.mrcp.message.MrcpRequest;
 import io.voxcpm.mrcp.server.MrcpConnection;
 import io.voxcpm.request.Segment;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -11,7 +13,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * One admitted SPEAK request and what its life holds. Confined to the channel's lane; it is answered before
- * it is planned, so {@link #segments} arrive later, and a start that comes first waits for them.
+ * it is planned, so {@link #segments} arrive later, and a start that comes first waits for them. Its
+ * {@link SpeakObserver} report is built here too: it is made of nothing but what this SPEAK kept.
  */
 final class Speak implements SynthStateMachine.Job {
 
@@ -92,5 +95,87 @@ final class Speak implements SynthStateMachine.Job {
         }
         return segments.size() + " segments (" + speech + " spoken, " + chars + " chars), mode " + String.join("+", modes)
                 + (languages.isEmpty() ? "" : ", language " + String.join("+", languages));
+    }
+
+    // ---------------------------------------------------------------- its report
+
+    /**
+     * A SPEAK started to play; for one that started at once, notes when its IN-PROGRESS response has been
+     * written.
+     */
+    void reportStarted(SpeakObserver observer) {
+        observer.speakStarted();
+        if (inProgress != null && !fromQueue) {
+            inProgress.thenRun(() -> inProgressNanos = System.nanoTime() - arrivedNanos);
+        }
+    }
+
+    /** Reports this SPEAK unless it was reported before (a failure both halts and completes it). */
+    void reportEnded(SpeakObserver observer, SpeakObserver.SpeakReport report) {
+        if (!reported) {
+            reported = true;
+            observer.speakEnded(report);
+        }
+    }
+
+    /**
+     * @param logTag {@code [session-id call-id]}, as the session layer makes it
+     * @param cause  how it completed; null when it was stopped without a SPEAK-COMPLETE
+     * @param stop   what stopped it; null when it completed
+     */
+    SpeakObserver.SpeakReport report(String sessionId, String logTag, String engine, int ptimeMs,
+                                     CompletionCause cause, SpeakObserver.Stop stop) {
+        List<String> voices = new ArrayList<>();
+        List<String> modes = new ArrayList<>();
+        List<String> languages = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        for (Segment s : segments == null ? List.<Segment>of() : segments) {
+            if (s instanceof Segment.Speech sp) {
+                addOnce(voices, sp.voice().name());
+                addOnce(modes, sp.mode().value());
+                addOnce(languages, sp.language());
+                text.append(text.length() == 0 ? "" : " ").append(sp.text());
+            }
+        }
+        long firstPacket = playback == null ? -1 : playback.firstPacketNanos();
+        double audioSeconds = 0;
+        if (playback != null && firstPacket >= 0) {
+            // stopped or failed part-way: how far the playback had got, by the playout model (pauses and an
+            // engine slower than real time accounted for), to one ptime
+            long frames = cause == CompletionCause.NORMAL ? playback.framesQueued() : playback.framesPlayed();
+            audioSeconds = frames * ptimeMs / 1000.0;
+        }
+        return new SpeakObserver.SpeakReport(sessionId, callIdOf(logTag), requestId(), voices, modes,
+                languages, text.length() - Math.max(0, countSpeech() - 1), text.toString(),
+                fromFrameTier, engine, inProgressNanos,
+                firstPacket < 0 ? -1 : firstPacket - arrivedNanos, audioSeconds, cause, stop, playback != null);
+    }
+
+    private int countSpeech() {
+        int n = 0;
+        for (Segment s : segments == null ? List.<Segment>of() : segments) {
+            if (s instanceof Segment.Speech) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The report of a SPEAK refused before it was queued (it never became a {@code Speak}): nothing was spoken. */
+    static SpeakObserver.SpeakReport refused(String sessionId, String logTag, long requestId, String engine,
+                                             CompletionCause cause) {
+        return new SpeakObserver.SpeakReport(sessionId, callIdOf(logTag), requestId, List.of(), List.of(), List.of(),
+                0, "", false, engine, -1, -1, 0, cause, null, false);
+    }
+
+    private static void addOnce(List<String> list, String value) {
+        if (value != null && !list.contains(value)) {
+            list.add(value);
+        }
+    }
+
+    private static String callIdOf(String logTag) {
+        int space = logTag.indexOf(' ');
+        return space < 0 || !logTag.endsWith("]") ? logTag : logTag.substring(space + 1, logTag.length() - 1);
     }
 }

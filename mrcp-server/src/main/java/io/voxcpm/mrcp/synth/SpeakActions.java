@@ -131,7 +131,7 @@ final class SpeakActions {
     private void begin(Speak speak) {
         speak.playback = new SpeakPlayback(audio, clock, ptimeMs, settings.maxRetainedFrames(), eventsOf(speak));
         holdUntilSent(speak);
-        SpeakReports.started(speak, speak.inProgress, speak.fromQueue, settings.observer());
+        speak.reportStarted(settings.observer());
         if (speak.markers && speak.fromQueue) {
             // UniMRCP announces a queued SPEAK's start this way; only clients that asked for markers get it
             send(speak, SynthMessages.speechMarkerEvent(channelId, speak.requestId(), null));
@@ -233,8 +233,8 @@ final class SpeakActions {
     /** Reports a SPEAK that ends without SPEAK-COMPLETE, with how far its audio had got. */
     private void stopped(Speak speak, SpeakObserver.Stop why) {
         log.debug("{} SPEAK {} ended without SPEAK-COMPLETE: {}", logTag, speak.requestId(), why.label());
-        SpeakReports.ended(speak, settings.observer(),
-                SpeakReports.of(speak, sessionId(), logTag, engine.name(), ptimeMs, null, why));
+        speak.reportEnded(settings.observer(),
+                speak.report(sessionId(), logTag, engine.name(), ptimeMs, null, why));
     }
 
     private String sessionId() {
@@ -299,8 +299,8 @@ final class SpeakActions {
                     speak.playback == null ? 0 : speak.playback.framesQueued(), cause.headerValue(), reason);
         }
         send(speak, SynthMessages.speakComplete(channelId, speak.requestId(), cause, reason, lastMark));
-        SpeakReports.ended(speak, settings.observer(),
-                SpeakReports.of(speak, sessionId(), logTag, engine.name(), ptimeMs, cause, null));
+        speak.reportEnded(settings.observer(),
+                speak.report(sessionId(), logTag, engine.name(), ptimeMs, cause, null));
     }
 
     private void send(Speak speak, MrcpMessage message) {

@@ -10,22 +10,61 @@ import io.voxcpm.request.RequestDefaults;
 import io.voxcpm.request.RequestPlanner;
 import io.voxcpm.request.Segment;
 import io.voxcpm.ssml.PronunciationLexicon;
+import io.voxcpm.ssml.SsmlDocument;
+import io.voxcpm.ssml.SsmlParser;
+import io.voxcpm.ssml.Style;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 
 /**
  * Whether a SPEAK can be spoken, decided before any audio: everything knowable up front is a
- * {@link SpeakContent.Rejection} here. What the SPEAK itself says (bad markup, a lexicon never defined) is
- * answered in the response; what needs the voices and prompts (an unknown voice, an impossible mode, a
+ * {@link Rejection} here. What the SPEAK itself says (bad markup, a lexicon never defined) is answered in the
+ * response; what needs the voices and prompts (an unknown voice, an impossible mode, a
  * prompt that does not exist) ends it with SPEAK-COMPLETE right after its IN-PROGRESS.
  *
  * <p>Two steps, so the SPEAK is answered between them: {@link #read} is cheap (the body and the headers) and
  * runs on the session's lane, which answers IN-PROGRESS or PENDING right after it; {@link #plan} is the
  * heavy part (SSML, voices, prompt look-ups) and runs on the shared executor with nothing but what
  * {@link #read} took from the session, so a failure it finds ends the SPEAK with SPEAK-COMPLETE instead.
+ *
+ * <p>Reading the body ({@link #readContent}: by Content-Type, SSML parsed once) is the first thing admission
+ * decides, and most refusals come from it, so the reading and its one {@link Rejection} type live here.
  */
 final class SpeakAdmission {
+
+    private static final String TEXT_PLAIN = "text/plain";
+    private static final String SSML = "application/ssml+xml";
+    /** What UniMRCP's umc sends. */
+    private static final String SYNTHESIS_SSML = "application/synthesis+ssml";
+    /** What Asterisk sends for prompts starting with http://, https:// or file://. */
+    private static final String URI_LIST = "text/uri-list";
+
+    /** Why a SPEAK cannot be spoken, and the status/cause the client should get. */
+    static final class Rejection extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final CompletionCause cause;
+
+        Rejection(int status, CompletionCause cause, String message) {
+            super(message);
+            this.status = status;
+            this.cause = cause;
+        }
+    }
+
+    /**
+     * The words to speak, free of markup (what the length limit counts), and the document to plan: the SSML
+     * read, or the plain text as one segment.
+     */
+    record Content(String text, SsmlDocument document) { }
+
+    /** The outermost style, from the request's headers; read only once the body is known to be speakable. */
+    @FunctionalInterface
+    interface BaseStyle {
+        Style get() throws SynthesisException;
+    }
 
     /**
      * A SPEAK that may be spoken: its segments, the unknown-voice complaint it was planned over, and what its
@@ -40,7 +79,7 @@ final class SpeakAdmission {
      * @param context who asks (this session), for every engine request the SPEAK makes
      * @param memo    where SPEAKs like this one keep their plan; null when it is not remembered
      */
-    record Reading(SpeakContent.Content content, RequestDefaults defaults, PronunciationLexicon lexicon,
+    record Reading(Content content, RequestDefaults defaults, PronunciationLexicon lexicon,
                    RequestContext context, PlanMemo.Entry memo) { }
 
     private final String sessionId;
@@ -71,16 +110,16 @@ final class SpeakAdmission {
      * over the session's as its outermost voice and prosody), the lexicons it and the headers name, and what
      * it inherits from the session as it is now (a later SET-PARAMS or DEFINE-LEXICON does not change it).
      */
-    Reading read(MrcpRequest speak, SessionParameters.Inherited parameters) throws SpeakContent.Rejection {
+    Reading read(MrcpRequest speak, SessionParameters.Inherited parameters) throws Rejection {
         RequestDefaults defaults = parameters.requestDefaults();
         String body = speak.content().text();
         PlanMemo.Key key = PlanMemo.keyOf(speak.headers().get(MrcpHeaderNames.CONTENT_TYPE), body, defaults);
         PlanMemo.Entry memo = key == null ? null : planning.memo().find(key);
-        SpeakContent.Content content;
+        Content content;
         if (memo != null) {
             content = memo.content; // read before, by this or another session, and speakable
         } else {
-            content = SpeakContent.read(speak, maxTextChars, () -> RequestPlanner.baseStyle(defaults));
+            content = readContent(speak, maxTextChars, () -> RequestPlanner.baseStyle(defaults));
             memo = key == null ? null : planning.memo().remember(key, content);
         }
         List<String> searchOrder = lexiconUris(parameters.lexiconSearchOrder());
@@ -100,7 +139,7 @@ final class SpeakAdmission {
      * Step 2, anywhere (it reads only the {@link Reading}): the SPEAK's segments, with the session's lexicons
      * applied to its words; every {@code <audio>} must name a registered prompt or hold text to say.
      */
-    Admitted plan(Reading reading) throws SpeakContent.Rejection {
+    Admitted plan(Reading reading) throws Rejection {
         Admitted known = remembered(reading);
         if (known != null) {
             return known;
@@ -120,7 +159,7 @@ final class SpeakAdmission {
             }
             return admitted;
         } catch (SynthesisException e) {
-            throw new SpeakContent.Rejection(MrcpStatus.METHOD_FAILED, causeOf(e.reason(), true), reasonOf(e));
+            throw new Rejection(MrcpStatus.METHOD_FAILED, causeOf(e.reason(), true), reasonOf(e));
         }
     }
 
@@ -157,18 +196,69 @@ final class SpeakAdmission {
     }
 
     /** Lexicons may only be this session's; nothing is ever fetched. */
-    private void checkLexicons(List<String> uris, String where) throws SpeakContent.Rejection {
+    private void checkLexicons(List<String> uris, String where) throws Rejection {
         for (String uri : uris) {
             if (!uri.regionMatches(true, 0, Lexicons.SESSION_SCHEME, 0, Lexicons.SESSION_SCHEME.length())) {
-                throw new SpeakContent.Rejection(MrcpStatus.METHOD_FAILED, CompletionCause.URI_FAILURE,
+                throw new Rejection(MrcpStatus.METHOD_FAILED, CompletionCause.URI_FAILURE,
                         where + " lexicon " + HeaderValues.clip(uri) + " is not fetched: only session: lexicons "
                         + "(defined with DEFINE-LEXICON) are used");
             }
             if (!lexicons.contains(uri.substring(Lexicons.SESSION_SCHEME.length()))) {
-                throw new SpeakContent.Rejection(MrcpStatus.METHOD_FAILED, CompletionCause.LEXICON_LOAD_FAILURE,
+                throw new Rejection(MrcpStatus.METHOD_FAILED, CompletionCause.LEXICON_LOAD_FAILURE,
                         "no lexicon " + HeaderValues.clip(uri) + " was defined in this session");
             }
         }
+    }
+
+    /**
+     * The body as a document to plan, by its Content-Type; also what tools that prepare calls' prompts read
+     * ({@link SpeakPreview}), so they land under the keys the calls look up.
+     */
+    static Content readContent(MrcpRequest speak, int maxChars, BaseStyle base) throws Rejection {
+        String body = speak.content().text();
+        if (body.isBlank()) {
+            throw new Rejection(MrcpStatus.MANDATORY_HEADER_MISSING,
+                    CompletionCause.PARSE_FAILURE, "SPEAK has no text to speak (empty body)");
+        }
+        String type = mediaType(speak.headers().get(MrcpHeaderNames.CONTENT_TYPE), body);
+        boolean ssml = switch (type) {
+            case TEXT_PLAIN -> false;
+            case SSML, SYNTHESIS_SSML -> true;
+            case URI_LIST -> throw new Rejection(MrcpStatus.UNSUPPORTED_HEADER_VALUE,
+                    CompletionCause.URI_FAILURE,
+                    "text/uri-list is not fetched: this server never loads arbitrary URIs");
+            default -> throw new Rejection(MrcpStatus.UNSUPPORTED_HEADER_VALUE,
+                    CompletionCause.PARSE_FAILURE,
+                    "unsupported Content-Type '" + type + "' (use text/plain or application/ssml+xml)");
+        };
+        SsmlDocument document;
+        try {
+            document = ssml ? SsmlParser.parse(body, base.get()) : SsmlDocument.text(body, base.get());
+        } catch (SynthesisException e) {
+            throw new Rejection(MrcpStatus.METHOD_FAILED, causeOf(e.reason(), true),
+                    e.reason() == SynthesisException.Reason.PARSE_FAILURE ? "SSML: " + e.getMessage() : e.getMessage());
+        }
+        String text = ssml ? document.spokenText() : body;
+        if (!document.isAudible()) {
+            throw new Rejection(MrcpStatus.METHOD_FAILED,
+                    CompletionCause.PARSE_FAILURE, "the SSML holds no text to speak");
+        }
+        if (text.length() > maxChars) {
+            throw new Rejection(MrcpStatus.METHOD_FAILED,
+                    CompletionCause.ERROR,
+                    "text of " + text.length() + " characters exceeds the limit of " + maxChars);
+        }
+        return new Content(text, document);
+    }
+
+    /** The media type without parameters; a body with no Content-Type is sniffed like FreeSWITCH does. */
+    private static String mediaType(String contentType, String body) {
+        if (contentType == null || contentType.isBlank()) {
+            String start = body.stripLeading();
+            return start.startsWith("<?xml") || start.startsWith("<speak") ? SSML : TEXT_PLAIN;
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -32,9 +32,9 @@ public final class SpeakPreview {
         try {
             HeaderValues.check(speak.headers());
             RequestDefaults defaults = SpeakParameters.defaults(speak.headers(), MrcpHeaders.empty());
-            SpeakContent.Content content = SpeakContent.read(speak, maxChars, () -> RequestPlanner.baseStyle(defaults));
+            SpeakAdmission.Content content = SpeakAdmission.readContent(speak, maxChars, () -> RequestPlanner.baseStyle(defaults));
             return new Request(content.document(), content.text(), defaults);
-        } catch (HeaderValues.IllegalValue | SpeakContent.Rejection e) {
+        } catch (HeaderValues.IllegalValue | SpeakAdmission.Rejection e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }

@@ -196,12 +196,12 @@ public final class SynthesizerChannel implements MrcpResource {
         SpeakAdmission.Reading reading;
         try {
             reading = admission.read(request, inherited);
-        } catch (SpeakContent.Rejection e) {
+        } catch (SpeakAdmission.Rejection e) {
             log.warn("{} SPEAK {} rejected ({} {}): {}", logTag, request.requestId(), e.status,
                     e.cause.headerValue(), e.getMessage());
             replyTo.send(SynthMessages.response(request,
                     new Respond<>(e.status, RequestState.COMPLETE, null, e.cause, e.getMessage())));
-            observer.speakEnded(SpeakReports.refused(sessionId(), logTag, request.requestId(),
+            observer.speakEnded(Speak.refused(sessionId(), logTag, request.requestId(),
                     engine.name(), e.cause));
             return;
         }
@@ -248,7 +248,7 @@ public final class SynthesizerChannel implements MrcpResource {
             SpeakAdmission.Admitted admitted = admission.plan(reading);
             String frameKey = stored.keyFor(admitted.audioKey(), speak.markers);
             lane.execute(() -> planned(speak, admitted, frameKey));
-        } catch (SpeakContent.Rejection e) {
+        } catch (SpeakAdmission.Rejection e) {
             lane.execute(() -> {
                 log.warn("{} SPEAK {} failed before any audio ({}): {}", logTag, speak.requestId(),
                         e.cause.headerValue(), e.getMessage());

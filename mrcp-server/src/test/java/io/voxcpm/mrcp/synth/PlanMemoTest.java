@@ -87,7 +87,7 @@ class PlanMemoTest {
     void eachSessionGetsTheRememberedPlanWithItsOwnContextAndCachePolicy() {
         PlanMemo memo = new PlanMemo(() -> 0, () -> 0);
         PlanMemo.Entry entry = memo.remember(PlanMemo.keyOf("text/plain", "Hello.", RequestDefaults.NONE),
-                new SpeakContent.Content("Hello.", new SsmlDocument(List.of(), List.of())));
+                new SpeakAdmission.Content("Hello.", new SsmlDocument(List.of(), List.of())));
         RequestContext first = RequestContext.session("aaaa").withSource("10.0.0.1")
                 .withCache(RequestContext.CachePolicy.BYPASS);
         entry.remember(new SpeakAdmission.Admitted(List.of(speech("Hello.", first)), null, " s:x"), false, 0);
