@@ -1,5 +1,9 @@
 package io.voxcpm.mrcp.synth;
 
+import io.voxcpm.audio.EncodedFrames;
+import io.voxcpm.audio.TelephonyFormat;
+import io.voxcpm.cache.FrameTier;
+import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.Synthesis;
 import io.voxcpm.mrcp.message.CompletionCause;
 import io.voxcpm.mrcp.message.MrcpRequest;
@@ -9,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -41,7 +46,7 @@ final class Speak implements SynthStateMachine.Job {
     /** Set when it starts: it plays frames from the tier rather than from the engine. */
     boolean fromFrameTier;
     /** It encodes {@link #frameKey} while other sessions wait for the frames (see FrameTier#claim). */
-    boolean claimed;
+    private boolean claimed;
     /** System.nanoTime() when it arrived, for {@link SpeakObserver} latencies. */
     final long arrivedNanos = System.nanoTime();
     /** Set from the MRCP loop when its IN-PROGRESS response has been written; -1 before (or never). */
@@ -95,6 +100,56 @@ final class Speak implements SynthStateMachine.Job {
         }
         return segments.size() + " segments (" + speech + " spoken, " + chars + " chars), mode " + String.join("+", modes)
                 + (languages.isEmpty() ? "" : ", language " + String.join("+", languages));
+    }
+
+    // ---------------------------------------------------------------- its frames in the shared tier
+    // (the session's use of io.voxcpm.cache.FrameTier: what is ready, who encodes, what is kept; no tier at all
+    // is fine too, since a SPEAK without a frame key never touches it)
+
+    /** The frames stored under this SPEAK's key now, or null ({@code tier} may be null when it has no key). */
+    EncodedFrames storedFrames(FrameTier tier) {
+        return frameKey == null ? null : tier.get(frameKey);
+    }
+
+    /**
+     * Sessions starting one prompt together wait for the first to encode it when it comes from the disk
+     * (milliseconds); a fresh synthesis streams instead, and the prompt cache shares it. Returns what
+     * another session is encoding for this SPEAK, or null when it must make its own (and, if its prompt is
+     * on disk, has claimed it: it ends with {@link #keepEncoded} or {@link #releaseFrames}).
+     */
+    CompletableFuture<EncodedFrames> encodedElsewhere(FrameTier tier, SpeechEngine engine) {
+        if (frameKey == null || !FrameTier.onDisk(segments, engine)) {
+            return null;
+        }
+        CompletableFuture<EncodedFrames> other = tier.join(frameKey);
+        if (other == null) {
+            claimed = true;
+        }
+        return other;
+    }
+
+    /**
+     * The engine's audio of this SPEAK is all encoded: keep it for the next session saying this in this
+     * format, and hand it to those already waiting.
+     */
+    void keepEncoded(FrameTier tier, TelephonyFormat format, int ptimeMs, List<byte[]> whole) {
+        if (frameKey == null || fromFrameTier) {
+            return;
+        }
+        if (!whole.isEmpty()) {
+            tier.put(frameKey, EncodedFrames.of(format, ptimeMs, whole));
+        } else if (claimed) {
+            tier.release(frameKey);
+        }
+        claimed = false;
+    }
+
+    /** A SPEAK that ended before its frames were whole gives its claim up, so the waiting encode their own. */
+    void releaseFrames(FrameTier tier) {
+        if (claimed) {
+            claimed = false;
+            tier.release(frameKey);
+        }
     }
 
     // ---------------------------------------------------------------- its report

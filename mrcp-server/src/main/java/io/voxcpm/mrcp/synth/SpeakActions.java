@@ -5,6 +5,7 @@ import io.netty.util.concurrent.Ticker;
 import io.voxcpm.audio.EncodedFrames;
 import io.voxcpm.audio.TelephonyEncoder;
 import io.voxcpm.audio.TelephonyFormat;
+import io.voxcpm.cache.FrameTier;
 import io.voxcpm.engine.AudioSink;
 import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.SynthesisException;
@@ -56,14 +57,15 @@ final class SpeakActions {
     private final Lane lane;
     private final SynthStateMachine<Speak> machine;
     private final SegmentPlayer player;
-    private final StoredFrames stored;
+    /** Null when SPEAKs are never served from encoded frames. */
+    private final FrameTier frames;
     private final SpeakCost cost;
     /** The channel's: true once the session is over. */
     private final BooleanSupplier closed;
 
     SpeakActions(String channelId, String logTag, SpeechEngine engine, AudioChannel audio, TelephonyFormat format,
                  int ptimeMs, SynthSettings settings, EventExecutor executor, Lane lane,
-                 SynthStateMachine<Speak> machine, SegmentPlayer player, StoredFrames stored, SpeakCost cost,
+                 SynthStateMachine<Speak> machine, SegmentPlayer player, FrameTier frames, SpeakCost cost,
                  BooleanSupplier closed) {
         this.channelId = channelId;
         this.logTag = logTag;
@@ -77,7 +79,7 @@ final class SpeakActions {
         this.lane = lane;
         this.machine = machine;
         this.player = player;
-        this.stored = stored;
+        this.frames = frames;
         this.cost = cost;
         this.closed = closed;
     }
@@ -140,12 +142,12 @@ final class SpeakActions {
 
     /** The planned SPEAK's audio: stored frames, another session's encoding of them, or the engine. */
     void feed(Speak speak) {
-        EncodedFrames ready = stored.ready(speak);
+        EncodedFrames ready = speak.storedFrames(frames);
         if (ready != null) {
             playStored(speak, ready);
             return;
         }
-        CompletableFuture<EncodedFrames> other = stored.encodedElsewhere(speak);
+        CompletableFuture<EncodedFrames> other = speak.encodedElsewhere(frames, engine);
         if (other != null) {
             log.debug("{} SPEAK {} waits for frames another session is encoding", logTag, speak.requestId());
             other.whenComplete((frames, error) -> lane.execute(() -> loaded(speak, frames)));
@@ -224,7 +226,7 @@ final class SpeakActions {
     /** {@code why} null: a completion follows, which reports it. */
     private void halt(Speak speak, SpeakObserver.Stop why) {
         speak.halt();
-        stored.release(speak);
+        speak.releaseFrames(frames);
         if (why != null) {
             stopped(speak, why); // after the halt: its synthesis has reported its cancellation first
         }
@@ -257,7 +259,7 @@ final class SpeakActions {
 
             @Override
             public void encoded() {
-                lane.execute(() -> stored.encoded(speak, speak.playback.encodedFrames()));
+                lane.execute(() -> speak.keepEncoded(frames, format, ptimeMs, speak.playback.encodedFrames()));
             }
 
             @Override

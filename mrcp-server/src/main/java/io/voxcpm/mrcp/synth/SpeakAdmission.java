@@ -1,6 +1,9 @@
 package io.voxcpm.mrcp.synth;
 
+import io.voxcpm.audio.TelephonyFormat;
+import io.voxcpm.cache.FrameTier;
 import io.voxcpm.engine.RequestContext;
+import io.voxcpm.engine.SpeechEngine;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.mrcp.message.CompletionCause;
 import io.voxcpm.mrcp.message.MrcpHeaderNames;
@@ -16,7 +19,6 @@ import io.voxcpm.ssml.Style;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
 
 /**
  * Whether a SPEAK can be spoken, decided before any audio: everything knowable up front is a
@@ -30,7 +32,9 @@ import java.util.function.Function;
  * {@link #read} took from the session, so a failure it finds ends the SPEAK with SPEAK-COMPLETE instead.
  *
  * <p>Reading the body ({@link #readContent}: by Content-Type, SSML parsed once) is the first thing admission
- * decides, and most refusals come from it, so the reading and its one {@link Rejection} type live here.
+ * decides, and most refusals come from it, so the reading and its one {@link Rejection} type live here. So
+ * does what the admitted SPEAK is called among the stored frames of this session's format ({@link #frameKey}):
+ * with its segments, that is the whole answer to "what will this SPEAK sound like".
  */
 final class SpeakAdmission {
 
@@ -87,22 +91,32 @@ final class SpeakAdmission {
     private final int maxTextChars;
     private final Lexicons lexicons;
     private final SpeakPlanning planning;
+    /** The planning's memo, shared by every session planning with it: a known prompt needs nothing else. */
+    private final PlanMemo memo;
     private final int engineSampleRate;
-    private final Function<List<Segment>, String> audioKeys;
+    /** Null when SPEAKs are always synthesized (or replayed from disk) and encoded by their session. */
+    private final FrameTier frames;
+    private final SpeechEngine engine;
+    private final TelephonyFormat format;
+    private final int ptimeMs;
 
     /**
-     * @param source    the client host engine capacity is shared by (see {@link RequestContext#source})
-     * @param audioKeys the frame-tier audio key of a plan ({@link StoredFrames#audioKey})
+     * @param source the client host engine capacity is shared by (see {@link RequestContext#source})
+     * @param format the session's codec, with {@code ptimeMs} what its stored frames are keyed by
      */
     SpeakAdmission(String sessionId, String source, int maxTextChars, Lexicons lexicons, SpeakPlanning planning,
-                   int engineSampleRate, Function<List<Segment>, String> audioKeys) {
-        this.audioKeys = audioKeys;
+                   SpeechEngine engine, TelephonyFormat format, int ptimeMs) {
+        this.frames = planning.frameTier();
+        this.engine = engine;
+        this.format = format;
+        this.ptimeMs = ptimeMs;
         this.sessionId = sessionId;
         this.source = source;
         this.maxTextChars = maxTextChars;
         this.lexicons = lexicons;
         this.planning = planning;
-        this.engineSampleRate = engineSampleRate;
+        this.memo = planning.memo();
+        this.engineSampleRate = engine.sampleRate();
     }
 
     /**
@@ -114,20 +128,20 @@ final class SpeakAdmission {
         RequestDefaults defaults = parameters.requestDefaults();
         String body = speak.content().text();
         PlanMemo.Key key = PlanMemo.keyOf(speak.headers().get(MrcpHeaderNames.CONTENT_TYPE), body, defaults);
-        PlanMemo.Entry memo = key == null ? null : planning.memo().find(key);
+        PlanMemo.Entry entry = key == null ? null : memo.find(key);
         Content content;
-        if (memo != null) {
-            content = memo.content; // read before, by this or another session, and speakable
+        if (entry != null) {
+            content = entry.content; // read before, by this or another session, and speakable
         } else {
             content = readContent(speak, maxTextChars, () -> RequestPlanner.baseStyle(defaults));
-            memo = key == null ? null : planning.memo().remember(key, content);
+            entry = key == null ? null : memo.remember(key, content);
         }
         List<String> searchOrder = lexiconUris(parameters.lexiconSearchOrder());
         checkLexicons(searchOrder, "Lexicon-Search-Order");
         checkLexicons(content.document().lexicons(), "SSML <lexicon>");
         PronunciationLexicon lexicon = lexicons.inOrder(searchOrder, content.document().lexicons());
         return new Reading(content, defaults, lexicon, RequestContext.session(sessionId).withSource(source),
-                lexicon == PronunciationLexicon.EMPTY ? memo : null);
+                lexicon == PronunciationLexicon.EMPTY ? entry : null);
     }
 
     /** The plan a SPEAK like this one already made, for this session; null when none is known (or still good). */
@@ -145,7 +159,7 @@ final class SpeakAdmission {
             return known;
         }
         try {
-            long storeVersion = planning.memo().storeVersion();
+            long storeVersion = memo.storeVersion();
             SpeakPlanning.Plan plan = planning.plan(reading.content().document(), reading.defaults(),
                     reading.lexicon(), reading.context());
             String missing = missingPrompt(plan.segments());
@@ -153,7 +167,7 @@ final class SpeakAdmission {
                 throw new SynthesisException(SynthesisException.Reason.URI_FAILURE, "no registered prompt named '"
                         + missing + "' and no text inside <audio> to say instead (URLs are never fetched)");
             }
-            Admitted admitted = new Admitted(plan.segments(), plan.fallbackReason(), audioKeys.apply(plan.segments()));
+            Admitted admitted = new Admitted(plan.segments(), plan.fallbackReason(), audioKey(plan.segments()));
             if (reading.memo() != null) {
                 reading.memo().remember(admitted, plan.readsStores(), storeVersion);
             }
@@ -161,6 +175,28 @@ final class SpeakAdmission {
         } catch (SynthesisException e) {
             throw new Rejection(MrcpStatus.METHOD_FAILED, causeOf(e.reason(), true), reasonOf(e));
         }
+    }
+
+    /**
+     * What a plan says in the tier whatever the format ({@link FrameTier#audioKey}), or null when it cannot be
+     * stored or there is no tier. Hashes every sentence: once per prompt ({@link PlanMemo}), off the MRCP loops.
+     */
+    private String audioKey(List<Segment> segments) {
+        return frames == null ? null : FrameTier.audioKey(segments, engine);
+    }
+
+    /**
+     * The tier key of an admitted SPEAK's audio in this session's format, or null when it has none or reports
+     * marks (marks are found by the player as it goes, so such a SPEAK always plays through it).
+     */
+    String frameKey(Admitted admitted, boolean markers) {
+        String audioKey = admitted.audioKey();
+        return audioKey == null || markers ? null : FrameTier.keyFor(audioKey, engine, format, ptimeMs);
+    }
+
+    /** Whether frames are stored under {@code frameKey} now (null: none). */
+    boolean framesStored(String frameKey) {
+        return frameKey != null && frames.contains(frameKey);
     }
 
     /** The first {@code <audio>} that would fail: no such prompt and no fallback content; null when none. */

@@ -32,7 +32,8 @@ public final class SpeakPreview {
         try {
             HeaderValues.check(speak.headers());
             RequestDefaults defaults = SpeakParameters.defaults(speak.headers(), MrcpHeaders.empty());
-            SpeakAdmission.Content content = SpeakAdmission.readContent(speak, maxChars, () -> RequestPlanner.baseStyle(defaults));
+            SpeakAdmission.Content content = SpeakAdmission.readContent(speak, maxChars,
+                    () -> RequestPlanner.baseStyle(defaults));
             return new Request(content.document(), content.text(), defaults);
         } catch (HeaderValues.IllegalValue | SpeakAdmission.Rejection e) {
             throw new IllegalArgumentException(e.getMessage(), e);

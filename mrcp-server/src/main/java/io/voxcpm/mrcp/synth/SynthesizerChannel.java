@@ -56,7 +56,6 @@ public final class SynthesizerChannel implements MrcpResource {
     private final Lexicons lexicons;
     private final SessionParameters parameters;
     private final SpeakAdmission admission;
-    private final StoredFrames stored;
     private final Lane lane;
     private final SynthStateMachine<Speak> machine;
     private final SpeakActions performer;
@@ -89,9 +88,8 @@ public final class SynthesizerChannel implements MrcpResource {
         this.lexicons = new Lexicons(settings.maxLexicons());
         this.parameters = new SessionParameters(settings.speechMarkers(), engine::availability,
                 settings.maxParameters(), settings.maxParameterBytes());
-        this.stored = new StoredFrames(planning.frameTier(), engine, format, ptimeMs);
         this.admission = new SpeakAdmission(channelId.substring(0, channelId.indexOf('@')), source,
-                settings.maxTextChars(), lexicons, planning, engine.sampleRate(), stored::audioKey);
+                settings.maxTextChars(), lexicons, planning, engine, format, ptimeMs);
         this.machine = new SynthStateMachine<>(settings.maxPendingSpeaks());
         // no prefetch: a sentence is generated when the one before it has been (not played); engines faster
         // than real time keep the talkspurt's queue ahead anyway, and one synthesis per SPEAK keeps the load
@@ -99,7 +97,7 @@ public final class SynthesizerChannel implements MrcpResource {
         SegmentPlayer player = new SegmentPlayer(engine, planning.prompts(), false, planning.level());
         this.lane = new Lane(executor);
         this.performer = new SpeakActions(channelId, logTag, engine, audio, format, ptimeMs, settings, executor, lane,
-                machine, player, stored, planning.cost(), () -> closed);
+                machine, player, planning.frameTier(), planning.cost(), () -> closed);
     }
 
     public String channelId() {
@@ -230,8 +228,8 @@ public final class SynthesizerChannel implements MrcpResource {
     private void startPlanning(Speak speak, SpeakAdmission.Reading reading) {
         SpeakAdmission.Admitted known = admission.remembered(reading);
         if (known != null) {
-            String frameKey = stored.keyFor(known.audioKey(), speak.markers);
-            if (stored.has(frameKey)) {
+            String frameKey = admission.frameKey(known, speak.markers);
+            if (admission.framesStored(frameKey)) {
                 planned(speak, known, frameKey);
                 return;
             }
@@ -246,7 +244,7 @@ public final class SynthesizerChannel implements MrcpResource {
         }
         try {
             SpeakAdmission.Admitted admitted = admission.plan(reading);
-            String frameKey = stored.keyFor(admitted.audioKey(), speak.markers);
+            String frameKey = admission.frameKey(admitted, speak.markers);
             lane.execute(() -> planned(speak, admitted, frameKey));
         } catch (SpeakAdmission.Rejection e) {
             lane.execute(() -> {
