@@ -18,8 +18,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * One admitted SPEAK request and what its life holds. Confined to the channel's lane; it is answered before
- * it is planned, so {@link #segments} arrive later, and a start that comes first waits for them. Its
- * {@link SpeakObserver} report is built here too: it is made of nothing but what this SPEAK kept.
+ * it is planned, so {@link #segments} arrive later, and a start that comes first waits for them. Two things
+ * that are made of nothing but what this SPEAK holds live here too: its claim on the shared frame tier (its
+ * key, whether it encodes for sessions waiting on it) and its {@link SpeakObserver} report.
  */
 final class Speak implements SynthStateMachine.Job {
 
@@ -103,8 +104,8 @@ final class Speak implements SynthStateMachine.Job {
     }
 
     // ---------------------------------------------------------------- its frames in the shared tier
-    // (the session's use of io.voxcpm.cache.FrameTier: what is ready, who encodes, what is kept; no tier at all
-    // is fine too, since a SPEAK without a frame key never touches it)
+    // (what is ready, who encodes, what is kept; a SPEAK without a frame key never touches the tier, so a
+    // server without one passes null)
 
     /** The frames stored under this SPEAK's key now, or null ({@code tier} may be null when it has no key). */
     EncodedFrames storedFrames(FrameTier tier) {
