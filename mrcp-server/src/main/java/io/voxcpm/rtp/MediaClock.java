@@ -55,9 +55,14 @@ public final class MediaClock implements AutoCloseable {
     private final boolean epoll;
     private final Map<EventExecutor, Shard> shards = new IdentityHashMap<>();
 
-    /** A clock with one loop per two cores (at least one, at most four). */
+    /**
+     * A clock with one loop per two cores (at least one, at most four), or {@code -Dvoxcpm.rtp.clock-loops=N}
+     * (for measurements: at 6-9 us a packet on the 2-core machine with two captures, 2,000 streams fill 65-90 %
+     * of one loop's core and 3,000 more than all of it; a second loop spreads the sends over both cores).
+     */
     public MediaClock() {
-        this(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2)));
+        this(Integer.getInteger("voxcpm.rtp.clock-loops",
+                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2))));
     }
 
     public MediaClock(int loops) {
