@@ -9,19 +9,16 @@ healthy hardware, and writes a JSON report:
   4. listening samples: with --samples-dir the end-to-end audio of each text as WAV, for a person to
      hear; never compared numerically (an autoregressive sampler drifts into another, equally good take)
 
-  accuracy_run.py --model-dir /models/VoxCPM2 --device npu:0 --samples-dir out/ --report accuracy.json
+  python3 -m tools.accuracy_run --model-dir /models/VoxCPM2 --device npu:0 --samples-dir out/ --report accuracy.json
 
 Exit 0 when every module check passes and residency is complete, 1 otherwise.
 """
 import argparse
 import json
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from voxcpm_worker import accuracy, modes, offline  # noqa: E402
-from voxcpm_worker.model import load  # noqa: E402
+from voxcpm_worker import accuracy, modes, offline
+from voxcpm_worker.model import load
 
 DEFAULT_TEXTS = (
     "Hello, this is a test of the speech synthesis server.",

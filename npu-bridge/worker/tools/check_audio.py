@@ -9,13 +9,10 @@ import argparse
 import json
 import math
 import sys
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from voxcpm_worker.offline import read_wav  # noqa: E402
+from voxcpm_worker.offline import read_wav
 
 FLOOR_DB = -120.0
 

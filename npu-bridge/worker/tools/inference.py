@@ -1,18 +1,15 @@
 #!/usr/bin/env python3
 """Synthesizes one text in one of the four modes (or all four) to 48 kHz 16-bit WAV files.
 
-  inference.py --model-dir /models/VoxCPM2 --device npu --mode clone --reference ref.wav --text "Hello" --out a.wav
-  inference.py ... --mode all --reference ref.wav --transcript "exact words" --description "warm, slow" --out-dir out/
+  python3 -m tools.inference --model-dir /models/VoxCPM2 --device npu --mode clone --reference ref.wav --text "Hello" --out a.wav
+  python3 -m tools.inference ... --mode all --reference ref.wav --transcript "exact words" --description "warm, slow" --out-dir out/
 """
 import argparse
 import json
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from voxcpm_worker import modes, offline  # noqa: E402
-from voxcpm_worker.model import load  # noqa: E402
+from voxcpm_worker import modes, offline
+from voxcpm_worker.model import load
 
 ALL = (modes.ZERO_SHOT, modes.DESIGN, modes.CLONE, modes.ULTIMATE_CLONE)
 

@@ -20,27 +20,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shared pacing clock for outbound RTP: a few event loops, each running one fixed-rate timer per
- * packetization time in use; on every tick each stream registered on that timer sends its next packet.
- * RTP sockets are bound on the same loops, so a tick writes straight to the socket with no hand-off.
+ * The shared pacing clock for outbound RTP: a few event loops, each running one fixed-rate timer of
+ * {@value #SLOT_MS} ms slots; each stream is given a phase, one slot of its ptime, and sends its next packet
+ * on every slot of that phase (every ptime). RTP sockets are bound on the same loops, so a tick writes
+ * straight to the socket with no hand-off.
  *
- * <p>Why one timer per (loop, ptime) rather than one fine-grained tick: almost every stream uses 20 ms,
- * so they share one wake-up per 20 ms; a 10, 30 or 40 ms stream gets a timer of its own period and never
- * has to count sub-ticks or share a phase with another period. A ptime that no stream uses costs nothing
- * (its timer is cancelled when its last stream leaves).
+ * <p>Why slots and phases rather than one timer per ptime that ticks every stream at once: the sends of a
+ * tick are system calls in a row, a few microseconds each on loopback, so with thousands of streams on one
+ * tick the last packet leaves milliseconds after the first, by an amount that varies from tick to tick
+ * with everything else the cores do. {@link PhaseWheel} has the measurement and the reasoning. A 1 ms slot
+ * is the finest grid that still divides every whole-millisecond ptime (10, 20, 30, 40 ms streams share the
+ * timer, each on a wheel of its own length); it costs one wake-up a millisecond per loop while any stream
+ * is registered, and none when the loop has no stream (the timer is cancelled with its last stream).
  *
  * <p>Why {@code scheduleAtFixedRate} does not drift: in Netty 4.2 (checked in 4.2.18's
  * {@code ScheduledFutureTask.run}) a periodic task with a positive period is requeued with
  * {@code deadlineNanos += periodNanos}, i.e. from its previous deadline, not from the time it actually
- * ran; lateness of one tick is not carried into the next. After a stall (GC, overloaded host) the missed
- * ticks run back to back, so each stream sends its late packets in a short burst with their correct
+ * ran; lateness of one slot is not carried into the next. After a stall (GC, overloaded host) the missed
+ * slots run back to back, so each stream sends its late packets in a short burst with their correct
  * timestamps, as a network jitter spike would deliver them. With the epoll transport the loop sleeps on a
  * timerfd with sub-millisecond precision; the NIO fallback rounds its select timeout up to whole
- * milliseconds, which delays individual ticks by under 1 ms but does not accumulate.
+ * milliseconds, which delays individual slots by under 1 ms but does not accumulate.
  */
 public final class MediaClock implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MediaClock.class);
+
+    /** The clock's resolution: every phase starts on a slot, and every ptime is a whole number of slots. */
+    static final int SLOT_MS = 1;
+    private static final long SLOT_NANOS = TimeUnit.MILLISECONDS.toNanos(SLOT_MS);
 
     private final MultiThreadIoEventLoopGroup group;
     private final boolean epoll;
@@ -60,9 +68,14 @@ public final class MediaClock implements AutoCloseable {
         this(loops, Epoll.isAvailable(), threads);
     }
 
-    /** {@code epoll = false} forces the portable NIO transport (the fallback off Linux). */
+    /**
+     * {@code epoll = false} forces the portable NIO transport (the fallback off Linux). The loops' threads ask
+     * for the highest Java priority: a late slot is heard by every caller of it, a late SIP or MRCP message by
+     * nobody. On Linux the JVM applies it (as nice -5) only with {@code -XX:ThreadPriorityPolicy=1} and the
+     * right to lower a nice value (root or CAP_SYS_NICE); elsewhere it is ignored, harmlessly.
+     */
     MediaClock(int loops, boolean epoll) {
-        this(loops, epoll, new DefaultThreadFactory("rtp-clock", true));
+        this(loops, epoll, new DefaultThreadFactory("rtp-clock", true, Thread.MAX_PRIORITY));
     }
 
     private MediaClock(int loops, boolean epoll, ThreadFactory threads) {
@@ -72,8 +85,9 @@ public final class MediaClock implements AutoCloseable {
         IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.epoll = epoll;
         group = new MultiThreadIoEventLoopGroup(loops, threads, handlers);
+        long epoch = System.nanoTime();
         for (EventExecutor loop : group) {
-            shards.put(loop, new Shard((EventLoop) loop));
+            shards.put(loop, new Shard((EventLoop) loop, epoch));
         }
         if (epoll || !System.getProperty("os.name", "").startsWith("Linux")) {
             log.info("Media clock started: {} event loop(s), {} transport", loops, epoll ? "epoll" : "nio");
@@ -95,8 +109,15 @@ public final class MediaClock implements AutoCloseable {
         return epoll;
     }
 
-    /** Starts ticking {@code stream} every {@code ptimeMs} from the next tick of that period on {@code loop}. */
+    /**
+     * Starts ticking {@code stream} every {@code ptimeMs} on {@code loop}, in the phase with the fewest streams
+     * of that ptime (the soonest of those), from the next slot on.
+     */
     void register(EventLoop loop, int ptimeMs, Paced stream) {
+        if (ptimeMs < SLOT_MS || ptimeMs % SLOT_MS != 0) {
+            throw new IllegalArgumentException("ptime " + ptimeMs + " ms is not a whole number of "
+                    + SLOT_MS + " ms slots");
+        }
         Shard shard = shard(loop);
         // Always deferred, never run inline: a tick may be iterating the stream list right now.
         loop.execute(() -> shard.add(ptimeMs, stream));
@@ -141,67 +162,79 @@ public final class MediaClock implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** The timers of one event loop; touched only from that loop. */
-    private static final class Shard {
+    /**
+     * The slot timer of one event loop and its wheels, one per ptime in use; touched only from that loop.
+     * Slots are numbered from the clock's epoch, so a timer restarted after an idle spell keeps the same
+     * grid (and late detection its meaning).
+     */
+    private static final class Shard implements Runnable {
         private final EventLoop loop;
-        private final Map<Integer, Ticker> tickers = new HashMap<>();
+        private final long epochNanos;
+        private final Map<Integer, PhaseWheel> byPtime = new HashMap<>();
+        /** The same wheels, iterated by index on every slot (no iterator). */
+        private final List<PhaseWheel> wheels = new ArrayList<>();
         private final LoopCounters counters = new LoopCounters();
+        private ScheduledFuture<?> timer;
+        /** The slot last run (or, before the timer's first run, the one before it). */
+        private long slot;
+        /** When slot {@code slot + 1} is due: Netty's fixed-rate deadline (see the class comment). */
+        private long dueNanos;
 
-        Shard(EventLoop loop) {
+        Shard(EventLoop loop, long epochNanos) {
             this.loop = loop;
+            this.epochNanos = epochNanos;
         }
 
         void add(int ptimeMs, Paced stream) {
-            tickers.computeIfAbsent(ptimeMs, p -> new Ticker(loop, p, counters)).streams.add(stream);
+            PhaseWheel wheel = byPtime.get(ptimeMs);
+            if (wheel == null) {
+                wheel = new PhaseWheel(ptimeMs / SLOT_MS);
+                byPtime.put(ptimeMs, wheel);
+                wheels.add(wheel);
+            }
+            if (timer == null) {
+                start();
+            }
+            wheel.add(stream, slot + 1);
         }
 
         void remove(int ptimeMs, Paced stream) {
-            Ticker ticker = tickers.get(ptimeMs);
-            if (ticker != null && ticker.streams.remove(stream) && ticker.streams.isEmpty()) {
-                ticker.future.cancel(false);
-                tickers.remove(ptimeMs);
+            PhaseWheel wheel = byPtime.get(ptimeMs);
+            if (wheel == null || !wheel.remove(stream) || wheel.size() > 0) {
+                return;
+            }
+            wheels.remove(wheel);
+            byPtime.remove(ptimeMs);
+            if (wheels.isEmpty()) {
+                // no stream left on this loop: no wake-ups until the next one comes
+                timer.cancel(false);
+                timer = null;
             }
         }
-    }
 
-    private static final class Ticker implements Runnable {
-        final List<Paced> streams = new ArrayList<>();
-        final ScheduledFuture<?> future;
-        private final LoopCounters counters;
-        private final long period;
-        /** When the next run is due: Netty's fixed-rate deadline, first + n periods (see the class comment). */
-        private long dueNanos;
-
-        Ticker(EventLoop loop, int ptimeMs, LoopCounters counters) {
-            this.counters = counters;
-            this.period = TimeUnit.MILLISECONDS.toNanos(ptimeMs);
-            this.dueNanos = System.nanoTime() + period;
-            future = loop.scheduleAtFixedRate(this, period, period, TimeUnit.NANOSECONDS);
+        /** First run on the next slot boundary of the epoch's grid, then one a slot. */
+        private void start() {
+            long now = System.nanoTime();
+            long next = Math.floorDiv(now - epochNanos, SLOT_NANOS) + 1;
+            slot = next - 1;
+            dueNanos = epochNanos + next * SLOT_NANOS;
+            timer = loop.scheduleAtFixedRate(this, dueNanos - now, SLOT_NANOS, TimeUnit.NANOSECONDS);
         }
-
-        /** Failures caught here, for the rate of the log line. */
-        private long failures;
 
         @Override
         public void run() {
-            // the packets of a run more than half a ptime after its due time count as late
-            boolean late = System.nanoTime() - dueNanos > period / 2;
-            dueNanos += period;
-            long sentBefore = late ? counters.sentCount() : 0;
-            for (int i = 0, n = streams.size(); i < n; i++) {
-                try {
-                    streams.get(i).tick();
-                } catch (Throwable t) {
-                    // A throwing periodic task is cancelled by Netty: one bad stream, even one hitting an Error
-                    // (a stack overflow, an assertion), must not silence the rest. Streams catch their own;
-                    // this is the last line, logged at most once per 1024 failures.
-                    if ((failures++ & 1023) == 0) {
-                        log.error("RTP stream tick failed ({} so far)", failures, t);
-                    }
+            long lateBy = System.nanoTime() - dueNanos;
+            dueNanos += SLOT_NANOS;
+            slot++;
+            for (int i = 0, n = wheels.size(); i < n; i++) {
+                PhaseWheel wheel = wheels.get(i);
+                // the packets of a slot run more than half a ptime after its due time count as late
+                boolean late = lateBy > wheel.phases() * SLOT_NANOS / 2;
+                long sentBefore = late ? counters.sentCount() : 0;
+                wheel.run(slot);
+                if (late) {
+                    counters.late(counters.sentCount() - sentBefore);
                 }
-            }
-            if (late) {
-                counters.late(counters.sentCount() - sentBefore);
             }
         }
     }

@@ -3,10 +3,13 @@ package io.voxcpm.rtp;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.LinuxSocket;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.BitSet;
@@ -79,7 +82,7 @@ public final class RtpPortAllocator {
             InetSocketAddress local = new InetSocketAddress(bindAddress, minPort + 2 * slot);
             BoundSocket socket;
             try {
-                socket = epoll ? new EpollSocket(local) : new NioSocket(local);
+                socket = epoll ? new EpollSocket(local, ipv4(remote)) : new NioSocket(local);
             } catch (IOException e) { // taken by another process, or not bindable on this address
                 release(slot);
                 busyElsewhere++;
@@ -104,6 +107,14 @@ public final class RtpPortAllocator {
                 + " on " + bindAddress.getHostAddress() + ": " + inUse() + " in use by this server, "
                 + busyElsewhere + " failed to bind" + (lastFailure == null ? "" : " (" + lastFailure + ")"),
                 lastFailure);
+    }
+
+    /**
+     * An IPv4 socket where both ends are IPv4: a dual-stack socket sends through the IPv6 layer first
+     * ({@code udpv6_sendmsg}, 2 % of the clock thread in a perf profile at 1,500 streams) for nothing.
+     */
+    private boolean ipv4(InetSocketAddress remote) {
+        return bindAddress instanceof Inet4Address && remote.getAddress() instanceof Inet4Address;
     }
 
     /** Takes the next free slot after the cursor, or -1 when all are taken. */
@@ -132,9 +143,11 @@ public final class RtpPortAllocator {
     }
 
     private static final class EpollSocket implements BoundSocket {
-        private final Socket socket = Socket.newSocketDgram(); // the same family choice as EpollDatagramChannel's
+        private final Socket socket;
 
-        EpollSocket(InetSocketAddress local) throws IOException {
+        /** {@code ipv4}: an AF_INET socket, else the family choice of EpollDatagramChannel's (IPv6 if it can). */
+        EpollSocket(InetSocketAddress local, boolean ipv4) throws IOException {
+            socket = ipv4 ? LinuxSocket.newSocketDgram(SocketProtocolFamily.INET) : Socket.newSocketDgram();
             try {
                 socket.bind(local);
             } catch (IOException e) {

@@ -177,6 +177,20 @@ final class SipTestClient implements AutoCloseable {
         return null;
     }
 
+    /**
+     * The final response to {@code method}, passing over finals to other requests: a 200 to an INVITE is sent
+     * again every T1 until the ACK is read, and on a loaded machine the ACK sent just before {@code method} can
+     * be read after one of those retransmissions.
+     */
+    SIPResponse receiveFinal(int timeoutMillis, String method) throws Exception {
+        for (SIPResponse r; (r = receiveFinal(timeoutMillis)) != null; ) {
+            if (r.getCSeq().getMethod().equals(method)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     private byte[] receiveRaw(int timeoutMillis) throws IOException {
         if (udp != null) {
             udp.setSoTimeout(timeoutMillis);

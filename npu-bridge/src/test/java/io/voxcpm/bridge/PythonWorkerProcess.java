@@ -13,13 +13,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real Python model worker ({@code python3 -m voxcpm_worker}) with its stand-in model, as an OS
- * process on loopback. Its log is kept so tests can see what the worker did.
+ * process on loopback. Its log is kept so tests can see what the worker did. The one worker launcher of the
+ * build: npu-bridge's tests and voxcpm-app's end-to-end tests (through its test-jar) start workers with it.
  */
-final class PythonWorkerProcess implements AutoCloseable {
+public final class PythonWorkerProcess implements AutoCloseable {
 
-    static final Path PYTHON = Path.of("/usr/bin/python3");
-    /** Surefire runs in the module directory. */
-    static final Path WORKER_DIR = Path.of("worker").toAbsolutePath();
+    public static final Path PYTHON = Path.of("/usr/bin/python3");
+    /** Surefire runs in the module directory: npu-bridge's own, or a sibling module's. */
+    static final Path WORKER_DIR = Files.isDirectory(Path.of("worker", "voxcpm_worker"))
+            ? Path.of("worker").toAbsolutePath()
+            : Path.of("..", "npu-bridge", "worker").toAbsolutePath().normalize();
+    public static final String MISSING = "SKIPPED: " + PYTHON + " lacks grpcio, grpcio-tools or numpy "
+            + "(Debian: apt-get install python3-grpcio python3-grpc-tools python3-numpy)";
 
     private final Process process;
     /** Filled by the log reader thread as the worker writes. */
@@ -33,8 +38,8 @@ final class PythonWorkerProcess implements AutoCloseable {
     }
 
     /** Whether {@link #PYTHON} has the packages the worker needs (Debian: python3-grpcio, -grpc-tools, -numpy). */
-    static boolean available() {
-        if (!Files.isExecutable(PYTHON)) {
+    public static boolean available() {
+        if (!Files.isExecutable(PYTHON) || !Files.isDirectory(WORKER_DIR)) {
             return false;
         }
         try {
@@ -51,11 +56,16 @@ final class PythonWorkerProcess implements AutoCloseable {
     }
 
     /** Starts a stand-in worker on {@code port} (0: any free one) and waits until it serves. */
-    static PythonWorkerProcess start(int port, String... extra) throws IOException, InterruptedException {
+    public static PythonWorkerProcess start(int port, String... extra) throws IOException, InterruptedException {
+        return start("127.0.0.1:" + port, List.of(extra));
+    }
+
+    /** Starts a stand-in worker listening on {@code listen} ({@code host:port}) and waits until it serves. */
+    public static PythonWorkerProcess start(String listen, List<String> extra) throws IOException, InterruptedException {
         Path portFile = Files.createTempDirectory("voxcpm-worker").resolve("port");
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-m", "voxcpm_worker", "--model", "standin",
-                "--device", "cpu", "--listen", "127.0.0.1:" + port, "--port-file", portFile.toString()));
-        command.addAll(List.of(extra));
+                "--device", "cpu", "--listen", listen, "--port-file", portFile.toString()));
+        command.addAll(extra);
         ProcessBuilder builder = new ProcessBuilder(command).directory(WORKER_DIR.toFile()).redirectErrorStream(true);
         Process process = builder.start();
         List<String> lines = new CopyOnWriteArrayList<>();
@@ -73,7 +83,7 @@ final class PythonWorkerProcess implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(portFile)) {
+        while (!Files.exists(portFile)) { // polled: the worker writes it once it serves
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 process.destroyForcibly();
                 throw new IOException("worker did not start (exit " + (process.isAlive() ? "-" : process.exitValue())
@@ -84,16 +94,16 @@ final class PythonWorkerProcess implements AutoCloseable {
         return new PythonWorkerProcess(process, lines, Integer.parseInt(Files.readString(portFile).trim()));
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String address() {
+    public String address() {
         return "127.0.0.1:" + port;
     }
 
     /** Every line the worker logged so far. */
-    List<String> log() {
+    public List<String> log() {
         return List.copyOf(log);
     }
 
@@ -102,12 +112,12 @@ final class PythonWorkerProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no goodbye on the wire beyond what the kernel does for the dead process's sockets. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 

@@ -1,5 +1,6 @@
 package io.voxcpm.bridge;
 
+import static io.voxcpm.bridge.WorkerRig.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,16 +15,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Java pool against the REAL Python worker ({@code python3 -m voxcpm_worker --model standin}) as OS
@@ -36,39 +36,14 @@ class PythonWorkerTest {
     private static final int CHUNK_SAMPLES = 7680;
     private static final String LONG_TEXT = "This sentence is long enough to need many chunks of audio. ".repeat(6);
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    @RegisterExtension
+    final WorkerRig rig = new WorkerRig();
 
     @BeforeAll
     static void needsPython() {
         Assumptions.assumeTrue(PythonWorkerProcess.available(),
                 "SKIPPED: " + PythonWorkerProcess.PYTHON + " lacks grpcio, grpcio-tools or numpy "
                         + "(Debian: apt-get install python3-grpcio python3-grpc-tools python3-numpy)");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
-
-    private PythonWorkerProcess worker(int port, String... args) throws Exception {
-        PythonWorkerProcess w = PythonWorkerProcess.start(port, args);
-        closeables.add(w);
-        return w;
-    }
-
-    private WorkerEngine engine(String endpoints, VoiceSource voices) {
-        WorkerEngine engine = WorkerEngine.start(
-                WorkerPoolConfig.fromProperties(Map.of(WorkerPoolConfig.ENDPOINTS, endpoints)), voices);
-        closeables.add(engine);
-        return engine;
-    }
-
-    private static RecordingSink run(WorkerEngine engine, SynthesisRequest request) {
-        RecordingSink sink = new RecordingSink();
-        engine.synthesize(request, sink);
-        return sink;
     }
 
     private static final GenerationParameters SEEDED = GenerationParameters.NONE.withSeed(11L);
@@ -89,11 +64,11 @@ class PythonWorkerTest {
 
     @Test
     void streamsAllFourModesWithVoicesPushedOnce() throws Exception {
-        PythonWorkerProcess w = worker(0);
+        PythonWorkerProcess w = rig.python(0);
         Map<String, VoiceSample> registry = new HashMap<>();
         registry.put("anna", new VoiceSample("anna", toneWav(220, 16_000), "A short test recording."));
         registry.put("bert", new VoiceSample("bert", toneWav(150, 16_000), null));
-        WorkerEngine engine = engine(w.address(), name -> Optional.ofNullable(registry.get(name)));
+        WorkerEngine engine = rig.engine(w.address(), name -> Optional.ofNullable(registry.get(name)));
 
         String text = "Hello from the worker.";
         RecordingSink zeroShot = run(engine, text(text));
@@ -123,8 +98,8 @@ class PythonWorkerTest {
 
     @Test
     void cancelFreesTheWorkersOnlyInstanceForTheNextRequest() throws Exception {
-        PythonWorkerProcess w = worker(0, "--instances", "1", "--queue-capacity", "0", "--standin-chunk-delay", "0.05");
-        WorkerEngine engine = engine(w.address(), VoiceSource.NONE);
+        PythonWorkerProcess w = rig.python(0, "--instances", "1", "--queue-capacity", "0", "--standin-chunk-delay", "0.05");
+        WorkerEngine engine = rig.engine(w.address(), VoiceSource.NONE);
         RecordingSink sink = new RecordingSink();
         Synthesis synthesis = engine.synthesize(text(LONG_TEXT), sink);
         sink.firstChunk.get(20, TimeUnit.SECONDS);
@@ -141,8 +116,8 @@ class PythonWorkerTest {
 
     @Test
     void fullQueueIsOverloaded() throws Exception {
-        PythonWorkerProcess w = worker(0, "--instances", "1", "--queue-capacity", "0", "--standin-chunk-delay", "0.05");
-        WorkerEngine engine = engine(w.address(), VoiceSource.NONE);
+        PythonWorkerProcess w = rig.python(0, "--instances", "1", "--queue-capacity", "0", "--standin-chunk-delay", "0.05");
+        WorkerEngine engine = rig.engine(w.address(), VoiceSource.NONE);
         RecordingSink holder = new RecordingSink();
         Synthesis holding = engine.synthesize(text(LONG_TEXT), holder);
         holder.firstChunk.get(20, TimeUnit.SECONDS);
@@ -158,9 +133,9 @@ class PythonWorkerTest {
 
     @Test
     void killedWorkerFailsItsCallFailsOverAndIsUsedAgainAfterRestart() throws Exception {
-        PythonWorkerProcess a = worker(0, "--standin-chunk-delay", "0.05");
-        PythonWorkerProcess b = worker(0, "--standin-chunk-delay", "0.05");
-        WorkerEngine engine = engine(a.address() + "," + b.address(), VoiceSource.NONE);
+        PythonWorkerProcess a = rig.python(0, "--standin-chunk-delay", "0.05");
+        PythonWorkerProcess b = rig.python(0, "--standin-chunk-delay", "0.05");
+        WorkerEngine engine = rig.engine(a.address() + "," + b.address(), VoiceSource.NONE);
         RecordingSink doomed = run(engine, text(LONG_TEXT));
         doomed.firstChunk.get(20, TimeUnit.SECONDS);
         EndpointStatus serving = engine.endpoints().stream().filter(s -> s.inFlight() == 1).findFirst().orElseThrow();
@@ -182,7 +157,7 @@ class PythonWorkerTest {
         // half-open probes (1 s, doubling) find it and the pool takes the endpoint back.
         await().atMost(Duration.ofSeconds(20)).until(() -> engine.endpoints().stream()
                 .anyMatch(s -> s.address().equals(victim.address()) && s.circuit() != EndpointStatus.Circuit.CLOSED));
-        PythonWorkerProcess reborn = worker(victim.port(), "--standin-chunk-delay", "0.05");
+        PythonWorkerProcess reborn = rig.python(victim.port(), "--standin-chunk-delay", "0.05");
         long restartedAt = System.nanoTime();
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(20)).until(() -> engine.endpoints().stream()
                 .anyMatch(s -> s.address().equals(reborn.address()) && s.healthy()

@@ -1,5 +1,6 @@
 package io.voxcpm.bridge;
 
+import static io.voxcpm.bridge.WorkerRig.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,42 +24,17 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** WorkerEngine and WorkerPool over real gRPC (Netty, loopback) against {@link StandInWorker}s. */
 class WorkerEngineTest {
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
-
-    private StandInWorker worker() throws Exception {
-        StandInWorker w = StandInWorker.start();
-        closeables.add(w);
-        return w;
-    }
-
-    private WorkerEngine engine(String endpoints, VoiceSource voices, String... extra) {
-        Map<String, String> props = new HashMap<>();
-        props.put(WorkerPoolConfig.ENDPOINTS, endpoints);
-        for (int i = 0; i < extra.length; i += 2) {
-            props.put(extra[i], extra[i + 1]);
-        }
-        WorkerEngine engine = WorkerEngine.start(WorkerPoolConfig.fromProperties(props), voices);
-        closeables.add(engine);
-        return engine;
-    }
+    @RegisterExtension
+    final WorkerRig rig = new WorkerRig();
 
     private static SynthesisRequest request(String text) {
         return request(text, null, null);
@@ -67,12 +43,6 @@ class WorkerEngineTest {
     private static SynthesisRequest request(String text, SynthesisMode mode, String session) {
         return new SynthesisRequest(text, null, VoiceSpec.DEFAULT, mode, GenerationParameters.NONE,
                 RequestContext.session(session));
-    }
-
-    private static RecordingSink run(WorkerEngine engine, SynthesisRequest request) {
-        RecordingSink sink = new RecordingSink();
-        engine.synthesize(request, sink);
-        return sink;
     }
 
     private static short[] awaitAudio(RecordingSink sink) throws Exception {
@@ -85,10 +55,10 @@ class WorkerEngineTest {
 
     @Test
     void streamsEveryChunkInOrderAsLittleEndianSamples() throws Exception {
-        StandInWorker w = worker();
+        StandInWorker w = rig.standIn();
         w.chunks = 5;
         w.samplesPerChunk = 480;
-        WorkerEngine engine = engine(w.address(), VoiceSource.NONE);
+        WorkerEngine engine = rig.engine(w.address(), VoiceSource.NONE);
 
         RecordingSink sink = run(engine, request("Hello there", null, "sess-1"));
 
@@ -106,8 +76,8 @@ class WorkerEngineTest {
 
     @Test
     void designDescriptionAndGenerationParametersReachTheWorker() throws Exception {
-        StandInWorker w = worker();
-        WorkerEngine engine = engine(w.address(), VoiceSource.NONE);
+        StandInWorker w = rig.standIn();
+        WorkerEngine engine = rig.engine(w.address(), VoiceSource.NONE);
         SynthesisRequest req = new SynthesisRequest("Welcome", null,
                 new VoiceSpec(null, null, null, "(A calm, low voice)"),
                 null, new GenerationParameters(new BigDecimal("2.5"), 12, 42L, 900, null));
@@ -126,8 +96,8 @@ class WorkerEngineTest {
 
     @Test
     void badRequestsFailBeforeAnyCall() throws Exception {
-        StandInWorker w = worker();
-        WorkerEngine engine = engine(w.address(), VoiceSource.NONE);
+        StandInWorker w = rig.standIn();
+        WorkerEngine engine = rig.engine(w.address(), VoiceSource.NONE);
 
         assertThat(awaitError(run(engine, request("x", SynthesisMode.DESIGN, null))).reason())
                 .isEqualTo(Reason.INVALID_REQUEST);
@@ -139,10 +109,10 @@ class WorkerEngineTest {
 
     @Test
     void cancelStopsTheWorkerWithinAChunkAndEndsNothing() throws Exception {
-        StandInWorker w = worker();
+        StandInWorker w = rig.standIn();
         w.chunks = 1000;
         w.chunkDelayMs = 20;
-        WorkerEngine engine = engine(w.address(), VoiceSource.NONE);
+        WorkerEngine engine = rig.engine(w.address(), VoiceSource.NONE);
         RecordingSink sink = new RecordingSink();
         Synthesis synthesis = engine.synthesize(request("a long text"), sink);
         sink.firstChunk.get(5, TimeUnit.SECONDS);
@@ -162,11 +132,11 @@ class WorkerEngineTest {
 
     @Test
     void workerKilledMidStreamFailsWithinASecondAndTheNextRequestGoesElsewhere() throws Exception {
-        StandInWorker a = worker();
-        StandInWorker b = worker();
+        StandInWorker a = rig.standIn();
+        StandInWorker b = rig.standIn();
         a.chunks = 1000;
         a.chunkDelayMs = 20;
-        WorkerEngine engine = engine(a.address() + "," + b.address(), VoiceSource.NONE);
+        WorkerEngine engine = rig.engine(a.address() + "," + b.address(), VoiceSource.NONE);
         RecordingSink first = run(engine, request("doomed"));
         first.firstChunk.get(5, TimeUnit.SECONDS);
         assertThat(a.synthCalls).hasValue(1);
@@ -188,7 +158,7 @@ class WorkerEngineTest {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 StandInWorker.class.getName(), "1000", "20").redirectErrorStream(true).start();
-        closeables.add(process::destroyForcibly);
+        rig.closeAfter(process::destroyForcibly);
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null && !line.startsWith("PORT ")) {
@@ -196,8 +166,8 @@ class WorkerEngineTest {
         }
         assertThat(line).as("stand-in worker process printed its port").isNotNull();
         int port = Integer.parseInt(line.substring(5).trim());
-        StandInWorker b = worker();
-        WorkerEngine engine = engine("127.0.0.1:" + port + "," + b.address(), VoiceSource.NONE);
+        StandInWorker b = rig.standIn();
+        WorkerEngine engine = rig.engine("127.0.0.1:" + port + "," + b.address(), VoiceSource.NONE);
         RecordingSink first = run(engine, request("doomed"));
         first.firstChunk.get(10, TimeUnit.SECONDS);
 
@@ -213,10 +183,10 @@ class WorkerEngineTest {
 
     @Test
     void unavailableBeforeTheFirstChunkIsRetriedOnAnotherEndpoint() throws Exception {
-        StandInWorker a = worker();
-        StandInWorker b = worker();
+        StandInWorker a = rig.standIn();
+        StandInWorker b = rig.standIn();
         a.failAfterChunks = 0;
-        WorkerEngine engine = engine(a.address() + "," + b.address(), VoiceSource.NONE);
+        WorkerEngine engine = rig.engine(a.address() + "," + b.address(), VoiceSource.NONE);
 
         RecordingSink sink = run(engine, request("retry me"));
         short[] audio = awaitAudio(sink);
@@ -230,13 +200,13 @@ class WorkerEngineTest {
 
     @Test
     void resourceExhaustedEverywhereEndsAsOverloaded() throws Exception {
-        StandInWorker a = worker();
-        StandInWorker b = worker();
+        StandInWorker a = rig.standIn();
+        StandInWorker b = rig.standIn();
         for (StandInWorker w : List.of(a, b)) {
             w.failAfterChunks = 0;
             w.failStatus = Status.RESOURCE_EXHAUSTED.withDescription("queue full");
         }
-        WorkerEngine engine = engine(a.address() + "," + b.address(), VoiceSource.NONE);
+        WorkerEngine engine = rig.engine(a.address() + "," + b.address(), VoiceSource.NONE);
 
         SynthesisException e = awaitError(run(engine, request("busy")));
 
@@ -249,11 +219,11 @@ class WorkerEngineTest {
 
     @Test
     void noRetryOnceAudioHasBeenDelivered() throws Exception {
-        StandInWorker a = worker();
-        StandInWorker b = worker();
+        StandInWorker a = rig.standIn();
+        StandInWorker b = rig.standIn();
         a.chunks = 10;
         a.failAfterChunks = 2;
-        WorkerEngine engine = engine(a.address() + "," + b.address(), VoiceSource.NONE);
+        WorkerEngine engine = rig.engine(a.address() + "," + b.address(), VoiceSource.NONE);
 
         RecordingSink sink = run(engine, request("half"));
         SynthesisException e = awaitError(sink);
@@ -265,11 +235,11 @@ class WorkerEngineTest {
 
     @Test
     void invalidArgumentIsNotRetried() throws Exception {
-        StandInWorker a = worker();
-        StandInWorker b = worker();
+        StandInWorker a = rig.standIn();
+        StandInWorker b = rig.standIn();
         a.failAfterChunks = 0;
         a.failStatus = Status.INVALID_ARGUMENT.withDescription("text too long");
-        WorkerEngine engine = engine(a.address() + "," + b.address(), VoiceSource.NONE);
+        WorkerEngine engine = rig.engine(a.address() + "," + b.address(), VoiceSource.NONE);
 
         SynthesisException e = awaitError(run(engine, request("bad")));
 
@@ -280,11 +250,11 @@ class WorkerEngineTest {
 
     @Test
     void routesToTheLeastLoadedEndpointWithinItsConcurrencyLimit() throws Exception {
-        StandInWorker a = worker();
-        StandInWorker b = worker();
+        StandInWorker a = rig.standIn();
+        StandInWorker b = rig.standIn();
         a.hold = true;
         b.hold = true;
-        WorkerEngine engine = engine(a.address() + "," + b.address(), VoiceSource.NONE,
+        WorkerEngine engine = rig.engine(a.address() + "," + b.address(), VoiceSource.NONE,
                 WorkerPoolConfig.MAX_CONCURRENT, "2");
         List<RecordingSink> sinks = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -313,9 +283,9 @@ class WorkerEngineTest {
 
     @Test
     void circuitOpensAfterConsecutiveFailuresAndClosesAfterAHealthyProbe() throws Exception {
-        StandInWorker w = worker();
+        StandInWorker w = rig.standIn();
         w.failAfterChunks = 0;
-        WorkerEngine engine = engine(w.address(), VoiceSource.NONE,
+        WorkerEngine engine = rig.engine(w.address(), VoiceSource.NONE,
                 WorkerPoolConfig.BREAKER_THRESHOLD, "2",
                 WorkerPoolConfig.BREAKER_INITIAL_BACKOFF, "300ms",
                 WorkerPoolConfig.HEALTH_INTERVAL, "1h");
@@ -340,8 +310,8 @@ class WorkerEngineTest {
 
     @Test
     void dnsNameResolvesToItsAddresses() throws Exception {
-        StandInWorker w = worker();
-        WorkerEngine engine = engine("dns:///localhost:" + w.port(), VoiceSource.NONE);
+        StandInWorker w = rig.standIn();
+        WorkerEngine engine = rig.engine("dns:///localhost:" + w.port(), VoiceSource.NONE);
 
         assertThat(engine.endpoints()).extracting(EndpointStatus::address).contains(w.address());
         // localhost may also resolve to ::1, where nothing listens: the pool must get past it.
@@ -351,11 +321,11 @@ class WorkerEngineTest {
 
     @Test
     void registeredVoicesArePushedOncePerEndpoint() throws Exception {
-        StandInWorker a = worker();
-        StandInWorker b = worker();
+        StandInWorker a = rig.standIn();
+        StandInWorker b = rig.standIn();
         VoiceSample alice = new VoiceSample("alice", new byte[] {82, 73, 70, 70, 1, 2, 3, 4}, "Hello, I am Alice.");
         VoiceSource voices = name -> name.equals("alice") ? Optional.of(alice) : Optional.empty();
-        WorkerEngine engine = engine(a.address() + "," + b.address(), voices);
+        WorkerEngine engine = rig.engine(a.address() + "," + b.address(), voices);
         SynthesisRequest req = new SynthesisRequest("Speak as Alice", null,
                 new VoiceSpec("alice", null, null, null), null, null);
         String expectedId = StandInWorker.voiceIdFor(RegisterVoiceRequest.newBuilder()

@@ -6,12 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.engine.SynthesisException.Reason;
 import io.voxcpm.engine.SynthesisRequest;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A hung worker is dead air for the caller: a stream silent past the first-chunk or between-chunk timeout
@@ -19,20 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class WorkerStallTest {
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
-
-    private StandInWorker worker() throws Exception {
-        StandInWorker w = StandInWorker.start();
-        closeables.add(w);
-        return w;
-    }
+    @RegisterExtension
+    final WorkerRig rig = new WorkerRig();
 
     /** The first chunk may take a while on a busy machine (a new connection); the stall between chunks is short. */
     private WorkerEngine engine(StandInWorker w) {
@@ -40,19 +25,16 @@ class WorkerStallTest {
     }
 
     private WorkerEngine engine(StandInWorker w, String firstChunk, String betweenChunks) {
-        WorkerEngine engine = WorkerEngine.start(WorkerPoolConfig.fromProperties(Map.of(
-                WorkerPoolConfig.ENDPOINTS, w.address(),
+        return rig.engine(w.address(), VoiceSource.NONE,
                 WorkerPoolConfig.BREAKER_THRESHOLD, "2",
                 StallTimeouts.FIRST_CHUNK, firstChunk,
                 StallTimeouts.BETWEEN_CHUNKS, betweenChunks,
-                WorkerPoolConfig.HEALTH_INTERVAL, "1h")), VoiceSource.NONE); // only calls judge the endpoint here
-        closeables.add(engine);
-        return engine;
+                WorkerPoolConfig.HEALTH_INTERVAL, "1h"); // only calls judge the endpoint here
     }
 
     @Test
     void aStreamSilentAfterItsFirstChunkEndsWithTheStall() throws Exception {
-        StandInWorker w = worker();
+        StandInWorker w = rig.standIn();
         w.hold = true; // one chunk, then nothing
         WorkerEngine engine = engine(w);
         RecordingSink sink = new RecordingSink();
@@ -70,7 +52,7 @@ class WorkerStallTest {
 
     @Test
     void aWorkerThatNeverStartsEndsWithTheFirstChunkTimeoutAndOpensItsCircuit() throws Exception {
-        StandInWorker w = worker();
+        StandInWorker w = rig.standIn();
         w.firstChunkDelayMs = 60_000;
         WorkerEngine engine = engine(w, "400ms", "300ms");
         for (int i = 1; i <= 2; i++) {
@@ -85,7 +67,7 @@ class WorkerStallTest {
 
     @Test
     void aSlowButSteadyStreamIsNotAStall() throws Exception {
-        StandInWorker w = worker();
+        StandInWorker w = rig.standIn();
         w.chunks = 6;
         w.chunkDelayMs = 300; // well under the 2 s allowed between chunks, 1.8 s in all
         w.firstChunkDelayMs = 500;

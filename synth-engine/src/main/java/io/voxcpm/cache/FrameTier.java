@@ -77,13 +77,22 @@ public final class FrameTier {
      * {@code ptimeMs}, or null when they cannot be cached (see the class comment).
      */
     public static String keyFor(List<Segment> segments, SpeechEngine engine, TelephonyFormat format, int ptimeMs) {
+        String audio = audioKey(segments, engine);
+        return audio == null ? null : keyFor(audio, engine, format, ptimeMs);
+    }
+
+    /**
+     * What {@code segments} say through {@code engine}, whatever the format: the part of their {@link #keyFor key}
+     * that hashes every sentence, so a caller that plans one prompt for many sessions hashes it once and
+     * {@link #keyFor(String, SpeechEngine, TelephonyFormat, int) adds each session's format}. Null when they
+     * cannot be cached.
+     */
+    public static String audioKey(List<Segment> segments, SpeechEngine engine) {
         CachingEngine caching = cachingOf(engine);
         if (caching == null || segments.isEmpty()) {
             return null;
         }
-        StringBuilder key = new StringBuilder(96 * segments.size())
-                .append("frames/1 ").append(format.encoding()).append('/').append(format.sampleRate())
-                .append(' ').append(ptimeMs).append("ms ").append(engine.sampleRate()).append("Hz");
+        StringBuilder key = new StringBuilder(80 * segments.size());
         boolean audible = false;
         for (Segment s : segments) {
             if (s instanceof Segment.Speech sp) {
@@ -104,6 +113,17 @@ public final class FrameTier {
             }
         }
         return audible ? key.toString() : null;
+    }
+
+    /** The key of the frames an {@link #audioKey} makes in {@code format} at {@code ptimeMs}. */
+    public static String keyFor(String audioKey, SpeechEngine engine, TelephonyFormat format, int ptimeMs) {
+        return "frames/1 " + format.encoding() + '/' + format.sampleRate() + ' ' + ptimeMs + "ms "
+                + engine.sampleRate() + "Hz" + audioKey;
+    }
+
+    /** Whether frames are stored under {@code key} now; counts neither a hit nor a miss. */
+    public boolean contains(String key) {
+        return entries.containsKey(key);
     }
 
     /** Whether every sentence of {@code segments} is in {@code engine}'s prompt cache (on disk) now. */

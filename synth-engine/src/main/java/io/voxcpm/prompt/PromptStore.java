@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -74,6 +75,8 @@ public final class PromptStore {
 
     private final Path dir;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
+    /** Adds and removes made through this instance; see {@link PromptAudio#changes}. */
+    private final AtomicLong changes = new AtomicLong();
 
     private record Held(FileTime modified, long size, short[] pcm) { }
 
@@ -134,6 +137,7 @@ public final class PromptStore {
                             + "(--replace)");
                 }
             }
+            changes.incrementAndGet();
         } finally {
             Files.deleteIfExists(temporary);
         }
@@ -157,6 +161,7 @@ public final class PromptStore {
         checkName(name);
         boolean removed = Files.deleteIfExists(file(name));
         if (removed) {
+            changes.incrementAndGet();
             syncDirectory();
         }
         return removed;
@@ -192,36 +197,48 @@ public final class PromptStore {
      * {@link Reason#URI_FAILURE}.
      */
     public PromptAudio audio(LoudnessNormalizer level) {
-        return (name, sampleRate) -> {
-            if (!NAME.matcher(name).matches()) {
-                return Optional.empty();
+        return new PromptAudio() {
+            @Override
+            public Optional<short[]> find(String name, int sampleRate) throws SynthesisException {
+                return held(name, sampleRate, level);
             }
-            Path f = file(name);
-            String key = name + "@" + sampleRate;
-            try {
-                BasicFileAttributes a;
-                try {
-                    a = Files.readAttributes(f, BasicFileAttributes.class);
-                } catch (NoSuchFileException e) {
-                    held.remove(key);
-                    return Optional.empty();
-                }
-                Held h = held.get(key);
-                if (h == null || !h.modified().equals(a.lastModifiedTime()) || h.size() != a.size()) {
-                    WavAudio.Mono mono = WavAudio.readMono(Files.readAllBytes(f));
-                    short[] pcm = resample(mono.samples(), mono.sampleRate(), sampleRate);
-                    h = new Held(a.lastModifiedTime(), a.size(), level.normalize(pcm, sampleRate));
-                    if (heldSamples() + pcm.length > MAX_HELD_SAMPLES) {
-                        held.clear();
-                    }
-                    held.put(key, h);
-                }
-                return Optional.of(h.pcm());
-            } catch (IOException | InvalidRecordingException e) {
-                throw new SynthesisException(Reason.URI_FAILURE, "prompt '" + name + "' cannot be read: "
-                        + e.getMessage(), e);
+
+            @Override
+            public long changes() {
+                return changes.get();
             }
         };
+    }
+
+    private Optional<short[]> held(String name, int sampleRate, LoudnessNormalizer level) throws SynthesisException {
+        if (!NAME.matcher(name).matches()) {
+            return Optional.empty();
+        }
+        Path f = file(name);
+        String key = name + "@" + sampleRate;
+        try {
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(f, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+                held.remove(key);
+                return Optional.empty();
+            }
+            Held h = held.get(key);
+            if (h == null || !h.modified().equals(a.lastModifiedTime()) || h.size() != a.size()) {
+                WavAudio.Mono mono = WavAudio.readMono(Files.readAllBytes(f));
+                short[] pcm = resample(mono.samples(), mono.sampleRate(), sampleRate);
+                h = new Held(a.lastModifiedTime(), a.size(), level.normalize(pcm, sampleRate));
+                if (heldSamples() + pcm.length > MAX_HELD_SAMPLES) {
+                    held.clear();
+                }
+                held.put(key, h);
+            }
+            return Optional.of(h.pcm());
+        } catch (IOException | InvalidRecordingException e) {
+            throw new SynthesisException(Reason.URI_FAILURE, "prompt '" + name + "' cannot be read: "
+                    + e.getMessage(), e);
+        }
     }
 
     private long heldSamples() {

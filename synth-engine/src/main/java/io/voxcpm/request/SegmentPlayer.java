@@ -69,6 +69,14 @@ public final class SegmentPlayer {
          * @throws SynthesisException when the prompt exists but cannot be read
          */
         Optional<short[]> find(String name, int sampleRate) throws SynthesisException;
+
+        /**
+         * A count that grows whenever a prompt is added or removed in this process, so what was worked out
+         * from the prompts can tell it is stale without reading them; 0 for a store that never changes.
+         */
+        default long changes() {
+            return 0;
+        }
     }
 
     /** How much audio the listener still has queued, and a timer to come back when it has played some. */

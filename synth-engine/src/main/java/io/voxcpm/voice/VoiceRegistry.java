@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -63,6 +64,8 @@ public final class VoiceRegistry {
     private final VoiceAuditLog audit;
     /** The last verified version of each voice looked up; see {@link #readCached}. */
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
+    /** Adds and removes made through this instance; see {@link #changes}. */
+    private final AtomicLong changes = new AtomicLong();
 
     private VoiceRegistry(Path dir, Clock clock) {
         this.dir = dir;
@@ -95,6 +98,15 @@ public final class VoiceRegistry {
     /** The record of every add and remove made through this registry's directory, by any process. */
     public VoiceAuditLog auditLog() {
         return audit;
+    }
+
+    /**
+     * How many voices this instance has added or removed: a count that grows on every change made in this
+     * process, so what was worked out from the voices (a SPEAK's plan) can tell it is stale without a disk
+     * look-up. Changes made by another process on the same directory are not counted.
+     */
+    public long changes() {
+        return changes.get();
     }
 
     /** The current version of a usable voice; empty if there is none by that name or it is corrupt. */
@@ -188,6 +200,7 @@ public final class VoiceRegistry {
             audit.append(record); // before the commit: no voice is ever stored without its record
             try {
                 Files.move(staging, voiceDir.resolve("v" + version), StandardCopyOption.ATOMIC_MOVE);
+                changes.incrementAndGet(); // committed: a plan made before it may name the old version
                 DurableFiles.syncDirectory(voiceDir);
                 DurableFiles.syncDirectory(dir);
             } catch (IOException | RuntimeException e) {
@@ -245,6 +258,7 @@ public final class VoiceRegistry {
                 throw e;
             }
             loaded.remove(name);
+            changes.incrementAndGet();
             DurableFiles.syncDirectory(dir);
             DurableFiles.deleteTree(trash);
             if (existed) {

@@ -272,7 +272,7 @@ class EngineChainTest {
         await().until(() -> sink.concat().length > 0);
         s.cancel();
         gate.countDown();
-        Thread.sleep(100);
+        Thread.sleep(100); // real time: the released fallback would call back within it if cancel had not reached it
         assertThat(sink.finished()).as("no callback after cancel").isFalse();
         assertThat(sink.concat()).isEqualTo(ScriptedEngine.audioOf(FALLBACK, 1));
     }

@@ -178,14 +178,15 @@ class SegmentPlayerBudgetTest {
         // the first two sentences fill the read-ahead; the third is not asked for until some has played
         org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> engine.requests.size() == 2
                 && listener.deliveredNanos() >= 2_000_000_000L);
-        Thread.sleep(200);
+        Thread.sleep(200); // real time: the player's thread would ask for the third sentence within it if it were wrong
         assertThat(engine.requests).hasSize(2);
         listener.advance(1_300_000_000L); // down to 0.7 s queued: past the low-water mark of half the read-ahead
         org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> engine.requests.size() >= 3);
-        for (int i = 0; i < 100 && !listener.sink.done.isDone(); i++) {
+        // play on in 100 ms steps of virtual time until the last sentence is through
+        org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(5)).until(() -> {
             listener.advance(100_000_000L);
-            Thread.sleep(5);
-        }
+            return listener.sink.done.isDone();
+        });
         assertThat(listener.sink.done.get(10, TimeUnit.SECONDS)).isNull();
         assertThat(engine.requests).hasSize(4);
     }

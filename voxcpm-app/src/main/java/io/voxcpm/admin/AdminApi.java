@@ -58,10 +58,10 @@ public final class AdminApi implements AutoCloseable {
 
     /** Adds the routes for {@code server} (listening; its engine may still load). */
     public void register(Routes routes, VoxcpmMrcpServer server) {
-        VoiceRegistry registry = server.voiceRegistry().orElseThrow(() ->
+        VoiceRegistry registry = server.stores().voiceRegistry().orElseThrow(() ->
                 new IllegalStateException("the admin API needs the server's voice registry"));
         VoiceRoutes voices = new VoiceRoutes(registry, VoiceRemoval.of(server, registry));
-        prewarm = new Prewarm(() -> server.engine().orElse(null), name -> server.voiceCatalog().find(name));
+        prewarm = new Prewarm(() -> server.engine().orElse(null), name -> server.stores().voiceCatalog().find(name));
         int upload = config.maxUploadMb() * 1024 * 1024;
         routes.add("GET", PREFIX + "/voices", auth.guard(voices::list))
                 .add("GET", PREFIX + "/voices/{name}", auth.guard(voices::show))
@@ -77,7 +77,7 @@ public final class AdminApi implements AutoCloseable {
                                 .sorted(java.util.Comparator.comparing(SessionInfo::openedAt))
                                 .map(AdminApi::session).toList()))))
                 .add("DELETE", PREFIX + "/sessions/{id}", auth.guard(call -> terminate(call, server, registry)));
-        PromptRoutes prompts = new PromptRoutes(server.promptStore());
+        PromptRoutes prompts = new PromptRoutes(server.stores().promptStore());
         routes.add("GET", PREFIX + "/prompts", auth.guard(prompts::list))
                 .add("GET", PREFIX + "/prompts/{name}", auth.guard(prompts::show))
                 .add("PUT", PREFIX + "/prompts/{name}", upload, auth.guard(prompts::put))
@@ -99,7 +99,7 @@ public final class AdminApi implements AutoCloseable {
 
     private static HttpReply cacheStats(VoxcpmMrcpServer server) {
         Map<String, Object> body = new LinkedHashMap<>();
-        Optional<PromptCache> cache = server.promptCache();
+        Optional<PromptCache> cache = server.stores().promptCache();
         body.put("enabled", cache.isPresent());
         cache.ifPresent(c -> {
             CacheStats s = c.stats();
@@ -107,20 +107,20 @@ public final class AdminApi implements AutoCloseable {
             body.put("disk", s);
             body.put("hit_ratio", s.hitRatio());
         });
-        server.frameTier().ifPresent(f -> body.put("frames", f.stats()));
+        server.stores().frameTier().ifPresent(f -> body.put("frames", f.stats()));
         return HttpReply.json(200, body);
     }
 
     /** {@code DELETE /admin/v1/cache?voice=NAME} purges one voice; without {@code voice}, everything. */
     private static HttpReply purge(HttpCall call, VoxcpmMrcpServer server, VoiceRegistry registry) throws IOException {
-        PromptCache cache = server.promptCache().orElseThrow(() ->
+        PromptCache cache = server.stores().promptCache().orElseThrow(() ->
                 new HttpError(409, "cache_off", "the prompt cache is off (cache.enabled: false) or the engine is loading"));
         Optional<String> voice = call.query("voice");
         if (voice.isPresent() && !VoiceNames.isValid(voice.get())) {
             throw new HttpError(400, "invalid_voice_name", "'" + voice.get() + "' is not a voice name");
         }
         PromptCache.Purged purged = voice.isPresent() ? cache.purgeVoice(voice.get()) : cache.purgeAll();
-        int frames = server.frameTier().map(f -> voice.map(f::purgeVoice).orElseGet(() -> clear(f))).orElse(0);
+        int frames = server.stores().frameTier().map(f -> voice.map(f::purgeVoice).orElseGet(() -> clear(f))).orElse(0);
         registry.record("cache-purge", voice.orElse("*"), actor(call),
                 purged.entries() + " entries, " + purged.bytes() + " bytes, " + frames + " frame entries");
         Map<String, Object> body = new LinkedHashMap<>();

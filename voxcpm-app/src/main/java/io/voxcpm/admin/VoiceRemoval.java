@@ -51,7 +51,7 @@ final class VoiceRemoval {
     }
 
     static VoiceRemoval of(VoxcpmMrcpServer server, VoiceRegistry registry) {
-        return new VoiceRemoval(registry, server::promptCache, server::frameTier,
+        return new VoiceRemoval(registry, server.stores()::promptCache, server.stores()::frameTier,
                 versions -> forgetOnEngines(server.config().engine(), versions));
     }
 

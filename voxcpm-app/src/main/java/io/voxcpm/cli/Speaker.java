@@ -50,8 +50,8 @@ public final class Speaker implements AutoCloseable {
     }
 
     static Speaker open(EngineProvider provider, SpeechOptions options) throws IOException {
-        PromptCache cache = options.noCache ? null : PromptCache.open(options.cacheDir, options.cacheMaxMb << 20);
-        return open(provider, new EngineOptions(options.engine, options.threads), cache, options.normalizer(),
+        PromptCache cache = options.noCache ? null : options.engine.openCache();
+        return open(provider, options.engine.engineOptions(), cache, options.normalizer(),
                 options.ssml);
     }
 

@@ -1,8 +1,7 @@
 package io.voxcpm.cli;
 
 import io.voxcpm.audio.LoudnessNormalizer;
-import io.voxcpm.cache.PromptCache;
-import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options {@code say} and {@code render} share: engine, voice, loudness and cache. */
@@ -22,18 +21,8 @@ final class SpeechOptions {
                     + "never above -1 dBFS sample peak.")
     Double normalizeLufs;
 
-    @Option(names = "--engine", paramLabel = "KIND", defaultValue = EngineOptions.EMBEDDED,
-            description = "Engine kind (default ${DEFAULT-VALUE}).")
-    String engine;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "Engine threads (default ${DEFAULT-VALUE}).")
-    int threads;
-
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Prompt cache to read and fill (default data/cache).")
-    Path cacheDir = PromptCache.DEFAULT_DIR;
-
-    @Option(names = "--cache-max-mb", paramLabel = "MB", description = "Prompt cache size cap (default 1024).")
-    long cacheMaxMb = PromptCache.DEFAULT_MAX_BYTES >> 20;
+    @Mixin
+    EngineCacheOptions engine = new EngineCacheOptions();
 
     @Option(names = "--no-cache", description = "Neither read nor fill the prompt cache.")
     boolean noCache;

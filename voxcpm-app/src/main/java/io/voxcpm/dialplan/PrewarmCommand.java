@@ -1,7 +1,7 @@
 package io.voxcpm.dialplan;
 
 import io.voxcpm.cache.PromptCache;
-import io.voxcpm.cli.EngineOptions;
+import io.voxcpm.cli.EngineCacheOptions;
 import io.voxcpm.cli.EngineProvider;
 import io.voxcpm.cli.Speaker;
 import io.voxcpm.engine.SynthesisException;
@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,18 +49,8 @@ public final class PrewarmCommand implements Callable<Integer> {
     @Option(names = "--list", description = "Only list what the dialplans speak; render nothing.")
     boolean listOnly;
 
-    @Option(names = "--engine", paramLabel = "KIND", defaultValue = EngineOptions.EMBEDDED,
-            description = "Engine kind, as the server is configured (default ${DEFAULT-VALUE}).")
-    String engine;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "Engine threads (default ${DEFAULT-VALUE}).")
-    int threads;
-
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = "The server's prompt cache (its cache.dir; default data/cache).")
-    Path cacheDir = PromptCache.DEFAULT_DIR;
-
-    @Option(names = "--cache-max-mb", paramLabel = "MB", description = "Prompt cache size cap (default 1024).")
-    long cacheMaxMb = PromptCache.DEFAULT_MAX_BYTES >> 20;
+    @Mixin
+    EngineCacheOptions engine = new EngineCacheOptions();
 
     @Option(names = "--max-text-chars", paramLabel = "N", defaultValue = "20000",
             description = "The server's synth.max-text-chars (default ${DEFAULT-VALUE}).")
@@ -98,13 +89,13 @@ public final class PrewarmCommand implements Callable<Integer> {
         long start = System.nanoTime();
         PromptCache cache;
         try {
-            cache = PromptCache.open(cacheDir, cacheMaxMb << 20);
+            cache = engine.openCache();
         } catch (IOException e) {
-            err.println("prewarm: prompt cache " + cacheDir + ": " + e.getMessage());
+            err.println("prewarm: prompt cache " + engine.cacheDir() + ": " + e.getMessage());
             return 2;
         }
         // closing the speaker waits for the cache's last writes, so the summary counts every entry
-        try (Speaker speaker = Speaker.open(engines, new EngineOptions(engine, threads), cache)) {
+        try (Speaker speaker = Speaker.open(engines, engine.engineOptions(), cache)) {
             for (int i = 0; i < todo.size(); i++) {
                 DialplanSpeak r = todo.get(i);
                 long misses = speaker.cache().stats().misses();
@@ -130,7 +121,7 @@ public final class PrewarmCommand implements Callable<Integer> {
                         + "%.1f s of audio in %.1f s -> %s (%d entries)%n",
                 requests.size(), todo.size() - failures.size(), alreadyCached, failures.size(), skipped,
                 scan.problems().isEmpty() ? "" : ", " + scan.problems().size() + " unreadable",
-                audioSeconds, (System.nanoTime() - start) / 1e9, cacheDir, cache.stats().entries());
+                audioSeconds, (System.nanoTime() - start) / 1e9, engine.cacheDir(), cache.stats().entries());
         out.flush();
         failures.forEach(f -> err.println("prewarm: failed: " + f));
         err.flush();

@@ -29,6 +29,7 @@ import io.voxcpm.ops.http.HttpReply;
 import io.voxcpm.ops.http.Routes;
 import io.voxcpm.rtp.RtpStats;
 import io.voxcpm.server.EngineLink;
+import io.voxcpm.server.ServerStores;
 import io.voxcpm.server.SessionObserver;
 import io.voxcpm.server.VoxcpmMrcpServer;
 import io.voxcpm.sip.InviteOutcome;
@@ -126,18 +127,19 @@ public final class Metrics implements SessionObserver, SpeakObserver, SynthesisO
         cache("join", CacheStats::joins);
         cache("miss", CacheStats::misses);
         cache("bypass", CacheStats::bypasses);
-        FunctionCounter.builder(PREFIX + "prompt.cache.served", server, s -> s.cacheStats().map(CacheStats::bytesServed)
+        ServerStores stores = server.stores();
+        FunctionCounter.builder(PREFIX + "prompt.cache.served", stores, s -> s.cacheStats().map(CacheStats::bytesServed)
                 .orElse(0L)).baseUnit("bytes").description("Audio bytes replayed from the prompt cache").register(registry);
-        FunctionCounter.builder(PREFIX + "prompt.cache.evictions", server, s -> s.cacheStats().map(CacheStats::evictions)
+        FunctionCounter.builder(PREFIX + "prompt.cache.evictions", stores, s -> s.cacheStats().map(CacheStats::evictions)
                 .orElse(0L)).description("Prompt-cache entries evicted to stay under the cap").register(registry);
-        Gauge.builder(PREFIX + "prompt.cache.size", server, s -> s.cacheStats().map(CacheStats::bytes).orElse(0L))
+        Gauge.builder(PREFIX + "prompt.cache.size", stores, s -> s.cacheStats().map(CacheStats::bytes).orElse(0L))
                 .baseUnit("bytes").description("Prompt-cache bytes on disk").register(registry);
-        Gauge.builder(PREFIX + "prompt.cache.entries", server, s -> s.cacheStats().map(CacheStats::entries).orElse(0L))
+        Gauge.builder(PREFIX + "prompt.cache.entries", stores, s -> s.cacheStats().map(CacheStats::entries).orElse(0L))
                 .description("Prompt-cache entries on disk").register(registry);
-        FunctionCounter.builder(PREFIX + "frame.tier.requests", server,
+        FunctionCounter.builder(PREFIX + "frame.tier.requests", stores,
                 s -> s.frameTierStats().map(FrameTier.Stats::hits).orElse(0L)).tags("result", "hit")
                 .description("Frame-tier lookups (prompts already encoded for the wire)").register(registry);
-        FunctionCounter.builder(PREFIX + "frame.tier.requests", server,
+        FunctionCounter.builder(PREFIX + "frame.tier.requests", stores,
                 s -> s.frameTierStats().map(FrameTier.Stats::misses).orElse(0L)).tags("result", "miss")
                 .description("Frame-tier lookups (prompts already encoded for the wire)").register(registry);
         enginesAvailable = MultiGauge.builder(PREFIX + "engine.available")
@@ -160,7 +162,7 @@ public final class Metrics implements SessionObserver, SpeakObserver, SynthesisO
     }
 
     private void cache(String result, ToDoubleFunction<CacheStats> value) {
-        FunctionCounter.builder(PREFIX + "prompt.cache.requests", server,
+        FunctionCounter.builder(PREFIX + "prompt.cache.requests", server.stores(),
                         s -> s.cacheStats().map(value::applyAsDouble).orElse(0.0))
                 .description("Prompt-cache lookups by result").tags("result", result).register(registry);
     }

@@ -54,7 +54,17 @@ final class RegisteredVoices implements VoiceSource, VoiceVersions {
 
     /** What each registered voice is to the request planner. */
     VoiceCatalog catalog() {
-        return name -> registry.find(name).map(RegisteredVoices::profile);
+        return new VoiceCatalog() {
+            @Override
+            public Optional<VoiceProfile> find(String name) {
+                return registry.find(name).map(RegisteredVoices::profile);
+            }
+
+            @Override
+            public long changes() {
+                return registry.changes();
+            }
+        };
     }
 
     /** An anchored design voice is planned like a clone with a transcript: every prompt continues its anchor. */

@@ -1,19 +1,15 @@
 package io.voxcpm.server;
 
-import io.voxcpm.cache.CacheStats;
 import io.voxcpm.cache.CachingEngine;
 import io.voxcpm.cache.FrameTier;
-import io.voxcpm.engine.ForwardingSpeechEngine;
 import io.voxcpm.cache.PromptCache;
 import io.voxcpm.engine.Availability;
 import io.voxcpm.engine.ObservedEngine;
 import io.voxcpm.engine.SpeechEngine;
-import io.voxcpm.mrcp.synth.SpeakObserver;
 import io.voxcpm.prompt.PromptStore;
 import io.voxcpm.request.VoiceCatalog;
 import io.voxcpm.rtp.RtpStats;
 import io.voxcpm.session.SessionManager;
-import io.voxcpm.voice.VoiceRegistry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,24 +43,19 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
     private final Observers observers;
     private final long startedNanos = System.nanoTime();
     private final SessionGate gate;
-    private final PromptStore prompts;
+    private final ServerStores stores;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final List<EngineLink> observed = new CopyOnWriteArrayList<>();
     private Listeners listeners;
     private volatile SessionManager sessions;
     private volatile SpeechEngine engine;
-    private volatile FrameTier frames;
     private volatile boolean closed;
-    // what the admin API administers: set when known, null when the server runs without them
-    private volatile VoiceRegistry voiceRegistry;
-    private volatile Supplier<PromptCache> promptCache = () -> null;
-    private volatile VoiceCatalog catalog = VoiceCatalog.EMPTY;
 
     private VoxcpmMrcpServer(ServerConfig config, Observers observers) {
         this.config = config;
         this.observers = observers;
         this.gate = new SessionGate(observers.sessions());
-        this.prompts = PromptStore.open(Path.of(config.prompts().dir()));
+        this.stores = new ServerStores(PromptStore.open(Path.of(config.prompts().dir())));
     }
 
     /** Starts with the engine the configuration names, behind the prompt cache when it is enabled; returns when ready. */
@@ -94,8 +84,8 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             opened.set(Engines.openCache(config.cache()));
             return Engines.serving(config, voices, opened.get(), self::observe);
         });
-        server.voiceRegistry = voices.registry();
-        server.promptCache = opened::get;
+        server.stores.voiceRegistry(voices.registry());
+        server.stores.promptCache(opened::get);
         made.complete(server);
         return server;
     }
@@ -130,9 +120,9 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
             engine.close();
             throw e;
         }
-        server.voiceRegistry = voices == null ? null : voices.registry();
+        server.stores.voiceRegistry(voices == null ? null : voices.registry());
         if (engine instanceof CachingEngine caching) {
-            server.promptCache = caching::cache;
+            server.stores.promptCache(caching::cache);
         }
         server.serve(voices == null ? VoiceCatalog.EMPTY : voices.catalog(), engine);
         return server;
@@ -172,12 +162,9 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
                 return;
             }
             engine = loaded;
-            this.catalog = catalog;
-            // only a prompt cache can name what a plan sounds like (voice versions, model version)
-            // found through the decorators (metrics, fair share): without it every hit is decoded and resampled again
-            frames = ForwardingSpeechEngine.unwrap(loaded, CachingEngine.class) != null && config.cache().frameTierMb() > 0
-                    ? new FrameTier(config.cache().frameTierMb() * 1024L * 1024L) : null;
-            sessions = SessionLayer.create(config, listeners, loaded, catalog, frames, prompts, observers.speaks());
+            FrameTier frames = stores.serve(catalog, loaded, config.cache().frameTierMb());
+            sessions = SessionLayer.create(config, listeners, loaded, catalog, frames, stores.promptStore(),
+                    observers.speaks());
             gate.open(sessions);
         }
         log.info("voxcpm-mrcp ready after {} ms: SIP {}:{} (UDP+TCP), MRCPv2 TCP {}, RTP {}-{}, engine {}",
@@ -284,29 +271,9 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         return s == null ? 0 : s.sessionCount();
     }
 
-    /** The voice registry SPEAKs resolve names in; empty when the server was given an engine without one. */
-    public Optional<VoiceRegistry> voiceRegistry() {
-        return Optional.ofNullable(voiceRegistry);
-    }
-
-    /** The prompt store ({@code prompts.dir}) that {@code <audio src="prompt:NAME">} plays from. */
-    public PromptStore promptStore() {
-        return prompts;
-    }
-
-    /** The prompt cache behind the engine; empty when it is off (or the engine is still loading). */
-    public Optional<PromptCache> promptCache() {
-        return Optional.ofNullable(promptCache.get());
-    }
-
-    /** The encoded-frame tier; empty when it is off. */
-    public Optional<FrameTier> frameTier() {
-        return Optional.ofNullable(frames);
-    }
-
-    /** What SPEAKs resolve voice names to (the registry as the planner sees it). */
-    public VoiceCatalog voiceCatalog() {
-        return catalog;
+    /** The voices, recorded prompts and caches the server speaks from (what the admin API administers). */
+    public ServerStores stores() {
+        return stores;
     }
 
     /** The speech engine once loaded; empty while it loads. */
@@ -323,19 +290,9 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
         return config;
     }
 
-    /** The encoded-frame tier's counters; empty when it is off (no prompt cache, or frame-tier-mb 0). */
-    public Optional<FrameTier.Stats> frameTierStats() {
-        return Optional.ofNullable(frames).map(FrameTier::stats);
-    }
-
     /** RTP packets sent, late and dropped since start. */
     public RtpStats rtpStats() {
         return listeners.clock.stats();
-    }
-
-    /** The prompt cache's counters; empty when it is off (or the engine has not loaded). */
-    public Optional<CacheStats> cacheStats() {
-        return promptCache().map(PromptCache::stats);
     }
 
     /** The engines of the chain in order (empty until loaded, or for an engine handed in by the caller). */

@@ -209,10 +209,10 @@ class AdminApiEndToEndTest {
                 "{\"prompts\": [{\"text\": \"Hello.\", \"voice\": \"bob\"}]}");
         String bobStatus = body(bobJob).get("status_url").asText();
         await().atMost(Duration.ofSeconds(20)).until(() -> body(call("GET", bobStatus)).get("state").asText().equals("done"));
-        PromptCache cache = server.promptCache().orElseThrow();
+        PromptCache cache = server.stores().promptCache().orElseThrow();
         await().until(() -> cache.stats().stores() == 3);
         assertThat(pcmFiles(dir.resolve("cache/voices/jane"))).isEqualTo(2);
-        FrameTier frames = server.frameTier().orElseThrow();
+        FrameTier frames = server.stores().frameTier().orElseThrow();
         CachingEngine caching = (CachingEngine) server.engine().orElseThrow();
         String janeFrames = FrameTier.keyFor(List.of(new Segment.Speech(new SynthesisRequest("Welcome to Acme.",
                 null, new VoiceSpec("jane", null, null, null), null, null), new Prosody(1.0, 0, null))), caching,

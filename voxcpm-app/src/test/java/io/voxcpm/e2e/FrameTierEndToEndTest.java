@@ -96,7 +96,7 @@ class FrameTierEndToEndTest {
     }
 
     private FrameTier.Stats tier() {
-        return server.frameTierStats().orElseThrow();
+        return server.stores().frameTierStats().orElseThrow();
     }
 
     @Test
@@ -174,7 +174,7 @@ class FrameTierEndToEndTest {
 
         UniMrcpClientSim again = session();
         speak(again, 2, PROMPT);
-        Thread.sleep(150); // a few packets out
+        await().atMost(Duration.ofSeconds(5)).until(() -> again.rtpPackets().size() >= 3); // restarted mid-prompt
         again.sendMrcp("CONTROL", 3, Map.of("Speak-Restart", "true"), null, "");
         UniMrcpClientSim.MrcpMessage restarted = again.readMrcp(Duration.ofSeconds(5));
         assertThat(restarted.startLine()).endsWith(" 3 200 COMPLETE");

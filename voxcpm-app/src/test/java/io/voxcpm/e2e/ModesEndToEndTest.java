@@ -130,7 +130,7 @@ class ModesEndToEndTest {
             assertThat(refused.startLine()).endsWith("SPEAK-COMPLETE 1 COMPLETE");
             assertThat(refused.header("Completion-Cause")).isEqualTo("004 error");
             assertThat(refused.header("Completion-Reason")).contains("ultimate_clone", "style description");
-            Thread.sleep(200);
+            Thread.sleep(200); // real time: a packet of a refused SPEAK could only show as one arriving late
             assertThat(pbx.rtpPackets()).isEmpty();
             assertThat(workers.log()).as("nothing reached a worker").doesNotContain("[" + tag + "]");
             assertThat(pbx.sendBye()).startsWith("SIP/2.0 200");

@@ -110,7 +110,7 @@ class SessionLeakTest {
     private static void provokeLeakDetection() throws InterruptedException {
         for (int round = 0; round < 5; round++) {
             System.gc();
-            Thread.sleep(50);
+            Thread.sleep(50); // real time: the collector enqueues leaked buffers' references on its own thread
             for (int i = 0; i < 200; i++) {
                 ByteBuf a = PooledByteBufAllocator.DEFAULT.directBuffer(64);
                 ByteBuf b = UnpooledByteBufAllocator.DEFAULT.heapBuffer(64);

@@ -67,7 +67,7 @@ class SessionLifecycleTest {
             speak(pbx, 1, "[[seconds=0.2]] close first");
             next(pbx);
             pbx.closeMrcp();
-            Thread.sleep(TERMINATION_MS / 3);
+            Thread.sleep(TERMINATION_MS / 3); // real time: the grace period for a BYE is what is tested
             assertThat(server.sessionCount()).as("kept for the BYE racing the close").isEqualTo(1);
             assertThat(pbx.sendBye()).startsWith("SIP/2.0 200");
         }
@@ -81,7 +81,7 @@ class SessionLifecycleTest {
             pbx.resetMrcp();
             await().atMost(Duration.ofSeconds(3)).until(() -> server.sessionCount() == 0);
             int atReap = pbx.rtpPackets().size();
-            Thread.sleep(200);
+            Thread.sleep(200); // real time: ten ticks in which a leftover stream would still send
             assertThat(pbx.rtpPackets().size()).as("audio stops with the session").isLessThanOrEqualTo(atReap + 1);
             assertThat(pbx.awaitServerBye()).as("the server hangs up, saying why")
                     .contains("Reason: SIP;text=\"MRCP connection closed and no BYE within " + TERMINATION_MS + " ms\"");

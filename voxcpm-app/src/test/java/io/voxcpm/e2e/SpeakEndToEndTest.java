@@ -160,7 +160,7 @@ class SpeakEndToEndTest {
             assertThat(stopped.header("Active-Request-Id-List")).isEqualTo("7");
             int atStop = pbx.rtpPackets().size();
 
-            Thread.sleep(500);
+            Thread.sleep(500); // real time: 25 ticks in which a stopped stream would still send
             assertThat(pbx.rtpPackets().size()).as("audio stops after STOP").isLessThanOrEqualTo(atStop + 1);
             // no SPEAK-COMPLETE for a stopped SPEAK: the next message is the answer to the next request
             pbx.sendMrcp("STOP", 9, Map.of(), null, null);

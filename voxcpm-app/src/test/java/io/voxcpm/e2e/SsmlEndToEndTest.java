@@ -201,8 +201,8 @@ class SsmlEndToEndTest {
             UniMrcpClientSim.MrcpMessage broken = Pbx.speak(pbx, 4, Map.of(), "application/ssml+xml",
                     "<speak version=\"1.1\" " + NS + ">a <break time=\"soon\"/></speak>");
             assertThat(broken.startLine()).as("markup is read before the answer").endsWith(" 4 407 COMPLETE");
-            assertThat(broken.header("Completion-Cause")).isIn("002 parse-failure", "004 error");
-            Thread.sleep(200);
+            assertThat(broken.header("Completion-Cause")).isEqualTo("002 parse-failure");
+            Thread.sleep(200); // real time: a packet of a refused SPEAK could only show as one arriving late
             assertThat(pbx.rtpPackets()).as("refused before any audio").isEmpty();
             assertThat(pbx.sendBye()).startsWith("SIP/2.0 200");
         }

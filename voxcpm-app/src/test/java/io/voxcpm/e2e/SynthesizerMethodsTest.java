@@ -137,9 +137,9 @@ class SynthesizerMethodsTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> pbx.rtpPackets().size() >= 10);
         UniMrcpClientSim.MrcpMessage paused = send(pbx, "PAUSE", 4, Map.of());
         assertThat(paused.header("Active-Request-Id-List")).isEqualTo("3");
-        Thread.sleep(50);
+        Thread.sleep(50); // real time: a packet already on its way when PAUSE was answered lands first
         int atPause = pbx.rtpPackets().size();
-        Thread.sleep(500);
+        Thread.sleep(500); // real time: 25 ticks of the media clock in which nothing may be sent
         assertThat(pbx.rtpPackets()).as("no RTP while paused").hasSize(atPause);
         assertThat(status(send(pbx, "PAUSE", 5, Map.of()))).as("PAUSE while paused").isEqualTo(200);
         assertThat(send(pbx, "RESUME", 6, Map.of()).header("Active-Request-Id-List")).isEqualTo("3");
@@ -383,7 +383,7 @@ class SynthesizerMethodsTest {
         long sent = System.nanoTime();
         for (int i = 0; i < bytes.length; i += 7) { // split across many TCP segments
             pbx.sendRaw(java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + 7)));
-            Thread.sleep(1);
+            Thread.sleep(1); // real time: pieces written apart reach the server as separate reads
         }
         UniMrcpClientSim.MrcpMessage inProgress = pbx.readMrcp(Duration.ofSeconds(5));
         long answered = System.nanoTime();

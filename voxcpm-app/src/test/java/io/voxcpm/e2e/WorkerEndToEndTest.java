@@ -39,7 +39,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 class WorkerEndToEndTest {
 
     private static final String TEXT = "Welcome to the speech server. Press one for sales.";
-    private static final String LONG_TEXT = (TEXT + " ").repeat(4).trim();
+    /**
+     * One sentence (the server sends a sentence per request) of about 6 s, generated in about 2 s: the worker
+     * killed while it plays is the one generating it, whenever the kill lands. Several short sentences left a race:
+     * a kill at a sentence boundary hit a worker the SPEAK no longer used, and the SPEAK ended 000 on the other.
+     */
+    private static final String LONG_TEXT = "Welcome to the speech server, press one for sales, two for support,"
+            + " three for billing, four for the operator, five to hear these options again, or stay on the line"
+            + " and someone will be with you shortly";
     /** The stand-in's chunk: one 160 ms patch; it produces 3 + len/6 of them. */
     private static final double CHUNK_SECONDS = 0.16;
     private static final int PLAYOUT_MARGIN_MS = 200;
@@ -131,6 +138,7 @@ class WorkerEndToEndTest {
             pbx.sendMrcp("SPEAK", 1, Map.of(), "text/plain", LONG_TEXT);
             assertThat(pbx.readMrcp(Duration.ofSeconds(5)).startLine()).endsWith(" 1 200 IN-PROGRESS");
             await().atMost(Duration.ofSeconds(10)).until(() -> pbx.rtpPackets().size() >= 25);
+            assertThat(new SentenceSplitter().split(LONG_TEXT)).hasSize(1);
             EndpointStatus serving = engine.endpoints().stream().filter(s -> s.inFlight() == 1).findFirst()
                     .orElseThrow(() -> new AssertionError("no worker is generating: " + engine.endpoints()));
             String other = engine.endpoints().stream().map(EndpointStatus::address)

@@ -14,10 +14,6 @@ public record MrcpEvent(String eventName, long requestId, RequestState state, Mr
         content = content == null ? Body.EMPTY : content;
     }
 
-    public MrcpEvent(String eventName, long requestId, RequestState state, MrcpHeaders headers, byte[] body) {
-        this(eventName, requestId, state, headers, Body.of(body));
-    }
-
     public MrcpEvent(String eventName, long requestId, RequestState state, MrcpHeaders headers) {
         this(eventName, requestId, state, headers, Body.EMPTY);
     }

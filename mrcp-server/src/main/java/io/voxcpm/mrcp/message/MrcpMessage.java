@@ -13,22 +13,8 @@ public sealed interface MrcpMessage permits MrcpRequest, MrcpResponse, MrcpEvent
 
     MrcpHeaders headers();
 
-    /** The body; {@link Body#EMPTY} when there is none. */
+    /** The body ({@link Body#text()}, {@link Body#bytes()}); {@link Body#EMPTY} when there is none. */
     Body content();
-
-    /** A copy of the body bytes; empty when there is none. */
-    default byte[] body() {
-        return content().bytes();
-    }
-
-    default int bodyLength() {
-        return content().length();
-    }
-
-    /** The body as UTF-8 text (MRCP bodies are text/plain, SSML or URI lists). */
-    default String bodyText() {
-        return content().text();
-    }
 
     /** The Channel-Identifier header ({@code <session>@<resource>}) exactly as carried, or null. */
     default String channelId() {

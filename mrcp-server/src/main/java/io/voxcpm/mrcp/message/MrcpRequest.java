@@ -12,10 +12,6 @@ public record MrcpRequest(String method, long requestId, MrcpHeaders headers, Bo
         content = content == null ? Body.EMPTY : content;
     }
 
-    public MrcpRequest(String method, long requestId, MrcpHeaders headers, byte[] body) {
-        this(method, requestId, headers, Body.of(body));
-    }
-
     public MrcpRequest(String method, long requestId, MrcpHeaders headers) {
         this(method, requestId, headers, Body.EMPTY);
     }

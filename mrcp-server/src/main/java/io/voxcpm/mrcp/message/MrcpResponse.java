@@ -16,10 +16,6 @@ public record MrcpResponse(long requestId, int statusCode, RequestState state, M
         content = content == null ? Body.EMPTY : content;
     }
 
-    public MrcpResponse(long requestId, int statusCode, RequestState state, MrcpHeaders headers, byte[] body) {
-        this(requestId, statusCode, state, headers, Body.of(body));
-    }
-
     public MrcpResponse(long requestId, int statusCode, RequestState state, MrcpHeaders headers) {
         this(requestId, statusCode, state, headers, Body.EMPTY);
     }

@@ -49,7 +49,7 @@ final class DefineLexicon {
         }
         io.voxcpm.ssml.PronunciationLexicon pls;
         try {
-            pls = lexicons.define(contentId, h.get(MrcpHeaderNames.CONTENT_TYPE), request.bodyText());
+            pls = lexicons.define(contentId, h.get(MrcpHeaderNames.CONTENT_TYPE), request.content().text());
         } catch (Lexicons.LoadFailure e) {
             log.warn("{} DEFINE-LEXICON {} failed (407 006): {}", logTag, request.requestId(), e.getMessage());
             return SynthMessages.response(request, new SynthStateMachine.Respond<>(MrcpStatus.METHOD_FAILED,

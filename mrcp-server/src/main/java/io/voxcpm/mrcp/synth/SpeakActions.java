@@ -171,7 +171,9 @@ final class SpeakActions {
     /** Already encoded for this codec and ptime: no engine, no disk, no DSP; it plays from the next tick. */
     private void playStored(Speak speak, EncodedFrames frames) {
         speak.fromFrameTier = true;
-        log.debug("{} SPEAK {} started from stored frames: {}", logTag, speak.requestId(), speak.describe());
+        if (log.isDebugEnabled()) { // describe() walks the plan: not for every SPEAK of a burst
+            log.debug("{} SPEAK {} started from stored frames: {}", logTag, speak.requestId(), speak.describe());
+        }
         speak.playback.playFrames(frames);
     }
 
@@ -188,7 +190,9 @@ final class SpeakActions {
     }
 
     private void synthesize(Speak speak) {
-        log.debug("{} SPEAK {} started: {}", logTag, speak.requestId(), speak.describe());
+        if (log.isDebugEnabled()) {
+            log.debug("{} SPEAK {} started: {}", logTag, speak.requestId(), speak.describe());
+        }
         AudioSink sink = speak.playback.encoding(new TelephonyEncoder(engine.sampleRate(), format, ptimeMs));
         // engines log on their own threads; the MDC (copied by the embedded engine) and the requests'
         // context (read by the model bridge) put this session's tag on those lines too

@@ -3,6 +3,7 @@ package io.voxcpm.mrcp.synth;
 import io.voxcpm.engine.RequestContext;
 import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.mrcp.message.CompletionCause;
+import io.voxcpm.mrcp.message.MrcpHeaderNames;
 import io.voxcpm.mrcp.message.MrcpRequest;
 import io.voxcpm.mrcp.message.MrcpStatus;
 import io.voxcpm.request.RequestDefaults;
@@ -11,6 +12,7 @@ import io.voxcpm.request.Segment;
 import io.voxcpm.ssml.PronunciationLexicon;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Whether a SPEAK can be spoken, decided before any audio: everything knowable up front is a
@@ -25,16 +27,21 @@ import java.util.List;
  */
 final class SpeakAdmission {
 
-    /** A SPEAK that may be spoken: its segments, and the unknown-voice complaint it was planned over. */
-    record Admitted(List<Segment> segments, String fallbackReason) { }
+    /**
+     * A SPEAK that may be spoken: its segments, the unknown-voice complaint it was planned over, and what its
+     * audio is called in the frame tier whatever the format ({@link io.voxcpm.cache.FrameTier#audioKey}; null
+     * when it cannot be stored).
+     */
+    record Admitted(List<Segment> segments, String fallbackReason, String audioKey) { }
 
     /**
      * What {@link #read} took from the SPEAK and the session: all that {@link #plan} needs, immutable.
      *
      * @param context who asks (this session), for every engine request the SPEAK makes
+     * @param memo    where SPEAKs like this one keep their plan; null when it is not remembered
      */
     record Reading(SpeakContent.Content content, RequestDefaults defaults, PronunciationLexicon lexicon,
-                   RequestContext context) { }
+                   RequestContext context, PlanMemo.Entry memo) { }
 
     private final String sessionId;
     private final String source;
@@ -42,10 +49,15 @@ final class SpeakAdmission {
     private final Lexicons lexicons;
     private final SpeakPlanning planning;
     private final int engineSampleRate;
+    private final Function<List<Segment>, String> audioKeys;
 
-    /** @param source the client host engine capacity is shared by (see {@link RequestContext#source}) */
+    /**
+     * @param source    the client host engine capacity is shared by (see {@link RequestContext#source})
+     * @param audioKeys the frame-tier audio key of a plan ({@link StoredFrames#audioKey})
+     */
     SpeakAdmission(String sessionId, String source, int maxTextChars, Lexicons lexicons, SpeakPlanning planning,
-                   int engineSampleRate) {
+                   int engineSampleRate, Function<List<Segment>, String> audioKeys) {
+        this.audioKeys = audioKeys;
         this.sessionId = sessionId;
         this.source = source;
         this.maxTextChars = maxTextChars;
@@ -61,13 +73,27 @@ final class SpeakAdmission {
      */
     Reading read(MrcpRequest speak, SessionParameters.Inherited parameters) throws SpeakContent.Rejection {
         RequestDefaults defaults = parameters.requestDefaults();
-        SpeakContent.Content content = SpeakContent.read(speak, maxTextChars,
-                () -> RequestPlanner.baseStyle(defaults));
+        String body = speak.content().text();
+        PlanMemo.Key key = PlanMemo.keyOf(speak.headers().get(MrcpHeaderNames.CONTENT_TYPE), body, defaults);
+        PlanMemo.Entry memo = key == null ? null : planning.memo().find(key);
+        SpeakContent.Content content;
+        if (memo != null) {
+            content = memo.content; // read before, by this or another session, and speakable
+        } else {
+            content = SpeakContent.read(speak, maxTextChars, () -> RequestPlanner.baseStyle(defaults));
+            memo = key == null ? null : planning.memo().remember(key, content);
+        }
         List<String> searchOrder = lexiconUris(parameters.lexiconSearchOrder());
         checkLexicons(searchOrder, "Lexicon-Search-Order");
         checkLexicons(content.document().lexicons(), "SSML <lexicon>");
-        return new Reading(content, defaults, lexicons.inOrder(searchOrder, content.document().lexicons()),
-                RequestContext.session(sessionId).withSource(source));
+        PronunciationLexicon lexicon = lexicons.inOrder(searchOrder, content.document().lexicons());
+        return new Reading(content, defaults, lexicon, RequestContext.session(sessionId).withSource(source),
+                lexicon == PronunciationLexicon.EMPTY ? memo : null);
+    }
+
+    /** The plan a SPEAK like this one already made, for this session; null when none is known (or still good). */
+    Admitted remembered(Reading reading) {
+        return reading.memo() == null ? null : reading.memo().planned(reading.context());
     }
 
     /**
@@ -75,7 +101,12 @@ final class SpeakAdmission {
      * applied to its words; every {@code <audio>} must name a registered prompt or hold text to say.
      */
     Admitted plan(Reading reading) throws SpeakContent.Rejection {
+        Admitted known = remembered(reading);
+        if (known != null) {
+            return known;
+        }
         try {
+            long storeVersion = planning.memo().storeVersion();
             SpeakPlanning.Plan plan = planning.plan(reading.content().document(), reading.defaults(),
                     reading.lexicon(), reading.context());
             String missing = missingPrompt(plan.segments());
@@ -83,7 +114,11 @@ final class SpeakAdmission {
                 throw new SynthesisException(SynthesisException.Reason.URI_FAILURE, "no registered prompt named '"
                         + missing + "' and no text inside <audio> to say instead (URLs are never fetched)");
             }
-            return new Admitted(plan.segments(), plan.fallbackReason());
+            Admitted admitted = new Admitted(plan.segments(), plan.fallbackReason(), audioKeys.apply(plan.segments()));
+            if (reading.memo() != null) {
+                reading.memo().remember(admitted, plan.readsStores(), storeVersion);
+            }
+            return admitted;
         } catch (SynthesisException e) {
             throw new SpeakContent.Rejection(MrcpStatus.METHOD_FAILED, causeOf(e.reason(), true), reasonOf(e));
         }

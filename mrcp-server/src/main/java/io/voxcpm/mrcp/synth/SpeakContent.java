@@ -49,7 +49,7 @@ final class SpeakContent {
     }
 
     static Content read(MrcpRequest speak, int maxChars, BaseStyle base) throws Rejection {
-        String body = speak.bodyText();
+        String body = speak.content().text();
         if (body.isBlank()) {
             throw new Rejection(MrcpStatus.MANDATORY_HEADER_MISSING,
                     CompletionCause.PARSE_FAILURE, "SPEAK has no text to speak (empty body)");

@@ -29,11 +29,24 @@ final class StoredFrames {
     }
 
     /**
-     * The tier key of a plan, or null when it has none or reports marks (marks are found by the player as it
-     * goes, so such a SPEAK always plays through it). Hashes every sentence: call it off the session's lane.
+     * What a plan says in the tier whatever the format ({@link FrameTier#audioKey}), or null when it cannot be
+     * stored or there is no tier. Hashes every sentence: once per prompt ({@link PlanMemo}), off the MRCP loops.
      */
-    String keyFor(List<Segment> segments, boolean markers) {
-        return tier == null || markers ? null : FrameTier.keyFor(segments, engine, format, ptimeMs);
+    String audioKey(List<Segment> segments) {
+        return tier == null ? null : FrameTier.audioKey(segments, engine);
+    }
+
+    /**
+     * The tier key of a plan's audio in this session's format, or null when it has none or reports marks (marks
+     * are found by the player as it goes, so such a SPEAK always plays through it).
+     */
+    String keyFor(String audioKey, boolean markers) {
+        return audioKey == null || markers ? null : FrameTier.keyFor(audioKey, engine, format, ptimeMs);
+    }
+
+    /** Whether frames are stored under {@code frameKey} now (null: none). */
+    boolean has(String frameKey) {
+        return frameKey != null && tier.contains(frameKey);
     }
 
     /** The frames stored under {@code speak}'s key now, or null. */

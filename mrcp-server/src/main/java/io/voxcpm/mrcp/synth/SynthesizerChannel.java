@@ -89,14 +89,14 @@ public final class SynthesizerChannel implements MrcpResource {
         this.lexicons = new Lexicons(settings.maxLexicons());
         this.parameters = new SessionParameters(settings.speechMarkers(), engine::availability,
                 settings.maxParameters(), settings.maxParameterBytes());
+        this.stored = new StoredFrames(planning.frameTier(), engine, format, ptimeMs);
         this.admission = new SpeakAdmission(channelId.substring(0, channelId.indexOf('@')), source,
-                settings.maxTextChars(), lexicons, planning, engine.sampleRate());
+                settings.maxTextChars(), lexicons, planning, engine.sampleRate(), stored::audioKey);
         this.machine = new SynthStateMachine<>(settings.maxPendingSpeaks());
         // no prefetch: a sentence is generated when the one before it has been (not played); engines faster
         // than real time keep the talkspurt's queue ahead anyway, and one synthesis per SPEAK keeps the load
         // of N sessions at N
         SegmentPlayer player = new SegmentPlayer(engine, planning.prompts(), false, planning.level());
-        this.stored = new StoredFrames(planning.frameTier(), engine, format, ptimeMs);
         this.lane = new Lane(executor);
         this.performer = new SpeakActions(channelId, logTag, engine, audio, format, ptimeMs, settings, executor, lane,
                 machine, player, stored, planning.cost(), () -> closed);
@@ -218,18 +218,35 @@ public final class SynthesizerChannel implements MrcpResource {
         }
         performer.carryOut(actions, request, replyTo);
         if (answer.status() == MrcpStatus.SUCCESS) {
-            executor.execute(() -> plan(speak, reading));
+            startPlanning(speak, reading);
         }
     }
 
-    /** On the shared executor: SSML, voices, prompts and the frame key; then back on the lane. */
+    /**
+     * After the response: a SPEAK whose plan is known ({@link PlanMemo}) and whose frames are stored is started
+     * here, on the lane, so a cache hit plays from the next tick with no hand-off and no work on the shared
+     * executor; anything else is planned there.
+     */
+    private void startPlanning(Speak speak, SpeakAdmission.Reading reading) {
+        SpeakAdmission.Admitted known = admission.remembered(reading);
+        if (known != null) {
+            String frameKey = stored.keyFor(known.audioKey(), speak.markers);
+            if (stored.has(frameKey)) {
+                planned(speak, known, frameKey);
+                return;
+            }
+        }
+        executor.execute(() -> plan(speak, reading));
+    }
+
+    /** On the shared executor: SSML, voices, prompts and the frame key (or the memo's); then back on the lane. */
     private void plan(Speak speak, SpeakAdmission.Reading reading) {
         if (closed) {
             return;
         }
         try {
             SpeakAdmission.Admitted admitted = admission.plan(reading);
-            String frameKey = stored.keyFor(admitted.segments(), speak.markers);
+            String frameKey = stored.keyFor(admitted.audioKey(), speak.markers);
             lane.execute(() -> planned(speak, admitted, frameKey));
         } catch (SpeakContent.Rejection e) {
             lane.execute(() -> {

@@ -25,10 +25,10 @@ class BodyTest {
     void messagesCompareTheirBodiesByValue() {
         MrcpHeaders h = MrcpHeaders.builder().add("Channel-Identifier", "a@speechsynth").build();
         MrcpRequest a = MrcpRequest.withText("SPEAK", 1, h, "hello");
-        MrcpRequest b = new MrcpRequest("SPEAK", 1, h, "hello".getBytes(StandardCharsets.UTF_8));
+        MrcpRequest b = new MrcpRequest("SPEAK", 1, h, Body.of("hello".getBytes(StandardCharsets.UTF_8)));
         assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
-        assertThat(a.bodyText()).isEqualTo("hello");
-        assertThat(a.bodyLength()).isEqualTo(5);
+        assertThat(a.content().text()).isEqualTo("hello");
+        assertThat(a.content().length()).isEqualTo(5);
         assertThat(new MrcpEvent("SPEAK-COMPLETE", 1, RequestState.COMPLETE, h).content()).isSameAs(Body.EMPTY);
         assertThat(a.toString()).endsWith("body=5B]");
     }

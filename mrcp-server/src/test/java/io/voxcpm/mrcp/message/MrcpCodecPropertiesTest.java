@@ -64,10 +64,10 @@ class MrcpCodecPropertiesTest {
         Arbitrary<String> names = Arbitraries.strings().withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZ-").ofMinLength(1)
                 .ofMaxLength(20).filter(MessageTokens::isName);
         Arbitrary<RequestState> states = Arbitraries.of(RequestState.class);
-        Arbitrary<byte[]> bodies = Arbitraries.oneOf(Arbitraries.just(new byte[0]),
+        Arbitrary<Body> bodies = Arbitraries.oneOf(Arbitraries.just(new byte[0]),
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(300),
                 Arbitraries.strings().withCharRange('一', '龥').ofMaxLength(100)
-                        .map(s -> s.getBytes(StandardCharsets.UTF_8)));
+                        .map(s -> s.getBytes(StandardCharsets.UTF_8))).map(Body::of);
         Arbitrary<MrcpHeaders> headers = headers();
         Arbitrary<MrcpMessage> requests = Combinators.combine(names, ids, headers, bodies).as(MrcpRequest::new);
         Arbitrary<MrcpMessage> responses = Combinators.combine(ids, Arbitraries.integers().between(100, 999), states,

@@ -178,7 +178,7 @@ class MrcpCodecTest {
         assertThat(r.headers().get(MrcpHeaderNames.VOICE_NAME)).isEqualTo("Joanna");
         assertThat(r.headers().get(MrcpHeaderNames.CONTENT_TYPE)).isEqualTo("text/plain");
         assertThat(r.headers().contains(MrcpHeaderNames.CONTENT_LENGTH)).isFalse();
-        assertThat(r.bodyText()).isEqualTo("hello");
+        assertThat(r.content().text()).isEqualTo("hello");
     }
 
     @Test
@@ -199,8 +199,8 @@ class MrcpCodecTest {
         List<Object> out = decode(Wire.split(stream, stream.length - 72 - 100));
         assertThat(out).hasSize(2);
         MrcpRequest speak = (MrcpRequest) out.get(0);
-        assertThat(speak.bodyLength()).isEqualTo(288);
-        assertThat(speak.bodyText()).isEqualTo(text);
+        assertThat(speak.content().length()).isEqualTo(288);
+        assertThat(speak.content().text()).isEqualTo(text);
         assertThat(new String(MrcpEncoder.encode(speak), StandardCharsets.UTF_8)).isEqualTo(wire);
     }
 
@@ -252,7 +252,7 @@ class MrcpCodecTest {
     @Test
     void oversizeBodyIsAnswerable504AndSkipped() {
         MrcpDecoder decoder = new MrcpDecoder(1024, 256, 10, 100);
-        byte[] big = MrcpEncoder.encode(new MrcpRequest("SPEAK", 3, channel(), new byte[5000]));
+        byte[] big = MrcpEncoder.encode(new MrcpRequest("SPEAK", 3, channel(), Body.of(new byte[5000])));
         byte[] stream = concat(big, bytes(STOP_72));
         List<Object> out = decode(decoder, Wire.split(stream, 100, 2000, 4000));
         assertThat(out).hasSize(2);
@@ -356,7 +356,7 @@ class MrcpCodecTest {
         assertThat(MrcpEncoder.messageLength(997)).isEqualTo(1001);
         // every encoded size around the carry points declares exactly its own length
         for (int pad = 0; pad < 1200; pad++) {
-            byte[] wire = MrcpEncoder.encode(new MrcpRequest("SPEAK", 1, channel(), new byte[pad]));
+            byte[] wire = MrcpEncoder.encode(new MrcpRequest("SPEAK", 1, channel(), Body.of(new byte[pad])));
             String first = new String(wire, 0, 24, StandardCharsets.US_ASCII);
             assertThat(Long.parseLong(first.split(" ")[1])).isEqualTo(wire.length);
         }
@@ -365,7 +365,7 @@ class MrcpCodecTest {
     @Test
     void encoderReplacesAGivenContentLengthByTheBodyLength() {
         MrcpRequest r = new MrcpRequest("SPEAK", 1, channel().toBuilder().add("Content-Length", "999").build(),
-                bytes("abc"));
+                Body.of(bytes("abc")));
         String wire = new String(MrcpEncoder.encode(r), StandardCharsets.UTF_8);
         assertThat(wire).contains("Content-Length: 3\r\n").doesNotContain("999");
         assertThat(new String(MrcpEncoder.encode(new MrcpRequest("STOP", 1, channel())), StandardCharsets.UTF_8))

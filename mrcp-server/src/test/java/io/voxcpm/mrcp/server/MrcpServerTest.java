@@ -124,7 +124,7 @@ class MrcpServerTest {
             assertThat(complete.requestId()).isEqualTo(1);
             assertThat(complete.headers().get("completion-cause")).isEqualTo("000 normal");
         }
-        assertThat(synth.requests.get(0).bodyText()).isEqualTo("Hallo");
+        assertThat(synth.requests.get(0).content().text()).isEqualTo("Hallo");
     }
 
     @Test

@@ -34,7 +34,9 @@ public final class CacheHitBenchmark {
             for (String p : PROMPTS) {
                 time(cached, p); // fill
             }
-            Thread.sleep(500); // let the writes land
+            // the cache writes on a thread of its own: measure hits only once every prompt is stored
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> cached.cache().stats().entries() >= PROMPTS.length);
             for (int warm = 0; warm < 5; warm++) {
                 for (String p : PROMPTS) {
                     time(mary, p);
