@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,6 +131,11 @@ public final class MediaClock implements AutoCloseable {
         }
     }
 
+    /** From any thread: {@code loop}'s stream has become active (a talkspurt began); restarts a sleeping timer. */
+    void wake(EventLoop loop) {
+        shard(loop).wake();
+    }
+
     private Shard shard(EventLoop loop) {
         Shard shard = shards.get(loop);
         if (shard == null) {
@@ -175,6 +181,11 @@ public final class MediaClock implements AutoCloseable {
         private final List<PhaseWheel> wheels = new ArrayList<>();
         private final LoopCounters counters = new LoopCounters();
         private ScheduledFuture<?> timer;
+        /** Slots in a row in which no stream was active: a whole cycle of every wheel stops the timer. */
+        private int idleSlots;
+        /** Set by the loop when it stops the timer for want of active streams; cleared by whoever restarts it. */
+        private final AtomicBoolean sleeping = new AtomicBoolean();
+        private final Runnable restart = this::restartIfStopped;
         /** The slot last run (or, before the timer's first run, the one before it). */
         private long slot;
         /** When slot {@code slot + 1} is due: Netty's fixed-rate deadline (see the class comment). */
@@ -212,8 +223,26 @@ public final class MediaClock implements AutoCloseable {
             }
         }
 
+        /**
+         * From any thread, after a stream became active: restarts a timer stopped for want of active streams.
+         * The stream's state is written before this reads {@code sleeping}, and the loop sets {@code sleeping}
+         * before it looks at every stream one last time: one of the two sees the other.
+         */
+        void wake() {
+            if (sleeping.get() && sleeping.compareAndSet(true, false)) {
+                loop.execute(restart);
+            }
+        }
+
+        private void restartIfStopped() {
+            if (timer == null && !wheels.isEmpty()) {
+                start();
+            }
+        }
+
         /** First run on the next slot boundary of the epoch's grid, then one a slot. */
         private void start() {
+            idleSlots = 0;
             long now = System.nanoTime();
             long next = Math.floorDiv(now - epochNanos, SLOT_NANOS) + 1;
             slot = next - 1;
@@ -226,16 +255,41 @@ public final class MediaClock implements AutoCloseable {
             long lateBy = System.nanoTime() - dueNanos;
             dueNanos += SLOT_NANOS;
             slot++;
+            boolean active = false;
+            int longest = 0;
             for (int i = 0, n = wheels.size(); i < n; i++) {
                 PhaseWheel wheel = wheels.get(i);
+                longest = Math.max(longest, wheel.phases());
                 // the packets of a slot run more than half a ptime after its due time count as late
                 boolean late = lateBy > wheel.phases() * SLOT_NANOS / 2;
                 long sentBefore = late ? counters.sentCount() : 0;
-                wheel.run(slot);
+                active |= wheel.run(slot);
                 if (late) {
                     counters.late(counters.sentCount() - sentBefore);
                 }
             }
+            idleSlots = active ? 0 : idleSlots + 1;
+            if (idleSlots > longest) {
+                sleepUnlessActive();
+            }
+        }
+
+        /**
+         * Sessions set up and not speaking cost no wake-ups: a loop whose streams are all idle stops its timer
+         * until one wakes it (a thousand wake-ups a second for nothing cost more CPU, on a busy 2-core host, than
+         * the packets of a few hundred streams).
+         */
+        private void sleepUnlessActive() {
+            sleeping.set(true);
+            for (int i = 0, n = wheels.size(); i < n; i++) {
+                if (wheels.get(i).anyActive()) {
+                    sleeping.set(false); // a stream became active meanwhile; if it also woke us, that is a no-op
+                    idleSlots = 0;
+                    return;
+                }
+            }
+            timer.cancel(false);
+            timer = null;
         }
     }
 }

@@ -88,13 +88,15 @@ final class PhaseWheel {
         return counts;
     }
 
-    /** Ticks the streams whose phase {@code slot} is. */
-    void run(long slot) {
+    /** Ticks the streams whose phase {@code slot} is; whether any of them is {@link Paced#active() active}. */
+    boolean run(long slot) {
         List<Paced> due = slots.get(index(slot));
+        boolean active = false;
         for (int i = 0, n = due.size(); i < n; i++) {
             try {
-                due.get(i).tick();
+                active |= due.get(i).tick(slot);
             } catch (Throwable t) {
+                active = true; // a stream that fails is not known to be idle
                 // One bad stream, even one hitting an Error (a stack overflow, an assertion), must not
                 // silence the rest, nor cancel the loop's periodic task. Streams catch their own; this is
                 // the last line, logged at most once per 1024 failures.
@@ -103,6 +105,19 @@ final class PhaseWheel {
                 }
             }
         }
+        return active;
+    }
+
+    /** Whether any stream of any phase is {@link Paced#active() active} (the check before the timer stops). */
+    boolean anyActive() {
+        for (List<Paced> slot : slots) {
+            for (int i = 0, n = slot.size(); i < n; i++) {
+                if (slot.get(i).active()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private int index(long slot) {

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The RTP sender of one session, driven by the {@link MediaClock}.
  *
- * <p>Timestamps are {@code random base + clock ticks × samples per frame}: they advance on every tick,
- * whether a packet leaves or not, so after silence, a pause or an underrun they still match the wall
+ * <p>Timestamps are {@code random base + the clock's slot time in samples}: they advance with the wall
+ * clock, whether a packet leaves or not, so after silence, a pause or an underrun they still match the wall
  * clock (UniMRCP drops a packet and restarts its receiver when arrival time and timestamp disagree by
  * more than 4000 samples). Sequence numbers advance only per packet sent, so they stay contiguous.
  *
@@ -77,7 +77,17 @@ public final class RtpAudioChannel implements AudioChannel {
     private final int ssrc;
     private final int timestampBase;
     private final AtomicReference<RtpTalkspurt> current = new AtomicReference<>();
-    private final Paced pacer = this::tick;
+    private final Paced pacer = new Paced() {
+        @Override
+        public boolean tick(long slot) {
+            return RtpAudioChannel.this.tick(slot);
+        }
+
+        @Override
+        public boolean active() {
+            return current.get() != null && !closed;
+        }
+    };
     /** This loop's packet counters for metrics. */
     private final LoopCounters counters;
     private volatile boolean closed;
@@ -85,7 +95,8 @@ public final class RtpAudioChannel implements AudioChannel {
     private volatile boolean sending = true;
 
     // Written only on the clock's event loop (the two loss counts with opaque stores, read at close).
-    private long ticks;
+    /** The clock's slot of this tick: the wall-clock time the packet's timestamp follows. */
+    private long slot;
     private int sequenceNumber;
     private long dropped;
     private long failures;
@@ -180,6 +191,7 @@ public final class RtpAudioChannel implements AudioChannel {
         if (previous != null) {
             previous.abort();
         }
+        clock.wake(loop); // after the talkspurt is visible: see MediaClock's Shard.wake
         return talkspurt;
     }
 
@@ -213,17 +225,18 @@ public final class RtpAudioChannel implements AudioChannel {
         log.debug("[{}] RTP port {} closed", sessionId, localPort);
     }
 
-    private void tick() {
-        ticks++;
+    private boolean tick(long slot) {
+        this.slot = slot;
         RtpTalkspurt talkspurt = current.get();
         if (talkspurt == null || closed) {
-            return;
+            return false;
         }
         try {
             talkspurt.tick();
         } catch (Throwable t) { // an Error too: it must end this talkspurt, not reach the other streams' ticks
             tickFailed(talkspurt, t);
         }
+        return true;
     }
 
     /** A frame of a written talkspurt, on this tick. */
@@ -257,8 +270,9 @@ public final class RtpAudioChannel implements AudioChannel {
         if (packet == null || fd == null && packet.refCnt() != 1) { // only a pipeline write retains it
             newPacket();
         }
-        // Timestamp of the frame's first sample: the previous tick's media time, the start of this ptime.
-        int timestamp = timestampBase + (int) ((ticks - 1) * samplesPerFrame);
+        // The slot's wall-clock time in samples: one frame per ptime within a phase, and after an idle spell
+        // (when the clock may have slept and this stream not ticked) still the time that passed.
+        int timestamp = timestampBase + (int) (slot * samplesPerFrame / ptimeMs);
         ByteBuffer out = packetBytes;
         out.clear();
         RtpPacketEncoder.putHeader(out, marker, payloadType, sequenceNumber, timestamp, ssrc);

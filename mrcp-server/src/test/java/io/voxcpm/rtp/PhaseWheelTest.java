@@ -10,18 +10,25 @@ import org.junit.jupiter.api.Test;
 /** The phase logic in virtual time: the test is the clock, calling {@link PhaseWheel#run} slot by slot. */
 class PhaseWheelTest {
 
-    /** A stream that writes down the slots it ticked in. */
+    /** A stream that writes down the slots it ticked in; active until told otherwise. */
     private static final class Recorder implements Paced {
         final List<Long> ticks = new ArrayList<>();
         private final long[] now;
+        boolean active = true;
 
         Recorder(long[] now) {
             this.now = now;
         }
 
         @Override
-        public void tick() {
-            ticks.add(now[0]);
+        public boolean tick(long slot) {
+            ticks.add(slot);
+            return active;
+        }
+
+        @Override
+        public boolean active() {
+            return active;
         }
     }
 
@@ -120,7 +127,7 @@ class PhaseWheelTest {
         Recorder before = new Recorder(now);
         Recorder after = new Recorder(now);
         wheel.add(before, 0);
-        wheel.add(() -> {
+        wheel.add(slot -> {
             throw new StackOverflowError("a stream gone wrong");
         }, 0);
         wheel.add(after, 0);
@@ -129,6 +136,32 @@ class PhaseWheelTest {
 
         assertThat(before.ticks).containsExactly(0L, 1L, 2L);
         assertThat(after.ticks).containsExactly(0L, 1L, 2L);
+    }
+
+    @Test
+    void aSlotIsActiveWhenAnyOfItsStreamsIsAndTheWheelKnowsWithoutTicking() {
+        PhaseWheel wheel = new PhaseWheel(2);
+        Recorder idle = new Recorder(now);
+        Recorder talking = new Recorder(now);
+        idle.active = false;
+        talking.active = false;
+        wheel.add(idle, 0);
+        wheel.add(talking, 0); // phase 1
+
+        assertThat(wheel.run(0)).isFalse();
+        assertThat(wheel.run(1)).isFalse();
+        assertThat(wheel.anyActive()).isFalse();
+
+        talking.active = true;
+        assertThat(wheel.anyActive()).isTrue();
+        assertThat(idle.ticks).containsExactly(0L);
+        assertThat(talking.ticks).containsExactly(1L);
+        now[0] = 2;
+        assertThat(wheel.run(2)).isFalse();
+        now[0] = 3;
+        assertThat(wheel.run(3)).isTrue();
+        now[0] = 4;
+        assertThat(wheel.run(4)).isFalse();
     }
 
     @Test
