@@ -1,17 +1,12 @@
 package io.voxcpm.rtp;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.unix.Socket;
 import io.voxcpm.audio.EncodedFrames;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
@@ -49,18 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class RtpAudioChannel implements AudioChannel {
 
     private static final Logger log = LoggerFactory.getLogger(RtpAudioChannel.class);
-    private static final VarHandle DROPPED;
-    private static final VarHandle SEND_FAILURES;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            DROPPED = lookup.findVarHandle(RtpAudioChannel.class, "dropped", long.class);
-            SEND_FAILURES = lookup.findVarHandle(RtpAudioChannel.class, "sendFailures", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final String sessionId;
     private final MediaClock clock;
@@ -69,7 +52,6 @@ public final class RtpAudioChannel implements AudioChannel {
     /** The socket itself on the epoll transport, written directly; null on NIO (pipeline writes). */
     private final Socket fd;
     private final int localPort;
-    private final InetSocketAddress remote;
     private final int payloadType;
     private final int ptimeMs;
     private final int samplesPerFrame;
@@ -88,23 +70,17 @@ public final class RtpAudioChannel implements AudioChannel {
             return current.get() != null && !closed;
         }
     };
-    /** This loop's packet counters for metrics. */
-    private final LoopCounters counters;
+    /** Every packet counted, sent or dropped, and the socket's errors: logged in one line at close. */
+    private final PacketTally tally;
     private volatile boolean closed;
     /** False while the peer's SDP says it will not receive (sendonly, inactive): ticks run, nothing leaves. */
     private volatile boolean sending = true;
 
-    // Written only on the clock's event loop (the two loss counts with opaque stores, read at close).
+    // Written only on the clock's event loop.
     /** The clock's slot of this tick: the wall-clock time the packet's timestamp follows. */
     private long slot;
     private int sequenceNumber;
-    private long dropped;
     private long failures;
-    private long sendFailures;
-    /** The last failed write's error, for the line {@link #close} logs. */
-    private volatile IOException lastFailure;
-    /** The socket's errors the pipeline reports (a pipeline write's, or one epoll read from the socket). */
-    private final ErrorLogger errors;
     /** The packet under construction, and a view of its memory to build it through. */
     private ByteBuf packet;
     private ByteBuffer packetBytes;
@@ -112,21 +88,18 @@ public final class RtpAudioChannel implements AudioChannel {
     private long packetAddress;
 
     private RtpAudioChannel(String sessionId, MediaClock clock, EventLoop loop, DatagramChannel socket,
-                            InetSocketAddress remote, int payloadType, int samplesPerFrame, int ptimeMs,
-                            int frameBytes) {
+                            PacketTally tally, int payloadType, int samplesPerFrame, int ptimeMs, int frameBytes) {
         this.sessionId = sessionId;
         this.clock = clock;
         this.loop = loop;
         this.socket = socket;
         this.fd = socket instanceof EpollDatagramChannel epoll ? (Socket) epoll.fd() : null; // a LinuxSocket
         this.localPort = socket.localAddress().getPort();
-        this.remote = remote;
         this.payloadType = payloadType;
         this.samplesPerFrame = samplesPerFrame;
         this.ptimeMs = ptimeMs;
         this.frameBytes = frameBytes;
-        this.counters = clock.counters(loop);
-        this.errors = java.util.Objects.requireNonNull(socket.pipeline().get(ErrorLogger.class), "error logger");
+        this.tally = tally;
         ThreadLocalRandom random = ThreadLocalRandom.current();
         this.ssrc = random.nextInt();
         this.timestampBase = random.nextInt();
@@ -137,8 +110,9 @@ public final class RtpAudioChannel implements AudioChannel {
                                 InetSocketAddress remote, int payloadType, int samplesPerFrame, int ptimeMs,
                                 int frameBytes) throws RtpPortsExhaustedException {
         EventLoop loop = clock.nextLoop();
-        DatagramChannel socket = ports.bind(loop, clock.epoll(), new ErrorLogger(sessionId), remote);
-        RtpAudioChannel channel = new RtpAudioChannel(sessionId, clock, loop, socket, remote, payloadType,
+        PacketTally tally = new PacketTally(sessionId, remote, clock.counters(loop));
+        DatagramChannel socket = ports.bind(loop, clock.epoll(), tally, remote);
+        RtpAudioChannel channel = new RtpAudioChannel(sessionId, clock, loop, socket, tally, payloadType,
                 samplesPerFrame, ptimeMs, frameBytes);
         clock.register(loop, ptimeMs, channel.pacer);
         log.debug("[{}] RTP from port {} to {}: PT {}, {} ms, {} bytes/frame, SSRC {}", sessionId,
@@ -216,7 +190,7 @@ public final class RtpAudioChannel implements AudioChannel {
         }
         clock.unregister(loop, ptimeMs, pacer);
         socket.close();
-        logLosses();
+        tally.logLosses();
         try {
             loop.execute(this::releasePacket); // after any tick already running; later ones see closed
         } catch (RejectedExecutionException e) {
@@ -264,7 +238,7 @@ public final class RtpAudioChannel implements AudioChannel {
         }
         if (!socket.isWritable()) {
             // The socket buffer is full: a late packet is worth less than the next one, so drop it.
-            counted(false);
+            tally.count(false);
             return null;
         }
         if (packet == null || fd == null && packet.refCnt() != 1) { // only a pipeline write retains it
@@ -286,7 +260,7 @@ public final class RtpAudioChannel implements AudioChannel {
      * rather than {@code write}: the socket call skips the file layer (measured with perf at 1,500 streams:
      * {@code vfs_write} and {@code fdget_pos} were 9 % of the clock thread), and the buffer's address is known,
      * so the JNI side does not look it up per packet. NIO: handed to the pipeline, which counts as sent (a
-     * failure surfaces later, in {@link ErrorLogger}).
+     * failure surfaces later, in {@link PacketTally#exceptionCaught}).
      */
     private void write(ByteBuffer filled) {
         boolean sent;
@@ -296,37 +270,14 @@ public final class RtpAudioChannel implements AudioChannel {
                 sent = (packetAddress != 0 ? fd.sendAddress(packetAddress, 0, length) : fd.send(filled, 0, length)) > 0;
             } catch (IOException e) {
                 sent = false;
-                SEND_FAILURES.setOpaque(this, sendFailures + 1);
-                lastFailure = e;
+                tally.sendFailed(e);
             }
         } else {
             packet.setIndex(0, filled.position());
             socket.writeAndFlush(packet.retain(), socket.voidPromise());
             sent = true;
         }
-        counted(sent);
-    }
-
-    /**
-     * The one place a packet is counted, whichever way it went: sent, or dropped. It only bumps fields (the
-     * loop's counters for metrics, this stream's drops for the line {@link #close} logs): nothing on the
-     * pacing loop allocates, locks or logs.
-     */
-    private void counted(boolean sent) {
-        if (sent) {
-            counters.sent();
-        } else {
-            counters.dropped();
-            DROPPED.setOpaque(this, dropped + 1);
-        }
-    }
-
-    /**
-     * One line, when the stream ends, for a stream that lost packets or saw its socket fail (the peer's ICMP
-     * port unreachable): the pacing loop itself never logs.
-     */
-    private void logLosses() {
-        errors.logLosses(remote, (long) DROPPED.getOpaque(this), (long) SEND_FAILURES.getOpaque(this), lastFailure);
+        tally.count(sent);
     }
 
     /** Rare: the last packet is still queued (or this is the first), so it stays the queue's to free. */
@@ -370,50 +321,5 @@ public final class RtpAudioChannel implements AudioChannel {
 
     void detach(RtpTalkspurt talkspurt) {
         current.compareAndSet(talkspurt, null);
-    }
-
-    /**
-     * The socket's errors surface here (writes use the void promise; epoll reads a pending ICMP error off the
-     * socket), on the clock's loop: counted, the last one kept, and logged with the stream's drops in one line
-     * when it closes. Sharable only so that bind retries may reuse it: a single channel of the session ever
-     * keeps it.
-     */
-    @ChannelHandler.Sharable
-    private static final class ErrorLogger extends ChannelInboundHandlerAdapter {
-        private static final VarHandle COUNT;
-
-        static {
-            try {
-                COUNT = MethodHandles.lookup().findVarHandle(ErrorLogger.class, "count", long.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        private final String sessionId;
-        private long count;
-        private volatile Throwable last;
-
-        ErrorLogger(String sessionId) {
-            this.sessionId = sessionId;
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            COUNT.setOpaque(this, count + 1);
-            if (last == null || last.getClass() != cause.getClass()) {
-                last = cause;
-            }
-        }
-
-        /** Off the pacing loop, when the stream closes: one line, only for a stream that lost something. */
-        void logLosses(InetSocketAddress remote, long dropped, long failedWrites, IOException lastWriteFailure) {
-            long failed = failedWrites + (long) COUNT.getOpaque(this);
-            if (dropped > 0 || failed > 0) {
-                Throwable lastError = lastWriteFailure != null ? lastWriteFailure : last;
-                log.warn("[{}] RTP to {}: {} packets dropped, {} socket errors{}", sessionId, remote, dropped,
-                        failed, lastError == null ? "" : " (last: " + lastError + ")");
-            }
-        }
     }
 }
