@@ -28,7 +28,7 @@ final class DefineLexicon {
     }
 
     /** Defines or unloads the lexicon while the synthesizer is idle, and answers. */
-    static MrcpResponse answer(MrcpRequest request, Lexicons lexicons, String logTag, String engineName) {
+    static MrcpResponse answer(MrcpRequest request, SessionParameters session, String logTag, String engineName) {
         MrcpHeaders h = request.headers();
         String contentId = h.get(MrcpHeaderNames.CONTENT_ID);
         contentId = contentId == null ? null : contentId.strip();
@@ -42,21 +42,21 @@ final class DefineLexicon {
         }
         String load = h.get(MrcpHeaderNames.LOAD_LEXICON);
         if (load != null && "false".equalsIgnoreCase(load.strip())) {
-            boolean had = lexicons.unload(contentId);
+            boolean had = session.unloadLexicon(contentId);
             log.info("{} DEFINE-LEXICON {}: lexicon {} {}", logTag, request.requestId(), contentId,
                     had ? "unloaded" : "was not loaded");
             return MrcpResponse.to(request, MrcpStatus.SUCCESS, RequestState.COMPLETE);
         }
         io.voxcpm.ssml.PronunciationLexicon pls;
         try {
-            pls = lexicons.define(contentId, h.get(MrcpHeaderNames.CONTENT_TYPE), request.content().text());
-        } catch (Lexicons.LoadFailure e) {
+            pls = session.defineLexicon(contentId, h.get(MrcpHeaderNames.CONTENT_TYPE), request.content().text());
+        } catch (SessionParameters.LexiconLoadFailure e) {
             log.warn("{} DEFINE-LEXICON {} failed (407 006): {}", logTag, request.requestId(), e.getMessage());
             return SynthMessages.response(request, new SynthStateMachine.Respond<>(MrcpStatus.METHOD_FAILED,
                     RequestState.COMPLETE, null, CompletionCause.LEXICON_LOAD_FAILURE, e.getMessage()));
         }
         log.info("{} DEFINE-LEXICON {}: lexicon {} stored ({} in the session): {} aliases applied to the {} engine's "
-                + "text{}", logTag, request.requestId(), contentId, lexicons.size(), pls.size(), engineName,
+                + "text{}", logTag, request.requestId(), contentId, session.lexiconCount(), pls.size(), engineName,
                 pls.phonemeOnly() == 0 ? "" : "; " + pls.phonemeOnly() + " lexemes with phonemes only are not applied "
                         + "(no engine here takes phonemes: give them an <alias>)");
         return MrcpResponse.to(request, MrcpStatus.SUCCESS, RequestState.COMPLETE);

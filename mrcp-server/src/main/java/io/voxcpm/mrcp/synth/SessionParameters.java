@@ -1,22 +1,36 @@
 package io.voxcpm.mrcp.synth;
 
 import io.voxcpm.engine.Availability;
+import io.voxcpm.engine.SynthesisException;
 import io.voxcpm.mrcp.message.MrcpHeader;
 import io.voxcpm.mrcp.message.MrcpHeaderNames;
 import io.voxcpm.mrcp.message.MrcpHeaders;
 import io.voxcpm.mrcp.message.MrcpStatus;
 import io.voxcpm.request.RequestDefaults;
+import io.voxcpm.ssml.PronunciationLexicon;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * What a session set with SET-PARAMS (RFC 6787 §8.11, §8.12), the server's defaults under it, and the one
- * step by which a SPEAK inherits them: a SPEAK header wins over the session's, which wins over the server's.
+ * What a session set with SET-PARAMS (RFC 6787 §8.11, §8.12), the server's defaults under it, the lexicons it
+ * defined with DEFINE-LEXICON (§8.14), and the one step by which a SPEAK inherits them: a SPEAK header wins
+ * over the session's, which wins over the server's, and every SPEAK applies all the session's lexicons.
  * Confined to the channel's executor.
+ *
+ * <p><b>Lexicons</b> are kept by Content-Id, read into {@link PronunciationLexicon}s when defined, and searched
+ * in this order: those {@code Lexicon-Search-Order} names ({@code session:<content-id>}), then those the
+ * SSML's {@code <lexicon uri="session:...">} elements name, then the rest in the order they were defined.
  */
 final class SessionParameters {
+
+    private static final String PLS = "application/pls+xml";
+    static final String SESSION_SCHEME = "session:";
 
     /**
      * What SET-PARAMS stores (RFC 6787 §8.4 synthesizer headers and the generic headers §6.2 lets SET-PARAMS
@@ -35,24 +49,37 @@ final class SessionParameters {
     /** Why a SET-PARAMS stored nothing: the MRCP status and what to log. */
     record Refusal(int status, String why) { }
 
+    /** A lexicon that cannot be defined; the channel answers 407 with Completion-Cause 006. */
+    static final class LexiconLoadFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LexiconLoadFailure(String message) {
+            super(message);
+        }
+    }
+
     private final boolean speechMarkersByDefault;
     private final Supplier<Availability> engineStatus;
     private final int maxCount;
     private final int maxBytes;
+    private final int maxLexicons;
     private MrcpHeaders values = MrcpHeaders.empty();
+    private final Map<String, PronunciationLexicon> lexicons = new LinkedHashMap<>();
 
     /**
      * @param speechMarkersByDefault whether SPEAKs send SPEECH-MARKER events unless the session says otherwise
      * @param engineStatus           what GET-PARAMS reports about the speech path (see {@link EngineStatus})
      * @param maxCount               parameters kept at once, each vendor parameter counted
      * @param maxBytes               total size of their names and values
+     * @param maxLexicons            lexicons defined at once
      */
     SessionParameters(boolean speechMarkersByDefault, Supplier<Availability> engineStatus, int maxCount,
-                      int maxBytes) {
+                      int maxBytes, int maxLexicons) {
         this.speechMarkersByDefault = speechMarkersByDefault;
         this.engineStatus = engineStatus;
         this.maxCount = maxCount;
         this.maxBytes = maxBytes;
+        this.maxLexicons = maxLexicons;
     }
 
     /**
@@ -153,6 +180,38 @@ final class SessionParameters {
         return null;
     }
 
+    /** DEFINE-LEXICON: reads the PLS body and keeps it under {@code contentId}, replacing one defined before. */
+    PronunciationLexicon defineLexicon(String contentId, String contentType, String body)
+            throws LexiconLoadFailure {
+        String type = contentType == null ? "" : contentType.split(";")[0].strip().toLowerCase(Locale.ROOT);
+        if (!type.equals(PLS)) {
+            throw new LexiconLoadFailure("lexicon Content-Type '" + type + "' is not " + PLS);
+        }
+        if (body.isBlank()) {
+            throw new LexiconLoadFailure("lexicon '" + contentId + "' has an empty body");
+        }
+        PronunciationLexicon pls;
+        try {
+            pls = PronunciationLexicon.parse(body);
+        } catch (SynthesisException e) {
+            throw new LexiconLoadFailure("lexicon '" + contentId + "' is not a PLS document: " + e.getMessage());
+        }
+        if (!lexicons.containsKey(contentId) && lexicons.size() >= maxLexicons) {
+            throw new LexiconLoadFailure("session already holds " + maxLexicons + " lexicons");
+        }
+        lexicons.put(contentId, pls);
+        return pls;
+    }
+
+    /** DEFINE-LEXICON with {@code Load-Lexicon: false}; whether there was such a lexicon. */
+    boolean unloadLexicon(String contentId) {
+        return lexicons.remove(contentId) != null;
+    }
+
+    int lexiconCount() {
+        return lexicons.size();
+    }
+
     /** A SPEAK's view of the parameters: its own headers over the session's over the server's. */
     Inherited inherit(MrcpHeaders speak) {
         return new Inherited(speak);
@@ -170,6 +229,34 @@ final class SessionParameters {
         String lexiconSearchOrder() {
             String order = speak.get(MrcpHeaderNames.LEXICON_SEARCH_ORDER);
             return order != null ? order : values.get(MrcpHeaderNames.LEXICON_SEARCH_ORDER);
+        }
+
+        /** Whether the session has defined the lexicon {@code contentId}. */
+        boolean hasLexicon(String contentId) {
+            return lexicons.containsKey(contentId);
+        }
+
+        /**
+         * The session's lexicons as one, in search order (see the class comment). {@code searchOrder} and
+         * {@code documentUris} must already be checked to name defined {@code session:} lexicons.
+         */
+        PronunciationLexicon lexicon(List<String> searchOrder, List<String> documentUris) {
+            if (lexicons.isEmpty()) {
+                return PronunciationLexicon.EMPTY;
+            }
+            Set<String> ids = new LinkedHashSet<>();
+            List<String> named = new ArrayList<>(searchOrder);
+            named.addAll(documentUris);
+            for (String uri : named) {
+                ids.add(uri.substring(SESSION_SCHEME.length()));
+            }
+            ids.addAll(lexicons.keySet());
+            PronunciationLexicon all = PronunciationLexicon.EMPTY;
+            for (String id : ids) {
+                PronunciationLexicon l = lexicons.get(id);
+                all = l == null ? all : all.then(l);
+            }
+            return all;
         }
 
         /** Voice, prosody and generation parameters as the outermost defaults of the SPEAK's document. */

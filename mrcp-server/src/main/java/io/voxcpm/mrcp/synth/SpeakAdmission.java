@@ -84,15 +84,12 @@ final class SpeakAdmission {
      * @param memo    where SPEAKs like this one keep their plan; null when it is not remembered
      */
     record Reading(Content content, RequestDefaults defaults, PronunciationLexicon lexicon,
-                   RequestContext context, PlanMemo.Entry memo) { }
+                   RequestContext context, SpeakPlanning.Prompt memo) { }
 
     private final String sessionId;
     private final String source;
     private final int maxTextChars;
-    private final Lexicons lexicons;
     private final SpeakPlanning planning;
-    /** The planning's memo, shared by every session planning with it: a known prompt needs nothing else. */
-    private final PlanMemo memo;
     private final int engineSampleRate;
     /** Null when SPEAKs are always synthesized (or replayed from disk) and encoded by their session. */
     private final FrameTier frames;
@@ -104,7 +101,7 @@ final class SpeakAdmission {
      * @param source the client host engine capacity is shared by (see {@link RequestContext#source})
      * @param format the session's codec, with {@code ptimeMs} what its stored frames are keyed by
      */
-    SpeakAdmission(String sessionId, String source, int maxTextChars, Lexicons lexicons, SpeakPlanning planning,
+    SpeakAdmission(String sessionId, String source, int maxTextChars, SpeakPlanning planning,
                    SpeechEngine engine, TelephonyFormat format, int ptimeMs) {
         this.frames = planning.frameTier();
         this.engine = engine;
@@ -113,9 +110,7 @@ final class SpeakAdmission {
         this.sessionId = sessionId;
         this.source = source;
         this.maxTextChars = maxTextChars;
-        this.lexicons = lexicons;
         this.planning = planning;
-        this.memo = planning.memo();
         this.engineSampleRate = engine.sampleRate();
     }
 
@@ -127,19 +122,20 @@ final class SpeakAdmission {
     Reading read(MrcpRequest speak, SessionParameters.Inherited parameters) throws Rejection {
         RequestDefaults defaults = parameters.requestDefaults();
         String body = speak.content().text();
-        PlanMemo.Key key = PlanMemo.keyOf(speak.headers().get(MrcpHeaderNames.CONTENT_TYPE), body, defaults);
-        PlanMemo.Entry entry = key == null ? null : memo.find(key);
+        SpeakPlanning.PromptKey key = SpeakPlanning.promptKey(speak.headers().get(MrcpHeaderNames.CONTENT_TYPE),
+                body, defaults);
+        SpeakPlanning.Prompt entry = key == null ? null : planning.seen(key);
         Content content;
         if (entry != null) {
             content = entry.content; // read before, by this or another session, and speakable
         } else {
             content = readContent(speak, maxTextChars, () -> RequestPlanner.baseStyle(defaults));
-            entry = key == null ? null : memo.remember(key, content);
+            entry = key == null ? null : planning.remember(key, content);
         }
         List<String> searchOrder = lexiconUris(parameters.lexiconSearchOrder());
-        checkLexicons(searchOrder, "Lexicon-Search-Order");
-        checkLexicons(content.document().lexicons(), "SSML <lexicon>");
-        PronunciationLexicon lexicon = lexicons.inOrder(searchOrder, content.document().lexicons());
+        checkLexicons(searchOrder, "Lexicon-Search-Order", parameters);
+        checkLexicons(content.document().lexicons(), "SSML <lexicon>", parameters);
+        PronunciationLexicon lexicon = parameters.lexicon(searchOrder, content.document().lexicons());
         return new Reading(content, defaults, lexicon, RequestContext.session(sessionId).withSource(source),
                 lexicon == PronunciationLexicon.EMPTY ? entry : null);
     }
@@ -159,7 +155,7 @@ final class SpeakAdmission {
             return known;
         }
         try {
-            long storeVersion = memo.storeVersion();
+            long storeVersion = planning.storeVersion();
             SpeakPlanning.Plan plan = planning.plan(reading.content().document(), reading.defaults(),
                     reading.lexicon(), reading.context());
             String missing = missingPrompt(plan.segments());
@@ -179,7 +175,8 @@ final class SpeakAdmission {
 
     /**
      * What a plan says in the tier whatever the format ({@link FrameTier#audioKey}), or null when it cannot be
-     * stored or there is no tier. Hashes every sentence: once per prompt ({@link PlanMemo}), off the MRCP loops.
+     * stored or there is no tier. Hashes every sentence: once per prompt ({@link SpeakPlanning}), off the MRCP
+     * loops.
      */
     private String audioKey(List<Segment> segments) {
         return frames == null ? null : FrameTier.audioKey(segments, engine);
@@ -232,14 +229,16 @@ final class SpeakAdmission {
     }
 
     /** Lexicons may only be this session's; nothing is ever fetched. */
-    private void checkLexicons(List<String> uris, String where) throws Rejection {
+    private static void checkLexicons(List<String> uris, String where, SessionParameters.Inherited session)
+            throws Rejection {
         for (String uri : uris) {
-            if (!uri.regionMatches(true, 0, Lexicons.SESSION_SCHEME, 0, Lexicons.SESSION_SCHEME.length())) {
+            if (!uri.regionMatches(true, 0, SessionParameters.SESSION_SCHEME, 0,
+                    SessionParameters.SESSION_SCHEME.length())) {
                 throw new Rejection(MrcpStatus.METHOD_FAILED, CompletionCause.URI_FAILURE,
                         where + " lexicon " + HeaderValues.clip(uri) + " is not fetched: only session: lexicons "
                         + "(defined with DEFINE-LEXICON) are used");
             }
-            if (!lexicons.contains(uri.substring(Lexicons.SESSION_SCHEME.length()))) {
+            if (!session.hasLexicon(uri.substring(SessionParameters.SESSION_SCHEME.length()))) {
                 throw new Rejection(MrcpStatus.METHOD_FAILED, CompletionCause.LEXICON_LOAD_FAILURE,
                         "no lexicon " + HeaderValues.clip(uri) + " was defined in this session");
             }

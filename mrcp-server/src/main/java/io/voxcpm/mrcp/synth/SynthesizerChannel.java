@@ -24,8 +24,8 @@ import org.slf4j.MDC;
 
 /**
  * The synthesizer resource of one session (RFC 6787 §8): routes each request to the unit that decides it
- * ({@link SynthStateMachine} for the SPEAK queue and its states, {@link SessionParameters},
- * {@link SpeakAdmission}, {@link Lexicons}), carries out the actions that come back, and logs what happened.
+ * ({@link SynthStateMachine} for the SPEAK queue and its states, {@link SessionParameters} for what the session
+ * set and defined, {@link SpeakAdmission}), carries out the actions that come back, and logs what happened.
  *
  * <p>All state lives on one {@link Lane}: requests, engine callbacks and media-clock callbacks run on it one
  * at a time, so a STOP can never race a SPEAK-COMPLETE. A request runs on its MRCP connection's I/O thread
@@ -53,7 +53,6 @@ public final class SynthesizerChannel implements MrcpResource {
     private final SpeechEngine engine;
     private final int ptimeMs;
     private final EventExecutor executor;
-    private final Lexicons lexicons;
     private final SessionParameters parameters;
     private final SpeakAdmission admission;
     private final Lane lane;
@@ -85,11 +84,10 @@ public final class SynthesizerChannel implements MrcpResource {
         this.ptimeMs = ptimeMs;
         this.executor = executor;
         this.observer = settings.observer();
-        this.lexicons = new Lexicons(settings.maxLexicons());
         this.parameters = new SessionParameters(settings.speechMarkers(), engine::availability,
-                settings.maxParameters(), settings.maxParameterBytes());
+                settings.maxParameters(), settings.maxParameterBytes(), settings.maxLexicons());
         this.admission = new SpeakAdmission(channelId.substring(0, channelId.indexOf('@')), source,
-                settings.maxTextChars(), lexicons, planning, engine, format, ptimeMs);
+                settings.maxTextChars(), planning, engine, format, ptimeMs);
         this.machine = new SynthStateMachine<>(settings.maxPendingSpeaks());
         // no prefetch: a sentence is generated when the one before it has been (not played); engines faster
         // than real time keep the talkspurt's queue ahead anyway, and one synthesis per SPEAK keeps the load
@@ -177,7 +175,7 @@ public final class SynthesizerChannel implements MrcpResource {
                     RequestState.COMPLETE, parameters.get(request.headers())));
             case MrcpMethodNames.CONTROL -> replyTo.send(Control.answer(request, machine.active(), ptimeMs, logTag));
             case MrcpMethodNames.DEFINE_LEXICON -> replyTo.send(machine.state() == SynthStateMachine.State.IDLE
-                    ? DefineLexicon.answer(request, lexicons, logTag, engine.name())
+                    ? DefineLexicon.answer(request, parameters, logTag, engine.name())
                     : DefineLexicon.notWhileSpeaking(request, machine.active().requestId(), logTag));
             default -> {
                 log.warn("{} {} {}: not a synthesizer method", logTag, request.method(), request.requestId());
@@ -221,9 +219,9 @@ public final class SynthesizerChannel implements MrcpResource {
     }
 
     /**
-     * After the response: a SPEAK whose plan is known ({@link PlanMemo}) and whose frames are stored is started
-     * here, on the lane, so a cache hit plays from the next tick with no hand-off and no work on the shared
-     * executor; anything else is planned there.
+     * After the response: a SPEAK whose plan is known ({@link SpeakPlanning}) and whose frames are stored is
+     * started here, on the lane, so a cache hit plays from the next tick with no hand-off and no work on the
+     * shared executor; anything else is planned there.
      */
     private void startPlanning(Speak speak, SpeakAdmission.Reading reading) {
         SpeakAdmission.Admitted known = admission.remembered(reading);

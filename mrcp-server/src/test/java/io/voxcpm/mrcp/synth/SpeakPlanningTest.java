@@ -18,15 +18,16 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The plan memo: a prompt many sessions say is planned once, each session still gets its own context, and a
+ * Planning once per prompt: a prompt many sessions say is planned once, each session still gets its own context, and a
  * change to the voices is heard by the very next SPEAK (in this process) or within a second (another process).
  */
-class PlanMemoTest {
+class SpeakPlanningTest {
 
     private final Voices voices = new Voices();
     private final SynthesizerHarness h = new SynthesizerHarness(settings(), SpeakPlanning.DEFAULTS);
@@ -65,7 +66,7 @@ class PlanMemoTest {
         assertThat(voices.lookups).as("the re-registered voice is looked up again").hasValue(2);
         assertThat(h.engine.requests().get(3).voice().description()).isEqualTo("a bright voice");
 
-        h.advanceTo(4000 + PlanMemo.STORE_RECHECK_NANOS / 1_000_000 + 1);
+        h.advanceTo(4000 + SpeakPlanning.STORE_RECHECK_NANOS / 1_000_000 + 1);
         h.request("SPEAK", 5, "400 Welcome.", "Voice-Name", "jane");
         assertThat(voices.lookups).as("after a second the registry is read again: another process may have "
                 + "changed it").hasValue(3);
@@ -85,8 +86,8 @@ class PlanMemoTest {
 
     @Test
     void eachSessionGetsTheRememberedPlanWithItsOwnContextAndCachePolicy() {
-        PlanMemo memo = new PlanMemo(() -> 0, () -> 0);
-        PlanMemo.Entry entry = memo.remember(PlanMemo.keyOf("text/plain", "Hello.", RequestDefaults.NONE),
+        SpeakPlanning memo = planning(() -> 0, () -> 0);
+        SpeakPlanning.Prompt entry = memo.remember(SpeakPlanning.promptKey("text/plain", "Hello.", RequestDefaults.NONE),
                 new SpeakAdmission.Content("Hello.", new SsmlDocument(List.of(), List.of())));
         RequestContext first = RequestContext.session("aaaa").withSource("10.0.0.1")
                 .withCache(RequestContext.CachePolicy.BYPASS);
@@ -106,9 +107,9 @@ class PlanMemoTest {
     void aPlanThatReadTheStoresIsMadeAgainAfterAChangeOrASecondAndOneThatDidNotIsKept() {
         AtomicLong version = new AtomicLong();
         AtomicLong now = new AtomicLong();
-        PlanMemo memo = new PlanMemo(version::get, now::get);
-        PlanMemo.Entry stores = memo.remember(PlanMemo.keyOf("text/plain", "A", RequestDefaults.NONE), null);
-        PlanMemo.Entry none = memo.remember(PlanMemo.keyOf("text/plain", "B", RequestDefaults.NONE), null);
+        SpeakPlanning memo = planning(version::get, now::get);
+        SpeakPlanning.Prompt stores = memo.remember(SpeakPlanning.promptKey("text/plain", "A", RequestDefaults.NONE), null);
+        SpeakPlanning.Prompt none = memo.remember(SpeakPlanning.promptKey("text/plain", "B", RequestDefaults.NONE), null);
         SpeakAdmission.Admitted plan = new SpeakAdmission.Admitted(List.of(), null, null);
         stores.remember(plan, true, 0);
         none.remember(plan, false, 0);
@@ -119,24 +120,40 @@ class PlanMemoTest {
         assertThat(none.planned(RequestContext.NONE)).isNotNull();
 
         stores.remember(plan, true, 1);
-        now.set(PlanMemo.STORE_RECHECK_NANOS); // another process may have changed the directories meanwhile
+        now.set(SpeakPlanning.STORE_RECHECK_NANOS); // another process may have changed the directories meanwhile
         assertThat(stores.planned(RequestContext.NONE)).isNotNull();
-        now.set(PlanMemo.STORE_RECHECK_NANOS + 1_000_001);
+        now.set(SpeakPlanning.STORE_RECHECK_NANOS + 1_000_001);
         assertThat(stores.planned(RequestContext.NONE)).isNull();
         assertThat(none.planned(RequestContext.NONE)).isNotNull();
     }
 
     @Test
     void longBodiesAreNotRememberedAndTheMemoStartsOverWhenFull() {
-        assertThat(PlanMemo.keyOf("text/plain", "x".repeat(PlanMemo.MAX_BODY_CHARS + 1), RequestDefaults.NONE))
+        assertThat(SpeakPlanning.promptKey("text/plain", "x".repeat(SpeakPlanning.MAX_BODY_CHARS + 1), RequestDefaults.NONE))
                 .isNull();
-        PlanMemo memo = new PlanMemo(() -> 0, () -> 0);
-        for (int i = 0; i <= PlanMemo.MAX_ENTRIES; i++) {
-            memo.remember(PlanMemo.keyOf("text/plain", "prompt " + i, RequestDefaults.NONE), null);
+        SpeakPlanning memo = planning(() -> 0, () -> 0);
+        for (int i = 0; i <= SpeakPlanning.MAX_ENTRIES; i++) {
+            memo.remember(SpeakPlanning.promptKey("text/plain", "prompt " + i, RequestDefaults.NONE), null);
         }
-        assertThat(memo.find(PlanMemo.keyOf("text/plain", "prompt 0", RequestDefaults.NONE))).isNull();
-        assertThat(memo.find(PlanMemo.keyOf("text/plain", "prompt " + PlanMemo.MAX_ENTRIES,
+        assertThat(memo.seen(SpeakPlanning.promptKey("text/plain", "prompt 0", RequestDefaults.NONE))).isNull();
+        assertThat(memo.seen(SpeakPlanning.promptKey("text/plain", "prompt " + SpeakPlanning.MAX_ENTRIES,
                 RequestDefaults.NONE))).isNotNull();
+    }
+
+    /** A planning whose stores stand at {@code storeVersion}, remembering on {@code clock}. */
+    private static SpeakPlanning planning(LongSupplier storeVersion, LongSupplier clock) {
+        VoiceCatalog versioned = new VoiceCatalog() {
+            @Override
+            public Optional<VoiceProfile> find(String name) {
+                return Optional.empty();
+            }
+
+            @Override
+            public long changes() {
+                return storeVersion.getAsLong();
+            }
+        };
+        return new SpeakPlanning(versioned, Map.of(), false, PromptAudio.NONE).withClock(clock);
     }
 
     private static Segment.Speech speech(String text, RequestContext context) {
