@@ -27,6 +27,11 @@ public final class MrcpHeaders {
         return new Builder(new ArrayList<>());
     }
 
+    /** Wraps fields the caller made for this and hands over: the decoder's, read once per message. */
+    static MrcpHeaders adopt(List<MrcpHeader> entries) {
+        return entries.isEmpty() ? EMPTY : new MrcpHeaders(Collections.unmodifiableList(entries));
+    }
+
     /** Shorthand for a message that carries only its Channel-Identifier. */
     public static MrcpHeaders ofChannel(String channelId) {
         return builder().add(MrcpHeaderNames.CHANNEL_IDENTIFIER, channelId).build();
@@ -152,7 +157,7 @@ public final class MrcpHeaders {
         }
 
         public MrcpHeaders build() {
-            return entries.isEmpty() ? EMPTY : new MrcpHeaders(Collections.unmodifiableList(new ArrayList<>(entries)));
+            return entries.isEmpty() ? EMPTY : new MrcpHeaders(List.copyOf(entries));
         }
 
         private void removeFrom(int start, String name) {
