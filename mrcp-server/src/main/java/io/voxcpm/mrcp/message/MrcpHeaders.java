@@ -51,15 +51,18 @@ public final class MrcpHeaders {
         return null;
     }
 
-    /** Every value of the named header, in message order. */
+    /** Every value of the named header, in message order; unmodifiable. */
     public List<String> getAll(String name) {
-        List<String> values = new ArrayList<>(1);
+        List<String> values = null; // most names asked for are absent: no list for them
         for (MrcpHeader header : entries) {
             if (header.name().equalsIgnoreCase(name)) {
+                if (values == null) {
+                    values = new ArrayList<>(1);
+                }
                 values.add(header.value());
             }
         }
-        return values;
+        return values == null ? List.of() : Collections.unmodifiableList(values);
     }
 
     public boolean contains(String name) {
