@@ -1,5 +1,6 @@
 package io.voxcpm.mrcp.message;
 
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -50,6 +51,11 @@ public final class Body {
     }
 
     /** Copies the bytes into {@code dest} at {@code offset} (the encoder's one copy). */
+    /** Writes the bytes into {@code out} (the pipeline encoder's one copy). */
+    void writeTo(ByteBuf out) {
+        out.writeBytes(bytes);
+    }
+
     void copyTo(byte[] dest, int offset) {
         System.arraycopy(bytes, 0, dest, offset, bytes.length);
     }

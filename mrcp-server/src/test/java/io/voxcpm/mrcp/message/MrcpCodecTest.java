@@ -6,7 +6,11 @@ import static io.voxcpm.mrcp.message.Wire.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -374,6 +378,28 @@ class MrcpCodecTest {
         assertThat(out).hasSize(2);
         assertThat(((MrcpRequest) out.get(0)).headers().get(MrcpHeaderNames.VENDOR_SPECIFIC_PARAMETERS))
                 .isEqualTo("a=1; b=2");
+    }
+
+    @Test
+    void thePipelineEncoderWritesTheSameBytesAsEncode() {
+        List<MrcpMessage> messages = new ArrayList<>(section27Messages());
+        messages.add(MrcpRequest.withText("SPEAK", 4294967295L, channel(), "Gr\u00fc\u00dfe \u4e2d\u56fd".repeat(9)));
+        messages.add(new MrcpResponse(1, 200, RequestState.IN_PROGRESS, MrcpHeaders.builder()
+                .add("Channel-Identifier", "j\u00fcrgen@speechsynth").build()));
+        for (int pad = 0; pad < 12; pad++) { // message-lengths across the 99/100 and 999/1000 digit carries
+            messages.add(MrcpRequest.withText("SPEAK", 1, channel(), "x".repeat(pad * 90 + 1)));
+        }
+        EmbeddedChannel ch = new EmbeddedChannel(new MrcpEncoder());
+        for (MrcpMessage m : messages) {
+            assertThat(ch.writeOutbound(m)).isTrue();
+            ByteBuf out = ch.readOutbound();
+            try {
+                assertThat(ByteBufUtil.getBytes(out)).as(m.toString()).isEqualTo(MrcpEncoder.encode(m));
+            } finally {
+                out.release();
+            }
+        }
+        assertThat(ch.finishAndReleaseAll()).isFalse();
     }
 
     @Test
