@@ -27,6 +27,11 @@ public final class MrcpHeaders {
         return new Builder(new ArrayList<>());
     }
 
+    /** Wraps fields the caller made for this and hands over: the decoder's, read once per message. */
+    static MrcpHeaders adopt(List<MrcpHeader> entries) {
+        return entries.isEmpty() ? EMPTY : new MrcpHeaders(Collections.unmodifiableList(entries));
+    }
+
     /** Shorthand for a message that carries only its Channel-Identifier. */
     public static MrcpHeaders ofChannel(String channelId) {
         return builder().add(MrcpHeaderNames.CHANNEL_IDENTIFIER, channelId).build();
@@ -46,15 +51,18 @@ public final class MrcpHeaders {
         return null;
     }
 
-    /** Every value of the named header, in message order. */
+    /** Every value of the named header, in message order; unmodifiable. */
     public List<String> getAll(String name) {
-        List<String> values = new ArrayList<>(1);
+        List<String> values = null; // most names asked for are absent: no list for them
         for (MrcpHeader header : entries) {
             if (header.name().equalsIgnoreCase(name)) {
+                if (values == null) {
+                    values = new ArrayList<>(1);
+                }
                 values.add(header.value());
             }
         }
-        return values;
+        return values == null ? List.of() : Collections.unmodifiableList(values);
     }
 
     public boolean contains(String name) {
@@ -152,7 +160,7 @@ public final class MrcpHeaders {
         }
 
         public MrcpHeaders build() {
-            return entries.isEmpty() ? EMPTY : new MrcpHeaders(Collections.unmodifiableList(new ArrayList<>(entries)));
+            return entries.isEmpty() ? EMPTY : new MrcpHeaders(List.copyOf(entries));
         }
 
         private void removeFrom(int start, String name) {

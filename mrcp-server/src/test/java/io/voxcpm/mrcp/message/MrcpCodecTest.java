@@ -337,6 +337,36 @@ class MrcpCodecTest {
     }
 
     @Test
+    void startLineTokensAreSplitAtAnyRunOfBlanksAndAreFourOrFive() {
+        String tabs = "MRCP/2.0\t 99  SPEAK \t 5 \r\nChannel-Identifier: a@speechsynth\r\n\r\n";
+        String six = "MRCP/2.0 99 SPEAK 6 IN-PROGRESS x\r\nChannel-Identifier: a@speechsynth\r\n\r\n";
+        String noDigitsInVersion = "MRCP/2. 99 SPEAK 7\r\nChannel-Identifier: a@speechsynth\r\n\r\n";
+        List<Object> out = decode(bytes(tabs + six + noDigitsInVersion + STOP_72));
+        assertThat(out).hasSize(4);
+        assertThat(out.get(0)).isEqualTo(new MrcpRequest("SPEAK", 5, MrcpHeaders.ofChannel("a@speechsynth")));
+        assertThat(((MrcpDecodeError) out.get(1)).reason()).isEqualTo("unreadable start line");
+        assertThat(((MrcpDecodeError) out.get(2)).reason()).isEqualTo("unreadable start line");
+        assertThat(out.get(3)).isInstanceOf(MrcpRequest.class);
+    }
+
+    @Test
+    void headerLinesAreUtf8AndABadByteOrBareCrIsAnswerable408() {
+        String utf8 = "MRCP/2.0 99 SPEAK 1\r\nChannel-Identifier: a@speechsynth\r\nVoice-Name: J\u00fcrgen \u4e2d\r\n\r\n";
+        byte[] badByte = concat(bytes("MRCP/2.0 99 SPEAK 2\r\nChannel-Identifier: a@speechsynth\r\nVoice-Name: J"),
+                new byte[] {(byte) 0xfc}, bytes("rgen\r\n\r\n"));
+        String bareCr = "MRCP/2.0 99 SPEAK 3\r\nChannel-Identifier: a@speechsynth\r\nVoice-Name: a\rb\r\n\r\n";
+        List<Object> out = decode(concat(bytes(utf8), badByte, bytes(bareCr + STOP_72)));
+        assertThat(out).hasSize(4);
+        assertThat(((MrcpRequest) out.get(0)).headers().get("voice-name")).isEqualTo("J\u00fcrgen \u4e2d");
+        MrcpDecodeError notUtf8 = (MrcpDecodeError) out.get(1);
+        assertThat(notUtf8.reason()).isEqualTo("header line is not UTF-8");
+        assertThat(notUtf8.toResponse()).isEqualTo(new MrcpResponse(2, 408, RequestState.COMPLETE,
+                MrcpHeaders.ofChannel("a@speechsynth")));
+        assertThat(((MrcpDecodeError) out.get(2)).reason()).isEqualTo("bare CR in header line");
+        assertThat(out.get(3)).isInstanceOf(MrcpRequest.class);
+    }
+
+    @Test
     void blankLinesBetweenMessagesAndFoldedHeadersAreTolerated() {
         String folded = "MRCP/2.0 1 SET-PARAMS 3\r\nChannel-Identifier: a@speechsynth\r\n"
                 + "Vendor-Specific-Parameters: a=1;\r\n  b=2\r\n\r\n";
