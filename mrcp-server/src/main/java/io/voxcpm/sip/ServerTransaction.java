@@ -2,6 +2,8 @@ package io.voxcpm.sip;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.util.function.Consumer;
 
 /**
  * A server transaction (RFC 3261 §17.2), confined to the SIP event loop. It remembers the last response so
@@ -13,7 +15,10 @@ final class ServerTransaction {
     enum State { PROCEEDING, COMPLETED, ACKED }
 
     final String key;
-    /** The request, until the ACK of its 2xx: a call's parsed INVITE is not kept for Timer H after it is set up. */
+    /**
+     * The request, until its final response: nothing after that reads it, and a finished transaction lingers
+     * for 64*T1 (thousands of them at a PBX's call rate), so it keeps only its key, route and encoded response.
+     */
     SIPRequest request;
     final boolean invite;
     final String fromTag;
@@ -32,11 +37,17 @@ final class ServerTransaction {
     private boolean answerOnce;
     /** Run once when the INVITE no longer waits for anything from its peer ({@link #settle}); null when run. */
     private Runnable onSettled;
+    /** Told when this transaction no longer waits for anything from its peer and only absorbs retransmissions. */
+    private final Consumer<ServerTransaction> finished;
+    /** Set by {@link Transactions}: counted as lingering ({@link Lingering}) rather than in progress. */
+    boolean lingering;
     ScheduledFuture<?> retransmit;
     ScheduledFuture<?> expiry;
 
-    ServerTransaction(String key, SIPRequest request, Route route, String toTag, SipCall call, boolean initialInvite) {
+    ServerTransaction(String key, SIPRequest request, Route route, String toTag, SipCall call, boolean initialInvite,
+                      Consumer<ServerTransaction> finished) {
         this.key = key;
+        this.finished = finished;
         this.request = request;
         this.invite = SIPRequest.INVITE.equals(request.getMethod());
         this.fromTag = request.getFromTag();
@@ -56,6 +67,11 @@ final class ServerTransaction {
 
     boolean isInvite() {
         return invite;
+    }
+
+    /** The source IP the quotas count this transaction against. */
+    InetAddress source() {
+        return route.target().getAddress();
     }
 
     State state() {
@@ -82,6 +98,7 @@ final class ServerTransaction {
         lastResponse = encoded;
         finalStatus = status;
         state = State.COMPLETED;
+        request = null;
         route.send(encoded);
         if (status >= 300) {
             settle();  // no session: nothing left to confirm
@@ -127,6 +144,7 @@ final class ServerTransaction {
             retransmit.cancel(false);
             retransmit = null;
         }
+        finished.accept(this);
     }
 
     /** A CANCEL ends an INVITE still proceeding; true when it did. */

@@ -14,8 +14,10 @@ import java.util.Objects;
  * @param t1              RFC 3261 T1, the first 2xx retransmission interval; Timer H is 64*T1
  * @param t2              RFC 3261 T2, the retransmission interval cap
  * @param maxDialogs      dialogs kept at once; further INVITEs get 503
- * @param maxTransactions server transactions kept at once; further requests get a stateless 503 (a BYE or
- *                        CANCEL for state we hold is still let in)
+ * @param maxTransactions server transactions in progress at once (awaiting a final response, or an INVITE's
+ *                        final response awaiting its ACK); further requests get a stateless 503 (a BYE or
+ *                        CANCEL for state we hold is still let in). As many finished ones are kept besides, to
+ *                        absorb retransmissions, the oldest forgotten first ({@link #maxLingeringTransactions})
  * @param sourceLimits    what one source IP may hold or cost ({@link SipLimits}); null for the defaults
  */
 public record SipConfig(String bindAddress, int port, String externalAddress, Duration t1, Duration t2,
@@ -95,6 +97,14 @@ public record SipConfig(String bindAddress, int port, String externalAddress, Du
     public SipConfig withSourceLimits(SipLimits limits) {
         return new SipConfig(bindAddress, port, externalAddress, t1, t2, maxDialogs, maxTransactions, tcpLimits,
                 tcpIdleTimeout, limits);
+    }
+
+    /**
+     * Finished transactions kept at once only to absorb retransmissions, beyond which the oldest is forgotten:
+     * as many as may be in progress, so the table holds at most twice {@link #maxTransactions}.
+     */
+    int maxLingeringTransactions() {
+        return maxTransactions;
     }
 
     /** Timer H (and the time a finished transaction is kept to absorb retransmissions): 64*T1. */

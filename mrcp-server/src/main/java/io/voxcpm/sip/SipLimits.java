@@ -12,8 +12,12 @@ import java.util.Objects;
  * @param ackTimeout               a new dialog's 2xx over UDP that gets no ACK this long ends the call
  *                                 ({@code ACK_TIMEOUT}); a spoofed INVITE's session holds its RTP port no longer.
  *                                 Capped by Timer H (64*T1).
- * @param maxTransactionsPerSource server transactions of one source IP at once; its further requests get 503
- *                                 with Retry-After, while other sources (and its BYEs for dialogs it has) go on
+ * @param maxTransactionsPerSource server transactions of one source IP in progress at once (awaiting a final
+ *                                 response, or an INVITE's awaiting its ACK); its further requests get 503 with
+ *                                 Retry-After, while other sources (and its BYEs for dialogs it has) go on. Its
+ *                                 finished transactions, kept 64*T1 to absorb retransmissions, do not count: twice
+ *                                 this many are kept, the oldest forgotten first
+ *                                 ({@link #maxLingeringTransactionsPerSource})
  * @param invitesPerSecond         new INVITEs a second from one source IP on average (0: no limit); beyond it
  *                                 503 with Retry-After
  * @param inviteBurst              new INVITEs one source may send at once
@@ -62,6 +66,15 @@ public record SipLimits(Duration ackTimeout, int maxTransactionsPerSource, doubl
     public SipLimits withAwaitingAck(int max, int perSource) {
         return new SipLimits(ackTimeout, maxTransactionsPerSource, invitesPerSecond, inviteBurst, rejectionsPerSecond,
                 allowedSources, max, perSource);
+    }
+
+    /**
+     * Finished transactions of one source kept only to absorb retransmissions, beyond which its oldest is
+     * forgotten: twice the in-progress quota, 10,000 by default, above the ~6,400 a source holds at the default
+     * INVITE rate (100 calls/s, an INVITE and a BYE each, for 64*T1 = 32 s).
+     */
+    int maxLingeringTransactionsPerSource() {
+        return (int) Math.min(Integer.MAX_VALUE, 2L * maxTransactionsPerSource);
     }
 
     /** Whether requests from this address are served at all. */

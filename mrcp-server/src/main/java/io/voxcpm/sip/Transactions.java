@@ -12,14 +12,23 @@ import java.util.function.Consumer;
 /**
  * The transaction layer (RFC 3261 §17.2): the table of server transactions by key and the timers that
  * repeat final responses and end transactions. Confined to the SIP event loop.
+ *
+ * <p>The quotas ({@link SipConfig#maxTransactions}, {@link SipLimits#maxTransactionsPerSource}) count the
+ * transactions in progress: awaiting their final response, or an INVITE's final response awaiting its ACK.
+ * That is what a flood of requests that are never answered or acknowledged piles up. A finished transaction
+ * lingers for 64*T1 only to absorb retransmissions; a PBX making 100 calls a second holds ~6,400 of those, so
+ * they are bounded apart ({@link Lingering}), by forgetting the oldest rather than refusing new requests.
  */
 final class Transactions {
 
     private final SipConfig config;
     private final EventLoop loop;
     private final Map<String, ServerTransaction> byKey = new HashMap<>();
-    /** Transactions per source IP, so that no one source fills the table for the others. */
-    private final Map<InetAddress, Integer> bySource = new HashMap<>();
+    /** Transactions in progress per source IP, so that no one source fills the table for the others. */
+    private final Map<InetAddress, Integer> inProgressBySource = new HashMap<>();
+    private int inProgress;
+    private final Lingering lingering;
+    private final Consumer<ServerTransaction> finished = this::linger;
     private final Consumer<ServerTransaction> unacked;
 
     /** @param unacked told when Timer H fires on an INVITE whose final response got no ACK */
@@ -27,23 +36,35 @@ final class Transactions {
         this.config = config;
         this.loop = loop;
         this.unacked = unacked;
+        this.lingering = new Lingering(config.maxLingeringTransactions(),
+                config.sourceLimits().maxLingeringTransactionsPerSource());
     }
 
+    /** Every transaction in the table, in progress or lingering. */
     int count() {
         return byKey.size();
     }
 
+    int inProgress() {
+        return inProgress;
+    }
+
+    int lingering() {
+        return lingering.count();
+    }
+
     boolean full() {
-        return byKey.size() >= config.maxTransactions();
+        return inProgress >= config.maxTransactions();
     }
 
-    /** Whether {@code source} holds its quota of transactions ({@link SipLimits#maxTransactionsPerSource}). */
+    /** Whether {@code source} holds its quota of transactions in progress ({@link SipLimits#maxTransactionsPerSource}). */
     boolean fullFor(InetAddress source) {
-        return bySource.getOrDefault(source, 0) >= config.sourceLimits().maxTransactionsPerSource();
+        return countFor(source) >= config.sourceLimits().maxTransactionsPerSource();
     }
 
+    /** Transactions in progress from {@code source}. */
     int countFor(InetAddress source) {
-        return bySource.getOrDefault(source, 0);
+        return inProgressBySource.getOrDefault(source, 0);
     }
 
     ServerTransaction find(String key) {
@@ -52,14 +73,15 @@ final class Transactions {
 
     ServerTransaction open(String key, SIPRequest request, Route route, String toTag, SipCall call,
                            boolean initialInvite) {
-        ServerTransaction tx = new ServerTransaction(key, request, route, toTag, call, initialInvite);
+        ServerTransaction tx = new ServerTransaction(key, request, route, toTag, call, initialInvite, finished);
         ServerTransaction replaced = byKey.put(key, tx);
         if (replaced != null) {
             replaced.cancelTimers();
             replaced.settle();
             uncount(replaced);
         }
-        bySource.merge(tx.route.target().getAddress(), 1, Integer::sum);
+        inProgress++;
+        inProgressBySource.merge(tx.source(), 1, Integer::sum);
         return tx;
     }
 
@@ -77,14 +99,33 @@ final class Transactions {
     void sendFinal(ServerTransaction tx, SIPResponse response) {
         tx.complete(SipMessages.encode(response, tx.route), response.getStatusCode());
         if (tx.isInvite()) {
-            if (!tx.route.reliable() && !tx.answersOnce()) {
+            tx.expiry = loop.schedule(() -> expire(tx), config.timerH().toNanos(), TimeUnit.NANOSECONDS);
+            if (tx.answersOnce()) {
+                linger(tx);  // never repeated: only a retransmitted INVITE can fetch it again
+            } else if (!tx.route.reliable()) {
                 scheduleRetransmit(tx, config.t1().toNanos());
             }
-            tx.expiry = loop.schedule(() -> expire(tx), config.timerH().toNanos(), TimeUnit.NANOSECONDS);
         } else if (tx.route.reliable()) {
             remove(tx);
         } else {
             tx.expiry = loop.schedule(() -> remove(tx), config.timerH().toNanos(), TimeUnit.NANOSECONDS);
+            linger(tx);
+        }
+    }
+
+    /**
+     * {@code tx} waits for nothing more from its peer: it leaves the in-progress count and lingers, and the
+     * oldest lingering transactions are forgotten if that overfills a cap.
+     */
+    private void linger(ServerTransaction tx) {
+        if (tx.lingering || byKey.get(tx.key) != tx) {
+            return;
+        }
+        uncount(tx);
+        tx.lingering = true;
+        lingering.add(tx);
+        for (ServerTransaction oldest; (oldest = lingering.overflow(tx.source())) != null; ) {
+            remove(oldest);
         }
     }
 
@@ -113,14 +154,22 @@ final class Transactions {
         }
     }
 
+    /** Takes {@code tx}, which has just left the table or the in-progress set, off its count. */
     private void uncount(ServerTransaction tx) {
-        bySource.computeIfPresent(tx.route.target().getAddress(), (source, n) -> n > 1 ? n - 1 : null);
+        if (tx.lingering) {
+            lingering.remove(tx);
+        } else {
+            inProgress--;
+            inProgressBySource.computeIfPresent(tx.source(), (source, n) -> n > 1 ? n - 1 : null);
+        }
     }
 
     void clear() {
         byKey.values().forEach(ServerTransaction::cancelTimers);
         byKey.values().forEach(ServerTransaction::settle);
         byKey.clear();
-        bySource.clear();
+        inProgressBySource.clear();
+        inProgress = 0;
+        lingering.clear();
     }
 }

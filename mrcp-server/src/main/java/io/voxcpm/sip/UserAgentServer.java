@@ -65,6 +65,16 @@ final class UserAgentServer {
         return transactions.count();
     }
 
+    /** Transactions awaiting a final response or an ACK: what the quotas count. */
+    int transactionsInProgress() {
+        return transactions.inProgress();
+    }
+
+    /** Finished transactions kept only to absorb retransmissions. */
+    int lingeringTransactions() {
+        return transactions.lingering();
+    }
+
     int dialogCount() {
         return dialogs.count();
     }
@@ -141,7 +151,7 @@ final class UserAgentServer {
             return;
         }
         InetAddress source = route.target().getAddress();
-        if (transactions.fullFor(source)) {
+        if (transactions.fullFor(source) && !endsState(request)) {
             // per source: one busy or hostile source never makes another's requests (a BYE above all) fail
             log.warn("[{}] {} refused 503: {} has {} transactions in progress (the per-source quota)", callId(request),
                     method, source.getHostAddress(), transactions.countFor(source));
@@ -149,7 +159,8 @@ final class UserAgentServer {
             return;
         }
         if (transactions.full() && !endsState(request)) {
-            log.warn("[{}] {} refused 503: {} transactions in progress", callId(request), method, transactions.count());
+            log.warn("[{}] {} refused 503: {} transactions in progress", callId(request), method,
+                    transactions.inProgress());
             sendStateless(route, request, 503, "Service Unavailable");
             return;
         }

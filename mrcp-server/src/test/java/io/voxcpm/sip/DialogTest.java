@@ -64,7 +64,7 @@ class DialogTest {
                 .parseSIPMessage(INVITE.getBytes(StandardCharsets.UTF_8), true, false, null);
         EmbeddedChannel channel = new EmbeddedChannel();
         ServerTransaction tx = new ServerTransaction("key", invite,
-                new Route(channel, new InetSocketAddress("127.0.0.1", 5090), true), "ourtag", null, true);
+                new Route(channel, new InetSocketAddress("127.0.0.1", 5090), true), "ourtag", null, true, t -> { });
         tx.complete(new byte[] {'2'}, 200);
         tx.acked();
         assertThat(tx.request).isNull();

@@ -19,7 +19,8 @@ import java.util.List;
  * @param sipAllowedNetworks        when not empty, SIP from anywhere else is dropped unanswered (CIDR list)
  * @param sipInvitesPerSecond       new INVITEs a second from one source IP (0: no limit); more get 503 + Retry-After
  * @param sipInviteBurst            new INVITEs one source may send at once
- * @param sipTransactionsPerSource  SIP transactions one source IP may hold; more get 503 + Retry-After
+ * @param sipTransactionsPerSource  SIP transactions in progress one source IP may hold; more get 503 + Retry-After
+ *                                  (finished ones, kept to absorb retransmissions, are bounded apart: see SipLimits)
  * @param sipRejectionsPerSecond    error responses sent to one source a second; past it, requests are dropped
  *                                  (no amplification towards a spoofed source; 0: no limit)
  * @param sipAckTimeoutMs           a UDP 200 OK without ACK this long ends the call and frees its RTP port
