@@ -90,7 +90,7 @@ public final class SdpOffers {
     private static List<AudioCodec> codecs(MediaDescription m) {
         Map<Integer, String> rtpmaps = new HashMap<>();
         for (String value : m.attributes("rtpmap")) {
-            String[] parts = value.split("\\s+", 2);
+            String[] parts = SdpParser.WHITESPACE.split(value, 2);
             Integer pt = parseInt(parts[0]);
             if (pt != null && parts.length == 2) {
                 rtpmaps.putIfAbsent(pt, parts[1].strip());

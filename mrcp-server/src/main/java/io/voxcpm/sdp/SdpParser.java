@@ -3,6 +3,7 @@ package io.voxcpm.sdp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A lenient, line-oriented SDP reader. Written here rather than taken from {@code javax.sdp} (jain-sip-ri)
@@ -10,6 +11,9 @@ import java.util.Optional;
  * a fmt token, LF-only lines, stray attributes), and MRCP needs only a handful of line types.
  */
 final class SdpParser {
+
+    /** Compiled once: String.split compiles a pattern of more than one character on every call. */
+    static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private SdpParser() { }
 
@@ -27,8 +31,9 @@ final class SdpParser {
         Optional<String> sessionConnection = Optional.empty();
         List<MediaDescription> media = new ArrayList<>();
         MediaBuilder current = null;
-        for (String raw : sdp.split("\r?\n|\r")) {
-            String line = raw.strip();
+        for (int start = 0, end; start < sdp.length(); start = next(sdp, end)) {
+            end = lineEnd(sdp, start);
+            String line = sdp.substring(start, end).strip();
             if (line.length() < 2 || line.charAt(1) != '=') {
                 if (!line.isEmpty()) {
                     throw new SdpException(SdpException.BAD_REQUEST, "not an SDP line: " + abbreviate(line));
@@ -74,9 +79,23 @@ final class SdpParser {
         return new SessionDescription(sessionConnection, media);
     }
 
+    /** Where the line from {@code start} ends: at its CR, LF or CRLF, or the end of the body. */
+    private static int lineEnd(String sdp, int start) {
+        int end = start;
+        while (end < sdp.length() && sdp.charAt(end) != '\r' && sdp.charAt(end) != '\n') {
+            end++;
+        }
+        return end;
+    }
+
+    /** The start of the line after the one ending at {@code end}: a CRLF is one line end, not two. */
+    private static int next(String sdp, int end) {
+        return end + 1 < sdp.length() && sdp.charAt(end) == '\r' && sdp.charAt(end + 1) == '\n' ? end + 2 : end + 1;
+    }
+
     /** {@code IN IP4 10.0.0.1} or {@code IN IP6 ::1}, optionally with a multicast /ttl suffix. */
     private static String connectionAddress(String value) throws SdpException {
-        String[] parts = value.split("\\s+");
+        String[] parts = WHITESPACE.split(value);
         if (parts.length < 3 || !parts[0].equalsIgnoreCase("IN")) {
             throw new SdpException(SdpException.BAD_REQUEST, "bad c= line: " + abbreviate(value));
         }
@@ -104,7 +123,7 @@ final class SdpParser {
         }
 
         static MediaBuilder of(String value) throws SdpException {
-            String[] parts = value.split("\\s+");
+            String[] parts = WHITESPACE.split(value);
             if (parts.length < 3) {
                 throw new SdpException(SdpException.BAD_REQUEST, "bad m= line: " + abbreviate(value));
             }

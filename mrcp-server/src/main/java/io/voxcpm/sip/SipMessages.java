@@ -1,5 +1,6 @@
 package io.voxcpm.sip;
 
+import gov.nist.javax.sip.header.ExtensionHeaderImpl;
 import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPRequest;
@@ -85,9 +86,16 @@ final class SipMessages {
         return response.encodeAsBytes(route.transport());
     }
 
-    /** Through jain-sip's header parser, which also takes list headers such as Allow. */
+    /**
+     * A header we write and never read back, added as text: jain-sip's parser costs several µs a header and
+     * throws (and catches) an exception for a Server value without a version, on every response. Line breaks,
+     * which would start another header, are folded into spaces.
+     */
     static void addHeader(SIPResponse response, String name, String value) {
-        response.addHeader(name + ": " + value);
+        ExtensionHeaderImpl header = new ExtensionHeaderImpl(name);
+        header.setValue(value.indexOf('\r') < 0 && value.indexOf('\n') < 0 ? value
+                : value.replace('\r', ' ').replace('\n', ' '));
+        response.addHeader(header);
     }
 
     static void setSdp(SIPResponse response, String sdp) {

@@ -30,7 +30,8 @@ final class UserAgentServer {
 
     private static final Logger log = LoggerFactory.getLogger(UserAgentServer.class);
 
-    static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS";
+    /** As jain-sip's Allow header wrote it when responses were built from parsed headers: the bytes stay the same. */
+    static final String ALLOW = "INVITE,ACK,BYE,CANCEL,OPTIONS";
     private static final Set<String> KNOWN_METHODS = Set.of("REGISTER", "PRACK", "UPDATE", "INFO", "MESSAGE",
             "SUBSCRIBE", "NOTIFY", "REFER", "PUBLISH");
 
@@ -146,7 +147,7 @@ final class UserAgentServer {
         List<String> unsupported = RequestScreening.unsupportedExtensions(request);
         if (!unsupported.isEmpty()) {
             SIPResponse response = response(request, 420, "Bad Extension", null);
-            addHeader(response, "Unsupported", String.join(", ", unsupported));
+            addHeader(response, "Unsupported", String.join(",", unsupported));
             route.send(encode(response, route));
             return;
         }
