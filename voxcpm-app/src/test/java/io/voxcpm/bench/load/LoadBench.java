@@ -188,7 +188,13 @@ public final class LoadBench implements Callable<Integer> {
             s.put("rss_end_mb", Report.round(usage.rssEndKb() / 1024.0));
             s.put("rss_growth_per_session_kb", Report.round((usage.rssPeakKb() - usage.rssStartKb()) / (double) sessions));
             s.put("pss_start_mb", Report.round(usage.pssStartKb() / 1024.0));
+            s.put("pss_peak_mb", Report.round(usage.pssPeak().totalKb() / 1024.0));
             s.put("pss_end_mb", Report.round(usage.pssEndKb() / 1024.0));
+            s.put("pss_growth_per_session_kb", Report.round((usage.pssPeak().totalKb() - usage.pssStartKb()) / (double) sessions));
+            s.put("pss_anon_start_mb", Report.round(usage.pssStart().anonKb() / 1024.0));
+            s.put("pss_anon_peak_mb", Report.round(usage.pssPeak().anonKb() / 1024.0));
+            s.put("pss_shmem_start_mb", Report.round(usage.pssStart().shmemKb() / 1024.0));
+            s.put("pss_shmem_peak_mb", Report.round(usage.pssPeak().shmemKb() / 1024.0));
             s.put("threads_peak", usage.threadsPeak());
             report.put("server", s);
         }
@@ -220,9 +226,13 @@ public final class LoadBench implements Callable<Integer> {
         report.print(System.out, label, sessions, c.toString(), usage);
         if (usage != null) {
             System.out.printf(Locale.ROOT, "server pid %d: CPU %.1f%% of one core over %.1f s, RSS %d -> peak %d MB "
-                            + "(%.1f KB/session), PSS %d -> %d MB at the end, threads peak %d%n", pid,
+                            + "(%.1f KB/session), PSS %d -> peak %d (%.1f KB/session; anon %d -> %d, shmem %d -> %d)"
+                            + " -> %d MB at the end, threads peak %d%n", pid,
                     usage.cpuPercent(), usage.seconds(), usage.rssStartKb() / 1024, usage.rssPeakKb() / 1024,
                     (usage.rssPeakKb() - usage.rssStartKb()) / (double) sessions, usage.pssStartKb() / 1024,
+                    usage.pssPeak().totalKb() / 1024, (usage.pssPeak().totalKb() - usage.pssStartKb()) / (double) sessions,
+                    usage.pssStart().anonKb() / 1024, usage.pssPeak().anonKb() / 1024,
+                    usage.pssStart().shmemKb() / 1024, usage.pssPeak().shmemKb() / 1024,
                     usage.pssEndKb() / 1024, usage.threadsPeak());
         }
         if (gc != null) {

@@ -22,7 +22,9 @@ final class ProcSampler implements AutoCloseable {
     private volatile Sample last;
     private volatile long peakRssKb;
     private volatile int peakThreads;
-    private final long pssStartKb;
+    private final Pss pssStart;
+    /** The largest PSS read while the run went (every second), with its parts. */
+    private volatile Pss pssPeak;
 
     ProcSampler(int pid) {
         this.pid = pid;
@@ -33,19 +35,26 @@ final class ProcSampler implements AutoCloseable {
         this.last = first;
         this.peakRssKb = first.rssKb();
         this.peakThreads = first.threads();
-        this.pssStartKb = pss(pid);
+        this.pssStart = pss(pid);
+        this.pssPeak = pssStart;
         this.thread = new Thread(this::loop, "proc-sampler");
         thread.setDaemon(true);
         thread.start();
     }
 
     private void loop() {
-        while (running) {
+        for (long n = 1; running; n++) {
             Sample s = read(pid);
             if (s != null) {
                 last = s;
                 peakRssKb = Math.max(peakRssKb, s.rssKb());
                 peakThreads = Math.max(peakThreads, s.threads());
+            }
+            if (n % 10 == 0) { // smaps_rollup walks every mapping: once a second is enough for a peak
+                Pss p = pss(pid);
+                if (p.totalKb() > pssPeak.totalKb()) {
+                    pssPeak = p;
+                }
             }
             try {
                 Thread.sleep(100);
@@ -57,7 +66,25 @@ final class ProcSampler implements AutoCloseable {
 
     /** CPU, RSS and thread figures between construction and now. */
     record Usage(double cpuPercent, long rssStartKb, long rssEndKb, long rssPeakKb, int threadsPeak,
-                 double seconds, long pssStartKb, long pssEndKb) { }
+                 double seconds, Pss pssStart, Pss pssPeak, Pss pssEnd) {
+        long pssStartKb() {
+            return pssStart.totalKb();
+        }
+
+        long pssEndKb() {
+            return pssEnd.totalKb();
+        }
+    }
+
+    /**
+     * Proportional set size and two of its parts, KiB (-1 when unreadable). Anonymous memory is the process's
+     * own (malloc, thread stacks, direct buffers, and a G1 or Parallel heap); shared memory is where JDK 17's
+     * ZGC keeps its heap (a memfd mapped three times, which triples RSS but not PSS): its PSS grows as the
+     * collector first touches pages of the heap it committed at start (-Xms), whatever the sessions hold.
+     */
+    record Pss(long totalKb, long anonKb, long shmemKb) {
+        static final Pss UNKNOWN = new Pss(-1, -1, -1);
+    }
 
     Usage usage() {
         Sample now = read(pid);
@@ -67,7 +94,7 @@ final class ProcSampler implements AutoCloseable {
         double seconds = (now.nanos() - first.nanos()) / 1e9;
         double cpu = seconds <= 0 ? 0 : 100.0 * (now.cpuTicks() - first.cpuTicks()) / TICKS_PER_SECOND / seconds;
         return new Usage(cpu, first.rssKb(), now.rssKb(), Math.max(peakRssKb, now.rssKb()),
-                Math.max(peakThreads, now.threads()), seconds, pssStartKb, pss(pid));
+                Math.max(peakThreads, now.threads()), seconds, pssStart, pssPeak, pss(pid));
     }
 
     static Sample read(int pid) {
@@ -91,21 +118,25 @@ final class ProcSampler implements AutoCloseable {
         }
     }
 
-    /**
-     * Proportional set size, KiB, or -1. Unlike RSS it counts a page mapped several times once: JDK 17's ZGC
-     * maps its heap three times, which triples RSS but not PSS. Read at the start and the end only.
-     */
-    static long pss(int pid) {
+    /** PSS and its anonymous and shared parts, from smaps_rollup; {@link Pss#UNKNOWN} when unreadable. */
+    static Pss pss(int pid) {
+        long total = -1;
+        long anon = -1;
+        long shmem = -1;
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps_rollup"))) {
                 if (line.startsWith("Pss:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    total = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                } else if (line.startsWith("Pss_Anon:")) {
+                    anon = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                } else if (line.startsWith("Pss_Shmem:")) {
+                    shmem = Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return Pss.UNKNOWN;
         }
-        return -1;
+        return new Pss(total, anon, shmem);
     }
 
     /** The pid of the process that has a UDP socket bound to this port (the server's SIP port), or -1. */
