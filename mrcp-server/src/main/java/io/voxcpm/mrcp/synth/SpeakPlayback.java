@@ -76,7 +76,12 @@ final class SpeakPlayback {
     /** {@link #framesPlayed()} when it stopped. */
     private long playedWhenStopped;
 
-    /** Starts the SPEAK's talkspurt: its first packet will carry the marker bit. */
+    /**
+     * The SPEAK's playout clock starts now; its talkspurt (whose first packet carries the marker bit) begins
+     * with its audio: stored frames start one of their own ({@link #playFrames}), so beginning an empty one
+     * first would only register a talkspurt with the media clock to replace it at once, for every SPEAK of a
+     * burst.
+     */
     SpeakPlayback(AudioChannel audio, Ticker clock, int ptimeMs, int maxRetainedFrames, Events events) {
         this.audio = audio;
         this.clock = clock;
@@ -85,14 +90,25 @@ final class SpeakPlayback {
         synchronized (this) {
             this.startedNanos = clock.nanoTime();
             this.position = new PlayoutPosition(TimeUnit.MILLISECONDS.toNanos(ptimeMs), startedNanos);
-            this.talkspurt = audio.begin(listener());
         }
     }
 
     /** The sink an engine writes PCM to; {@code encoder} turns it into frames of the session's codec. */
     synchronized AudioSink encoding(TelephonyEncoder encoder) {
         this.encoder = encoder;
+        talkspurt(); // begun here, on the caller's thread, rather than by the engine's first frame
         return new EngineSink();
+    }
+
+    /** The current talkspurt, begun (silent if the playback is) when there is none yet. Lock held. */
+    private Talkspurt talkspurt() {
+        if (talkspurt == null) {
+            talkspurt = audio.begin(listener());
+            if (silent()) {
+                talkspurt.pause();
+            }
+        }
+        return talkspurt;
     }
 
     /**
@@ -108,7 +124,7 @@ final class SpeakPlayback {
         framesTotal = ready.count();
         sourceDone = true;
         int from = (int) Math.min(skipUntil, framesTotal);
-        talkspurt = audio.play(ready, from, listener()); // replaces the empty talkspurt begun at the start
+        talkspurt = audio.play(ready, from, listener());
         if (silent()) {
             talkspurt.pause();
         }
@@ -154,10 +170,14 @@ final class SpeakPlayback {
             return;
         }
         if (now) {
-            talkspurt.pause();
+            if (talkspurt != null) { // else the talkspurt begins silent
+                talkspurt.pause();
+            }
             position.pause(clock.nanoTime());
         } else {
-            talkspurt.resume();
+            if (talkspurt != null) {
+                talkspurt.resume();
+            }
             position.resume(clock.nanoTime());
         }
     }
@@ -183,7 +203,9 @@ final class SpeakPlayback {
         if (target < firstRetained) {
             return new Jump(target, restarted, false, firstRetained);
         }
-        talkspurt.abort();
+        if (talkspurt != null) {
+            talkspurt.abort();
+        }
         generation++;
         skipUntil = target;
         position.restartAt(target, now);
@@ -221,7 +243,9 @@ final class SpeakPlayback {
         stopped = true;
         frames = List.of();
         shared = null;
-        talkspurt.abort();
+        if (talkspurt != null) {
+            talkspurt.abort();
+        }
     }
 
     /**
@@ -248,7 +272,7 @@ final class SpeakPlayback {
 
     /** System.nanoTime() when the SPEAK's first RTP packet left; -1 when none has. */
     synchronized long firstPacketNanos() {
-        return firstPacketNanos >= 0 ? firstPacketNanos : talkspurt.firstPacketNanos();
+        return firstPacketNanos >= 0 ? firstPacketNanos : talkspurt == null ? -1 : talkspurt.firstPacketNanos();
     }
 
     /**
@@ -303,7 +327,7 @@ final class SpeakPlayback {
             firstRetained += drop;
         }
         if (index >= skipUntil) {
-            talkspurt.write(frame);
+            talkspurt().write(frame);
             position.queued(1, clock.nanoTime());
         }
     }
@@ -329,7 +353,7 @@ final class SpeakPlayback {
                 }
                 encoder.finish(SpeakPlayback.this::accept);
                 sourceDone = true;
-                talkspurt.finish();
+                talkspurt().finish();
             }
             events.encoded();
         }

@@ -57,6 +57,7 @@ class SpeakPlaybackTest {
         SpeakPlayback playback = new SpeakPlayback(audio, ticker, PTIME, 1000, events);
         playback.playFrames(ready);
         assertThat(audio.played()).as("handed to the channel as they are").singleElement().isSameAs(ready);
+        assertThat(audio.talkspurts()).as("one talkspurt: none begun empty before the frames").isEqualTo(1);
         advance(PTIME);
         assertThat(audio.sent()).hasSize(1);
         assertThat(audio.sent().get(0).frame()).isEqualTo(ready.frame(0));
@@ -74,6 +75,7 @@ class SpeakPlaybackTest {
         SpeakPlayback playback = new SpeakPlayback(audio, ticker, PTIME, 1000, events);
         playback.hold();
         playback.playFrames(ready);
+        assertThat(audio.talkspurts()).isEqualTo(1);
         advance(5 * PTIME);
         assertThat(audio.sent()).as("nothing before the IN-PROGRESS response has left").isEmpty();
         assertThat(playback.position()).isZero();
