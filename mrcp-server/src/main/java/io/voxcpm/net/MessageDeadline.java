@@ -25,7 +25,10 @@ public final class MessageDeadline {
 
     private final String listener;
     private final long timeoutNanos;
-    private ScheduledFuture<?> deadline;  // touched only on the connection's event loop
+    // both touched only on the connection's event loop
+    private ScheduledFuture<?> deadline;
+    /** A message began in the read being handled and no message has been decoded since. */
+    private boolean started;
 
     public MessageDeadline(String listener, Duration timeout) {
         this.listener = listener;
@@ -37,10 +40,18 @@ public final class MessageDeadline {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                if (deadline == null && msg instanceof ByteBuf buf && !onlyLineEnds(buf)) {
+                if (deadline != null || !(msg instanceof ByteBuf buf) || onlyLineEnds(buf)) {
+                    ctx.fireChannelRead(msg);
+                    return;
+                }
+                // A message starts here. Most arrive whole in one read and are decoded within this call, so
+                // the clock is only started when the read ends with the message still unfinished: a timer
+                // scheduled and cancelled for every message costs the event loop more than the rest of the check.
+                started = true;
+                ctx.fireChannelRead(msg);
+                if (started && deadline == null && ctx.channel().isActive()) {
                     deadline = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
                 }
-                ctx.fireChannelRead(msg);
             }
 
             @Override
@@ -56,6 +67,7 @@ public final class MessageDeadline {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                started = false;
                 cancel();
                 ctx.fireChannelRead(msg);
             }

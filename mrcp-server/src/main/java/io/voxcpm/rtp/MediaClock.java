@@ -6,6 +6,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.AbstractEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -136,9 +137,13 @@ public final class MediaClock implements AutoCloseable {
         }
     }
 
-    /** From any thread: {@code loop}'s stream has become active (a talkspurt began); restarts a sleeping timer. */
-    void wake(EventLoop loop) {
-        shard(loop).wake();
+    /**
+     * From any thread: {@code stream} on {@code loop} began a talkspurt. It moves to the soonest phase with room
+     * ({@link PhaseWheel#restart}) before its first packet, and a timer asleep for want of active streams
+     * starts again.
+     */
+    void began(EventLoop loop, int ptimeMs, Paced stream) {
+        shard(loop).began(ptimeMs, stream);
     }
 
     private Shard shard(EventLoop loop) {
@@ -190,7 +195,6 @@ public final class MediaClock implements AutoCloseable {
         private int idleSlots;
         /** Set by the loop when it stops the timer for want of active streams; cleared by whoever restarts it. */
         private final AtomicBoolean sleeping = new AtomicBoolean();
-        private final Runnable restart = this::restartIfStopped;
         /** The slot last run (or, before the timer's first run, the one before it). */
         private long slot;
         /** When slot {@code slot + 1} is due: Netty's fixed-rate deadline (see the class comment). */
@@ -229,20 +233,32 @@ public final class MediaClock implements AutoCloseable {
         }
 
         /**
-         * From any thread, after a stream became active: restarts a timer stopped for want of active streams.
-         * The stream's state is written before this reads {@code sleeping}, and the loop sets {@code sleeping}
-         * before it looks at every stream one last time: one of the two sees the other.
+         * From any thread, after {@code stream} became active. A sleeping loop is woken to restart its timer;
+         * an awake one finds the move among its tasks when its next slot wakes it, with no wake-up of its own
+         * (a system call and a context switch per SPEAK, at thousands of SPEAKs a second). The stream's state
+         * is written before this reads {@code sleeping}, and the loop sets {@code sleeping} before it looks at
+         * every stream one last time: one of the two sees the other, so a lazily queued move is never stranded.
          */
-        void wake() {
+        void began(int ptimeMs, Paced stream) {
+            Runnable move = () -> moveToSoonest(ptimeMs, stream);
             if (sleeping.get() && sleeping.compareAndSet(true, false)) {
-                loop.execute(restart);
+                loop.execute(move);
+            } else if (loop instanceof AbstractEventExecutor executor) {
+                executor.lazyExecute(move);
+            } else {
+                loop.execute(move);
             }
         }
 
-        private void restartIfStopped() {
-            if (timer == null && !wheels.isEmpty()) {
-                start();
+        private void moveToSoonest(int ptimeMs, Paced stream) {
+            PhaseWheel wheel = byPtime.get(ptimeMs);
+            if (wheel == null) {
+                return; // the stream left meanwhile
             }
+            if (timer == null) {
+                start(); // before the move: the slot numbers are stale while the timer sleeps
+            }
+            wheel.restart(stream, slot + 1);
         }
 
         /** First run on the next slot boundary of the epoch's grid, then one a slot. */

@@ -12,9 +12,17 @@ interface Paced {
 
     /**
      * Whether the stream has something to play (or pause): while no stream of a loop is active the loop's
-     * timer stops, and a stream that becomes active wakes it ({@link MediaClock#wake}).
+     * timer stops, and a stream that becomes active wakes it ({@link MediaClock#began}).
      */
     default boolean active() {
         return true;
+    }
+
+    /**
+     * On the clock's loop: whether a packet of the current talkspurt has left. Its phase then stays put, since
+     * moving it would shorten or stretch an interval the receiver's jitter buffer sees ({@link PhaseWheel#restart}).
+     */
+    default boolean midTalkspurt() {
+        return false;
     }
 }

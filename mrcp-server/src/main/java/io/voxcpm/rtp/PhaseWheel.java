@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * of that slot. The sum of work is the same; its peak is a twentieth.
  *
  * <p>A new stream takes the slot with the fewest streams, the soonest of those on a tie (so a lone stream
- * starts within a slot or two, not up to a ptime later), and keeps it until it leaves: a phase that moved
+ * starts within a slot or two, not up to a ptime later). When one of its talkspurts begins it moves to the
+ * soonest slot with room ({@link #restart}), and keeps that slot while the talkspurt plays: a phase that moved
  * while a stream plays would shorten or stretch one interval. Touched only from its loop; {@link #run}
  * allocates nothing and a throwing stream never stops the others.
  */
@@ -57,6 +58,35 @@ final class PhaseWheel {
         }
         slots.get(best).add(stream);
         size++;
+    }
+
+    /**
+     * Moves {@code stream}, whose talkspurt just began, to the soonest phase from {@code nextSlot} on that holds
+     * no more than its balanced share of the streams plus an eighth: its first packet leaves within a slot or
+     * two instead of waiting up to a ptime for the phase it was given when its session was set up, while no
+     * phase grows far past the others when many talkspurts begin in the same few milliseconds. Moving is safe
+     * only here: the previous talkspurt is over or aborted, and the new one's first packet carries the marker
+     * bit, so no interval within a talkspurt changes. Returns whether the stream moved (or stayed, by choice).
+     */
+    boolean restart(Paced stream, long nextSlot) {
+        if (stream.midTalkspurt() || !remove(stream)) {
+            return false; // its slot ran before the move came: the talkspurt keeps the phase it began in
+        }
+        int n = slots.size();
+        int share = (size + 1 + n - 1) / n;
+        int limit = share + Math.max(1, share / 8);
+        int first = index(nextSlot);
+        int chosen = first;
+        for (int k = 0; k < n; k++) { // the least used phase is under the share, so one always qualifies
+            int i = (first + k) % n;
+            if (slots.get(i).size() < limit) {
+                chosen = i;
+                break;
+            }
+        }
+        slots.get(chosen).add(stream);
+        size++;
+        return true;
     }
 
     /** Whether {@code stream} was here (and is not any more). */

@@ -69,6 +69,12 @@ public final class RtpAudioChannel implements AudioChannel {
         public boolean active() {
             return current.get() != null && !closed;
         }
+
+        @Override
+        public boolean midTalkspurt() {
+            RtpTalkspurt talkspurt = current.get();
+            return talkspurt != null && talkspurt.sentAny();
+        }
     };
     /** Every packet counted, sent or dropped, and the socket's errors: logged in one line at close. */
     private final PacketTally tally;
@@ -165,7 +171,7 @@ public final class RtpAudioChannel implements AudioChannel {
         if (previous != null) {
             previous.abort();
         }
-        clock.wake(loop); // after the talkspurt is visible: see MediaClock's Shard.wake
+        clock.began(loop, ptimeMs, pacer); // after the talkspurt is visible: see MediaClock's Shard.began
         return talkspurt;
     }
 

@@ -31,6 +31,8 @@ final class RtpTalkspurt implements Talkspurt {
 
     /** Touched only on the clock's loop: the index of the next frame to send. */
     private int next;
+    /** Touched only on the clock's loop: whether a packet of this talkspurt has left (its phase is fixed). */
+    private boolean sent;
 
     /** A talkspurt the engine writes into. */
     RtpTalkspurt(RtpAudioChannel channel, Listener listener) {
@@ -125,10 +127,16 @@ final class RtpTalkspurt implements Talkspurt {
             }
             next++;
             marker = false;
+            sent = true;
         }
         if (done && next >= n) {
             end();
         }
+    }
+
+    /** On the clock's loop: whether a packet has left, so the stream's phase must stay as it is. */
+    boolean sentAny() {
+        return sent;
     }
 
     @Override

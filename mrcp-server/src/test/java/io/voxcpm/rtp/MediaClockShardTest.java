@@ -76,8 +76,8 @@ class MediaClockShardTest {
         int asleep = stream.ticks.get();
 
         stream.active = true; // a talkspurt began on another thread, which then wakes the loop
-        shard.wake();
-        shard.wake(); // a second wake-up meanwhile costs nothing
+        shard.began(20, stream);
+        shard.began(20, stream); // a second start meanwhile costs nothing more
         advance(200);
 
         assertThat(stream.ticks.get() - asleep).isBetween(9, 11);
@@ -86,6 +86,24 @@ class MediaClockShardTest {
         int after = stream.ticks.get();
         advance(200);
         assertThat(stream.ticks).as("asleep again once idle for a whole ptime").hasValue(after);
+    }
+
+    @Test
+    void aTalkspurtOnABusyLoopSendsOnTheNextSlotNotInTheStreamsOldPhase() {
+        Stream busy = new Stream();
+        busy.active = true;
+        shard.add(20, busy); // keeps the timer running
+        advance(3);
+        Stream stream = new Stream();
+        shard.add(20, stream); // phase: the next least used slot
+        advance(10);
+        int before = stream.ticks.get();
+
+        stream.active = true;
+        shard.began(20, stream);
+        advance(2); // the move waits for the next slot's wake-up, then the stream ticks in that slot or the next
+
+        assertThat(stream.ticks.get() - before).isEqualTo(1);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +120,70 @@ class PhaseWheelTest {
         }
         assertThat(wheel.size()).isEqualTo(1 + others.size());
         assertThat(wheel.remove(new Recorder(now))).isFalse();
+    }
+
+    @Test
+    void aTalkspurtMovesItsStreamToTheNextSlotInsteadOfWaitingForItsPhase() {
+        PhaseWheel wheel = new PhaseWheel(20);
+        Recorder stream = new Recorder(now);
+        wheel.add(stream, 0); // set up at slot 0: phase 0
+        for (int i = 0; i < 39; i++) {
+            wheel.add(new Recorder(now), 1); // two streams in every phase
+        }
+        runSlots(wheel, 0, 25);
+        assertThat(stream.ticks).containsExactly(0L, 20L);
+
+        assertThat(wheel.restart(stream, 25)).isTrue(); // its talkspurt began during slot 24
+        runSlots(wheel, 25, 70);
+
+        assertThat(stream.ticks).containsExactly(0L, 20L, 25L, 45L, 65L);
+        assertThat(wheel.size()).isEqualTo(40);
+        assertThat(wheel.restart(new Recorder(now), 70)).as("a stream not on the wheel").isFalse();
+    }
+
+    @Test
+    void aMoveThatComesAfterTheTalkspurtsFirstPacketLeavesThePhaseAlone() {
+        PhaseWheel wheel = new PhaseWheel(20);
+        List<Long> ticks = new ArrayList<>();
+        boolean[] sent = new boolean[1];
+        Paced stream = new Paced() {
+            @Override
+            public boolean tick(long slot) {
+                ticks.add(slot);
+                sent[0] = true;
+                return true;
+            }
+
+            @Override
+            public boolean midTalkspurt() {
+                return sent[0];
+            }
+        };
+        wheel.add(stream, 0);
+        runSlots(wheel, 0, 5);
+
+        assertThat(wheel.restart(stream, 5)).isFalse();
+        runSlots(wheel, 5, 41);
+        assertThat(ticks).containsExactly(0L, 20L, 40L);
+    }
+
+    @Test
+    void talkspurtsBeginningTogetherFillTheSoonestSlotsOnlyAnEighthPastTheirShare() {
+        PhaseWheel wheel = new PhaseWheel(20);
+        List<Recorder> streams = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            Recorder r = new Recorder(now);
+            streams.add(r);
+            wheel.add(r, i / 20); // set up over 100 slots: 100 a phase
+        }
+        for (Recorder r : streams) {
+            wheel.restart(r, 500); // every talkspurt begins in slot 499
+        }
+
+        int[] occupancy = wheel.occupancy();
+        assertThat(Arrays.stream(occupancy).sum()).isEqualTo(2000);
+        assertThat(Arrays.stream(occupancy).max().orElseThrow()).as("no slot past its share + 1/8").isEqualTo(112);
+        assertThat(occupancy[0]).as("the soonest slot filled first").isEqualTo(112);
     }
 
     @Test

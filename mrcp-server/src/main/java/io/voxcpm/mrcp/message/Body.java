@@ -1,5 +1,6 @@
 package io.voxcpm.mrcp.message;
 
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -49,7 +50,12 @@ public final class Body {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** Copies the bytes into {@code dest} at {@code offset} (the encoder's one copy). */
+    /** Writes the bytes into {@code out} (the pipeline encoder's one copy). */
+    void writeTo(ByteBuf out) {
+        out.writeBytes(bytes);
+    }
+
+    /** Copies the bytes into {@code dest} at {@code offset} ({@link MrcpEncoder#encode(MrcpMessage)}'s one copy). */
     void copyTo(byte[] dest, int offset) {
         System.arraycopy(bytes, 0, dest, offset, bytes.length);
     }

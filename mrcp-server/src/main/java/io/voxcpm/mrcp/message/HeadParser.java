@@ -30,8 +30,8 @@ final class HeadParser {
 
     /** {@code head} holds the start line through the blank line that ends the header block. */
     Head parse(byte[] head) {
-        List<int[]> lines = splitLines(head);
-        StartLine start = parseStartLine(head, lines.get(0));
+        int startEnd = lineFeed(head, 0);
+        StartLine start = parseStartLine(head, contentEnd(head, 0, startEnd));
         long requestId = start != null && start.isRequest() ? start.requestId() : MrcpDecodeError.NO_REQUEST_ID;
 
         int status = 0;
@@ -46,28 +46,37 @@ final class HeadParser {
 
         // Every line is read even after a problem, so that a Content-Length further down still frames the body.
         List<MrcpHeader> fields = new ArrayList<>();
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        for (int i = 1; i < lines.size(); i++) {
-            int[] line = lines.get(i);
+        CharsetDecoder utf8 = null; // made for the first line that is not plain ASCII, which few messages have
+        for (int from = startEnd + 1, lf; (lf = lineFeed(head, from)) < head.length; from = lf + 1) {
+            int end = contentEnd(head, from, lf);
+            if (end == from) {
+                break; // the blank line
+            }
             int lineStatus = 0;
             String lineProblem = null;
             String text = null;
-            if (line[1] - line[0] > maxLineBytes) {
+            if (end - from > maxLineBytes) {
                 lineStatus = MrcpStatus.MESSAGE_TOO_LARGE;
                 lineProblem = "header line longer than " + maxLineBytes + " bytes";
+            } else if (isAscii(head, from, end)) {
+                text = new String(head, from, end - from, StandardCharsets.ISO_8859_1); // ASCII: no decoder needed
             } else {
                 try {
-                    text = utf8.decode(ByteBuffer.wrap(head, line[0], line[1] - line[0])).toString();
-                    if (text.indexOf('\r') >= 0) {
-                        text = null;
-                        lineStatus = MrcpStatus.UNRECOGNIZED_MESSAGE;
-                        lineProblem = "bare CR in header line";
+                    if (utf8 == null) {
+                        utf8 = StandardCharsets.UTF_8.newDecoder()
+                                .onMalformedInput(CodingErrorAction.REPORT)
+                                .onUnmappableCharacter(CodingErrorAction.REPORT);
                     }
+                    text = utf8.decode(ByteBuffer.wrap(head, from, end - from)).toString();
                 } catch (CharacterCodingException e) {
                     lineStatus = MrcpStatus.UNRECOGNIZED_MESSAGE;
                     lineProblem = "header line is not UTF-8";
                 }
+            }
+            if (text != null && text.indexOf('\r') >= 0) {
+                text = null;
+                lineStatus = MrcpStatus.UNRECOGNIZED_MESSAGE;
+                lineProblem = "bare CR in header line";
             }
             if (text != null && (text.charAt(0) == ' ' || text.charAt(0) == '\t')) {
                 // obsolete line folding (RFC 6787 field-value grammar): joins the previous value
@@ -101,7 +110,7 @@ final class HeadParser {
             problem = "more than " + maxHeaders + " header fields";
         }
 
-        MrcpHeaders.Builder headers = MrcpHeaders.builder();
+        List<MrcpHeader> headers = new ArrayList<>(fields.size());
         long contentLength = -1;
         String channelId = null;
         for (MrcpHeader field : fields) {
@@ -114,7 +123,7 @@ final class HeadParser {
                 }
                 contentLength = value;
             } else {
-                headers.add(field.name(), field.value());
+                headers.add(field);
                 if (channelId == null && field.name().equalsIgnoreCase(MrcpHeaderNames.CHANNEL_IDENTIFIER)) {
                     channelId = field.value();
                 }
@@ -132,7 +141,7 @@ final class HeadParser {
             return new Head(start, null, contentLength,
                     new MrcpDecodeError(status, problem, requestId, channelIdOf(fields), true));
         }
-        return new Head(start, headers.build(), contentLength, null);
+        return new Head(start, MrcpHeaders.adopt(headers), contentLength, null);
     }
 
     /**
@@ -144,26 +153,33 @@ final class HeadParser {
         return start != null && start.isRequest() ? start : null;
     }
 
-    private static StartLine parseStartLine(byte[] head, int[] line) {
+    private static StartLine parseStartLine(byte[] head, int end) {
         // start-line tokens are ASCII; Latin-1 keeps any stray byte one char so nothing throws
-        return StartLine.parse(new String(head, line[0], line[1] - line[0], StandardCharsets.ISO_8859_1));
+        return StartLine.parse(new String(head, 0, end, StandardCharsets.ISO_8859_1));
     }
 
-    /** [start, end) of each line's content, without its CR LF, up to but excluding the blank line. */
-    private static List<int[]> splitLines(byte[] head) {
-        List<int[]> lines = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < head.length; i++) {
+    /** The index of the LF at or after {@code from}, or {@code head.length} when there is none. */
+    private static int lineFeed(byte[] head, int from) {
+        for (int i = from; i < head.length; i++) {
             if (head[i] == '\n') {
-                int end = i > start && head[i - 1] == '\r' ? i - 1 : i;
-                if (end == start) {
-                    break;
-                }
-                lines.add(new int[] {start, end});
-                start = i + 1;
+                return i;
             }
         }
-        return lines;
+        return head.length;
+    }
+
+    /** Where the content of the line {@code [from, lf)} ends: before its CR, if it has one. */
+    private static int contentEnd(byte[] head, int from, int lf) {
+        return lf > from && head[lf - 1] == '\r' ? lf - 1 : lf;
+    }
+
+    private static boolean isAscii(byte[] head, int from, int end) {
+        for (int i = from; i < end; i++) {
+            if (head[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String channelIdOf(List<MrcpHeader> fields) {

@@ -1,6 +1,7 @@
 package io.voxcpm.mrcp.message;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
@@ -21,11 +22,37 @@ public final class MrcpEncoder extends MessageToByteEncoder<MrcpMessage> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, MrcpMessage msg, ByteBuf out) {
-        out.writeBytes(encode(msg));
+        // straight into the buffer: no byte[] for the head and none for the whole message on the event loop
+        String tail = tail(msg);
+        Body body = msg.content();
+        int tailBytes = ByteBufUtil.utf8Bytes(tail);
+        long length = messageLength(MrcpMessage.VERSION.length() + 2L + tailBytes + body.length());
+        out.ensureWritable((int) length);
+        out.writeCharSequence(MrcpMessage.VERSION, StandardCharsets.US_ASCII);
+        out.writeByte(' ');
+        out.writeCharSequence(Long.toString(length), StandardCharsets.US_ASCII);
+        out.writeByte(' ');
+        ByteBufUtil.reserveAndWriteUtf8(out, tail, tailBytes);
+        body.writeTo(out);
     }
 
     /** The wire form of one message. */
     public static byte[] encode(MrcpMessage msg) {
+        byte[] tailBytes = tail(msg).getBytes(StandardCharsets.UTF_8);
+        Body body = msg.content();
+        // "MRCP/2.0 " + length + " " + tail + body, where length counts its own digits
+        long rest = MrcpMessage.VERSION.length() + 2L + tailBytes.length + body.length();
+        long length = messageLength(rest);
+        byte[] prefix = (MrcpMessage.VERSION + ' ' + length + ' ').getBytes(StandardCharsets.US_ASCII);
+        byte[] wire = new byte[prefix.length + tailBytes.length + body.length()];
+        System.arraycopy(prefix, 0, wire, 0, prefix.length);
+        System.arraycopy(tailBytes, 0, wire, prefix.length, tailBytes.length);
+        body.copyTo(wire, prefix.length + tailBytes.length);
+        return wire;
+    }
+
+    /** The start line after its message-length, the header fields and the empty line. */
+    private static String tail(MrcpMessage msg) {
         StringBuilder tail = new StringBuilder(128);
         if (msg instanceof MrcpRequest r) {
             tail.append(r.method()).append(' ').append(r.requestId());
@@ -44,18 +71,7 @@ public final class MrcpEncoder extends MessageToByteEncoder<MrcpMessage> {
         if (!body.isEmpty()) {
             tail.append(MrcpHeaderNames.CONTENT_LENGTH).append(": ").append(body.length()).append("\r\n");
         }
-        tail.append("\r\n");
-        byte[] tailBytes = tail.toString().getBytes(StandardCharsets.UTF_8);
-
-        // "MRCP/2.0 " + length + " " + tail + body, where length counts its own digits
-        long rest = MrcpMessage.VERSION.length() + 2L + tailBytes.length + body.length();
-        long length = messageLength(rest);
-        byte[] prefix = (MrcpMessage.VERSION + ' ' + length + ' ').getBytes(StandardCharsets.US_ASCII);
-        byte[] wire = new byte[prefix.length + tailBytes.length + body.length()];
-        System.arraycopy(prefix, 0, wire, 0, prefix.length);
-        System.arraycopy(tailBytes, 0, wire, prefix.length, tailBytes.length);
-        body.copyTo(wire, prefix.length + tailBytes.length);
-        return wire;
+        return tail.append("\r\n").toString();
     }
 
     /**

@@ -1,22 +1,30 @@
 package io.voxcpm.mrcp.message;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
 /**
  * The header fields of one message: ordered, looked up case-insensitively, immutable. Names keep the
  * spelling they had and values their exact characters, because peers compare some of them byte for
- * byte (the Channel-Identifier above all). A message carries few headers, so lookups scan a list.
+ * byte (the Channel-Identifier above all). A message carries few headers, so lookups scan them.
  */
 public final class MrcpHeaders {
 
-    private static final MrcpHeaders EMPTY = new MrcpHeaders(List.of());
+    private static final MrcpHeaders EMPTY = new MrcpHeaders(new MrcpHeader[0]);
 
+    /**
+     * Looked up by index: every message's headers are read several times on the event loop, and one array
+     * type keeps those loops free of iterator objects and of call sites that see many list classes.
+     */
+    private final MrcpHeader[] fields;
+    /** The same fields as an unmodifiable list. */
     private final List<MrcpHeader> entries;
 
-    private MrcpHeaders(List<MrcpHeader> entries) {
-        this.entries = entries;
+    private MrcpHeaders(MrcpHeader[] fields) {
+        this.fields = fields;
+        this.entries = Collections.unmodifiableList(Arrays.asList(fields));
     }
 
     public static MrcpHeaders empty() {
@@ -25,6 +33,11 @@ public final class MrcpHeaders {
 
     public static Builder builder() {
         return new Builder(new ArrayList<>());
+    }
+
+    /** The decoder's fields, taken once per message without a builder. */
+    static MrcpHeaders adopt(List<MrcpHeader> entries) {
+        return entries.isEmpty() ? EMPTY : new MrcpHeaders(entries.toArray(new MrcpHeader[0]));
     }
 
     /** Shorthand for a message that carries only its Channel-Identifier. */
@@ -38,7 +51,7 @@ public final class MrcpHeaders {
 
     /** The first value of the named header, or null. */
     public String get(String name) {
-        for (MrcpHeader header : entries) {
+        for (MrcpHeader header : fields) {
             if (header.name().equalsIgnoreCase(name)) {
                 return header.value();
             }
@@ -46,15 +59,18 @@ public final class MrcpHeaders {
         return null;
     }
 
-    /** Every value of the named header, in message order. */
+    /** Every value of the named header, in message order; unmodifiable. */
     public List<String> getAll(String name) {
-        List<String> values = new ArrayList<>(1);
-        for (MrcpHeader header : entries) {
+        List<String> values = null; // most names asked for are absent: no list for them
+        for (MrcpHeader header : fields) {
             if (header.name().equalsIgnoreCase(name)) {
+                if (values == null) {
+                    values = new ArrayList<>(1);
+                }
                 values.add(header.value());
             }
         }
-        return values;
+        return values == null ? List.of() : Collections.unmodifiableList(values);
     }
 
     public boolean contains(String name) {
@@ -67,21 +83,21 @@ public final class MrcpHeaders {
     }
 
     public int size() {
-        return entries.size();
+        return fields.length;
     }
 
     public boolean isEmpty() {
-        return entries.isEmpty();
+        return fields.length == 0;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MrcpHeaders other && entries.equals(other.entries);
+        return o instanceof MrcpHeaders other && Arrays.equals(fields, other.fields);
     }
 
     @Override
     public int hashCode() {
-        return entries.hashCode();
+        return Arrays.hashCode(fields); // as the entries list's
     }
 
     @Override
@@ -152,7 +168,7 @@ public final class MrcpHeaders {
         }
 
         public MrcpHeaders build() {
-            return entries.isEmpty() ? EMPTY : new MrcpHeaders(Collections.unmodifiableList(new ArrayList<>(entries)));
+            return entries.isEmpty() ? EMPTY : new MrcpHeaders(entries.toArray(new MrcpHeader[0]));
         }
 
         private void removeFrom(int start, String name) {

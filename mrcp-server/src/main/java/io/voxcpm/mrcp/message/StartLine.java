@@ -15,12 +15,13 @@ record StartLine(Kind kind, String version, long messageLength, String name, lon
      * version can still be answered by its request-id.
      */
     static StartLine parse(String line) {
-        String[] t = line.strip().split("[ \t]+");
-        if (t.length < 4 || t.length > 5 || !isVersion(t[0]) || !isLength(t[1])) {
+        String[] t = new String[5];
+        int count = tokens(line.strip(), t);
+        if (count < 4 || !isVersion(t[0]) || !isLength(t[1])) {
             return null;
         }
         long length = Long.parseLong(t[1]);
-        if (t.length == 4) {
+        if (count == 4) {
             long id = requestId(t[3]);
             return MessageTokens.isName(t[2]) && id >= 0
                     ? new StartLine(Kind.REQUEST, t[0], length, t[2], id, 0, null) : null;
@@ -40,6 +41,35 @@ record StartLine(Kind kind, String version, long messageLength, String name, lon
                 ? new StartLine(Kind.EVENT, t[0], length, t[2], id, 0, state) : null;
     }
 
+    /**
+     * Splits a stripped line at runs of blanks (SP, HTAB) into {@code out}; returns the token count, or 0
+     * when there are more than {@code out} holds. By hand rather than with a regex: every message's start
+     * line passes here on the MRCP event loop.
+     */
+    private static int tokens(String line, String[] out) {
+        int count = 0;
+        int i = 0;
+        int n = line.length();
+        while (i < n) {
+            int start = i;
+            while (i < n && !isBlank(line.charAt(i))) {
+                i++;
+            }
+            if (count == out.length) {
+                return 0;
+            }
+            out[count++] = line.substring(start, i);
+            while (i < n && isBlank(line.charAt(i))) {
+                i++;
+            }
+        }
+        return count;
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t';
+    }
+
     boolean isRequest() {
         return kind == Kind.REQUEST;
     }
@@ -49,8 +79,21 @@ record StartLine(Kind kind, String version, long messageLength, String name, lon
             return false;
         }
         int dot = token.indexOf('.', 5);
-        return dot > 5 && MessageTokens.isDigits(token.substring(5, dot))
-                && MessageTokens.isDigits(token.substring(dot + 1));
+        return dot > 5 && digits(token, 5, dot) && digits(token, dot + 1, token.length());
+    }
+
+    /** Whether {@code s[from, to)} is one or more ASCII digits. */
+    private static boolean digits(String s, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isLength(String token) {

@@ -15,6 +15,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.voxcpm.net.ConnectionLimiter;
 import io.voxcpm.net.MessageDeadline;
@@ -201,6 +202,10 @@ public final class MrcpServer implements AutoCloseable {
                                     deadline.bytes(),
                                     new MrcpDecoder(maxHeadBytes, maxLineBytes, maxHeaders, maxBodyBytes),
                                     deadline.messages(),
+                                    // one write(2) for the responses to all requests of one read (a PBX
+                                    // shares a connection among its channels); writes outside a read flush at once
+                                    new FlushConsolidationHandler(
+                                            FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false),
                                     encoder,
                                     new MrcpConnectionHandler(registry));
                         }

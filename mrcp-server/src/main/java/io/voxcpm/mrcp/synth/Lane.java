@@ -36,6 +36,15 @@ final class Lane implements Executor {
 
     /** Runs {@code task} on this thread now if the lane is free; otherwise after the tasks ahead of it. */
     void runHere(Runnable task) {
+        if (tasks.isEmpty() && draining.compareAndSet(false, true)) {
+            // nothing ahead of it and the lane is ours: run it without the queue's round trip (the usual request)
+            run(task);
+            draining.set(false);
+            if (!tasks.isEmpty() && draining.compareAndSet(false, true)) {
+                drain(); // handed in meanwhile by another thread, which found the lane busy
+            }
+            return;
+        }
         tasks.add(task);
         if (draining.compareAndSet(false, true)) {
             drain();
@@ -59,14 +68,18 @@ final class Lane implements Executor {
         do {
             Runnable task;
             while ((task = tasks.poll()) != null) {
-                try {
-                    task.run();
-                } catch (RuntimeException e) { // one failing task must not strand the ones behind it
-                    log.warn("synthesizer task failed: {}", e.toString(), e);
-                }
+                run(task);
             }
             draining.set(false);
             // a task added after the last poll but before the flag dropped found the lane busy: take it
         } while (!tasks.isEmpty() && draining.compareAndSet(false, true));
+    }
+
+    private static void run(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) { // one failing task must not strand the ones behind it
+            log.warn("synthesizer task failed: {}", e.toString(), e);
+        }
     }
 }

@@ -86,8 +86,8 @@ final class SpeakAdmission {
     record Reading(Content content, RequestDefaults defaults, PronunciationLexicon lexicon,
                    RequestContext context, SpeakPlanning.Prompt memo) { }
 
-    private final String sessionId;
-    private final String source;
+    /** Who asks, the same for every SPEAK of the session: made once, not per SPEAK. */
+    private final RequestContext context;
     private final int maxTextChars;
     private final SpeakPlanning planning;
     private final int engineSampleRate;
@@ -107,8 +107,7 @@ final class SpeakAdmission {
         this.engine = engine;
         this.format = format;
         this.ptimeMs = ptimeMs;
-        this.sessionId = sessionId;
-        this.source = source;
+        this.context = RequestContext.session(sessionId).withSource(source);
         this.maxTextChars = maxTextChars;
         this.planning = planning;
         this.engineSampleRate = engine.sampleRate();
@@ -136,7 +135,7 @@ final class SpeakAdmission {
         checkLexicons(searchOrder, "Lexicon-Search-Order", parameters);
         checkLexicons(content.document().lexicons(), "SSML <lexicon>", parameters);
         PronunciationLexicon lexicon = parameters.lexicon(searchOrder, content.document().lexicons());
-        return new Reading(content, defaults, lexicon, RequestContext.session(sessionId).withSource(source),
+        return new Reading(content, defaults, lexicon, context,
                 lexicon == PronunciationLexicon.EMPTY ? entry : null);
     }
 

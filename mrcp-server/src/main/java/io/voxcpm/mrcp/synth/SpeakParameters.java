@@ -30,6 +30,9 @@ final class SpeakParameters {
             GenerationParameters.INFERENCE_TIMESTEPS, GenerationParameters.SEED, GenerationParameters.MAX_LENGTH);
     /** A vendor parameter some dialplans set the speaking rate with; Prosody-Rate wins when both are set. */
     private static final String RATE_PARAMETER = "rate";
+    /** Vendor parameters read elsewhere (markers, voice, rate), so not passed on as generation parameters. */
+    private static final List<String> NOT_GENERATION = List.of(SPEECH_MARKERS_PARAMETER, "voice", "voice-name",
+            RATE_PARAMETER);
     /**
      * Every vendor parameter some part of the server reads; any other name is dropped on arrival, so a client
      * cannot grow an engine request or split the prompt cache with names nothing reads.
@@ -52,13 +55,15 @@ final class SpeakParameters {
         if (voiceName == null) {
             voiceName = blankToNull(vendor.getOrDefault("voice-name", vendor.get("voice")));
         }
-        Map<String, String> parameters = new LinkedHashMap<>();
-        vendor.forEach((name, value) -> {
-            String key = name.replace('-', '_');
-            parameters.put(ENGINE_KEYS.contains(key) ? key : name, value);
-        });
-        for (String notGeneration : List.of(SPEECH_MARKERS_PARAMETER, "voice", "voice-name", RATE_PARAMETER)) {
-            parameters.remove(notGeneration);
+        Map<String, String> parameters = vendor.isEmpty() ? Map.of() : new LinkedHashMap<>();
+        if (!vendor.isEmpty()) {
+            vendor.forEach((name, value) -> {
+                String key = name.replace('-', '_');
+                parameters.put(ENGINE_KEYS.contains(key) ? key : name, value);
+            });
+            for (String notGeneration : NOT_GENERATION) {
+                parameters.remove(notGeneration);
+            }
         }
         String rate = first(speak, sessionDefaults, MrcpHeaderNames.PROSODY_RATE);
         return new RequestDefaults(voiceName, first(speak, sessionDefaults, MrcpHeaderNames.VOICE_GENDER),
@@ -93,6 +98,10 @@ final class SpeakParameters {
 
     /** The session's vendor parameters overlaid with the SPEAK's, the ones the server reads only. */
     static Map<String, String> vendor(MrcpHeaders speak, MrcpHeaders sessionDefaults) {
+        if (!speak.contains(MrcpHeaderNames.VENDOR_SPECIFIC_PARAMETERS)
+                && !sessionDefaults.contains(MrcpHeaderNames.VENDOR_SPECIFIC_PARAMETERS)) {
+            return Map.of(); // the common SPEAK: no maps to build on the MRCP loop
+        }
         Map<String, String> vendor = new LinkedHashMap<>(HeaderValues.vendorParameters(sessionDefaults));
         vendor.putAll(HeaderValues.vendorParameters(speak));
         return known(vendor);
