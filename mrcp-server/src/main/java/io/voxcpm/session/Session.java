@@ -75,6 +75,8 @@ final class Session implements MrcpResource {
     // executor only
     private ScheduledFuture<?> limitTimer;
     private ScheduledFuture<?> terminationTimer;
+
+    // shared with the MRCP threads
     /**
      * Written by the executor, read by the MRCP threads: once the session is used, a request only stamps
      * {@link #lastUseTicks} where it arrives, with no task on the executor (a SPEAK burst would otherwise wake
