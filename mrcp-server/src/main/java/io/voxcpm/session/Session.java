@@ -75,8 +75,21 @@ final class Session implements MrcpResource {
     // executor only
     private ScheduledFuture<?> limitTimer;
     private ScheduledFuture<?> terminationTimer;
-    private boolean used;
-    private long lastUseTicks;
+
+    // shared with the MRCP threads
+    /**
+     * Written by the executor, read by the MRCP threads: once the session is used, a request only stamps
+     * {@link #lastUseTicks} where it arrives, with no task on the executor (a SPEAK burst would otherwise wake
+     * that thread once per request just to write a time).
+     */
+    private volatile boolean used;
+    /**
+     * Set by the MRCP thread that saw a connection close, before the executor hears of it, and never cleared:
+     * from then on every request goes to the executor, which calls a pending termination off. Rare enough.
+     */
+    private volatile boolean connectionLost;
+    /** When the last request arrived (written on any thread) or the last SPEAK played (on the executor). */
+    private volatile long lastUseTicks;
 
     /**
      * @param audio      the session's RTP channel, already open; the session closes it
@@ -166,8 +179,12 @@ final class Session implements MrcpResource {
 
     @Override
     public void onRequest(MrcpRequest request, MrcpConnection connection) {
+        lastUseTicks = executor.ticker().nanoTime();
+        if (used && !connectionLost) {
+            synthesizer.onRequest(request, connection);
+            return;
+        }
         executor.execute(() -> {
-            lastUseTicks = executor.ticker().nanoTime();
             if (!used && !closed.get()) {
                 used = true; // from now on the idle limit counts from the last request: check it in time
                 limitTimer = cancel(limitTimer);
@@ -183,6 +200,7 @@ final class Session implements MrcpResource {
 
     @Override
     public void onConnectionClosed(MrcpConnection connection) {
+        connectionLost = true;
         synthesizer.onConnectionClosed(connection);
         executor.execute(() -> {
             if (terminationTimer == null && !closed.get()) {

@@ -85,17 +85,17 @@ final class Transactions {
         return tx;
     }
 
-    /**
-     * Sends a final response and arranges what follows: over UDP an INVITE's final response is repeated
-     * (T1 doubling up to T2) until the ACK; every transaction is kept for 64*T1 to absorb retransmitted
-     * requests (RFC 6026 for the 2xx), except a non-INVITE one over TCP, which cannot be retransmitted.
-     */
     /** A rejection decided before any state existed: sent once, never retransmitted (no amplification). */
     void sendOnce(ServerTransaction tx, SIPResponse response) {
         tx.answerOnce();
         sendFinal(tx, response);
     }
 
+    /**
+     * Sends a final response and arranges what follows: over UDP an INVITE's final response is repeated
+     * (T1 doubling up to T2) until the ACK; every transaction is kept for 64*T1 to absorb retransmitted
+     * requests (RFC 6026 for the 2xx), except a non-INVITE one over TCP, which cannot be retransmitted.
+     */
     void sendFinal(ServerTransaction tx, SIPResponse response) {
         tx.complete(SipMessages.encode(response, tx.route), response.getStatusCode());
         if (tx.isInvite()) {

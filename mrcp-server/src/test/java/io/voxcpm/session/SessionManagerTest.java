@@ -124,6 +124,26 @@ class SessionManagerTest {
     }
 
     @Test
+    void aUsedSessionsRequestCountsWhenItArrivesNotWhenTheSessionExecutorGetsToIt() {
+        // once used, a request stamps its time on the MRCP thread and sends the session executor nothing
+        String channelId = open();
+        MrcpResource session = channels.resource(channelId).orElseThrow();
+        // the connection's own loop: its writes must not run the session executor's tasks early
+        EmbeddedChannel mrcpLoop = EmbeddedMrcpConnection.channel(ticker);
+        MrcpConnection connection = EmbeddedMrcpConnection.over(mrcpLoop);
+        session.onRequest(new MrcpRequest("GET-PARAMS", 1, channel(channelId)), connection);
+        advance(5_000);
+        session.onRequest(new MrcpRequest("GET-PARAMS", 2, channel(channelId)), connection);
+        ticker.advance(5, TimeUnit.SECONDS);  // the session executor is busy elsewhere for 5 s
+        advance(14_999);
+        assertThat(sessions.sessionCount()).isEqualTo(1);
+        advance(1);
+        assertThat(sessions.sessionCount()).as("20 s after the request arrived").isZero();
+        assertThat(hungUp).containsExactly("call-1: no MRCP request for 20 s after the last SPEAK");
+        mrcpLoop.finishAndReleaseAll();
+    }
+
+    @Test
     void aPlayingSpeakKeepsTheSessionAliveAndTheIdleTimeCountsFromItsEnd() {
         sessions.close();
         sessions = manager(new SessionManager.Settings(10, 1544, null, 10, Duration.ofSeconds(3),
