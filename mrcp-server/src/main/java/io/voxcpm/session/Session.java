@@ -162,7 +162,7 @@ final class Session implements MrcpResource {
             log.info("{} re-INVITE: RTP {} ({})", logTag, next.sending() ? "resumed" : "stopped",
                     spec.offer().synthAudio().direction());
         } else {
-            log.info("{} re-INVITE answered with the unchanged session", logTag);
+            log.debug("{} re-INVITE answered with the unchanged session", logTag);
         }
         return next;
     }
@@ -265,12 +265,12 @@ final class Session implements MrcpResource {
             terminationTimer = cancel(terminationTimer);
         });
         channels.unregister(channelId);
-        synthesizer.close();
+        long lastedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedNanos);
+        // the call's one INFO line, logged once the SPEAKs this close ends are counted in its summary
+        synthesizer.close(speaks -> log.info("{} session closed ({}) after {} ms: {} from {} via {}, RTP to {}; {}",
+                logTag, why, lastedMillis, call.userAgent() == null ? "client" : call.userAgent(), call.remote(),
+                call.transport(), media.describe(), speaks));
         onExecutor(audio::close);
-        log.info("{} session closed ({}) after {} ms: {} from {} via {}, RTP to {}", logTag, why,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedNanos),
-                call.userAgent() == null ? "client" : call.userAgent(), call.remote(), call.transport(),
-                media.describe());
         return true;
     }
 

@@ -70,7 +70,7 @@ final class Control {
                     logTag, request.requestId(), jump.firstRetained() / framesPerSecond);
             return MrcpResponse.to(request, MrcpStatus.METHOD_FAILED, RequestState.COMPLETE);
         }
-        log.info("{} CONTROL {}: SPEAK {} {} at {} ms", logTag, request.requestId(), active.requestId(),
+        log.debug("{} CONTROL {}: SPEAK {} {} at {} ms", logTag, request.requestId(), active.requestId(),
                 jump.restarted() ? "restarted" : "jumped", jump.target() * ptimeMs);
         MrcpHeaders.Builder extra = MrcpHeaders.builder()
                 .add(MrcpHeaderNames.ACTIVE_REQUEST_ID_LIST, Long.toString(active.requestId()));

@@ -43,7 +43,7 @@ final class DefineLexicon {
         String load = h.get(MrcpHeaderNames.LOAD_LEXICON);
         if (load != null && "false".equalsIgnoreCase(load.strip())) {
             boolean had = session.unloadLexicon(contentId);
-            log.info("{} DEFINE-LEXICON {}: lexicon {} {}", logTag, request.requestId(), contentId,
+            log.debug("{} DEFINE-LEXICON {}: lexicon {} {}", logTag, request.requestId(), contentId,
                     had ? "unloaded" : "was not loaded");
             return MrcpResponse.to(request, MrcpStatus.SUCCESS, RequestState.COMPLETE);
         }
@@ -55,7 +55,7 @@ final class DefineLexicon {
             return SynthMessages.response(request, new SynthStateMachine.Respond<>(MrcpStatus.METHOD_FAILED,
                     RequestState.COMPLETE, null, CompletionCause.LEXICON_LOAD_FAILURE, e.getMessage()));
         }
-        log.info("{} DEFINE-LEXICON {}: lexicon {} stored ({} in the session): {} aliases applied to the {} engine's "
+        log.debug("{} DEFINE-LEXICON {}: lexicon {} stored ({} in the session): {} aliases applied to the {} engine's "
                 + "text{}", logTag, request.requestId(), contentId, session.lexiconCount(), pls.size(), engineName,
                 pls.phonemeOnly() == 0 ? "" : "; " + pls.phonemeOnly() + " lexemes with phonemes only are not applied "
                         + "(no engine here takes phonemes: give them an <alias>)");

@@ -62,6 +62,8 @@ final class SpeakActions {
     private final SpeakCost cost;
     /** The channel's: true once the session is over. */
     private final BooleanSupplier closed;
+    /** How this session's SPEAKs ended, for its close line. */
+    final SpeakTally tally = new SpeakTally();
 
     SpeakActions(String channelId, String logTag, SpeechEngine engine, AudioChannel audio, TelephonyFormat format,
                  int ptimeMs, SynthSettings settings, EventExecutor executor, Lane lane,
@@ -235,6 +237,7 @@ final class SpeakActions {
     /** Reports a SPEAK that ends without SPEAK-COMPLETE, with how far its audio had got. */
     private void stopped(Speak speak, SpeakObserver.Stop why) {
         log.debug("{} SPEAK {} ended without SPEAK-COMPLETE: {}", logTag, speak.requestId(), why.label());
+        tally.stopped(speak.playback);
         speak.reportEnded(settings.observer(),
                 speak.report(sessionId(), logTag, engine.name(), ptimeMs, null, why));
     }
@@ -291,12 +294,16 @@ final class SpeakActions {
                 send(speak, SynthMessages.speechMarkerEvent(channelId, speak.requestId(), mark));
             }
             lastMark = speak.marks.lastReported();
-            log.info("{} SPEAK {} complete: {} frames{}, first audio after {} ms", logTag, speak.requestId(),
+            // per SPEAK at DEBUG: the session's close line sums them up at INFO
+            log.debug("{} SPEAK {} complete: {} frames{}, first audio after {} ms", logTag, speak.requestId(),
                     speak.playback.framesQueued(), speak.fromFrameTier ? " (stored frames)" : "",
                     speak.playback.firstAudioMillis());
+            tally.complete(speak.playback);
         } else if (cause == CompletionCause.CANCELLED) {
-            log.info("{} SPEAK {} cancelled: {}", logTag, speak.requestId(), reason);
+            log.debug("{} SPEAK {} cancelled: {}", logTag, speak.requestId(), reason);
+            tally.stopped(speak.playback);
         } else {
+            tally.failed(speak.playback);
             log.warn("{} SPEAK {} failed after {} frames: {} ({})", logTag, speak.requestId(),
                     speak.playback == null ? 0 : speak.playback.framesQueued(), cause.headerValue(), reason);
         }

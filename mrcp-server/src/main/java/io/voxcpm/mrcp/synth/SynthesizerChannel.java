@@ -18,6 +18,7 @@ import io.voxcpm.mrcp.synth.SynthStateMachine.Respond;
 import io.voxcpm.request.SegmentPlayer;
 import io.voxcpm.rtp.AudioChannel;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -137,8 +138,20 @@ public final class SynthesizerChannel implements MrcpResource {
      * still queued are answered 405. Close the audio channel after this, on {@link #executor()}.
      */
     public void close() {
+        close(speaks -> { });
+    }
+
+    /**
+     * {@link #close()}, then {@code speaks} is told how the session's SPEAKs ended (the ones this close ends
+     * among them), on the lane: e.g. {@code speaks 3: 2 complete, 1 stopped, 0 failed; 412 frames; first audio
+     * max 12 ms}, or {@code no SPEAK}. The session's one INFO line carries it; each SPEAK's own lines are DEBUG.
+     */
+    public void close(Consumer<String> speaks) {
         closed = true;
-        lane.execute(() -> performer.carryOut(machine.close(), null, null));
+        lane.execute(() -> {
+            performer.carryOut(machine.close(), null, null);
+            speaks.accept(performer.tally.summary());
+        });
     }
 
     /** The MRCP connection that carried this channel's requests is gone: nobody can hear the events. */
@@ -207,7 +220,7 @@ public final class SynthesizerChannel implements MrcpResource {
         List<Action<Speak>> actions = machine.speak(speak);
         Respond<Speak> answer = (Respond<Speak>) actions.get(0);
         if (answer.state() == RequestState.PENDING) {
-            log.info("{} SPEAK {} queued behind {}", logTag, request.requestId(), before.requestId());
+            log.debug("{} SPEAK {} queued behind {}", logTag, request.requestId(), before.requestId());
         } else if (answer.status() == MrcpStatus.METHOD_FAILED) {
             log.warn("{} SPEAK {} refused: {} SPEAKs already queued (synth.max-pending-speaks)", logTag,
                     request.requestId(), machine.pendingCount());
@@ -272,19 +285,19 @@ public final class SynthesizerChannel implements MrcpResource {
         performer.carryOut(actions, request, replyTo);
         List<Long> stopped = listed(actions);
         if (!stopped.isEmpty()) {
-            log.info("{} STOP {} stopped {}", logTag, request.requestId(), stopped);
+            log.debug("{} STOP {} stopped {}", logTag, request.requestId(), stopped);
         }
     }
 
     private void bargeIn(MrcpRequest request, MrcpConnection replyTo) {
         Speak active = machine.active();
         if (active != null && !active.killOnBargeIn()) {
-            log.info("{} BARGE-IN-OCCURRED {}: SPEAK {} has Kill-On-Barge-In false, playing on", logTag,
+            log.debug("{} BARGE-IN-OCCURRED {}: SPEAK {} has Kill-On-Barge-In false, playing on", logTag,
                     request.requestId(), active.requestId());
         }
         List<Action<Speak>> actions = machine.bargeIn();
         if (active != null && active.killOnBargeIn()) {
-            log.info("{} BARGE-IN-OCCURRED {} stopped {}", logTag, request.requestId(), listed(actions));
+            log.debug("{} BARGE-IN-OCCURRED {} stopped {}", logTag, request.requestId(), listed(actions));
         }
         performer.carryOut(actions, request, replyTo);
     }
