@@ -79,7 +79,8 @@ public final class MediaClock implements AutoCloseable {
      * {@code epoll = false} forces the portable NIO transport (the fallback off Linux). The loops' threads ask
      * for the highest Java priority: a late slot is heard by every caller of it, a late SIP or MRCP message by
      * nobody. On Linux the JVM applies it (as nice -5) only with {@code -XX:ThreadPriorityPolicy=1} and the
-     * right to lower a nice value (root or CAP_SYS_NICE); elsewhere it is ignored, harmlessly.
+     * right to lower a nice value (root or CAP_SYS_NICE), which the launcher asks for where the process has that
+     * right; elsewhere it is ignored, harmlessly.
      */
     MediaClock(int loops, boolean epoll) {
         this(loops, epoll, new DefaultThreadFactory("rtp-clock", true, Thread.MAX_PRIORITY));

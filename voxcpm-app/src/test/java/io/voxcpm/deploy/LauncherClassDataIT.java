@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * from it; and whatever is wrong with it — a rebuilt jar, a torn file, a directory the launcher cannot write — the
  * server still starts, without a word about class data. Each start is the launcher's own {@code serve} on private
  * loopback ports, with the hidden {@code --exit-when-listening} the training run uses, so it ends by itself once it
- * listens. The launcher and the jar are copied into a directory of their own, so nothing here touches the build.
+ * listens. The launcher and the jar are copied into a directory of their own, so nothing here touches the build. One
+ * more case checks the launcher's other start-time choice, the thread priorities.
  */
 class LauncherClassDataIT {
 
@@ -111,6 +112,36 @@ class LauncherClassDataIT {
         assertThat(start(Map.of())).contains("preparing the class-data archive", "listening after");
         assertThat(archivesNextToTheJar()).isEmpty();
         assertThat(start(Map.of())).contains("listening after").doesNotContain("preparing the class-data archive");
+    }
+
+    /**
+     * Not class data, but the same launcher start: where the process may renice threads (root or CAP_SYS_NICE) the
+     * launcher asks the JVM for the media clock's priority and nice compilers; elsewhere it asks nothing (the JVM
+     * would only warn); and JAVA_OPTS naming a policy wins.
+     */
+    @Test
+    void theLauncherAsksForThreadPrioritiesOnlyWhereTheProcessMaySetThem() throws Exception {
+        String flags = start(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal"));
+        if (mayRenice()) {
+            assertThat(flags).containsPattern("ThreadPriorityPolicy\\s+= 1\\s").containsPattern("CompilerThreadPriority\\s+= 5\\s");
+        } else {
+            assertThat(flags).containsPattern("ThreadPriorityPolicy\\s+= 0\\s");
+        }
+        assertThat(flags).doesNotContain("may require system level permission");
+
+        String chosen = start(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:ThreadPriorityPolicy=0"));
+        assertThat(chosen).containsPattern("ThreadPriorityPolicy\\s+= 0\\s").containsPattern("CompilerThreadPriority\\s+= -1\\s");
+    }
+
+    /** Root, or CAP_SYS_NICE (bit 23) among this process's effective capabilities. */
+    private static boolean mayRenice() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("CapEff:")) {
+                return "root".equals(System.getProperty("user.name"))
+                        || (Long.parseLong(line.substring(7).trim(), 16) >> 23 & 1) == 1;
+            }
+        }
+        return "root".equals(System.getProperty("user.name"));
     }
 
     /** Runs {@code voxcpm-mrcp serve} from a scratch directory until it has listened and exited; its whole output. */
