@@ -30,10 +30,15 @@ final class MessageTokens {
     }
 
     static boolean isDigits(CharSequence s) {
-        if (s.length() == 0) {
+        return isDigits(s, 0, s.length());
+    }
+
+    /** Whether {@code s[from, to)} is one or more ASCII digits (no substring made to ask). */
+    static boolean isDigits(CharSequence s, int from, int to) {
+        if (from >= to) {
             return false;
         }
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (c < '0' || c > '9') {
                 return false;

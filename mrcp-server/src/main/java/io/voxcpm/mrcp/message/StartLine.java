@@ -79,21 +79,8 @@ record StartLine(Kind kind, String version, long messageLength, String name, lon
             return false;
         }
         int dot = token.indexOf('.', 5);
-        return dot > 5 && digits(token, 5, dot) && digits(token, dot + 1, token.length());
-    }
-
-    /** Whether {@code s[from, to)} is one or more ASCII digits. */
-    private static boolean digits(String s, int from, int to) {
-        if (from >= to) {
-            return false;
-        }
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
+        return dot > 5 && MessageTokens.isDigits(token, 5, dot)
+                && MessageTokens.isDigits(token, dot + 1, token.length());
     }
 
     private static boolean isLength(String token) {
