@@ -50,14 +50,9 @@ public final class Body {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** Writes the bytes into {@code out} (the pipeline encoder's one copy). */
+    /** Writes the bytes into {@code out} (the encoder's one copy). */
     void writeTo(ByteBuf out) {
         out.writeBytes(bytes);
-    }
-
-    /** Copies the bytes into {@code dest} at {@code offset} ({@link MrcpEncoder#encode(MrcpMessage)}'s one copy). */
-    void copyTo(byte[] dest, int offset) {
-        System.arraycopy(bytes, 0, dest, offset, bytes.length);
     }
 
     @Override

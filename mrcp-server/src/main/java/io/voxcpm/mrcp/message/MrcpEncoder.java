@@ -2,6 +2,7 @@ package io.voxcpm.mrcp.message;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
@@ -22,7 +23,18 @@ public final class MrcpEncoder extends MessageToByteEncoder<MrcpMessage> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, MrcpMessage msg, ByteBuf out) {
-        // straight into the buffer: no byte[] for the head and none for the whole message on the event loop
+        write(msg, out); // straight into the buffer: no byte[] for the head or the whole message on the event loop
+    }
+
+    /** The wire form of one message (the same bytes the pipeline writes). */
+    public static byte[] encode(MrcpMessage msg) {
+        ByteBuf out = Unpooled.buffer(0);
+        write(msg, out);
+        return ByteBufUtil.getBytes(out);
+    }
+
+    /** "MRCP/2.0 " + length + " " + tail + body, where length counts its own digits. */
+    private static void write(MrcpMessage msg, ByteBuf out) {
         String tail = tail(msg);
         Body body = msg.content();
         int tailBytes = ByteBufUtil.utf8Bytes(tail);
@@ -34,21 +46,6 @@ public final class MrcpEncoder extends MessageToByteEncoder<MrcpMessage> {
         out.writeByte(' ');
         ByteBufUtil.reserveAndWriteUtf8(out, tail, tailBytes);
         body.writeTo(out);
-    }
-
-    /** The wire form of one message. */
-    public static byte[] encode(MrcpMessage msg) {
-        byte[] tailBytes = tail(msg).getBytes(StandardCharsets.UTF_8);
-        Body body = msg.content();
-        // "MRCP/2.0 " + length + " " + tail + body, where length counts its own digits
-        long rest = MrcpMessage.VERSION.length() + 2L + tailBytes.length + body.length();
-        long length = messageLength(rest);
-        byte[] prefix = (MrcpMessage.VERSION + ' ' + length + ' ').getBytes(StandardCharsets.US_ASCII);
-        byte[] wire = new byte[prefix.length + tailBytes.length + body.length()];
-        System.arraycopy(prefix, 0, wire, 0, prefix.length);
-        System.arraycopy(tailBytes, 0, wire, prefix.length, tailBytes.length);
-        body.copyTo(wire, prefix.length + tailBytes.length);
-        return wire;
     }
 
     /** The start line after its message-length, the header fields and the empty line. */
