@@ -26,7 +26,6 @@ final class Transactions {
     private final Map<String, ServerTransaction> byKey = new HashMap<>();
     /** Transactions in progress per source IP, so that no one source fills the table for the others. */
     private final Map<InetAddress, Integer> inProgressBySource = new HashMap<>();
-    private int inProgress;
     private final Lingering lingering;
     private final Consumer<ServerTransaction> finished = this::linger;
     private final Consumer<ServerTransaction> unacked;
@@ -45,8 +44,9 @@ final class Transactions {
         return byKey.size();
     }
 
+    /** The table less what lingers: every transaction in it is one or the other. */
     int inProgress() {
-        return inProgress;
+        return byKey.size() - lingering.count();
     }
 
     int lingering() {
@@ -54,7 +54,7 @@ final class Transactions {
     }
 
     boolean full() {
-        return inProgress >= config.maxTransactions();
+        return inProgress() >= config.maxTransactions();
     }
 
     /** Whether {@code source} holds its quota of transactions in progress ({@link SipLimits#maxTransactionsPerSource}). */
@@ -80,7 +80,6 @@ final class Transactions {
             replaced.settle();
             uncount(replaced);
         }
-        inProgress++;
         inProgressBySource.merge(tx.source(), 1, Integer::sum);
         return tx;
     }
@@ -159,7 +158,6 @@ final class Transactions {
         if (tx.lingering) {
             lingering.remove(tx);
         } else {
-            inProgress--;
             inProgressBySource.computeIfPresent(tx.source(), (source, n) -> n > 1 ? n - 1 : null);
         }
     }
@@ -169,7 +167,6 @@ final class Transactions {
         byKey.values().forEach(ServerTransaction::settle);
         byKey.clear();
         inProgressBySource.clear();
-        inProgress = 0;
         lingering.clear();
     }
 }
