@@ -214,17 +214,19 @@ class EngineChainTest {
 
     @Test
     void decoratorsInFrontOfTheChainKeepItsUtterances() throws Exception {
-        ObservedEngine observed = new ObservedEngine(new CachingEngine(chain, PromptCache.open(dir, 16 << 20), "v1"),
-                SynthesisObserver.NONE);
-        SpeechEngine utterance = observed.forUtterance();
-        assertThat(utterance).as("a view of the decorated chain, not the decorator itself").isNotSameAs(observed);
-        say(utterance, request("One."));
-        primary.down();
-        assertThat(failure(utterance, request("Two."))).hasMessage("model failed: ENGINE_FAILURE");
-        assertThat(fallback.requests).as("no voice change mid-SPEAK behind a cache and a meter").isEmpty();
-        // a request of its own is an utterance of its own: the fallback may speak it
-        assertThat(say(observed, request("Three."))).isEqualTo(ScriptedEngine.audioOf(FALLBACK, 3));
-        assertThat(observed.inFlight()).isZero();
+        // closed before the temporary directory goes: the cache's writer thread may still be storing "Three."
+        try (ObservedEngine observed = new ObservedEngine(
+                new CachingEngine(chain, PromptCache.open(dir, 16 << 20), "v1"), SynthesisObserver.NONE)) {
+            SpeechEngine utterance = observed.forUtterance();
+            assertThat(utterance).as("a view of the decorated chain, not the decorator itself").isNotSameAs(observed);
+            say(utterance, request("One."));
+            primary.down();
+            assertThat(failure(utterance, request("Two."))).hasMessage("model failed: ENGINE_FAILURE");
+            assertThat(fallback.requests).as("no voice change mid-SPEAK behind a cache and a meter").isEmpty();
+            // a request of its own is an utterance of its own: the fallback may speak it
+            assertThat(say(observed, request("Three."))).isEqualTo(ScriptedEngine.audioOf(FALLBACK, 3));
+            assertThat(observed.inFlight()).isZero();
+        }
     }
 
     @Test
