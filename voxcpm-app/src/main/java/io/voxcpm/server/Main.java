@@ -162,7 +162,7 @@ public final class Main implements Callable<Integer> {
                 // listening first: INVITEs get 503 + Retry-After while the engine loads
                 server = VoxcpmMrcpServer.listen(cfg, ops.observers());
                 if (!exitWhenListening) {
-                    server.startWarmUp(WarmUp.configuredRounds()); // synthetic calls on private ports while it loads
+                    server.startWarmUp(WarmUp.configuredRounds()); // synthetic calls on private ports until the first call
                 }
             } catch (VoxcpmMrcpServer.StartupException e) {
                 System.err.println("voxcpm-mrcp: cannot start: " + e.getMessage());

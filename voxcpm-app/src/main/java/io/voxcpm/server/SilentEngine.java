@@ -6,7 +6,7 @@ import io.voxcpm.engine.Synthesis;
 import io.voxcpm.engine.SynthesisRequest;
 import java.util.concurrent.Executor;
 
-/** The start-up warm-up's engine: a fifth of a second of silence per request, delivered on {@code executor}. */
+/** The start-up warm-up's engine: three 20 ms frames of silence per request, delivered on {@code executor}. */
 final class SilentEngine implements SpeechEngine {
 
     private static final int RATE = 8000;
@@ -29,7 +29,7 @@ final class SilentEngine implements SpeechEngine {
     @Override
     public Synthesis synthesize(SynthesisRequest request, AudioSink sink) {
         executor.execute(() -> {
-            sink.onAudio(new short[RATE / 5]);
+            sink.onAudio(new short[RATE * 60 / 1000]);
             sink.onComplete();
         });
         return () -> { };

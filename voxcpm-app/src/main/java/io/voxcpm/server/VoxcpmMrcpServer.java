@@ -179,14 +179,20 @@ public final class VoxcpmMrcpServer implements AutoCloseable {
 
     /**
      * Runs up to {@code rounds} synthetic calls through a private copy of the call pipeline on loopback until the
-     * server is ready or closed, so that the first real calls meet compiled code ({@link WarmUp}): nothing of it
-     * reaches a caller, a session of this server, its metrics or its records. Completes with the calls made.
+     * server has its first session, fails to start or closes, so that the first real calls meet compiled code
+     * ({@link WarmUp}): nothing of it reaches a caller, a session of this server, its metrics or its records.
+     * Completes with the calls made.
      */
     public CompletableFuture<Integer> startWarmUp(int rounds) {
         CompletableFuture<Void> stop = new CompletableFuture<>();
-        ready.whenComplete((v, e) -> stop.complete(null));
+        ready.whenComplete((v, e) -> {
+            if (e != null) {
+                stop.complete(null);
+            }
+        });
         listeners.onClose(() -> stop.complete(null));
-        return new WarmUp(stop, rounds, config.rtp().portMin(), config.rtp().portMax()).start();
+        return new WarmUp(stop, () -> sessionCount() > 0, rounds, config.rtp().portMin(), config.rtp().portMax())
+                .start();
     }
 
     /** Completes when INVITEs are served; fails with the {@link StartupException} that stopped the engine. */

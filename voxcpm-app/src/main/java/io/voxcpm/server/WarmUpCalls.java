@@ -13,12 +13,15 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The start-up warm-up's caller: one call at a time as mod_unimrcp places it (INVITE with its SDP offer, ACK,
- * an MRCP connection, SPEAK, STOP, BYE), over UDP and TCP on loopback to the warm-up's own servers. Blocking
- * sockets with timeouts: it runs on a thread of its own, and a call that goes wrong ends the warm-up.
+ * an MRCP connection, a prompt every call says played to SPEAK-COMPLETE, a text of this call's own STOPped,
+ * BYE), over UDP and TCP on loopback to the warm-up's own servers: the paths of a cached prompt and of a fresh
+ * synthesis. Blocking sockets with timeouts: it runs on a thread of its own, and a call that goes wrong ends the
+ * warm-up.
  */
 final class WarmUpCalls implements AutoCloseable {
 
     private static final int TIMEOUT_MS = 5000;
+    private static final String SPEAK_HEADERS = "Content-Type: text/plain\r\nVoice-Language: en-US\r\n";
     private final InetAddress host;
     private final int sipPort;
     private final DatagramSocket sip;
@@ -60,11 +63,13 @@ final class WarmUpCalls implements AutoCloseable {
             mrcp.connect(new InetSocketAddress(host, mrcpPort), TIMEOUT_MS);
             OutputStream out = mrcp.getOutputStream();
             InputStream in = mrcp.getInputStream();
-            out.write(mrcp("SPEAK", 1, channel, "Content-Type: text/plain\r\nVoice-Language: en-US\r\n",
-                    "Thank you for calling. Please hold."));
+            out.write(mrcp("SPEAK", 1, channel, SPEAK_HEADERS, "Thank you for calling. Please hold."));
             expect(in, " 1 200 ");
-            out.write(mrcp("STOP", 2, channel, "", ""));
+            expect(in, "SPEAK-COMPLETE 1 COMPLETE");
+            out.write(mrcp("SPEAK", 2, channel, SPEAK_HEADERS, "Your reference is " + n + "."));
             expect(in, " 2 200 ");
+            out.write(mrcp("STOP", 3, channel, "", ""));
+            expect(in, " 3 200 ");
         }
         send(request("BYE", uri, local, branch + "b", tag, to, callId, 2, "", ""));
         receiveFinal("BYE", callId);

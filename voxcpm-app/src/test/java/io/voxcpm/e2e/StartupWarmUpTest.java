@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The start-up warm-up runs whole synthetic calls through a private copy of the pipeline while the engine
- * loads, and none of it reaches the real server: its sessions, its SIP counts, its log, its callers.
+ * loads and while the ready server has no call, and none of it reaches the real server: its sessions, its SIP
+ * counts, its log, its callers.
  */
 class StartupWarmUpTest {
 
@@ -81,12 +82,48 @@ class StartupWarmUpTest {
     }
 
     @Test
-    void theWarmUpEndsWhenTheServerIsReady() throws Exception {
+    void aReadyServerWithoutCallsGoesOnWarmingUp() throws Exception {
+        engineMayLoad.countDown();
         try (VoxcpmMrcpServer server = loadingServer()) {
-            var warmUp = server.startWarmUp(Integer.MAX_VALUE);
-            engineMayLoad.countDown();
             server.ready().get(10, TimeUnit.SECONDS);
-            assertThat(warmUp.get(30, TimeUnit.SECONDS)).isLessThan(Integer.MAX_VALUE);
+            long answered = SipTraffic.responses("INVITE", 2);
+
+            assertThat(server.startWarmUp(40).get(60, TimeUnit.SECONDS)).isEqualTo(40);
+
+            assertThat(logged.list).anyMatch(e -> e.getFormattedMessage().startsWith("start-up warm-up: 40 synthetic calls")
+                    && e.getFormattedMessage().endsWith("(all done)"));
+            assertThat(SipTraffic.responses("INVITE", 2)).isEqualTo(answered);
+            assertThat(server.sessionCount()).isZero();
         }
+    }
+
+    @Test
+    void theWarmUpEndsAtTheFirstRealCall() throws Exception {
+        engineMayLoad.countDown();
+        try (VoxcpmMrcpServer server = loadingServer()) {
+            server.ready().get(10, TimeUnit.SECONDS);
+            var warmUp = server.startWarmUp(Integer.MAX_VALUE);
+            assertThat(warmUp).isNotDone();
+
+            try (UniMrcpClientSim caller = Pbx.call(server)) {
+                assertThat(warmUp.get(30, TimeUnit.SECONDS)).isLessThan(Integer.MAX_VALUE);
+                assertThat(logged.list).anyMatch(e -> e.getFormattedMessage().startsWith("start-up warm-up: ")
+                        && e.getFormattedMessage().endsWith("(a call came in)"));
+                assertThat(Pbx.status(Pbx.speak(caller, 1, "[[seconds=0.1]] the first call"))).isEqualTo(200);
+                assertThat(caller.sendBye()).startsWith("SIP/2.0 200");
+            }
+        }
+    }
+
+    @Test
+    void theWarmUpEndsWhenTheServerCloses() throws Exception {
+        engineMayLoad.countDown();
+        VoxcpmMrcpServer server = loadingServer();
+        server.ready().get(10, TimeUnit.SECONDS);
+        var warmUp = server.startWarmUp(Integer.MAX_VALUE);
+        server.close();
+        assertThat(warmUp.get(30, TimeUnit.SECONDS)).isLessThan(Integer.MAX_VALUE);
+        assertThat(logged.list).anyMatch(e -> e.getFormattedMessage().startsWith("start-up warm-up: ")
+                && e.getFormattedMessage().endsWith("(the server closed)"));
     }
 }
