@@ -133,6 +133,21 @@ class LauncherClassDataIT {
         assertThat(chosen).containsPattern("ThreadPriorityPolicy\\s+= 0\\s").containsPattern("CompilerThreadPriority\\s+= -1\\s");
     }
 
+    /**
+     * The launcher's heap (a 2 GB maximum collected as if it were 384 MB) unless JAVA_OPTS names a size: then all of
+     * the operator's sizes and none of ours, so a maximum below our initial 512 MB still starts.
+     */
+    @Test
+    void theLauncherSizesTheHeapUnlessJavaOptsDoes() throws Exception {
+        String ours = start(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal"));
+        assertThat(ours).containsPattern("\\sMaxHeapSize\\s+= 2147483648\\s").containsPattern("SoftMaxHeapSize\\s+= 402653184\\s")
+                .containsPattern("UseZGC\\s+= true\\s");
+
+        String theirs = start(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal -Xmx256m"));
+        assertThat(theirs).containsPattern("\\sMaxHeapSize\\s+= 268435456\\s").containsPattern("SoftMaxHeapSize\\s+= 268435456\\s")
+                .containsPattern("UseZGC\\s+= true\\s");
+    }
+
     /** Root, or CAP_SYS_NICE (bit 23) among this process's effective capabilities. */
     private static boolean mayRenice() throws IOException {
         if ("root".equals(System.getProperty("user.name"))) {
