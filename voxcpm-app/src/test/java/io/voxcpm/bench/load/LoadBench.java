@@ -58,6 +58,10 @@ public final class LoadBench implements Callable<Integer> {
     @Option(names = "--text", description = "what every session SPEAKs (text/plain). Default: ${DEFAULT-VALUE}")
     String text = "Thank you for calling. Please hold.";
 
+    @Option(names = "--unique-text", description = "give each session's text its own tag (\"Ticket RUN-I: \" before --text), so "
+            + "every SPEAK, warm-up included, is a prompt-cache miss the engine must synthesize (a streaming engine's first packet)")
+    boolean uniqueText;
+
     @Option(names = "--warmup", paramLabel = "N", description = "sessions of an unmeasured warm-up run first (at least 1: it "
             + "also learns the MRCP port). Default ${DEFAULT-VALUE}")
     int warmup = 20;
@@ -89,6 +93,11 @@ public final class LoadBench implements Callable<Integer> {
 
     @Option(names = "--retry-503", description = "on 503, INVITE again after Retry-After (measures start-up readiness)")
     boolean retry503;
+
+    /** Warm-up and measured run get different tags ({@code kind}), so the warm-up never fills the run's cache entries. */
+    SpeakTexts texts(String kind) {
+        return uniqueText ? SpeakTexts.unique(text, SpeakTexts.runTagNow(kind)) : SpeakTexts.same(text);
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new LoadBench()).execute(args));
@@ -123,7 +132,7 @@ public final class LoadBench implements Callable<Integer> {
         Start mode = Start.valueOf(start.toUpperCase(Locale.ROOT));
 
         LoadClient.Outcome probe = new LoadClient(new LoadClient.Options(server, Math.max(1, warmup), channelsPerConnection,
-                c, ptime, Start.ALL, setupRate, 0, text, 60_000, rtpBase + sessions, true)).run();
+                c, ptime, Start.ALL, setupRate, 0, texts("w"), 60_000, rtpBase + sessions, true)).run();
         if (probe.mrcpPort <= 0) {
             System.err.println("bench load: the warm-up got no MRCP channel from " + sip + ": finals " + probe.inviteFinals
                     + " " + probe.problems);
@@ -147,7 +156,8 @@ public final class LoadBench implements Callable<Integer> {
         run.put("setup_rate_per_s", setupRate);
         run.put("channels_per_connection", channelsPerConnection);
         run.put("warmup_sessions", Math.max(1, warmup));
-        run.put("text", text);
+        SpeakTexts measured = texts("r");
+        run.put("text", measured.distinct() ? measured.of(0) + " (one tag per session)" : text);
 
         LoadClient.Outcome outcome;
         ProcSampler.Usage usage = null;
@@ -163,7 +173,7 @@ public final class LoadBench implements Callable<Integer> {
                      "udp and dst host 127.0.0.1 and dst portrange " + rtpBase + "-" + rtpMax, false);
              ProcSampler proc = pid > 0 ? new ProcSampler(pid) : null) {
             outcome = new LoadClient(new LoadClient.Options(server, sessions, channelsPerConnection, c, ptime, mode,
-                    setupRate, spreadMs, text, timeoutS * 1000L, rtpBase, retry503)).run();
+                    setupRate, spreadMs, measured, timeoutS * 1000L, rtpBase, retry503)).run();
             if (proc != null) {
                 usage = proc.usage();
             }
