@@ -74,6 +74,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     t.add_argument("--model", choices=("voxcpm2", "standin"), default="voxcpm2",
                    help="standin = StandInVoxCPM, a TEST DOUBLE producing deterministic tones (no weights needed)")
     t.add_argument("--standin-chunk-delay", type=float, default=0.0, help="seconds the stand-in spends per chunk")
+    t.add_argument("--standin-first-chunk-delay", type=float,
+                   help="seconds the stand-in spends on a call's first chunk (the model's prefill plus one step; "
+                        "default: --standin-chunk-delay)")
     t.add_argument("--standin-fail-after", type=int, help="the stand-in raises after this many chunks of a call")
     t.add_argument("--standin-api", choices=("2.0.3", "newer"), default="2.0.3",
                    help="the voxcpm API the stand-in imitates: 2.0.3 has no seed argument (default 2.0.3)")
@@ -131,6 +134,7 @@ def main(argv=None) -> int:
     options = LoadOptions(model=args.model, model_dir=args.model_dir, device=args.device,
                           compile=not args.no_compile, kv_cache_length=args.kv_cache_length,
                           standin_api=args.standin_api, standin_chunk_delay=args.standin_chunk_delay,
+                          standin_first_chunk_delay=args.standin_first_chunk_delay,
                           standin_fail_after=args.standin_fail_after)
     kv = args.kv_cache_length or 8192
     defaults = Defaults(args.cfg_value, args.inference_timesteps, min(args.max_length, kv), kv, args.normalize_text,

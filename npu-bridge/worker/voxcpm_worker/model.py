@@ -34,6 +34,7 @@ class LoadOptions:
     kv_cache_length: Optional[int] = None  # positions of each static KV cache; None: the model's (8192)
     standin_api: str = "2.0.3"           # the stand-in's voxcpm API: "2.0.3" (no seed) or "newer"
     standin_chunk_delay: float = 0.0
+    standin_first_chunk_delay: Optional[float] = None  # None: standin_chunk_delay
     standin_fail_after: Optional[int] = None
     standin_perturbation: float = 0.0
     standin_misplaced_parameters: int = 0
@@ -217,7 +218,8 @@ def _load_standin(options: LoadOptions) -> LoadedModel:
             torch = None
         device = devices.resolve(spec, torch) if torch is not None else "cpu"
     kind = standin.StandInVoxCPMWithSeed if options.standin_api == standin.API_NEWER else standin.StandInVoxCPM
-    tts = kind(device=device, chunk_delay=options.standin_chunk_delay, fail_after=options.standin_fail_after,
+    tts = kind(device=device, chunk_delay=options.standin_chunk_delay,
+               first_chunk_delay=options.standin_first_chunk_delay, fail_after=options.standin_fail_after,
                perturbation=options.standin_perturbation, misplaced_parameters=options.standin_misplaced_parameters)
     if options.kv_cache_length:
         tts.config.max_length = options.kv_cache_length

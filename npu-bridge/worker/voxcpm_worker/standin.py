@@ -85,18 +85,21 @@ def _device_of(text: str):
 class StandInVoxCPM:
     """TEST DOUBLE of voxcpm 2.0.3 (no seed parameter).
 
-    Knobs for tests: ``chunk_delay`` (seconds slept per chunk, as if computing), ``fail_after``
+    Knobs for tests: ``chunk_delay`` (seconds slept per chunk, as if computing), ``first_chunk_delay``
+    (seconds slept before a call's first chunk instead: the real model's prefill makes it the slow one), ``fail_after``
     (raise after that many chunks of a call), ``perturbation`` (relative deterministic noise, to make
     one "device" differ from another), ``misplaced_parameters`` (left on the CPU, to fail residency).
     """
 
     def __init__(self, device: str = "cpu", chunk_delay: float = 0.0, fail_after: Optional[int] = None,
+                 first_chunk_delay: Optional[float] = None,
                  perturbation: float = 0.0, misplaced_parameters: int = 0):
         self.device = device
         self.sample_rate = SAMPLE_RATE
         self.dtype = "bfloat16"
         self.config = SimpleNamespace(max_length=8192, dtype="bfloat16")
         self.chunk_delay = chunk_delay
+        self.first_chunk_delay = chunk_delay if first_chunk_delay is None else first_chunk_delay
         self.fail_after = fail_after
         self.perturbation = perturbation
         self._lock = threading.Lock()
@@ -206,8 +209,9 @@ class StandInVoxCPM:
         phase = 0.0
         try:
             for index in range(chunks):
-                if self.chunk_delay:
-                    time.sleep(self.chunk_delay)
+                delay = self.first_chunk_delay if index == 0 else self.chunk_delay
+                if delay:
+                    time.sleep(delay)
                 if self.fail_after is not None and index >= self.fail_after:
                     raise RuntimeError(f"stand-in injected failure after {index} chunks")
                 step = np.random.default_rng([int(rhythm.integers(0, 2**63)), _draw()])  # per-step noise

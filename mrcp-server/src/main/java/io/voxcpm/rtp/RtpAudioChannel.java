@@ -149,7 +149,19 @@ public final class RtpAudioChannel implements AudioChannel {
         if (closed) {
             throw new IllegalStateException("RTP channel of session " + sessionId + " is closed");
         }
-        return start(new RtpTalkspurt(this, listener));
+        return start(new RtpTalkspurt(this, listener, this::audioBegan));
+    }
+
+    /**
+     * The first frame of a talkspurt that began empty (an engine still generating): the stream moves again to
+     * the soonest slot with room, so that frame leaves within a slot or two, not up to a ptime later in the
+     * phase picked when the talkspurt began. Nothing has been sent in it yet (its first frame was not there),
+     * unless a tick sent it meanwhile, in which case the move is refused and the phase stays.
+     */
+    private void audioBegan(RtpTalkspurt talkspurt) {
+        if (current.get() == talkspurt && !closed) {
+            clock.began(loop, ptimeMs, pacer);
+        }
     }
 
     @Override

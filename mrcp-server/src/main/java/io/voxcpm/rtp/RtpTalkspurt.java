@@ -2,6 +2,7 @@ package io.voxcpm.rtp;
 
 import io.voxcpm.audio.EncodedFrames;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The frames of one talkspurt, read by index on the clock's event loop. Either a shared, complete
@@ -14,12 +15,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * array is full it copies it into a larger one and publishes that array before the count, so a reader that
  * sees a count also sees an array holding that many frames. {@link #over} makes "aborted" and "played
  * out" mutually exclusive so a listener never fires after an abort.
+ *
+ * <p>A written talkspurt tells its {@code firstFrame} hook when its first frame is published: a streaming
+ * engine's audio begins there, often a few hundred milliseconds after the talkspurt did, and the stream's
+ * phase chosen at the talkspurt's beginning would make that first frame wait up to a ptime for its slot.
  */
 final class RtpTalkspurt implements Talkspurt {
 
     private final RtpAudioChannel channel;
     private final Listener listener;
     private final EncodedFrames shared;
+    private final Consumer<RtpTalkspurt> firstFrame;
     private final AtomicBoolean over = new AtomicBoolean();
     private volatile byte[][] written;
     private volatile int available;
@@ -34,11 +40,12 @@ final class RtpTalkspurt implements Talkspurt {
     /** Touched only on the clock's loop: whether a packet of this talkspurt has left (its phase is fixed). */
     private boolean sent;
 
-    /** A talkspurt the engine writes into. */
-    RtpTalkspurt(RtpAudioChannel channel, Listener listener) {
+    /** A talkspurt the engine writes into; {@code firstFrame} hears of its first frame, on the writer's thread. */
+    RtpTalkspurt(RtpAudioChannel channel, Listener listener, Consumer<RtpTalkspurt> firstFrame) {
         this.channel = channel;
         this.listener = listener;
         this.shared = null;
+        this.firstFrame = firstFrame;
         this.written = new byte[16][];
     }
 
@@ -47,6 +54,7 @@ final class RtpTalkspurt implements Talkspurt {
         this.channel = channel;
         this.listener = listener;
         this.shared = frames;
+        this.firstFrame = t -> { };
         this.available = frames.count();
         this.next = from;
         this.finished = true;
@@ -78,6 +86,9 @@ final class RtpTalkspurt implements Talkspurt {
         }
         slots[n] = frame;
         available = n + 1;
+        if (n == 0) {
+            firstFrame.accept(this); // after the frame is visible, so the tick it brings forward finds it
+        }
     }
 
     @Override

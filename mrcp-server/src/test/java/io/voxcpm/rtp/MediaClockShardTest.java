@@ -106,6 +106,66 @@ class MediaClockShardTest {
         assertThat(stream.ticks.get() - before).isEqualTo(1);
     }
 
+    /** A talkspurt an engine writes into: active from its beginning, its first packet once a frame is there. */
+    private static final class Written implements Paced {
+        volatile boolean frame;
+        long firstPacketSlot = -1;
+        long lastSlot;
+
+        @Override
+        public boolean tick(long slot) {
+            lastSlot = slot;
+            if (frame && firstPacketSlot < 0) {
+                firstPacketSlot = slot;
+            }
+            return true;
+        }
+
+        @Override
+        public boolean midTalkspurt() {
+            return firstPacketSlot >= 0;
+        }
+    }
+
+    @Test
+    void anEngineWrittenTalkspurtsFirstFrameLeavesOnTheNextSlotsNotInThePhaseItBeganIn() {
+        Stream busy = new Stream();
+        busy.active = true;
+        shard.add(20, busy); // keeps the timer running
+        Written moved = new Written();
+        Written unmoved = new Written();
+        shard.add(20, moved);
+        shard.add(20, unmoved);
+        advance(5);
+        shard.began(20, moved); // SPEAK: each talkspurt begins empty while the engine generates
+        shard.began(20, unmoved);
+        advance(150);
+
+        // what RtpAudioChannel does on a talkspurt's first written frame: began again
+        assertThat(msToFirstPacket(moved, true)).isBetween(1, 2);
+        // without it the frame waits for the phase picked at SPEAK (17 ms on here)
+        assertThat(msToFirstPacket(unmoved, false)).isBetween(16, 18);
+    }
+
+    /** The first frame comes 3 ms after the stream's own slot; milliseconds until its first packet. */
+    private int msToFirstPacket(Written stream, boolean beganAgain) {
+        long ticked = stream.lastSlot;
+        while (stream.lastSlot == ticked) {
+            advance(1);
+        }
+        advance(3);
+        stream.frame = true;
+        if (beganAgain) {
+            shard.began(20, stream);
+        }
+        int waited = 0;
+        while (stream.firstPacketSlot < 0 && waited < 40) {
+            advance(1);
+            waited++;
+        }
+        return waited;
+    }
+
     @Test
     void aLoopWithAStreamWhoseTalkspurtBeganBeforeItsFirstTickDoesNotSleep() {
         Stream idle = new Stream();

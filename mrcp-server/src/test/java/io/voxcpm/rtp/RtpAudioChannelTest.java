@@ -189,6 +189,25 @@ class RtpAudioChannelTest {
     }
 
     @Test
+    void aWrittenTalkspurtTellsItsHookOfItsFirstFrameOnceAndNotAfterAnAbort() throws Exception {
+        RtpAudioChannel channel = pcmu();
+        List<RtpTalkspurt> told = new CopyOnWriteArrayList<>();
+        RtpTalkspurt talkspurt = new RtpTalkspurt(channel, new Counting(), told::add);
+        assertThat(told).as("begun, no audio yet").isEmpty();
+        talkspurt.write(frame(0, 160));
+        assertThat(told).containsExactly(talkspurt);
+        talkspurt.write(frame(1, 160));
+        talkspurt.write(frame(2, 160));
+        assertThat(told).as("only the first frame begins the audio").hasSize(1);
+
+        List<RtpTalkspurt> toldAborted = new CopyOnWriteArrayList<>();
+        RtpTalkspurt aborted = new RtpTalkspurt(channel, new Counting(), toldAborted::add);
+        aborted.abort();
+        aborted.write(frame(0, 160)); // an engine still producing after STOP
+        assertThat(toldAborted).isEmpty();
+    }
+
+    @Test
     void anEmptyFinishedTalkspurtPlaysOutWithoutSending() throws Exception {
         RtpAudioChannel channel = pcmu();
         Counting listener = new Counting();

@@ -58,6 +58,15 @@ public final class LoadBench implements Callable<Integer> {
     @Option(names = "--text", description = "what every session SPEAKs (text/plain). Default: ${DEFAULT-VALUE}")
     String text = "Thank you for calling. Please hold.";
 
+    @Option(names = "--unique-text", description = "give each session's text its own tag (\"Ticket RUN-I: \" before --text), so "
+            + "every SPEAK, warm-up included, is a prompt-cache miss the engine must synthesize (a streaming engine's first packet)")
+    boolean uniqueText;
+
+    @Option(names = "--engine-ports", paramLabel = "MIN[-MAX]", description = "also capture the server's gRPC traffic to its "
+            + "model workers on these loopback TCP ports and report when each session's first chunk reached the server "
+            + "(needs --unique-text)")
+    String enginePorts;
+
     @Option(names = "--warmup", paramLabel = "N", description = "sessions of an unmeasured warm-up run first (at least 1: it "
             + "also learns the MRCP port). Default ${DEFAULT-VALUE}")
     int warmup = 20;
@@ -90,6 +99,22 @@ public final class LoadBench implements Callable<Integer> {
     @Option(names = "--retry-503", description = "on 503, INVITE again after Retry-After (measures start-up readiness)")
     boolean retry503;
 
+    /** Warm-up and measured run get different tags ({@code kind}), so the warm-up never fills the run's cache entries. */
+    SpeakTexts texts(String kind) {
+        return uniqueText ? SpeakTexts.unique(text, SpeakTexts.runTagNow(kind)) : SpeakTexts.same(text);
+    }
+
+    /** {@code MIN-MAX} or one port. */
+    static int[] portRange(String spec) {
+        String[] p = spec.split("-", 2);
+        int min = Integer.parseInt(p[0].trim());
+        int max = p.length == 2 ? Integer.parseInt(p[1].trim()) : min;
+        if (min < 1 || max > 65535 || max < min) {
+            throw new IllegalArgumentException("port range: '" + spec + "'");
+        }
+        return new int[] {min, max};
+    }
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new LoadBench()).execute(args));
     }
@@ -119,11 +144,16 @@ public final class LoadBench implements Callable<Integer> {
                     sessions, needed, fds);
             return 2;
         }
+        int[] engine = enginePorts == null ? null : portRange(enginePorts);
+        if (engine != null && !uniqueText) {
+            System.err.println("bench load: --engine-ports matches engine calls to sessions by their text: add --unique-text");
+            return 2;
+        }
         Codec c = Codec.parse(codec);
         Start mode = Start.valueOf(start.toUpperCase(Locale.ROOT));
 
         LoadClient.Outcome probe = new LoadClient(new LoadClient.Options(server, Math.max(1, warmup), channelsPerConnection,
-                c, ptime, Start.ALL, setupRate, 0, text, 60_000, rtpBase + sessions, true)).run();
+                c, ptime, Start.ALL, setupRate, 0, texts("w"), 60_000, rtpBase + sessions, true)).run();
         if (probe.mrcpPort <= 0) {
             System.err.println("bench load: the warm-up got no MRCP channel from " + sip + ": finals " + probe.inviteFinals
                     + " " + probe.problems);
@@ -134,6 +164,7 @@ public final class LoadBench implements Callable<Integer> {
         String stamp = Long.toString(System.currentTimeMillis());
         Path controlPcap = captureDir.resolve("control-" + stamp + ".pcap");
         Path rtpPcap = captureDir.resolve("rtp-" + stamp + ".pcap");
+        Path enginePcap = captureDir.resolve("engine-" + stamp + ".pcap");
         int rtpMax = rtpBase + sessions - 1;
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("label", label);
@@ -147,7 +178,8 @@ public final class LoadBench implements Callable<Integer> {
         run.put("setup_rate_per_s", setupRate);
         run.put("channels_per_connection", channelsPerConnection);
         run.put("warmup_sessions", Math.max(1, warmup));
-        run.put("text", text);
+        SpeakTexts measured = texts("r");
+        run.put("text", measured.distinct() ? measured.of(0) + " (one tag per session)" : text);
 
         LoadClient.Outcome outcome;
         ProcSampler.Usage usage = null;
@@ -161,15 +193,21 @@ public final class LoadBench implements Callable<Integer> {
                 "udp port " + server.getPort() + " or tcp port " + probe.mrcpPort, false);
              Capture rtp = Capture.start(rtpPcap, Capture.RTP_SNAPLEN,
                      "udp and dst host 127.0.0.1 and dst portrange " + rtpBase + "-" + rtpMax, false);
+             // whole packets: the frames of an HTTP/2 stream cannot be followed past a cut
+             Capture engineCapture = engine == null ? null
+                     : Capture.start(enginePcap, 262_144, "tcp portrange " + engine[0] + "-" + engine[1], false);
              ProcSampler proc = pid > 0 ? new ProcSampler(pid) : null) {
             outcome = new LoadClient(new LoadClient.Options(server, sessions, channelsPerConnection, c, ptime, mode,
-                    setupRate, spreadMs, text, timeoutS * 1000L, rtpBase, retry503)).run();
+                    setupRate, spreadMs, measured, timeoutS * 1000L, rtpBase, retry503)).run();
             if (proc != null) {
                 usage = proc.usage();
             }
             Thread.sleep(Capture.STOP_GRACE_MS); // every packet captured is handed to tcpdump before it stops
             drops1 = control.stop();
             drops2 = rtp.stop();
+            if (engineCapture != null) {
+                engineCapture.stop();
+            }
         }
         WireAnalysis wire = new WireAnalysis(server.getPort(), probe.mrcpPort, rtpBase, rtpMax);
         wire.readControl(controlPcap);
@@ -178,6 +216,11 @@ public final class LoadBench implements Callable<Integer> {
         List<WireAnalysis.Call> calls = wire.calls(c.clockRate, jitter);
         Report report = new Report(run, calls, jitter);
         report.put("invite_final_responses_on_wire", wire.finals);
+        if (engine != null) {
+            EngineWire engineWire = new EngineWire(engine[0], engine[1], measured);
+            engineWire.read(enginePcap);
+            report.put("engine", engineWire.figures(calls, rtpBase));
+        }
         if (usage != null) {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("pid", pid);
@@ -243,6 +286,14 @@ public final class LoadBench implements Callable<Integer> {
         System.out.printf("capture: %d control + %d RTP packets, kernel drops %d/%d, TCP gaps %d; client: %s%s%n",
                 wire.health.controlPackets, wire.health.rtpPackets, drops1, drops2, wire.health.tcpGaps,
                 outcome.inviteFinals, outcome.timedOut ? " TIMED OUT" : "");
+        if (engine != null) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> e = (Map<String, Object>) report.json.get("engine");
+            System.out.println("engine (gRPC capture): SPEAK -> engine request " + e.get("speak_to_engine_request_ms")
+                    + "; SPEAK -> first chunk " + e.get("speak_to_first_chunk_ms") + "; first chunk -> first RTP "
+                    + e.get("first_chunk_to_first_rtp_ms") + "; SPEAKs without a first chunk seen "
+                    + e.get("speaks_without_a_first_chunk_seen"));
+        }
         if (!outcome.problems.isEmpty()) {
             System.out.println("client problems: " + outcome.problems);
         }
@@ -252,6 +303,7 @@ public final class LoadBench implements Callable<Integer> {
         if (!keepPcaps) {
             Files.deleteIfExists(controlPcap);
             Files.deleteIfExists(rtpPcap);
+            Files.deleteIfExists(enginePcap);
         }
         return 0;
     }

@@ -33,7 +33,7 @@ final class LoadClient {
     enum Start { ALL, SPREAD, RAMP }
 
     record Options(InetSocketAddress sip, int sessions, int channelsPerConnection, Codec codec, int ptimeMs,
-                   Start start, double setupPerSecond, double spreadMs, String text, long timeoutMs, int rtpBase,
+                   Start start, double setupPerSecond, double spreadMs, SpeakTexts texts, long timeoutMs, int rtpBase,
                    boolean retry503) { }
 
     /** What the client saw, by count only. */
@@ -399,7 +399,8 @@ final class LoadClient {
         if (c.done || tearingDown) {
             return;
         }
-        byte[] body = o.text().getBytes(StandardCharsets.UTF_8);
+        String text = o.texts().of(c.index);
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
         String rest = " SPEAK " + c.conn.nextRequestId++ + "\r\n"
                 + "Channel-Identifier: " + c.channelId + "\r\n"
                 + "Content-Type: text/plain\r\n"
@@ -409,7 +410,7 @@ final class LoadClient {
         while (length != fixed + String.valueOf(length).length()) {
             length = fixed + String.valueOf(length).length(); // the length counts its own digits
         }
-        write(c.conn, ("MRCP/2.0 " + length + rest + o.text()).getBytes(StandardCharsets.UTF_8));
+        write(c.conn, ("MRCP/2.0 " + length + rest + text).getBytes(StandardCharsets.UTF_8));
         outcome.spoke++;
     }
 
