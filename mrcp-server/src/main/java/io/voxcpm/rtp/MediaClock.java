@@ -15,8 +15,10 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +107,29 @@ public final class MediaClock implements AutoCloseable {
             log.warn("Media clock started: {} event loop(s), nio transport on Linux (ticks rounded to whole ms);"
                     + " epoll {}", loops, Epoll.isAvailable() ? "not selected" : "unavailable: " + Epoll.unavailabilityCause());
         }
+    }
+
+    /**
+     * Moves every loop's thread into the real-time class at {@code priority} (see {@link RealtimeScheduling});
+     * blocks until each loop has tried. Returns null when all are there, else why not (the loops then keep
+     * pacing under the normal scheduler).
+     */
+    public String raiseToRealtime(int priority) {
+        RealtimeScheduling.checkPriority(priority);
+        String why = null;
+        for (EventExecutor loop : group) {
+            try {
+                String failed = loop.submit(() -> RealtimeScheduling.applyToCurrentThread(priority))
+                        .get(10, TimeUnit.SECONDS);
+                why = why == null ? failed : why;
+            } catch (ExecutionException | TimeoutException e) {
+                return "the clock loop did not answer: " + e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            }
+        }
+        return why;
     }
 
     /** The loop a new stream and its socket should live on (round robin). */

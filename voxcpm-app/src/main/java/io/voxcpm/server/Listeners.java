@@ -87,6 +87,7 @@ final class Listeners implements AutoCloseable {
         }
         clock = new MediaClock();
         opened.add(clock);
+        realtime(clock, config.rtp());
         media = new RtpMedia(clock, ports);
         EventExecutorGroup executors = new DefaultEventExecutorGroup(
                 Math.max(2, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory("synth"));
@@ -107,6 +108,29 @@ final class Listeners implements AutoCloseable {
             log.info("TLS: SIP {}:{}, MRCPv2 (TCP/TLS/MRCPv2) {}{}", config.sip().address(), sip.tlsPort(),
                     mrcpTls.port(), config.security().tls().clientCaFile() == null ? ""
                             : ", client certificates required");
+        }
+    }
+
+    /**
+     * The clock's loops in the real-time class (see {@code RealtimeScheduling}). Not permitted is normal for a
+     * server not run as root, without CAP_SYS_NICE or an RLIMIT_RTPRIO: said once, at INFO when the file left
+     * the priority to us and at WARN when the operator asked for it.
+     */
+    private static void realtime(MediaClock clock, RtpConfig rtp) {
+        int priority = rtp.realtimePriorityOrDefault();
+        if (priority == 0) {
+            log.info("Media clock: normal scheduling (rtp.realtime-priority: 0)");
+            return;
+        }
+        String why = clock.raiseToRealtime(priority);
+        if (why == null) {
+            log.info("Media clock: real-time scheduling (SCHED_FIFO {})", priority);
+        } else if (rtp.realtimePriority() == null) {
+            log.info("Media clock: normal scheduling, real-time not permitted here ({}); give the server CAP_SYS_NICE"
+                    + " or an RLIMIT_RTPRIO of {} for steadier packet timing under load", why, priority);
+        } else {
+            log.warn("Media clock: rtp.realtime-priority {} not applied ({}); pacing under the normal scheduler."
+                    + " Give the server CAP_SYS_NICE or an RLIMIT_RTPRIO of {}, or set 0", priority, why, priority);
         }
     }
 

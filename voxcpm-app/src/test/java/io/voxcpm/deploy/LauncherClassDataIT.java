@@ -117,7 +117,8 @@ class LauncherClassDataIT {
     /**
      * Not class data, but the same launcher start: where the process may renice threads (root or CAP_SYS_NICE) the
      * launcher asks the JVM for the media clock's priority and nice compilers; elsewhere it asks nothing (the JVM
-     * would only warn); and JAVA_OPTS naming a policy wins.
+     * would only warn); and JAVA_OPTS naming a policy wins. The server itself puts the media clock in the real-time
+     * class where the kernel lets it, and says so.
      */
     @Test
     void theLauncherAsksForThreadPrioritiesOnlyWhereTheProcessMaySetThem() throws Exception {
@@ -128,6 +129,11 @@ class LauncherClassDataIT {
             assertThat(flags).containsPattern("ThreadPriorityPolicy\\s+= 0\\s");
         }
         assertThat(flags).doesNotContain("may require system level permission");
+        if (mayUseRealtime()) {
+            assertThat(flags).contains("Media clock: real-time scheduling (SCHED_FIFO 10)");
+        } else {
+            assertThat(flags).contains("Media clock: normal scheduling, real-time not permitted here");
+        }
 
         String chosen = start(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:ThreadPriorityPolicy=0"));
         assertThat(chosen).containsPattern("ThreadPriorityPolicy\\s+= 0\\s").containsPattern("CompilerThreadPriority\\s+= -1\\s");
@@ -146,6 +152,13 @@ class LauncherClassDataIT {
         String theirs = start(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal -Xmx256m"));
         assertThat(theirs).containsPattern("\\sMaxHeapSize\\s+= 268435456\\s").containsPattern("SoftMaxHeapSize\\s+= 268435456\\s")
                 .containsPattern("UseZGC\\s+= true\\s");
+    }
+
+    /** Whether the kernel lets this process start one in SCHED_FIFO (root, CAP_SYS_NICE or an RLIMIT_RTPRIO). */
+    private static boolean mayUseRealtime() throws Exception {
+        Process p = new ProcessBuilder("chrt", "-f", "1", "true").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 
     /** Root, or CAP_SYS_NICE (bit 23) among this process's effective capabilities. */
@@ -167,7 +180,11 @@ class LauncherClassDataIT {
         List<String> command = new ArrayList<>(List.of(install.resolve("voxcpm-mrcp").toString(), "serve",
                 "--address", "127.0.0.1", "--sip-port", "0", "--mrcp-port", "0", "--http-port", "0",
                 "--exit-when-listening"));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
+        // to a file, not a pipe: -XX:+PrintFlagsFinal alone is ~64 KB, a pipe's whole buffer, and a launcher blocked
+        // writing to a pipe nobody reads until it exits would never exit
+        Path log = work.resolve("output.txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment().remove("JAVA_OPTS");
         builder.environment().remove("VOXCPM_CDS");
         builder.environment().remove("VOXCPM_CDS_DIR");
@@ -177,7 +194,7 @@ class LauncherClassDataIT {
         if (!exited) {
             process.destroyForcibly();
         }
-        String output = new String(process.getInputStream().readAllBytes());
+        String output = Files.readString(log);
         assertThat(exited).as("the launcher ended by itself; output:%n%s", output).isTrue();
         assertThat(process.exitValue()).as("exit status; output:%n%s", output).isZero();
         return output;

@@ -88,7 +88,7 @@ class ServerConfigTest {
     void everyProblemOfEverySectionIsListedAtOnce() {
         assertThatThrownBy(() -> load("""
                 sip: {port: 70000}
-                rtp: {ptime-ms: 25}
+                rtp: {ptime-ms: 25, realtime-priority: 100}
                 synth: {unknown-voice: maybe}
                 engine: {kind: worker}
                 cache: {frame-tier-mb: -1}
@@ -98,11 +98,21 @@ class ServerConfigTest {
                 .isInstanceOf(ServerConfig.ConfigException.class)
                 .hasMessageContaining("sip.port must be 0-65535, got 70000")
                 .hasMessageContaining("rtp.ptime-ms must be a multiple of 10")
+                .hasMessageContaining("rtp.realtime-priority must be 0 (the normal scheduler) or a SCHED_FIFO priority"
+                        + " 1-99, got 100")
                 .hasMessageContaining("synth.unknown-voice must be reject or default, got 'maybe'")
                 .hasMessageContaining("engine.kind 'worker' needs engine.workers")
                 .hasMessageContaining("cache.frame-tier-mb must be 0 (off) or more")
                 .hasMessageContaining("drain.timeout-s must be 0 or more and drain.retry-after-s at least 1")
                 .hasMessageContaining("cost.max-length must be 1-4096");
+    }
+
+    @Test
+    void theMediaClocksRealtimePriorityIsTenUnlessTheFileNamesOneAndZeroTurnsItOff() throws Exception {
+        assertThat(load("sip: {port: 5080}\n").rtp().realtimePriorityOrDefault()).isEqualTo(10);
+        assertThat(load("sip: {port: 5080}\n").rtp().realtimePriority()).as("left to the server").isNull();
+        assertThat(load("rtp: {realtime-priority: 0}\n").rtp().realtimePriorityOrDefault()).isZero();
+        assertThat(load("rtp: {realtime-priority: 50}\n").rtp().realtimePriorityOrDefault()).isEqualTo(50);
     }
 
     @Test

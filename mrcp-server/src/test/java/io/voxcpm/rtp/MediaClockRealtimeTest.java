@@ -1,0 +1,84 @@
+package io.voxcpm.rtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.channel.EventLoop;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * The clock's loops in the real-time class where the process may put them there, and a clock that paces on,
+ * saying why, where it may not. Whether it may is asked of the kernel apart from the code under test: {@code chrt}
+ * starting a process in {@code SCHED_FIFO}.
+ */
+@EnabledOnOs(OS.LINUX)
+class MediaClockRealtimeTest {
+
+    @Test
+    void aClockRaisedToRealtimeRunsItsLoopInSchedFifoAtThatPriorityWhereTheProcessMay() throws Exception {
+        boolean permitted = realtimePermitted();
+        try (MediaClock clock = new MediaClock(1, true)) {
+            String why = clock.raiseToRealtime(3);
+            int[] policy = policyOf(clock.nextLoop());
+            if (permitted) {
+                assertThat(why).isNull();
+                assertThat(policy).containsExactly(RealtimeScheduling.SCHED_FIFO, 3);
+            } else {
+                assertThat(why).contains("not permitted");
+                assertThat(policy[0]).isZero();
+            }
+            assertPaces(clock);
+        }
+    }
+
+    @Test
+    void withoutChrtTheLoopStaysInTheNormalClassAndTheReasonSaysWhy() throws Exception {
+        try (MediaClock clock = new MediaClock(1, true)) {
+            String why = clock.nextLoop().submit(() -> RealtimeScheduling.applyToCurrentThread(3, "/nonexistent/chrt"))
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(why).startsWith("chrt (util-linux) could not be run").contains("/nonexistent/chrt");
+            assertThat(policyOf(clock.nextLoop())[0]).isZero();
+            assertPaces(clock);
+        }
+    }
+
+    @Test
+    void aPriorityOutsideOneToNinetyNineIsRefusedBeforeAnyLoopIsTouched() {
+        try (MediaClock clock = new MediaClock(1, true)) {
+            assertThatThrownBy(() -> clock.raiseToRealtime(0)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("1-99");
+            assertThatThrownBy(() -> clock.raiseToRealtime(100)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void aThreadThatWasNeverRaisedReadsAsTheNormalClass() throws Exception {
+        assertThat(RealtimeScheduling.policyOfCurrentThread()).containsExactly(0, 0);
+    }
+
+    private static int[] policyOf(EventLoop loop) throws Exception {
+        return loop.submit(RealtimeScheduling::policyOfCurrentThread).get(10, TimeUnit.SECONDS);
+    }
+
+    private static void assertPaces(MediaClock clock) throws InterruptedException {
+        CountDownLatch ticks = new CountDownLatch(5);
+        EventLoop loop = clock.nextLoop();
+        Paced stream = slot -> {
+            ticks.countDown();
+            return true;
+        };
+        clock.register(loop, 20, stream);
+        assertThat(ticks.await(10, TimeUnit.SECONDS)).as("the clock ticks its stream").isTrue();
+        clock.unregister(loop, 20, stream);
+    }
+
+    private static boolean realtimePermitted() throws Exception {
+        Process p = new ProcessBuilder("chrt", "-f", "1", "true").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+}
