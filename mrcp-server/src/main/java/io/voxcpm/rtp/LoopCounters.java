@@ -13,6 +13,7 @@ final class LoopCounters {
     private static final VarHandle SENT;
     private static final VarHandle LATE;
     private static final VarHandle DROPPED;
+    private static final VarHandle BUSY;
 
     static {
         try {
@@ -20,6 +21,7 @@ final class LoopCounters {
             SENT = lookup.findVarHandle(LoopCounters.class, "sent", long.class);
             LATE = lookup.findVarHandle(LoopCounters.class, "late", long.class);
             DROPPED = lookup.findVarHandle(LoopCounters.class, "dropped", long.class);
+            BUSY = lookup.findVarHandle(LoopCounters.class, "busy", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -28,6 +30,8 @@ final class LoopCounters {
     private long sent;
     private long late;
     private long dropped;
+    /** Nanoseconds the loop spent running its slots: how much of its core the pacing takes. */
+    private long busy;
 
     void sent() {
         SENT.setOpaque(this, sent + 1);
@@ -39,6 +43,14 @@ final class LoopCounters {
 
     void dropped() {
         DROPPED.setOpaque(this, dropped + 1);
+    }
+
+    void busy(long nanos) {
+        BUSY.setOpaque(this, busy + nanos);
+    }
+
+    long busyNanos() {
+        return (long) BUSY.getOpaque(this);
     }
 
     long sentCount() {

@@ -57,6 +57,7 @@ public final class MediaClock implements AutoCloseable {
     private final MultiThreadIoEventLoopGroup group;
     private final boolean epoll;
     private final Map<EventExecutor, Shard> shards = new IdentityHashMap<>();
+    private RealtimeGuard guard;
 
     /**
      * A clock with one loop per two cores (at least one, at most four), or {@code -Dvoxcpm.rtp.clock-loops=N}
@@ -110,24 +111,37 @@ public final class MediaClock implements AutoCloseable {
     }
 
     /**
-     * Moves every loop's thread into the real-time class at {@code priority} (see {@link RealtimeScheduling});
-     * blocks until each loop has tried. Returns null when all are there, else why not (the loops then keep
-     * pacing under the normal scheduler).
+     * Moves every loop's thread into the real-time class at {@code priority} (see {@link RealtimeScheduling}),
+     * with a {@link RealtimeGuard} that lowers a loop while it cannot keep up; blocks until each loop has tried.
+     * Returns null when all are there, else why not (those loops then pace under the normal scheduler).
      */
     public String raiseToRealtime(int priority) {
         RealtimeScheduling.checkPriority(priority);
         String why = null;
+        List<RealtimeGuard.Loop> raised = new ArrayList<>();
         for (EventExecutor loop : group) {
             try {
-                String failed = loop.submit(() -> RealtimeScheduling.applyToCurrentThread(priority))
-                        .get(10, TimeUnit.SECONDS);
-                why = why == null ? failed : why;
+                String[] nameTidWhy = loop.submit(() -> {
+                    String tid = RealtimeScheduling.currentThreadId();
+                    return new String[] {Thread.currentThread().getName(), tid, tid == null
+                            ? "real-time scheduling needs Linux (no /proc/thread-self)"
+                            : RealtimeScheduling.raise(tid, priority, "chrt")};
+                }).get(10, TimeUnit.SECONDS);
+                if (nameTidWhy[2] == null) {
+                    raised.add(new RealtimeGuard.Loop(nameTidWhy[0], nameTidWhy[1], shard((EventLoop) loop).counters));
+                } else if (why == null) {
+                    why = nameTidWhy[2];
+                }
             } catch (ExecutionException | TimeoutException e) {
-                return "the clock loop did not answer: " + e;
+                why = "the clock loop did not answer: " + e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return "interrupted";
             }
+        }
+        if (!raised.isEmpty() && guard == null) {
+            guard = new RealtimeGuard(priority, raised, System.nanoTime(), RealtimeGuard.kernel(priority));
+            guard.start();
         }
         return why;
     }
@@ -201,6 +215,9 @@ public final class MediaClock implements AutoCloseable {
     /** Stops every loop; streams still registered stop sending. */
     @Override
     public void close() {
+        if (guard != null) {
+            guard.close();
+        }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
@@ -300,7 +317,8 @@ public final class MediaClock implements AutoCloseable {
 
         @Override
         public void run() {
-            long lateBy = System.nanoTime() - dueNanos;
+            long began = System.nanoTime();
+            long lateBy = began - dueNanos;
             dueNanos += SLOT_NANOS;
             slot++;
             boolean active = false;
@@ -316,6 +334,7 @@ public final class MediaClock implements AutoCloseable {
                     counters.late(counters.sentCount() - sentBefore);
                 }
             }
+            counters.busy(System.nanoTime() - began);
             idleSlots = active ? 0 : idleSlots + 1;
             if (idleSlots > longest) {
                 sleepUnlessActive();

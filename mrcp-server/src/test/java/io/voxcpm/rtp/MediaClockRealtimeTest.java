@@ -26,7 +26,8 @@ class MediaClockRealtimeTest {
             int[] policy = policyOf(clock.nextLoop());
             if (permitted) {
                 assertThat(why).isNull();
-                assertThat(policy).containsExactly(RealtimeScheduling.SCHED_FIFO, 3);
+                assertThat(policy[0]).isEqualTo(RealtimeScheduling.SCHED_FIFO);
+                assertThat(policy[1]).isEqualTo(3);
             } else {
                 assertThat(why).contains("not permitted");
                 assertThat(policy[0]).isZero();
@@ -38,8 +39,8 @@ class MediaClockRealtimeTest {
     @Test
     void withoutChrtTheLoopStaysInTheNormalClassAndTheReasonSaysWhy() throws Exception {
         try (MediaClock clock = new MediaClock(1, true)) {
-            String why = clock.nextLoop().submit(() -> RealtimeScheduling.applyToCurrentThread(3, "/nonexistent/chrt"))
-                    .get(10, TimeUnit.SECONDS);
+            String why = clock.nextLoop().submit(() -> RealtimeScheduling.raise(
+                    RealtimeScheduling.currentThreadId(), 3, "/nonexistent/chrt")).get(10, TimeUnit.SECONDS);
             assertThat(why).startsWith("chrt (util-linux) could not be run").contains("/nonexistent/chrt");
             assertThat(policyOf(clock.nextLoop())[0]).isZero();
             assertPaces(clock);
@@ -57,11 +58,14 @@ class MediaClockRealtimeTest {
 
     @Test
     void aThreadThatWasNeverRaisedReadsAsTheNormalClass() throws Exception {
-        assertThat(RealtimeScheduling.policyOfCurrentThread()).containsExactly(0, 0);
+        int[] policy = RealtimeScheduling.policyOf(RealtimeScheduling.currentThreadId());
+        assertThat(policy[0]).isEqualTo(RealtimeScheduling.SCHED_OTHER);
+        assertThat(policy[1]).isZero();
     }
 
     private static int[] policyOf(EventLoop loop) throws Exception {
-        return loop.submit(RealtimeScheduling::policyOfCurrentThread).get(10, TimeUnit.SECONDS);
+        return loop.submit(() -> RealtimeScheduling.policyOf(RealtimeScheduling.currentThreadId()))
+                .get(10, TimeUnit.SECONDS);
     }
 
     private static void assertPaces(MediaClock clock) throws InterruptedException {
@@ -76,7 +80,7 @@ class MediaClockRealtimeTest {
         clock.unregister(loop, 20, stream);
     }
 
-    private static boolean realtimePermitted() throws Exception {
+    static boolean realtimePermitted() throws Exception {
         Process p = new ProcessBuilder("chrt", "-f", "1", "true").redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
