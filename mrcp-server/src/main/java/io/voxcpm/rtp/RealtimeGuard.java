@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * safepoint stood 148 ms (its work: 0.03 ms) while the VM thread waited for a core, every Java thread stopped with
  * it, the clock included: jitter p99 50-53 ms and 430,000 late packets, against 9 ms and 233,000 with the clock at
  * nice -20 under the fair scheduler, which still favours it 28 to 1 over a normal thread but lets the others in.
- * So a loop that ran its slots more than {@value #OVERLOADED} of the last second goes to nice
- * {@value #OVERLOADED_NICE}, and back to real time after {@value #CALM_SECONDS} seconds in a row under
- * {@value #ROOM}. Each check reads one counter per loop, once a second, on a thread of its own.
+ * So a loop that ran its slots more than {@value #OVERLOADED} of the last {@value #CHECK_MS} ms goes to nice
+ * {@value #OVERLOADED_NICE} (with a whole second to decide, a 3,000-call run had already fallen behind in real time),
+ * and back to real time after {@value #CALM_CHECKS} checks in a row (3 s) under {@value #ROOM}. Each check reads
+ * one counter per loop, on a thread of its own.
  */
 final class RealtimeGuard implements AutoCloseable {
 
@@ -29,7 +30,8 @@ final class RealtimeGuard implements AutoCloseable {
 
     static final double OVERLOADED = 0.9;
     static final double ROOM = 0.6;
-    static final int CALM_SECONDS = 3;
+    static final int CHECK_MS = 250;
+    static final int CALM_CHECKS = 12;
     static final int OVERLOADED_NICE = -20;
 
     /** One clock loop: its thread's name and id, and the counters its slots add their running time to. */
@@ -71,10 +73,10 @@ final class RealtimeGuard implements AutoCloseable {
         }
     }
 
-    /** Checks once a second from now on. */
+    /** Checks every {@value #CHECK_MS} ms from now on. */
     void start() {
         timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("rtp-clock-guard", true));
-        timer.scheduleAtFixedRate(() -> check(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(() -> check(System.nanoTime()), CHECK_MS, CHECK_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Looks at how busy each loop was since the last check, and moves those that crossed a line. */
@@ -92,10 +94,10 @@ final class RealtimeGuard implements AutoCloseable {
                 if (why == null) {
                     s.realtime = false;
                     s.calm = 0;
-                    log.warn("Media clock loop {} ran its slots {}% of the last second: paced under the normal"
+                    log.warn("Media clock loop {} ran its slots {}% of the last {} ms: paced under the normal"
                             + " scheduler at nice {} while it cannot keep up, so the other threads keep a share of"
                             + " its core (more calls than this host paces in time)", s.loop.name(),
-                            Math.round(fraction * 100), OVERLOADED_NICE);
+                            Math.round(fraction * 100), CHECK_MS, OVERLOADED_NICE);
                 } else {
                     s.stuck = true;
                     log.warn("Media clock loop {} is overloaded and could not be lowered ({}); left as it is",
@@ -103,7 +105,7 @@ final class RealtimeGuard implements AutoCloseable {
                 }
             } else if (!s.realtime) {
                 s.calm = fraction < ROOM ? s.calm + 1 : 0;
-                if (s.calm >= CALM_SECONDS) {
+                if (s.calm >= CALM_CHECKS) {
                     String why = mover.raise(s.loop.tid());
                     if (why == null) {
                         s.realtime = true;

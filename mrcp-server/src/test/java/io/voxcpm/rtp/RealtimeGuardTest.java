@@ -11,13 +11,13 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 /**
- * When a real-time clock loop is lowered and raised again: on virtual seconds (each check is told the time, and
+ * When a real-time clock loop is lowered and raised again: on virtual time (each check is told the time, and
  * the loop's busy time is written into its counters), first against a recording mover, then against the kernel
  * where this process may use the real-time class.
  */
 class RealtimeGuardTest {
 
-    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    private static final long CHECK = TimeUnit.MILLISECONDS.toNanos(RealtimeGuard.CHECK_MS);
 
     private final LoopCounters counters = new LoopCounters();
     private final List<String> moves = new ArrayList<>();
@@ -37,21 +37,22 @@ class RealtimeGuardTest {
     };
 
     @Test
-    void aLoopBusyMoreThanNinetyPercentOfASecondIsLoweredAndRaisedAfterThreeCalmSecondsInARow() {
+    void aLoopBusyMoreThanNinetyPercentOfACheckIsLoweredAndRaisedAfterTwelveCalmChecksInARow() {
         RealtimeGuard guard = guard(recording);
-        assertThat(secondsAt(guard, 0.95)).containsExactly("lower 7");
-        assertThat(secondsAt(guard, 0.5, 0.5, 0.7, 0.3, 0.3)).as("a busy second starts the calm count again").isEmpty();
-        assertThat(secondsAt(guard, 0.3)).containsExactly("raise 7");
-        assertThat(secondsAt(guard, 0.5, 0.89)).as("back in real time, busy but keeping up").isEmpty();
-        assertThat(secondsAt(guard, 0.91)).containsExactly("lower 7");
+        assertThat(checksAt(guard, 0.95)).containsExactly("lower 7");
+        assertThat(checksAt(guard, 0.5, 0.5, 0.7)).as("a busy check starts the calm count again").isEmpty();
+        assertThat(checksAt(guard, calm(11))).isEmpty();
+        assertThat(checksAt(guard, 0.3)).containsExactly("raise 7");
+        assertThat(checksAt(guard, 0.5, 0.89)).as("back in real time, busy but keeping up").isEmpty();
+        assertThat(checksAt(guard, 0.91)).containsExactly("lower 7");
     }
 
     @Test
     void aMoveTheKernelRefusesIsTriedOnceNotEverySecond() {
         answer = "chrt: failed to set pid 7's policy: Operation not permitted";
         RealtimeGuard guard = guard(recording);
-        assertThat(secondsAt(guard, 0.95)).containsExactly("lower 7");
-        assertThat(secondsAt(guard, 0.99, 0.99, 0.1, 0.1, 0.1, 0.99)).isEmpty();
+        assertThat(checksAt(guard, 0.95)).containsExactly("lower 7");
+        assertThat(checksAt(guard, 0.99, 0.99, 0.1, 0.1, 0.1, 0.99)).isEmpty();
     }
 
     @Test
@@ -65,12 +66,12 @@ class RealtimeGuardTest {
                     0, RealtimeGuard.kernel(4));
             clock.nextLoop().submit(() -> { }).get(10, TimeUnit.SECONDS);
 
-            secondsAt(guard, 0.95);
+            checksAt(guard, 0.95);
             int[] lowered = RealtimeScheduling.policyOf(tid);
             assertThat(lowered[0]).isEqualTo(RealtimeScheduling.SCHED_OTHER);
             assertThat(lowered[2]).isEqualTo(RealtimeGuard.OVERLOADED_NICE);
 
-            secondsAt(guard, 0.2, 0.2, 0.2);
+            checksAt(guard, calm(RealtimeGuard.CALM_CHECKS));
             int[] raised = RealtimeScheduling.policyOf(tid);
             assertThat(raised[0]).isEqualTo(RealtimeScheduling.SCHED_FIFO);
             assertThat(raised[1]).isEqualTo(4);
@@ -83,14 +84,20 @@ class RealtimeGuardTest {
 
     private long now;
 
-    /** One check a virtual second, the loop busy this fraction of each; the moves they made. */
-    private List<String> secondsAt(RealtimeGuard guard, double... busy) {
+    /** Checks a check period apart on virtual time, the loop busy this fraction of each; the moves they made. */
+    private List<String> checksAt(RealtimeGuard guard, double... busy) {
         moves.clear();
         for (double fraction : busy) {
-            counters.busy((long) (fraction * SECOND));
-            now += SECOND;
+            counters.busy((long) (fraction * CHECK));
+            now += CHECK;
             guard.check(now);
         }
         return List.copyOf(moves);
+    }
+
+    private static double[] calm(int checks) {
+        double[] busy = new double[checks];
+        java.util.Arrays.fill(busy, 0.2);
+        return busy;
     }
 }

@@ -104,6 +104,9 @@ class DockerRecipesTest {
                 "server-cache:/opt/voxcpm-mrcp/data/cache");
         assertThat(mounts(worker)).contains("compile-cache:/var/cache/voxcpm", "voices:/voices");
         assertThat(worker.has("init")).as("tini is in the image; a second init only adds a process").isFalse();
+        assertThat(server.path("ulimits").path("rtprio").asInt())
+                .as("the non-root server may put its media clock in SCHED_FIFO at the default priority")
+                .isGreaterThanOrEqualTo(io.voxcpm.server.RtpConfig.DEFAULTS.realtimePriorityOrDefault());
         assertThat(compose.path("volumes").fieldNames()).toIterable()
                 .contains("voices", "compile-cache", "server-voices", "server-cache");
         assertThat(read("worker-ascend.Dockerfile")).contains("ASCEND_CACHE_PATH=/var/cache/voxcpm/");
