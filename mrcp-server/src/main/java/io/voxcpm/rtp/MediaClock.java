@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,7 @@ public final class MediaClock implements AutoCloseable {
     private final boolean epoll;
     private final Map<EventExecutor, Shard> shards = new IdentityHashMap<>();
     private RealtimeGuard guard;
+    private final Set<Integer> reservedCpus = new ConcurrentSkipListSet<>();
 
     /**
      * A clock with one loop per two cores (at least one, at most four), or {@code -Dvoxcpm.rtp.clock-loops=N}
@@ -119,16 +122,27 @@ public final class MediaClock implements AutoCloseable {
         RealtimeScheduling.checkPriority(priority);
         String why = null;
         List<RealtimeGuard.Loop> raised = new ArrayList<>();
+        List<Integer> allowed = CpuAffinity.allowedCpus();
+        int loops = shards.size();
+        int index = 0;
         for (EventExecutor loop : group) {
+            // one core of its own per loop, from the last, while one is left for everything else (CpuAffinity)
+            Integer core = allowed.size() > loops ? allowed.get(allowed.size() - 1 - index) : null;
+            index++;
             try {
                 String[] nameTidWhy = loop.submit(() -> {
                     String tid = RealtimeScheduling.currentThreadId();
-                    return new String[] {Thread.currentThread().getName(), tid, tid == null
-                            ? "real-time scheduling needs Linux (no /proc/thread-self)"
-                            : RealtimeScheduling.raise(tid, priority, "chrt")};
+                    String failed = tid == null ? "real-time scheduling needs Linux (no /proc/thread-self)"
+                            : RealtimeScheduling.raise(tid, priority, "chrt");
+                    boolean pinned = failed == null && core != null
+                            && CpuAffinity.pinCurrentThread(List.of(core)) == null;
+                    return new String[] {Thread.currentThread().getName(), tid, failed, pinned ? "pinned" : null};
                 }).get(10, TimeUnit.SECONDS);
                 if (nameTidWhy[2] == null) {
                     raised.add(new RealtimeGuard.Loop(nameTidWhy[0], nameTidWhy[1], shard((EventLoop) loop).counters));
+                    if (nameTidWhy[3] != null) {
+                        reservedCpus.add(core);
+                    }
                 } else if (why == null) {
                     why = nameTidWhy[2];
                 }
@@ -144,6 +158,14 @@ public final class MediaClock implements AutoCloseable {
             guard.start();
         }
         return why;
+    }
+
+    /**
+     * The cores the real-time loops have to themselves ({@link #raiseToRealtime}); the MRCP loops keep off them
+     * ({@link CpuAffinity#keepCurrentThreadOff}). Empty when nothing was pinned.
+     */
+    public Set<Integer> reservedCpus() {
+        return Set.copyOf(reservedCpus);
     }
 
     /** The loop a new stream and its socket should live on (round robin). */

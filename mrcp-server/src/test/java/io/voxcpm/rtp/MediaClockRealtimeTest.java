@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.EventLoop;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,9 +29,17 @@ class MediaClockRealtimeTest {
                 assertThat(why).isNull();
                 assertThat(policy[0]).isEqualTo(RealtimeScheduling.SCHED_FIFO);
                 assertThat(policy[1]).isEqualTo(3);
+                List<Integer> cores = CpuAffinity.allowedCpus();
+                if (cores.size() > 1) {
+                    int last = cores.get(cores.size() - 1);
+                    assertThat(clock.reservedCpus()).as("the loop has the last core to itself").containsExactly(last);
+                    assertThat(clock.nextLoop().submit(CpuAffinity::allowedCpus).get(10, TimeUnit.SECONDS))
+                            .containsExactly(last);
+                }
             } else {
                 assertThat(why).contains("not permitted");
                 assertThat(policy[0]).isZero();
+                assertThat(clock.reservedCpus()).as("nothing pinned for a clock that is not real-time").isEmpty();
             }
             assertPaces(clock);
         }

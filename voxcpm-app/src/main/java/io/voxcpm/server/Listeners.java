@@ -11,6 +11,7 @@ import io.voxcpm.mrcp.message.MrcpDecoder;
 import io.voxcpm.mrcp.server.MrcpChannelRegistry;
 import io.voxcpm.mrcp.server.MrcpServer;
 import io.voxcpm.net.TcpLimits;
+import io.voxcpm.rtp.CpuAffinity;
 import io.voxcpm.rtp.MediaClock;
 import io.voxcpm.rtp.RtpMedia;
 import io.voxcpm.rtp.RtpPortAllocator;
@@ -25,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -116,15 +118,22 @@ final class Listeners implements AutoCloseable {
      * server not run as root, without CAP_SYS_NICE or an RLIMIT_RTPRIO: said once, at INFO when the file left
      * the priority to us and at WARN when the operator asked for it.
      */
-    private static void realtime(MediaClock clock, RtpConfig rtp) {
+    private void realtime(MediaClock clock, RtpConfig rtp) {
         int priority = rtp.realtimePriorityOrDefault();
         if (priority == 0) {
             log.info("Media clock: normal scheduling (rtp.realtime-priority: 0)");
             return;
         }
         String why = clock.raiseToRealtime(priority);
+        Set<Integer> reserved = clock.reservedCpus();
+        if (!reserved.isEmpty()) {
+            for (MrcpServer server : mrcpTls == null ? List.of(mrcp) : List.of(mrcp, mrcpTls)) {
+                server.runOnEachLoop(() -> CpuAffinity.keepCurrentThreadOff(reserved));
+            }
+        }
         if (why == null) {
-            log.info("Media clock: real-time scheduling (SCHED_FIFO {})", priority);
+            log.info("Media clock: real-time scheduling (SCHED_FIFO {}){}", priority,
+                    reserved.isEmpty() ? "" : ", on core(s) " + reserved + " (the MRCP loops keep off them)");
         } else if (rtp.realtimePriority() == null) {
             log.info("Media clock: normal scheduling, real-time not permitted here ({}); give the server CAP_SYS_NICE"
                     + " or an RLIMIT_RTPRIO of {} for steadier packet timing under load", why, priority);

@@ -21,6 +21,7 @@ import io.voxcpm.net.ConnectionLimiter;
 import io.voxcpm.net.MessageDeadline;
 import io.voxcpm.net.TcpLimits;
 import io.voxcpm.net.WriteBackpressure;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.voxcpm.mrcp.message.MrcpDecoder;
 import io.voxcpm.mrcp.message.MrcpEncoder;
@@ -67,6 +68,20 @@ public final class MrcpServer implements AutoCloseable {
 
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /**
+     * Runs {@code task} once on each of the server's own event loops (starting them) and waits for it: for what a
+     * loop's thread must do to itself, such as keeping off the media clock's cores. Nothing where the loops were
+     * given to the builder (their owner sets them up).
+     */
+    public void runOnEachLoop(Runnable task) {
+        if (ownedGroup == null) {
+            return;
+        }
+        for (EventExecutor loop : ownedGroup) {
+            loop.submit(task).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
     }
 
     /** Stops listening, closes every connection and, if the server made its own event loops, ends them. */

@@ -87,6 +87,19 @@ class MrcpServerTest {
     }
 
     @Test
+    void aTaskRunOnEachLoopRunsOnceOnEveryLoopThreadBeforeItReturns() {
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicInteger runs = new AtomicInteger();
+        server.runOnEachLoop(() -> {
+            threads.add(Thread.currentThread().getName());
+            runs.incrementAndGet();
+        });
+        int loops = Math.min(4, Runtime.getRuntime().availableProcessors());
+        assertThat(runs).hasValue(loops);
+        assertThat(threads).hasSize(loops);
+    }
+
+    @Test
     void manyChannelsShareOneConnection() throws IOException {
         List<Synth> synths = new ArrayList<>();
         List<MrcpRequest> requests = new ArrayList<>();
