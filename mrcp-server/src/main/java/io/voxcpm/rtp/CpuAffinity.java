@@ -17,10 +17,11 @@ import java.util.stream.Collectors;
  *
  * <p>Why: the kernel does not move a waiting ordinary thread off a core just because a real-time thread holds it.
  * With the clock in {@code SCHED_FIFO} and both cores busy (2,000 SPEAKs at once), one MRCP loop stayed on the
- * clock's core for 250 ms, getting what the clock left (28 % to 74 % of the core, growing with the streams it
- * started), and answered its half of the burst in 110-150 ms while the other loop, on the other core, answered in
- * a few ({@code perf sched timehist}, docs/performance.md). With each on its own side, SPEAK -> IN-PROGRESS p99 at
- * 2,000 was 9.7-21.1 ms against 17.8-50.1 ms in alternating runs on one server.
+ * clock's core for 250 ms and ran only in what the clock left of it (the clock took 26 % of the core as the burst
+ * began and 72 % by its end, as the streams started), and answered its half of the burst in 110-150 ms while the
+ * other loop, on the other core, answered in a few ({@code perf sched timehist}, docs/performance.md). With each
+ * on its own side, SPEAK -> IN-PROGRESS p99 at 2,000 was 9.7-21.1 ms against 17.8-50.1 ms in alternating runs on
+ * one server; rarer, not gone (one later run: 179.8 ms).
  *
  * <p>Only where there is a core to spare: the clock takes the last cores this process may use, one per loop, while
  * at least one is left for everything else; on one core nothing is pinned. Done with util-linux's {@code taskset}
