@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -83,23 +82,6 @@ public final class CpuAffinity {
             return "no /proc/thread-self";
         }
         String list = cpus.stream().map(String::valueOf).collect(Collectors.joining(","));
-        try {
-            Process taskset = new ProcessBuilder("taskset", "-p", "-c", list, tid).redirectErrorStream(true).start();
-            String said = new String(taskset.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!taskset.waitFor(5, TimeUnit.SECONDS)) {
-                taskset.destroyForcibly();
-                return "taskset did not finish in 5 s";
-            }
-            if (taskset.exitValue() != 0) {
-                return said.isEmpty() ? "taskset exited with " + taskset.exitValue()
-                        : said.lines().reduce((a, b) -> b).orElse(said);
-            }
-            return null;
-        } catch (IOException e) {
-            return "taskset (util-linux) could not be run: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
+        return RealtimeScheduling.run(List.of("taskset", "-p", "-c", list, tid), "taskset (util-linux)");
     }
 }

@@ -83,7 +83,11 @@ final class RealtimeScheduling {
         }
     }
 
-    private static String run(List<String> command, String what) {
+    /**
+     * Runs a util-linux tool on one of our threads; null when it succeeded, else its last line of output (the
+     * error: taskset prints the current list first) or why it could not run.
+     */
+    static String run(List<String> command, String what) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -93,7 +97,7 @@ final class RealtimeScheduling {
             }
             if (process.exitValue() != 0) {
                 return said.isEmpty() ? command.get(0) + " exited with " + process.exitValue()
-                        : said.lines().findFirst().orElse(said);
+                        : said.lines().reduce((first, last) -> last).orElse(said);
             }
             return null;
         } catch (IOException e) {
