@@ -16,7 +16,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +60,7 @@ public final class MediaClock implements AutoCloseable {
     private final boolean epoll;
     private final Map<EventExecutor, Shard> shards = new IdentityHashMap<>();
     private RealtimeGuard guard;
-    private final Set<Integer> reservedCpus = new ConcurrentSkipListSet<>();
+    private volatile Set<Integer> reservedCpus = Set.of();
 
     /**
      * A clock with one loop per two cores (at least one, at most four), or {@code -Dvoxcpm.rtp.clock-loops=N}
@@ -122,6 +122,7 @@ public final class MediaClock implements AutoCloseable {
         RealtimeScheduling.checkPriority(priority);
         String why = null;
         List<RealtimeGuard.Loop> raised = new ArrayList<>();
+        Set<Integer> pinned = new TreeSet<>();
         List<Integer> allowed = CpuAffinity.allowedCpus();
         int loops = shards.size();
         int index = 0;
@@ -130,21 +131,14 @@ public final class MediaClock implements AutoCloseable {
             Integer core = allowed.size() > loops ? allowed.get(allowed.size() - 1 - index) : null;
             index++;
             try {
-                String[] nameTidWhy = loop.submit(() -> {
-                    String tid = RealtimeScheduling.currentThreadId();
-                    String failed = tid == null ? "real-time scheduling needs Linux (no /proc/thread-self)"
-                            : RealtimeScheduling.raise(tid, priority, "chrt");
-                    boolean pinned = failed == null && core != null
-                            && CpuAffinity.pinCurrentThread(List.of(core)) == null;
-                    return new String[] {Thread.currentThread().getName(), tid, failed, pinned ? "pinned" : null};
-                }).get(10, TimeUnit.SECONDS);
-                if (nameTidWhy[2] == null) {
-                    raised.add(new RealtimeGuard.Loop(nameTidWhy[0], nameTidWhy[1], shard((EventLoop) loop).counters));
-                    if (nameTidWhy[3] != null) {
-                        reservedCpus.add(core);
+                Raised r = loop.submit(() -> raiseCurrentThread(priority, core)).get(10, TimeUnit.SECONDS);
+                if (r.failed() == null) {
+                    raised.add(new RealtimeGuard.Loop(r.name(), r.tid(), shard((EventLoop) loop).counters));
+                    if (r.pinned()) {
+                        pinned.add(core);
                     }
                 } else if (why == null) {
-                    why = nameTidWhy[2];
+                    why = r.failed();
                 }
             } catch (ExecutionException | TimeoutException e) {
                 why = "the clock loop did not answer: " + e;
@@ -153,6 +147,7 @@ public final class MediaClock implements AutoCloseable {
                 return "interrupted";
             }
         }
+        reservedCpus = Set.copyOf(pinned);
         if (!raised.isEmpty() && guard == null) {
             guard = new RealtimeGuard(priority, raised, System.nanoTime(), RealtimeGuard.kernel(priority));
             guard.start();
@@ -160,12 +155,25 @@ public final class MediaClock implements AutoCloseable {
         return why;
     }
 
+    /** What one loop's thread did to itself: its name and id, why it is not real-time (null if it is), pinned. */
+    private record Raised(String name, String tid, String failed, boolean pinned) {
+    }
+
+    /** On a clock loop: into the real-time class, and onto {@code core} (null: no core to spare) if that worked. */
+    private static Raised raiseCurrentThread(int priority, Integer core) {
+        String tid = RealtimeScheduling.currentThreadId();
+        String failed = tid == null ? "real-time scheduling needs Linux (no /proc/thread-self)"
+                : RealtimeScheduling.raise(tid, priority, "chrt");
+        boolean pinned = failed == null && core != null && CpuAffinity.pinCurrentThread(List.of(core)) == null;
+        return new Raised(Thread.currentThread().getName(), tid, failed, pinned);
+    }
+
     /**
      * The cores the real-time loops have to themselves ({@link #raiseToRealtime}); the MRCP loops keep off them
      * ({@link CpuAffinity#keepCurrentThreadOff}). Empty when nothing was pinned.
      */
     public Set<Integer> reservedCpus() {
-        return Set.copyOf(reservedCpus);
+        return reservedCpus;
     }
 
     /** The loop a new stream and its socket should live on (round robin). */

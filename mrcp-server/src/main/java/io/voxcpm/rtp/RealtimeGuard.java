@@ -131,7 +131,7 @@ final class RealtimeGuard implements AutoCloseable {
     private static final class State {
         final Loop loop;
         boolean realtime = true;
-        /** A move failed: nothing more is tried (it would fail, and say so, every second). */
+        /** A move failed: nothing more is tried (it would fail, and say so, at every check). */
         boolean stuck;
         int calm;
         long lastBusy;

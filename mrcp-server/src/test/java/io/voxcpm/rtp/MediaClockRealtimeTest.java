@@ -13,15 +13,14 @@ import org.junit.jupiter.api.condition.OS;
 
 /**
  * The clock's loops in the real-time class where the process may put them there, and a clock that paces on,
- * saying why, where it may not. Whether it may is asked of the kernel apart from the code under test: {@code chrt}
- * starting a process in {@code SCHED_FIFO}.
+ * saying why, where it may not ({@link RealtimeProbe}).
  */
 @EnabledOnOs(OS.LINUX)
 class MediaClockRealtimeTest {
 
     @Test
     void aClockRaisedToRealtimeRunsItsLoopInSchedFifoAtThatPriorityWhereTheProcessMay() throws Exception {
-        boolean permitted = realtimePermitted();
+        boolean permitted = RealtimeProbe.permitted();
         try (MediaClock clock = new MediaClock(1, true)) {
             String why = clock.raiseToRealtime(3);
             int[] policy = policyOf(clock.nextLoop());
@@ -87,11 +86,5 @@ class MediaClockRealtimeTest {
         clock.register(loop, 20, stream);
         assertThat(ticks.await(10, TimeUnit.SECONDS)).as("the clock ticks its stream").isTrue();
         clock.unregister(loop, 20, stream);
-    }
-
-    static boolean realtimePermitted() throws Exception {
-        Process p = new ProcessBuilder("chrt", "-f", "1", "true").redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 }

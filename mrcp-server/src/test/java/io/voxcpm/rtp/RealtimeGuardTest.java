@@ -58,7 +58,7 @@ class RealtimeGuardTest {
     @Test
     @EnabledOnOs(OS.LINUX)
     void theKernelsSchedulerTakesTheLoopToNiceMinusTwentyAndBackToSchedFifo() throws Exception {
-        assumeTrue(MediaClockRealtimeTest.realtimePermitted(), "this process may not use SCHED_FIFO here");
+        assumeTrue(RealtimeProbe.permitted(), "this process may not use SCHED_FIFO here");
         try (MediaClock clock = new MediaClock(1, true)) {
             assertThat(clock.raiseToRealtime(4)).isNull();
             String tid = clock.nextLoop().submit(RealtimeScheduling::currentThreadId).get(10, TimeUnit.SECONDS);

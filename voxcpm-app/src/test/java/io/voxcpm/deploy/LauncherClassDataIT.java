@@ -2,6 +2,7 @@ package io.voxcpm.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.voxcpm.rtp.RealtimeProbe;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -129,7 +130,7 @@ class LauncherClassDataIT {
             assertThat(flags).containsPattern("ThreadPriorityPolicy\\s+= 0\\s");
         }
         assertThat(flags).doesNotContain("may require system level permission");
-        if (mayUseRealtime()) {
+        if (RealtimeProbe.permitted()) {
             assertThat(flags).contains("Media clock: real-time scheduling (SCHED_FIFO 10)");
         } else {
             assertThat(flags).contains("Media clock: normal scheduling, real-time not permitted here");
@@ -152,13 +153,6 @@ class LauncherClassDataIT {
         String theirs = start(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal -Xmx256m"));
         assertThat(theirs).containsPattern("\\sMaxHeapSize\\s+= 268435456\\s").containsPattern("SoftMaxHeapSize\\s+= 268435456\\s")
                 .containsPattern("UseZGC\\s+= true\\s");
-    }
-
-    /** Whether the kernel lets this process start one in SCHED_FIFO (root, CAP_SYS_NICE or an RLIMIT_RTPRIO). */
-    private static boolean mayUseRealtime() throws Exception {
-        Process p = new ProcessBuilder("chrt", "-f", "1", "true").redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 
     /** Root, or CAP_SYS_NICE (bit 23) among this process's effective capabilities. */
