@@ -18,6 +18,15 @@ import java.util.List;
  * {@value #MAX_HOLD_MS} ms in all; a segment silent that long keeps the seed (or 0 dB) and takes the first
  * gain measured once sound starts.
  *
+ * <p><b>A voice heard before.</b> A segment whose voice the server has levelled before (in an earlier request:
+ * {@code rememberedGainDb}) holds only its first 100 ms sub-block of sound, so with an engine that streams
+ * 160 ms chunks its first audio leaves with the first chunk. It starts at the remembered gain, kept within
+ * ±{@value #PROVISIONAL_WINDOW_DB} dB of what that first sub-block measures (a voice far from its remembered
+ * level, a loud prompt after a quiet one, is caught there, not 300 ms later). It goes on measuring the
+ * look-ahead while it plays; when {@code lookahead} samples of sound have been heard the gain glides, over
+ * the next 100 ms, to exactly the first gain a held look-ahead would have taken, so from then on the segment
+ * is levelled as if it had been held.
+ *
  * <p><b>Then.</b> Every 100 ms the gain moves towards target minus the integrated loudness of everything so
  * far, by at most {@value #MAX_STEP_DB} dB: at most 1 dB a second, far slower than syllables, so the level
  * follows a voice that drifts but never breathes with the speech. The gain stays within
@@ -34,12 +43,17 @@ public final class StreamLeveler {
     static final double MAX_STEP_DB = 0.1;
     static final double MAX_GAIN_DB = 24;
     static final int MAX_HOLD_MS = 2000;
+    static final double PROVISIONAL_WINDOW_DB = 3;
 
     private final double targetLufs;
     private final double ceiling;
     private final int lookahead;
     private final int maxHold;
     private final int subBlock;
+    /** Sound held before the first release: the look-ahead, or one sub-block for a remembered voice. */
+    private final int firstRelease;
+    /** The remembered gain a provisional start keeps to, NaN when there is none. */
+    private final double remembered;
     private final double[][] k;
     private final double[] z = new double[4];
     private final List<short[]> held = new ArrayList<>();
@@ -51,23 +65,43 @@ public final class StreamLeveler {
     /** Mean squares of the look-ahead's sub-blocks. */
     private final List<Double> looked = new ArrayList<>();
     private int voicedSamples;
-    /** Samples measured while holding. */
+    /** Samples measured while looking ahead. */
     private int seen;
-    /** 10^(gain/20) of {@link #gainDb()}, kept current. */
+    /** 10^(gain/20): the gain applied to the next sample; mid-glide it differs from {@link #gainDb()}. */
     private double linear = 1.0;
-    private boolean measuring;
+    /** Samples held back until {@link #firstRelease} samples of sound are measured. */
+    private boolean holding;
+    /** The look-ahead is still being measured (held or, for a remembered voice, while it plays). */
+    private boolean lookingAhead;
     private boolean settled;
     private double gainDb;
     private double peakLimitDb = MAX_GAIN_DB;
+    private int glideLeft;
+    private double glideStep;
 
     StreamLeveler(double targetLufs, double ceilingDbfs, int sampleRate, int lookahead, double seedGainDb) {
+        this(targetLufs, ceilingDbfs, sampleRate, lookahead, seedGainDb, Double.NaN);
+    }
+
+    /**
+     * @param lookahead        samples of sound measured for the first gain; 0 with a seed
+     * @param seedGainDb       the previous segment's gain in this voice in the same request, NaN if none
+     * @param rememberedGainDb this voice's gain in an earlier request, NaN if none (ignored with a seed)
+     */
+    StreamLeveler(double targetLufs, double ceilingDbfs, int sampleRate, int lookahead, double seedGainDb,
+                  double rememberedGainDb) {
         this.targetLufs = targetLufs;
         this.ceiling = Math.pow(10, ceilingDbfs / 20) * 32768.0;
         this.lookahead = lookahead;
         this.maxHold = Math.max(lookahead, MAX_HOLD_MS * sampleRate / 1000);
         this.subBlock = Math.max(1, sampleRate / 10);
         this.k = LoudnessNormalizer.kWeighting(sampleRate);
-        this.measuring = lookahead > 0;
+        this.holding = lookahead > 0;
+        this.lookingAhead = holding;
+        boolean provisional = holding && lookahead > subBlock && Double.isNaN(seedGainDb)
+                && !Double.isNaN(rememberedGainDb);
+        this.remembered = provisional ? rememberedGainDb : Double.NaN;
+        this.firstRelease = provisional ? subBlock : lookahead;
         this.settled = !Double.isNaN(seedGainDb);
         this.gainDb = Double.isNaN(seedGainDb) ? 0 : seedGainDb;
         updateLinear();
@@ -76,6 +110,11 @@ public final class StreamLeveler {
     /** The gain applied last, in dB: the seed for the next segment in the same voice. */
     public double gainDb() {
         return Math.min(gainDb, peakLimitDb);
+    }
+
+    /** Whether the gain was measured from this segment's sound (or seeded), not a default for silence. */
+    public boolean heardSound() {
+        return settled;
     }
 
     /**
@@ -88,19 +127,22 @@ public final class StreamLeveler {
         int from = 0;
         for (int i = 0; i < chunk.length; i++) {
             short x = chunk[i];
-            if (measuring) {
+            if (holding) {
                 seen++;
-                if (measure(x) && (voicedSamples >= lookahead || seen >= maxHold)) {
+                if (measure(x) && (voicedSamples >= firstRelease || seen >= maxHold)) {
                     hold(Arrays.copyOfRange(chunk, from, i + 1));
                     out.addAll(release(false));
                     from = i + 1;
                 }
             } else {
                 chunk[i] = level(x);
+                if (lookingAhead) {
+                    seen++;
+                }
                 measure(x); // a step of the gain applies from the next sample on
             }
         }
-        if (measuring) {
+        if (holding) {
             hold(from == 0 ? chunk : Arrays.copyOfRange(chunk, from, chunk.length));
         } else if (from < chunk.length) {
             out.add(from == 0 ? chunk : Arrays.copyOfRange(chunk, from, chunk.length));
@@ -110,7 +152,13 @@ public final class StreamLeveler {
 
     /** The segment ended: whatever is still held, levelled. */
     public List<short[]> finish() {
-        return measuring ? release(true) : List.of();
+        if (holding) {
+            return release(true);
+        }
+        if (lookingAhead) {
+            endLookAhead(true, false); // nothing left to play: the gain is what the next segment starts from
+        }
+        return List.of();
     }
 
     private void hold(short[] samples) {
@@ -120,14 +168,13 @@ public final class StreamLeveler {
     }
 
     private List<short[]> release(boolean atEnd) {
-        measuring = false;
-        if (atEnd && subCount > 0 && subCount >= subBlock / 10) {
-            looked.add(subSum / subCount); // a short segment's last, partial sub-block, if it is not a sliver
-        }
-        double measured = gated(looked);
-        if (!Double.isInfinite(measured)) {
-            gainDb = clamp(targetLufs - measured);
-            settled = true;
+        holding = false;
+        if (firstRelease == lookahead || atEnd) {
+            endLookAhead(atEnd, false);
+        } else {
+            double measured = gated(looked);
+            double first = Double.isInfinite(measured) ? remembered : clamp(targetLufs - measured);
+            gainDb = Math.max(first - PROVISIONAL_WINDOW_DB, Math.min(first + PROVISIONAL_WINDOW_DB, remembered));
         }
         int peak = 0;
         for (short[] c : held) {
@@ -149,6 +196,28 @@ public final class StreamLeveler {
         return out;
     }
 
+    /**
+     * The look-ahead is measured: its gain becomes the first gain, taken at once or, while the segment is
+     * already playing, over the next sub-block.
+     */
+    private void endLookAhead(boolean atEnd, boolean glide) {
+        lookingAhead = false;
+        if (atEnd && subCount > 0 && subCount >= subBlock / 10) {
+            looked.add(subSum / subCount); // a short segment's last, partial sub-block, if it is not a sliver
+        }
+        double measured = gated(looked);
+        if (Double.isInfinite(measured)) {
+            return;
+        }
+        gainDb = clamp(targetLufs - measured);
+        settled = true;
+        if (glide) {
+            double to = Math.pow(10, gainDb() / 20);
+            glideLeft = subBlock;
+            glideStep = (to - linear) / subBlock;
+        }
+    }
+
     /** One sample at the current gain; a sample that would pass the ceiling lowers the gain for good. */
     private short level(short x) {
         double y = x * linear;
@@ -157,11 +226,17 @@ public final class StreamLeveler {
             updateLinear();
             y = x * linear;
         }
+        if (glideLeft > 0 && --glideLeft == 0) {
+            updateLinear();
+        } else if (glideLeft > 0) {
+            linear += glideStep;
+        }
         long v = Math.round(y);
         return (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
     }
 
     private void updateLinear() {
+        glideLeft = 0;
         linear = Math.pow(10, gainDb() / 20);
     }
 
@@ -189,19 +264,22 @@ public final class StreamLeveler {
     private void subBlockDone() {
         double meanSquare = subSum / subCount;
         recent[subBlocks++ % 4] = meanSquare;
-        if (measuring) {
-            looked.add(meanSquare);
-            if (meanSquare > 0 && LoudnessNormalizer.loudness(meanSquare) > LoudnessNormalizer.ABSOLUTE_GATE_LUFS) {
-                voicedSamples += subCount;
-            }
-        }
         subSum = 0;
         subCount = 0;
+        if (lookingAhead) {
+            looked.add(meanSquare);
+            if (meanSquare > 0 && LoudnessNormalizer.loudness(meanSquare) > LoudnessNormalizer.ABSOLUTE_GATE_LUFS) {
+                voicedSamples += subBlock;
+            }
+            if (!holding && (voicedSamples >= lookahead || seen >= maxHold)) {
+                endLookAhead(false, true);
+            }
+        }
         if (subBlocks < 4) {
             return;
         }
         blocks.add((recent[0] + recent[1] + recent[2] + recent[3]) / 4);
-        if (measuring) {
+        if (lookingAhead || glideLeft > 0) {
             return;
         }
         double measured = gated(blocks);
@@ -217,7 +295,6 @@ public final class StreamLeveler {
         }
         updateLinear();
     }
-
     /** Gated loudness of these blocks' mean squares, as BS.1770 integrates; negative infinity if all are gated. */
     private static double gated(List<Double> meanSquares) {
         double[] ms = new double[meanSquares.size()];

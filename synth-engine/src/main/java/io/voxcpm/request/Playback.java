@@ -205,7 +205,7 @@ final class Playback implements Synthesis {
         String voice = speak.request().voice() + "|" + speak.request().language() + "|"
                 + speak.request().modeName();
         StreamLeveler leveler = level.streams()
-                ? level.leveler(engine.sampleRate(), levels.getOrDefault(voice, Double.NaN)) : null;
+                ? level.leveler(engine.sampleRate(), levels.getOrDefault(voice, Double.NaN), voice) : null;
         Segmented s = new Segmented(index, speak.gain(), voice, leveler);
         try {
             s.handle = speaker.synthesize(speak.request(), s);
@@ -302,6 +302,7 @@ final class Playback implements Synthesis {
                 if (leveler != null && !cancelled && !complete) {
                     leveler.finish().forEach(this::play);
                     levels.put(voice, leveler.gainDb());
+                    level.remember(voice, leveler);
                 }
                 complete = true;
                 if (head == this) {

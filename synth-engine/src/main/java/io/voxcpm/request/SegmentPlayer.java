@@ -36,7 +36,8 @@ import java.util.Optional;
  *
  * <p><b>Level.</b> With {@link LevelMatching} on, each sentence's audio passes through a {@link StreamLeveler}
  * (per-sentence gain from a short look-ahead, then slow adaptation, never clipping) before the prosody
- * volume; the next sentence in the same voice starts from its final gain, so it holds nothing back.
+ * volume; the next sentence in the same voice starts from its final gain, so it holds nothing back, and a
+ * voice the {@link LevelMatching} levelled in an earlier request holds only its first 100 ms of sound.
  * Recorded prompts come already matched ({@link PromptAudio}), silence is silence.
  *
  * <p><b>Threads.</b> No thread of its own and no lock: engine callbacks are queued and run one at a time

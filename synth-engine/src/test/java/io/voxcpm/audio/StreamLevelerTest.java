@@ -58,6 +58,8 @@ class StreamLevelerTest {
                     .isEqualTo(reference);
             assertThat(chunked(level.leveler(RATE, -3.5), pcm.clone(), size)).as("seeded, chunks of %d", size)
                     .isEqualTo(stream(level.leveler(RATE, -3.5), pcm.clone()));
+            assertThat(chunked(remembering(-8), pcm.clone(), size)).as("remembered voice, chunks of %d", size)
+                    .isEqualTo(stream(remembering(-8), pcm.clone()));
         }
     }
 
@@ -121,6 +123,84 @@ class StreamLevelerTest {
         System.arraycopy(speech, 0, pcm, RATE / 2, speech.length);
         short[] out = stream(new LevelMatching(-20, 300).leveler(RATE, Double.NaN), pcm);
         assertThat(LoudnessNormalizer.integratedLoudness(out, RATE)).isCloseTo(-20, within(1.0));
+    }
+
+    /** A leveler for a voice whose last segment (in an earlier request) settled at {@code gainDb}. */
+    private static StreamLeveler remembering(double gainDb) {
+        return new StreamLeveler(-20, LoudnessNormalizer.DEFAULT_PEAK_CEILING_DBFS, RATE, 300 * RATE / 1000,
+                Double.NaN, gainDb);
+    }
+
+    @Test
+    void aVoiceLevelledBeforeHoldsOnlyItsFirstHundredMillisecondsOfSound() {
+        LevelMatching level = new LevelMatching(-20, 300);
+        StreamLeveler first = level.leveler(RATE, Double.NaN, "anna");
+        assertThat(first.offer(tone(0.1, -30, 440))).isEmpty();
+        assertThat(first.offer(tone(0.1, -30, 440))).isEmpty();
+        assertThat(first.offer(tone(1.0, -30, 440))).isNotEmpty();
+        first.finish();
+        level.remember("anna", first);
+
+        StreamLeveler again = level.leveler(RATE, Double.NaN, "anna");
+        assertThat(again.offer(tone(0.05, -30, 440))).as("half a sub-block").isEmpty();
+        assertThat(again.offer(tone(0.05, -30, 440))).as("the first 100 ms of sound").hasSize(2);
+        StreamLeveler other = level.leveler(RATE, Double.NaN, "bert");
+        assertThat(other.offer(tone(0.1, -30, 440))).as("a voice never levelled holds the look-ahead").isEmpty();
+    }
+
+    @Test
+    void fromTheEndOfItsLookAheadARememberedVoiceIsLevelledExactlyAsIfItHadBeenHeld() {
+        short[] pcm = tone(3, -30, 440);
+        short[] held = stream(new LevelMatching(-20, 300).leveler(RATE, Double.NaN), pcm.clone());
+        double settled = -20 - LoudnessNormalizer.integratedLoudness(tone(3, -30, 440), RATE);
+        short[] started = stream(remembering(settled - 2), pcm.clone());
+        int from = 4 * RATE / 10; // 300 ms of sound, then a 100 ms glide
+        assertThat(java.util.Arrays.copyOfRange(started, from, started.length))
+                .isEqualTo(java.util.Arrays.copyOfRange(held, from, held.length));
+        assertThat(rmsDb(started, 0, 3 * RATE / 10) - rmsDb(held, 0, 3 * RATE / 10)).as("before: the remembered gain")
+                .isCloseTo(-2, within(0.05));
+        for (int at = 3 * RATE / 10; at < from; at += RATE / 100) {
+            assertThat(rmsDb(started, at + RATE / 100, RATE / 100) - rmsDb(started, at, RATE / 100))
+                    .as("the glide, 10 ms at %d: no step", at).isBetween(0.0, 0.5);
+        }
+    }
+
+    @Test
+    void aVoiceFarFromItsRememberedLevelIsCaughtInItsFirstSubBlock() {
+        // remembered from a quiet prompt (+16 dB), now a loud one: never more than the window too loud
+        short[] loud = tone(2.5, -3, 440);
+        short[] out = stream(remembering(16), loud.clone());
+        double wanted = -20 - LoudnessNormalizer.integratedLoudness(loud, RATE);
+        double firstGain = rmsDb(out, 0, 3 * RATE / 10) - rmsDb(loud, 0, 3 * RATE / 10);
+        assertThat(firstGain).isCloseTo(wanted + StreamLeveler.PROVISIONAL_WINDOW_DB, within(0.05));
+        assertThat(LoudnessNormalizer.integratedLoudness(out, RATE)).isCloseTo(-20, within(1.0));
+        // and the other way: remembered from a loud one, now a quiet one, never more than the window too quiet
+        short[] quiet = tone(2.5, -36, 440);
+        short[] up = stream(remembering(-15), quiet.clone());
+        double quietWanted = -20 - LoudnessNormalizer.integratedLoudness(quiet, RATE);
+        assertThat(rmsDb(up, 0, 3 * RATE / 10) - rmsDb(quiet, 0, 3 * RATE / 10))
+                .isCloseTo(quietWanted - StreamLeveler.PROVISIONAL_WINDOW_DB, within(0.05));
+    }
+
+    @Test
+    void onlySoundIsRememberedAndOnlySoManyVoices() {
+        LevelMatching level = new LevelMatching(-20, 300);
+        StreamLeveler silent = level.leveler(RATE, Double.NaN, "mute");
+        silent.offer(new short[RATE]);
+        silent.finish();
+        level.remember("mute", silent);
+        assertThat(level.leveler(RATE, Double.NaN, "mute").offer(tone(0.1, -30, 440)))
+                .as("silence taught it nothing").isEmpty();
+
+        StreamLeveler spoke = level.leveler(RATE, Double.NaN, "v0");
+        spoke.offer(tone(0.5, -30, 440));
+        spoke.finish();
+        for (int v = 0; v <= LevelMatching.MAX_VOICES; v++) {
+            level.remember("v" + v, spoke);
+        }
+        assertThat(level.leveler(RATE, Double.NaN, "v0").offer(tone(0.1, -30, 440)))
+                .as("the least recently used voice is forgotten").isEmpty();
+        assertThat(level.leveler(RATE, Double.NaN, "v1").offer(tone(0.1, -30, 440))).isNotEmpty();
     }
 
     private static double rmsDb(short[] x, int from, int n) {

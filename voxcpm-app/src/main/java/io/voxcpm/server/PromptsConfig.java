@@ -10,9 +10,10 @@ import java.util.List;
  *                         plays from
  * @param levelLufs        the loudness every prompt reaches the caller at, synthesised or recorded, in LUFS
  *                         (BS.1770 integrated; speech at about -18 dBFS RMS measures near -20)
- * @param levelLookaheadMs how much of each synthesised sentence's sound is measured before it plays (its level
- *                         then adapts slowly); 0 turns level matching of synthesised audio off (recorded prompts
- *                         are still matched)
+ * @param levelLookaheadMs how much of each synthesised sentence's sound is measured before its level is settled
+ *                         (held before it plays, unless its voice was levelled before; its level then adapts
+ *                         slowly); 0 turns level matching of synthesised audio off (recorded prompts are still
+ *                         matched)
  */
 public record PromptsConfig(String dir, @JsonProperty("level-lufs") Double levelLufs,
                             @JsonProperty("level-lookahead-ms") Integer levelLookaheadMs) {
