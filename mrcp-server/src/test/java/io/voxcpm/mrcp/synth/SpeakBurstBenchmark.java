@@ -36,13 +36,19 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import jdk.jfr.Event;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
 
 /**
  * CPU per SPEAK on the MRCP event loop under a burst (issue 8: SPEAK → IN-PROGRESS is the queue of that
  * work): N sessions, one TCP connection each, every session's first SPEAK of the same prompt sent at once,
  * with the prompt's plan remembered and its frames stored (the call-centre case). Prints the loop thread's
- * CPU time per SPEAK (what serializes the responses), and the client's wall time from the first write to
- * the last response. The MRCP server is the real one ({@link MrcpServer}: decoder, deadlines, encoder,
+ * CPU time per SPEAK (what serializes the responses), split into user and kernel time (the kernel's part is
+ * the reads, writes and wake-ups, which Java profiling does not see), and the client's wall time from the
+ * first write to the last response. Each timed burst is also a JFR event ({@link Burst}), so that a recording
+ * ({@code -XX:StartFlightRecording}) can be cut down to the loop's samples inside the bursts, without the
+ * connections' set-up and tear-down between them. The MRCP server is the real one ({@link MrcpServer}: decoder, deadlines, encoder,
  * connection handler, registry) on loopback with one event loop; the resource is the real
  * {@link SynthesizerChannel}; the engine ({@link InstantEngine} behind a real prompt cache in a temporary directory, for the warm-up SPEAK only) and the audio
  * channel (frames taken and never sent: the media clock is not what this measures) are stand-ins.
@@ -75,15 +81,19 @@ public final class SpeakBurstBenchmark {
             round(server, registry, engine, planning, executor, 1, "warm", threads, loopThread);
             long stored = tier.stats().stores();
             System.out.printf("warm-up SPEAK stored %d frame set(s)%n", stored);
-            List<Double> perSpeak = new ArrayList<>();
+            List<double[]> perSpeak = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
-                double us = round(server, registry, engine, planning, executor, sessions, "r" + r, threads, loopThread);
-                perSpeak.add(us);
+                perSpeak.add(round(server, registry, engine, planning, executor, sessions, "r" + r, threads, loopThread));
             }
-            List<Double> last = perSpeak.subList(perSpeak.size() / 2, perSpeak.size());
-            System.out.printf("MRCP loop CPU per SPEAK, second half of %d rounds of %d: median %.1f us, min %.1f us%n",
-                    rounds, sessions, last.stream().sorted().toList().get(last.size() / 2),
-                    last.stream().mapToDouble(Double::doubleValue).min().orElse(0));
+            List<double[]> last = perSpeak.subList(perSpeak.size() / 2, perSpeak.size());
+            // the user time is counted in scheduler ticks (10 ms on most kernels), so the split is of the sums
+            double cpu = last.stream().mapToDouble(us -> us[0]).sum();
+            double user = last.stream().mapToDouble(us -> us[1]).sum();
+            System.out.printf("MRCP loop CPU per SPEAK, second half of %d rounds of %d: median %.1f us, min %.1f us;"
+                    + " of all its CPU %.0f%% user, %.0f%% kernel (%.1f + %.1f us per SPEAK)%n", rounds, sessions,
+                    last.stream().mapToDouble(us -> us[0]).sorted().toArray()[last.size() / 2],
+                    last.stream().mapToDouble(us -> us[0]).min().orElse(0), 100 * user / cpu, 100 - 100 * user / cpu,
+                    user / last.size(), (cpu - user) / last.size());
         } finally {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             executor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -93,8 +103,8 @@ public final class SpeakBurstBenchmark {
         }
     }
 
-    /** One burst; returns the loop's CPU microseconds per SPEAK. */
-    private static double round(MrcpServer server, MrcpChannelRegistry registry, SpeechEngine engine,
+    /** One burst; returns the loop's CPU microseconds per SPEAK: in all, and in user mode. */
+    private static double[] round(MrcpServer server, MrcpChannelRegistry registry, SpeechEngine engine,
                                 SpeakPlanning planning, DefaultEventExecutor executor, int n, String tag,
                                 ThreadMXBean threads, long loopThread) throws Exception {
         List<SynthesizerChannel> channels = new ArrayList<>(n);
@@ -114,7 +124,10 @@ public final class SpeakBurstBenchmark {
                         .add("Channel-Identifier", id).add("Content-Type", "text/plain").build(), TEXT)));
             }
             Thread.sleep(200); // the accepts settle before the clock starts
+            Burst burst = new Burst();
+            burst.begin();
             long cpu0 = threads.getThreadCpuTime(loopThread);
+            long user0 = threads.getThreadUserTime(loopThread);
             long wall0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 OutputStream out = sockets.get(i).getOutputStream();
@@ -129,12 +142,15 @@ public final class SpeakBurstBenchmark {
             // frames stored once its synthesis has been encoded whole
             Thread.sleep(n == 1 ? 1000 : 50);
             long cpu = threads.getThreadCpuTime(loopThread) - cpu0;
+            long user = threads.getThreadUserTime(loopThread) - user0;
+            burst.sessions = n;
+            burst.commit();
             double us = cpu / 1000.0 / n;
             if (n > 1) {
-                System.out.printf("%s: %d SPEAKs, loop CPU %.1f ms (%.1f us per SPEAK), last response after %.1f ms%n",
-                        tag, n, cpu / 1e6, us, wall / 1e6);
+                System.out.printf("%s: %d SPEAKs, loop CPU %.1f ms (%.1f us per SPEAK), user %.0f ms, "
+                        + "last response after %.1f ms%n", tag, n, cpu / 1e6, us, user / 1e6, wall / 1e6);
             }
-            return us;
+            return new double[] {us, user / 1000.0 / n};
         } finally {
             // the sessions end before their connections, as after a BYE, so none logs a lost connection
             for (int i = 0; i < channels.size(); i++) {
@@ -146,6 +162,14 @@ public final class SpeakBurstBenchmark {
                 socket.close();
             }
         }
+    }
+
+    /** The span of one timed burst in a flight recording. */
+    @Name("io.voxcpm.SpeakBurst")
+    @Label("SPEAK burst")
+    static final class Burst extends Event {
+        @Label("Sessions")
+        int sessions;
     }
 
     /** Reads one response's start line, checking it is 200 IN-PROGRESS. */
