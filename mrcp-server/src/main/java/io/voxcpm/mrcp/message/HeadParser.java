@@ -54,50 +54,61 @@ final class HeadParser {
             }
             int lineStatus = 0;
             String lineProblem = null;
-            String text = null;
             if (end - from > maxLineBytes) {
                 lineStatus = MrcpStatus.MESSAGE_TOO_LARGE;
                 lineProblem = "header line longer than " + maxLineBytes + " bytes";
-            } else if (isAscii(head, from, end)) {
-                text = new String(head, from, end - from, StandardCharsets.ISO_8859_1); // ASCII: no decoder needed
-            } else {
-                try {
-                    if (utf8 == null) {
-                        utf8 = StandardCharsets.UTF_8.newDecoder()
-                                .onMalformedInput(CodingErrorAction.REPORT)
-                                .onUnmappableCharacter(CodingErrorAction.REPORT);
-                    }
-                    text = utf8.decode(ByteBuffer.wrap(head, from, end - from)).toString();
-                } catch (CharacterCodingException e) {
-                    lineStatus = MrcpStatus.UNRECOGNIZED_MESSAGE;
-                    lineProblem = "header line is not UTF-8";
-                }
-            }
-            if (text != null && text.indexOf('\r') >= 0) {
-                text = null;
-                lineStatus = MrcpStatus.UNRECOGNIZED_MESSAGE;
-                lineProblem = "bare CR in header line";
-            }
-            if (text != null && (text.charAt(0) == ' ' || text.charAt(0) == '\t')) {
-                // obsolete line folding (RFC 6787 field-value grammar): joins the previous value
-                if (fields.isEmpty()) {
-                    lineStatus = MrcpStatus.UNRECOGNIZED_MESSAGE;
-                    lineProblem = "continuation line without a header";
-                } else {
-                    MrcpHeader last = fields.remove(fields.size() - 1);
-                    String more = text.strip();
-                    String joined = last.value().isEmpty() || more.isEmpty() ? last.value() + more
-                            : last.value() + " " + more;
-                    fields.add(new MrcpHeader(last.name(), joined));
-                }
-            } else if (text != null) {
-                int colon = text.indexOf(':');
-                String name = colon > 0 ? text.substring(0, colon).strip() : "";
-                if (!isToken(name)) {
+            } else if (isPlainAscii(head, from, end) && !isBlank(head[from])) {
+                // nearly every line: cut from the bytes, with no String for the whole line or its blanks
+                MrcpHeader field = asciiField(head, from, end);
+                if (field == null) {
                     lineStatus = MrcpStatus.UNRECOGNIZED_MESSAGE;
                     lineProblem = "malformed header line";
                 } else {
-                    fields.add(new MrcpHeader(name, text.substring(colon + 1).strip()));
+                    fields.add(field);
+                }
+            } else {
+                String text = null;
+                if (isAscii(head, from, end)) {
+                    text = new String(head, from, end - from, StandardCharsets.ISO_8859_1); // ASCII: no decoder needed
+                } else {
+                    try {
+                        if (utf8 == null) {
+                            utf8 = StandardCharsets.UTF_8.newDecoder()
+                                    .onMalformedInput(CodingErrorAction.REPORT)
+                                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+                        }
+                        text = utf8.decode(ByteBuffer.wrap(head, from, end - from)).toString();
+                    } catch (CharacterCodingException e) {
+                        lineStatus = MrcpStatus.UNRECOGNIZED_MESSAGE;
+                        lineProblem = "header line is not UTF-8";
+                    }
+                }
+                if (text != null && text.indexOf('\r') >= 0) {
+                    text = null;
+                    lineStatus = MrcpStatus.UNRECOGNIZED_MESSAGE;
+                    lineProblem = "bare CR in header line";
+                }
+                if (text != null && isBlank(text.charAt(0))) {
+                    // obsolete line folding (RFC 6787 field-value grammar): joins the previous value
+                    if (fields.isEmpty()) {
+                        lineStatus = MrcpStatus.UNRECOGNIZED_MESSAGE;
+                        lineProblem = "continuation line without a header";
+                    } else {
+                        MrcpHeader last = fields.remove(fields.size() - 1);
+                        String more = text.strip();
+                        String joined = last.value().isEmpty() || more.isEmpty() ? last.value() + more
+                                : last.value() + " " + more;
+                        fields.add(new MrcpHeader(last.name(), joined));
+                    }
+                } else if (text != null) {
+                    int colon = text.indexOf(':');
+                    String name = colon > 0 ? text.substring(0, colon).strip() : "";
+                    if (!isToken(name)) {
+                        lineStatus = MrcpStatus.UNRECOGNIZED_MESSAGE;
+                        lineProblem = "malformed header line";
+                    } else {
+                        fields.add(new MrcpHeader(name, text.substring(colon + 1).strip()));
+                    }
                 }
             }
             if (problem == null && lineProblem != null) {
@@ -171,6 +182,59 @@ final class HeadParser {
     /** Where the content of the line {@code [from, lf)} ends: before its CR, if it has one. */
     private static int contentEnd(byte[] head, int from, int lf) {
         return lf > from && head[lf - 1] == '\r' ? lf - 1 : lf;
+    }
+
+    /** ASCII without CR: what {@link #asciiField} reads exactly as the String path would. */
+    private static boolean isPlainAscii(byte[] head, int from, int end) {
+        for (int i = from; i < end; i++) {
+            if (head[i] < 0 || head[i] == '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A folded line starts with one of these. */
+    private static boolean isBlank(int c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /**
+     * {@code Name:value} of a plain ASCII line that does not start with a blank, both stripped as
+     * {@link String#strip()} does; null when the name is not a token.
+     */
+    private static MrcpHeader asciiField(byte[] head, int from, int end) {
+        int colon = from;
+        while (colon < end && head[colon] != ':') {
+            colon++;
+        }
+        int nameEnd = colon;
+        while (nameEnd > from && Character.isWhitespace(head[nameEnd - 1])) {
+            nameEnd--;
+        }
+        // the line starts with no blank, but strip() also drops other leading controls (VT, FF, FS..US)
+        int nameFrom = from;
+        while (nameFrom < nameEnd && Character.isWhitespace(head[nameFrom])) {
+            nameFrom++;
+        }
+        if (colon == end || nameFrom == nameEnd) {
+            return null;
+        }
+        for (int i = nameFrom; i < nameEnd; i++) {
+            if (head[i] <= ' ' || head[i] >= 0x7f) {
+                return null;
+            }
+        }
+        int valueFrom = colon + 1;
+        int valueEnd = end;
+        while (valueFrom < valueEnd && Character.isWhitespace(head[valueFrom])) {
+            valueFrom++;
+        }
+        while (valueEnd > valueFrom && Character.isWhitespace(head[valueEnd - 1])) {
+            valueEnd--;
+        }
+        return new MrcpHeader(MrcpHeaderNames.known(head, nameFrom, nameEnd),
+                new String(head, valueFrom, valueEnd - valueFrom, StandardCharsets.ISO_8859_1));
     }
 
     private static boolean isAscii(byte[] head, int from, int end) {

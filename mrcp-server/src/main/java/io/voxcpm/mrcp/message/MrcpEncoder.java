@@ -33,42 +33,109 @@ public final class MrcpEncoder extends MessageToByteEncoder<MrcpMessage> {
         return ByteBufUtil.getBytes(out);
     }
 
-    /** "MRCP/2.0 " + length + " " + tail + body, where length counts its own digits. */
+    /**
+     * "MRCP/2.0 " + length + " " + tail + body, where length counts its own digits. The tail is measured,
+     * then written piece by piece into the buffer: no StringBuilder, String or byte[] per message on the loop.
+     */
     private static void write(MrcpMessage msg, ByteBuf out) {
-        String tail = tail(msg);
+        MrcpHeaders headers = msg.headers();
         Body body = msg.content();
-        int tailBytes = ByteBufUtil.utf8Bytes(tail);
+        long tailBytes = startTailBytes(msg) + 2 + 2; // the start line's CRLF and the empty line
+        for (int i = 0; i < headers.size(); i++) {
+            MrcpHeader header = headers.field(i);
+            if (!isContentLength(header)) {
+                tailBytes += header.name().length() + 2 + ByteBufUtil.utf8Bytes(header.value()) + 2; // names are ASCII
+            }
+        }
+        if (!body.isEmpty()) {
+            tailBytes += MrcpHeaderNames.CONTENT_LENGTH.length() + 2 + digits(body.length()) + 2;
+        }
         long length = messageLength(MrcpMessage.VERSION.length() + 2L + tailBytes + body.length());
         out.ensureWritable((int) length);
         out.writeCharSequence(MrcpMessage.VERSION, StandardCharsets.US_ASCII);
         out.writeByte(' ');
-        out.writeCharSequence(Long.toString(length), StandardCharsets.US_ASCII);
+        writeDecimal(out, length);
         out.writeByte(' ');
-        ByteBufUtil.reserveAndWriteUtf8(out, tail, tailBytes);
+        writeStartTail(msg, out);
+        writeLineEnd(out);
+        for (int i = 0; i < headers.size(); i++) {
+            MrcpHeader header = headers.field(i);
+            if (!isContentLength(header)) {
+                out.writeCharSequence(header.name(), StandardCharsets.US_ASCII);
+                out.writeByte(':').writeByte(' ');
+                ByteBufUtil.writeUtf8(out, header.value());
+                writeLineEnd(out);
+            }
+        }
+        if (!body.isEmpty()) {
+            out.writeCharSequence(MrcpHeaderNames.CONTENT_LENGTH, StandardCharsets.US_ASCII);
+            out.writeByte(':').writeByte(' ');
+            writeDecimal(out, body.length());
+            writeLineEnd(out);
+        }
+        writeLineEnd(out);
         body.writeTo(out);
     }
 
-    /** The start line after its message-length, the header fields and the empty line. */
-    private static String tail(MrcpMessage msg) {
-        StringBuilder tail = new StringBuilder(128);
+    /** The bytes of the start line after its message-length, without its line end. */
+    private static int startTailBytes(MrcpMessage msg) {
         if (msg instanceof MrcpRequest r) {
-            tail.append(r.method()).append(' ').append(r.requestId());
+            return r.method().length() + 1 + digits(r.requestId()); // a method is an ASCII token
         } else if (msg instanceof MrcpResponse r) {
-            tail.append(r.requestId()).append(' ').append(r.statusCode()).append(' ').append(r.state().wireName());
+            return digits(r.requestId()) + 1 + digits(r.statusCode()) + 1 + r.state().wireName().length();
+        }
+        MrcpEvent e = (MrcpEvent) msg;
+        return e.eventName().length() + 1 + digits(e.requestId()) + 1 + e.state().wireName().length();
+    }
+
+    private static void writeStartTail(MrcpMessage msg, ByteBuf out) {
+        if (msg instanceof MrcpRequest r) {
+            out.writeCharSequence(r.method(), StandardCharsets.US_ASCII);
+            out.writeByte(' ');
+            writeDecimal(out, r.requestId());
+        } else if (msg instanceof MrcpResponse r) {
+            writeDecimal(out, r.requestId());
+            out.writeByte(' ');
+            writeDecimal(out, r.statusCode());
+            out.writeByte(' ');
+            out.writeCharSequence(r.state().wireName(), StandardCharsets.US_ASCII);
         } else if (msg instanceof MrcpEvent e) {
-            tail.append(e.eventName()).append(' ').append(e.requestId()).append(' ').append(e.state().wireName());
+            out.writeCharSequence(e.eventName(), StandardCharsets.US_ASCII);
+            out.writeByte(' ');
+            writeDecimal(out, e.requestId());
+            out.writeByte(' ');
+            out.writeCharSequence(e.state().wireName(), StandardCharsets.US_ASCII);
         }
-        tail.append("\r\n");
-        for (MrcpHeader header : msg.headers().entries()) {
-            if (!header.name().equalsIgnoreCase(MrcpHeaderNames.CONTENT_LENGTH)) {
-                tail.append(header.name()).append(": ").append(header.value()).append("\r\n");
-            }
+    }
+
+    /** The body decides Content-Length: a given one is not written. */
+    private static boolean isContentLength(MrcpHeader header) {
+        return header.name().equalsIgnoreCase(MrcpHeaderNames.CONTENT_LENGTH);
+    }
+
+    private static void writeLineEnd(ByteBuf out) {
+        out.writeByte('\r').writeByte('\n');
+    }
+
+    /** {@code value} (not negative) in decimal ASCII. */
+    private static void writeDecimal(ByteBuf out, long value) {
+        int n = digits(value);
+        int at = out.writerIndex();
+        out.writerIndex(at + n);
+        for (int i = at + n - 1; i >= at; i--) {
+            out.setByte(i, (int) ('0' + value % 10));
+            value /= 10;
         }
-        Body body = msg.content();
-        if (!body.isEmpty()) {
-            tail.append(MrcpHeaderNames.CONTENT_LENGTH).append(": ").append(body.length()).append("\r\n");
+    }
+
+    /** The decimal digits of {@code value} (not negative). */
+    static int digits(long value) {
+        int n = 1;
+        while (value >= 10) {
+            value /= 10;
+            n++;
         }
-        return tail.append("\r\n").toString();
+        return n;
     }
 
     /**
@@ -77,7 +144,7 @@ public final class MrcpEncoder extends MessageToByteEncoder<MrcpMessage> {
      */
     static long messageLength(long rest) {
         int digits = 1;
-        while (Long.toString(rest + digits).length() != digits) {
+        while (digits(rest + digits) != digits) {
             digits++;
         }
         return rest + digits;

@@ -1,5 +1,8 @@
 package io.voxcpm.mrcp.message;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 /**
  * Header field names of the generic and synthesizer headers (RFC 6787 §6.2 and §8.4), spelled as
  * this server writes them. Lookups in {@link MrcpHeaders} ignore case.
@@ -49,6 +52,55 @@ public final class MrcpHeaderNames {
     public static final String LOAD_LEXICON = "Load-Lexicon";
     public static final String LEXICON_SEARCH_ORDER = "Lexicon-Search-Order";
 
+    /** Every name above, by length: see {@link #known}. */
+    private static final String[][] BY_LENGTH = byLength(
+            CHANNEL_IDENTIFIER, ACTIVE_REQUEST_ID_LIST, PROXY_SYNC_ID, ACCEPT_CHARSET,
+            CONTENT_TYPE, CONTENT_ID, CONTENT_BASE, CONTENT_ENCODING,
+            CONTENT_LOCATION, CONTENT_LENGTH, CACHE_CONTROL, LOGGING_TAG,
+            VENDOR_SPECIFIC_PARAMETERS, ACCEPT, FETCH_TIMEOUT, SET_COOKIE,
+            SET_COOKIE2, JUMP_SIZE, KILL_ON_BARGE_IN, SPEAKER_PROFILE,
+            COMPLETION_CAUSE, COMPLETION_REASON, VOICE_GENDER, VOICE_AGE,
+            VOICE_VARIANT, VOICE_NAME, PROSODY_VOLUME, PROSODY_RATE,
+            SPEECH_MARKER, SPEECH_LANGUAGE, FETCH_HINT, AUDIO_FETCH_HINT,
+            FAILED_URI, FAILED_URI_CAUSE, SPEAK_RESTART, SPEAK_LENGTH,
+            LOAD_LEXICON, LEXICON_SEARCH_ORDER);
+
     private MrcpHeaderNames() {
+    }
+
+    /**
+     * The name in {@code bytes[from, to)} (ASCII), as the constant above when it is spelled exactly so: the
+     * decoder's names then cost no String, and every lookup of them by that constant ends at the identity check
+     * of {@link String#equalsIgnoreCase}.
+     */
+    static String known(byte[] bytes, int from, int to) {
+        int length = to - from;
+        if (length < BY_LENGTH.length) {
+            for (String name : BY_LENGTH[length]) {
+                if (spells(bytes, from, name)) {
+                    return name;
+                }
+            }
+        }
+        return new String(bytes, from, length, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean spells(byte[] bytes, int from, String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (bytes[from + i] != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String[][] byLength(String... names) {
+        int longest = Arrays.stream(names).mapToInt(String::length).max().orElse(0);
+        String[][] table = new String[longest + 1][];
+        for (int length = 0; length <= longest; length++) {
+            int n = length;
+            table[length] = Arrays.stream(names).filter(name -> name.length() == n).toArray(String[]::new);
+        }
+        return table;
     }
 }

@@ -19,12 +19,15 @@ public final class MrcpHeaders {
      * type keeps those loops free of iterator objects and of call sites that see many list classes.
      */
     private final MrcpHeader[] fields;
-    /** The same fields as an unmodifiable list. */
-    private final List<MrcpHeader> entries;
+    /**
+     * The same fields as an unmodifiable list, made when first asked for: the event loop reads a request's
+     * headers by name and writes a response's by index, so most messages never need it. A race makes it twice,
+     * harmlessly (its fields are final, so it is published whole).
+     */
+    private List<MrcpHeader> entries;
 
     private MrcpHeaders(MrcpHeader[] fields) {
         this.fields = fields;
-        this.entries = Collections.unmodifiableList(Arrays.asList(fields));
     }
 
     public static MrcpHeaders empty() {
@@ -40,23 +43,42 @@ public final class MrcpHeaders {
         return entries.isEmpty() ? EMPTY : new MrcpHeaders(entries.toArray(new MrcpHeader[0]));
     }
 
+    /** {@code first}, then {@code rest}'s fields: a response's echoed Channel-Identifier and its own fields. */
+    static MrcpHeaders prepend(MrcpHeader first, MrcpHeaders rest) {
+        MrcpHeader[] all = new MrcpHeader[rest.fields.length + 1];
+        all[0] = first;
+        System.arraycopy(rest.fields, 0, all, 1, rest.fields.length);
+        return new MrcpHeaders(all);
+    }
+
     /** Shorthand for a message that carries only its Channel-Identifier. */
     public static MrcpHeaders ofChannel(String channelId) {
         return builder().add(MrcpHeaderNames.CHANNEL_IDENTIFIER, channelId).build();
     }
 
     public Builder toBuilder() {
-        return new Builder(new ArrayList<>(entries));
+        return new Builder(new ArrayList<>(Arrays.asList(fields)));
     }
 
     /** The first value of the named header, or null. */
     public String get(String name) {
+        MrcpHeader header = first(name);
+        return header == null ? null : header.value();
+    }
+
+    /** The first field of that name, or null. */
+    MrcpHeader first(String name) {
         for (MrcpHeader header : fields) {
             if (header.name().equalsIgnoreCase(name)) {
-                return header.value();
+                return header;
             }
         }
         return null;
+    }
+
+    /** The field at {@code index}, in message order (the encoder's walk, without a list or an iterator). */
+    MrcpHeader field(int index) {
+        return fields[index];
     }
 
     /** Every value of the named header, in message order; unmodifiable. */
@@ -79,7 +101,12 @@ public final class MrcpHeaders {
 
     /** All fields in message order. */
     public List<MrcpHeader> entries() {
-        return entries;
+        List<MrcpHeader> list = entries;
+        if (list == null) {
+            list = Collections.unmodifiableList(Arrays.asList(fields));
+            entries = list;
+        }
+        return list;
     }
 
     public int size() {
@@ -102,7 +129,7 @@ public final class MrcpHeaders {
 
     @Override
     public String toString() {
-        return entries.toString();
+        return entries().toString();
     }
 
     static void checkName(String name) {
@@ -163,7 +190,7 @@ public final class MrcpHeaders {
         }
 
         public Builder addAll(MrcpHeaders headers) {
-            entries.addAll(headers.entries);
+            Collections.addAll(entries, headers.fields);
             return this;
         }
 

@@ -25,12 +25,15 @@ public record MrcpResponse(long requestId, int statusCode, RequestState state, M
      * plus the given extra fields.
      */
     public static MrcpResponse to(MrcpRequest request, int statusCode, RequestState state, MrcpHeaders extra) {
-        MrcpHeaders.Builder headers = MrcpHeaders.builder();
-        String channelId = request.channelId();
-        if (channelId != null) {
-            headers.add(MrcpHeaderNames.CHANNEL_IDENTIFIER, channelId);
+        MrcpHeader channel = request.headers().first(MrcpHeaderNames.CHANNEL_IDENTIFIER);
+        if (channel == null) {
+            return new MrcpResponse(request.requestId(), statusCode, state, extra);
         }
-        return new MrcpResponse(request.requestId(), statusCode, state, headers.addAll(extra).build());
+        if (!channel.name().equals(MrcpHeaderNames.CHANNEL_IDENTIFIER)) {
+            channel = new MrcpHeader(MrcpHeaderNames.CHANNEL_IDENTIFIER, channel.value()); // written in our spelling
+        }
+        // the request's own field when spelled so (the decoder's usual case): one array, no builder
+        return new MrcpResponse(request.requestId(), statusCode, state, MrcpHeaders.prepend(channel, extra));
     }
 
     public static MrcpResponse to(MrcpRequest request, int statusCode, RequestState state) {

@@ -212,16 +212,17 @@ final class SpeakAdmission {
 
     /** The URIs in a Lexicon-Search-Order value, without angle brackets. */
     private static List<String> lexiconUris(String order) {
+        if (order == null) {
+            return List.of(); // nearly every SPEAK: no list to make on the MRCP loop
+        }
         List<String> uris = new ArrayList<>();
-        if (order != null) {
-            for (String entry : order.split("[\\s,]+")) {
-                String uri = entry.strip();
-                if (uri.startsWith("<") && uri.endsWith(">")) {
-                    uri = uri.substring(1, uri.length() - 1);
-                }
-                if (!uri.isEmpty()) {
-                    uris.add(uri);
-                }
+        for (String entry : order.split("[\\s,]+")) {
+            String uri = entry.strip();
+            if (uri.startsWith("<") && uri.endsWith(">")) {
+                uri = uri.substring(1, uri.length() - 1);
+            }
+            if (!uri.isEmpty()) {
+                uris.add(uri);
             }
         }
         return uris;

@@ -28,8 +28,13 @@ final class SynthMessages {
 
     /** A response to {@code request}; see {@link SynthStateMachine.Respond} for what becomes which header. */
     static MrcpResponse response(MrcpRequest request, SynthStateMachine.Respond<?> respond) {
+        boolean listsIds = respond.requestIds() != null && !respond.requestIds().isEmpty();
+        if (!listsIds && respond.cause() == null && respond.reason() == null) {
+            // the usual answer (a SPEAK's IN-PROGRESS): no builder for fields it does not have
+            return MrcpResponse.to(request, respond.status(), respond.state());
+        }
         MrcpHeaders.Builder extra = MrcpHeaders.builder();
-        if (respond.requestIds() != null && !respond.requestIds().isEmpty()) {
+        if (listsIds) {
             extra.add(MrcpHeaderNames.ACTIVE_REQUEST_ID_LIST, requestIdList(respond.requestIds()));
         }
         if (respond.cause() != null) {

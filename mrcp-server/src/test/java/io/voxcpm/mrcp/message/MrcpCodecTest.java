@@ -182,6 +182,21 @@ class MrcpCodecTest {
     }
 
     @Test
+    void asciiAndUtf8LinesAreStrippedAlikeAndTheResponseEchoesInOurSpelling() {
+        // plain ASCII lines are cut straight from the bytes, others are decoded first: both strip as String.strip
+        String wire = "MRCP/2.0 140 SPEAK 3\r\n"
+                + "channel-identifier:\u000Babc@speechsynth\f\r\n"
+                + "Voice-Name \u000B:  J\u00f6anna \r\n"
+                + "Speech-Language \u000B:  en-US \r\n"
+                + "\r\n";
+        MrcpRequest r = (MrcpRequest) decode(bytes(wire)).get(0);
+        assertThat(r.headers().entries()).containsExactly(new MrcpHeader("channel-identifier", "abc@speechsynth"),
+                new MrcpHeader("Voice-Name", "J\u00f6anna"), new MrcpHeader("Speech-Language", "en-US"));
+        assertThat(MrcpResponse.to(r, 200, RequestState.IN_PROGRESS).headers().entries())
+                .containsExactly(new MrcpHeader(MrcpHeaderNames.CHANNEL_IDENTIFIER, "abc@speechsynth"));
+    }
+
+    @Test
     void contentLengthCountsUtf8Bytes() {
         String text = "中国人当自强".repeat(16);
         assertThat(text).hasSize(96);
