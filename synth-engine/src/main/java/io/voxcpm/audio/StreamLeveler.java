@@ -20,9 +20,11 @@ import java.util.List;
  *
  * <p><b>A voice heard before.</b> A segment whose voice the server has levelled before (in an earlier request:
  * {@code rememberedGainDb}) holds only its first 100 ms sub-block of sound, so with an engine that streams
- * 160 ms chunks its first audio leaves with the first chunk. It starts at the remembered gain, kept within
- * ±{@value #PROVISIONAL_WINDOW_DB} dB of what that first sub-block measures (a voice far from its remembered
- * level, a loud prompt after a quiet one, is caught there, not 300 ms later). It goes on measuring the
+ * 160 ms chunks its first audio leaves with the first chunk. It starts at the remembered gain, but never more
+ * than {@value #PROVISIONAL_WINDOW_DB} dB above what that first sub-block asks for: a loud prompt after a quiet
+ * one is caught there, not 300 ms later. The sub-block may only lower the gain: a sentence's first 100 ms is
+ * often a quiet onset asking for far more gain than the sentence needs (on MaryTTS sentences the remembered
+ * gain alone kept the first 300 ms of sound within 3 dB of the held look-ahead's level). It goes on measuring the
  * look-ahead while it plays; when {@code lookahead} samples of sound have been heard the gain glides, over
  * the next 100 ms, to exactly the first gain a held look-ahead would have taken, so from then on the segment
  * is levelled as if it had been held.
@@ -173,8 +175,10 @@ public final class StreamLeveler {
             endLookAhead(atEnd, false);
         } else {
             double measured = gated(looked);
-            double first = Double.isInfinite(measured) ? remembered : clamp(targetLufs - measured);
-            gainDb = Math.max(first - PROVISIONAL_WINDOW_DB, Math.min(first + PROVISIONAL_WINDOW_DB, remembered));
+            // a first sub-block is often a quiet onset, which asks for far more gain than the sentence needs:
+            // it may only lower the remembered gain (a loud prompt after a quiet one), never raise it
+            gainDb = Double.isInfinite(measured) ? remembered
+                    : Math.min(remembered, clamp(targetLufs - measured) + PROVISIONAL_WINDOW_DB);
         }
         int peak = 0;
         for (short[] c : held) {
