@@ -1,6 +1,7 @@
 package io.voxcpm.rtp;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +62,24 @@ final class RealtimeScheduling {
         int[] now = policyOf(tid);
         return now[0] == SCHED_FIFO && now[1] == priority ? null
                 : "chrt succeeded but the thread is in policy " + now[0] + " at priority " + now[1];
+    }
+
+    /**
+     * The id of this process's thread named {@code name} (as {@code /proc/self/task/TID/comm} spells it, at most
+     * 15 characters), or null when there is none or no {@code /proc}.
+     */
+    static String threadNamed(String name) {
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            return tasks.filter(task -> {
+                try {
+                    return Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip().equals(name);
+                } catch (IOException e) {
+                    return false; // the thread ended while we looked
+                }
+            }).map(task -> task.getFileName().toString()).findFirst().orElse(null);
+        } catch (IOException | UncheckedIOException e) {
+            return null;
+        }
     }
 
     /** Puts thread {@code tid} back under the fair scheduler at {@code nice}; null when done, else why not. */

@@ -35,10 +35,15 @@ class MediaClockRealtimeTest {
                     assertThat(clock.nextLoop().submit(CpuAffinity::allowedCpus).get(10, TimeUnit.SECONDS))
                             .containsExactly(last);
                 }
+                assertThat(clock.vmThreadRaised()).isTrue();
+                int[] vm = RealtimeScheduling.policyOf(RealtimeScheduling.threadNamed(MediaClock.VM_THREAD));
+                assertThat(vm[0]).as("the JVM's VM thread, which runs safepoints").isEqualTo(RealtimeScheduling.SCHED_FIFO);
+                assertThat(vm[1]).as("one below the clock").isEqualTo(2);
             } else {
                 assertThat(why).contains("not permitted");
                 assertThat(policy[0]).isZero();
                 assertThat(clock.reservedCpus()).as("nothing pinned for a clock that is not real-time").isEmpty();
+                assertThat(clock.vmThreadRaised()).isFalse();
             }
             assertPaces(clock);
         }
@@ -61,6 +66,32 @@ class MediaClockRealtimeTest {
             assertThatThrownBy(() -> clock.raiseToRealtime(0)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("1-99");
             assertThatThrownBy(() -> clock.raiseToRealtime(100)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void aThreadIsFoundByItsKernelName() throws Exception {
+        CountDownLatch named = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        String[] tid = new String[1];
+        Thread t = new Thread(() -> {
+            tid[0] = RealtimeScheduling.currentThreadId();
+            named.countDown();
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "rtp-name-probe");
+        t.start();
+        try {
+            assertThat(named.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(RealtimeScheduling.threadNamed("rtp-name-probe")).isEqualTo(tid[0]);
+            assertThat(RealtimeScheduling.threadNamed(MediaClock.VM_THREAD)).as("HotSpot's").isNotNull();
+            assertThat(RealtimeScheduling.threadNamed("no-such-thread")).isNull();
+        } finally {
+            done.countDown();
+            t.join();
         }
     }
 

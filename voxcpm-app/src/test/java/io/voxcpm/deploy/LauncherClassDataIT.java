@@ -131,7 +131,8 @@ class LauncherClassDataIT {
         }
         assertThat(flags).doesNotContain("may require system level permission");
         if (RealtimeProbe.permitted()) {
-            assertThat(flags).contains("Media clock: real-time scheduling (SCHED_FIFO 10)");
+            assertThat(flags).contains("Media clock: real-time scheduling (SCHED_FIFO 10)")
+                    .contains("the JVM's VM thread at 9");
         } else {
             assertThat(flags).contains("Media clock: normal scheduling, real-time not permitted here");
         }
