@@ -51,8 +51,6 @@ import org.slf4j.LoggerFactory;
 public final class MediaClock implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MediaClock.class);
-    /** HotSpot's name for the thread that runs safepoint operations. */
-    static final String VM_THREAD = "VM Thread";
 
     /** The clock's resolution: every phase starts on a slot, and every ptime is a whole number of slots. */
     static final int SLOT_MS = 1;
@@ -152,30 +150,13 @@ public final class MediaClock implements AutoCloseable {
         }
         reservedCpus = Set.copyOf(pinned);
         if (!raised.isEmpty()) {
-            vmThreadRaised = raiseVmThread(priority);
+            vmThreadRaised = RealtimeScheduling.raiseVmThread(priority);
         }
         if (!raised.isEmpty() && guard == null) {
             guard = new RealtimeGuard(priority, raised, System.nanoTime(), RealtimeGuard.kernel(priority));
             guard.start();
         }
         return why;
-    }
-
-    /**
-     * The JVM's VM thread runs every stop-the-world operation while the clock stands at the safepoint, so a
-     * safepoint lasts as long as that thread waits for a core: at 2,000 calls one ZGC {@code ZMarkStart}, 0.05 ms
-     * of work, stood 39 ms "at safepoint" with the VM thread under the fair scheduler, and every stream with it.
-     * In the real-time class it runs the moment the operation is due (it sleeps otherwise, so it takes no core
-     * from anyone); one below the clock, which it never needs to preempt (the clock is stopped while it works).
-     */
-    private static boolean raiseVmThread(int clockPriority) {
-        String tid = RealtimeScheduling.threadNamed(VM_THREAD);
-        String why = tid == null ? "no thread named " + VM_THREAD
-                : RealtimeScheduling.raise(tid, Math.max(1, clockPriority - 1), "chrt");
-        if (why != null) {
-            log.debug("the JVM's VM thread stays under the fair scheduler: {}", why);
-        }
-        return why == null;
     }
 
     /**

@@ -36,7 +36,7 @@ class MediaClockRealtimeTest {
                             .containsExactly(last);
                 }
                 assertThat(clock.vmThreadRaised()).isTrue();
-                int[] vm = RealtimeScheduling.policyOf(RealtimeScheduling.threadNamed(MediaClock.VM_THREAD));
+                int[] vm = RealtimeScheduling.policyOf(RealtimeScheduling.threadNamed(RealtimeScheduling.VM_THREAD));
                 assertThat(vm[0]).as("the JVM's VM thread, which runs safepoints").isEqualTo(RealtimeScheduling.SCHED_FIFO);
                 assertThat(vm[1]).as("one below the clock").isEqualTo(2);
             } else {
@@ -87,7 +87,7 @@ class MediaClockRealtimeTest {
         try {
             assertThat(named.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(RealtimeScheduling.threadNamed("rtp-name-probe")).isEqualTo(tid[0]);
-            assertThat(RealtimeScheduling.threadNamed(MediaClock.VM_THREAD)).as("HotSpot's").isNotNull();
+            assertThat(RealtimeScheduling.threadNamed(RealtimeScheduling.VM_THREAD)).as("HotSpot's").isNotNull();
             assertThat(RealtimeScheduling.threadNamed("no-such-thread")).isNull();
         } finally {
             done.countDown();
