@@ -102,6 +102,12 @@ public final class EngineChain implements SpeechEngine {
         return forUtterance().synthesize(request, sink);
     }
 
+    /** Whether the link a request would go to holds its audio already (see {@link Utterance#hasAudioFor}). */
+    @Override
+    public boolean hasAudioFor(SynthesisRequest request) {
+        return new Utterance(this).hasAudioFor(request);
+    }
+
     /** A view whose requests all go to the engine that spoke the first audio among them. */
     @Override
     public SpeechEngine forUtterance() {

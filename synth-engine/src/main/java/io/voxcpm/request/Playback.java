@@ -204,8 +204,10 @@ final class Playback implements Synthesis {
         PlaybackStep.Speak speak = (PlaybackStep.Speak) steps.get(index);
         String voice = speak.request().voice() + "|" + speak.request().language() + "|"
                 + speak.request().modeName();
+        // audio already at hand (a cached prompt) costs no wait to hold, and is levelled the same every time
+        String remembered = speaker.hasAudioFor(speak.request()) ? null : voice;
         StreamLeveler leveler = level.streams()
-                ? level.leveler(engine.sampleRate(), levels.getOrDefault(voice, Double.NaN), voice) : null;
+                ? level.leveler(engine.sampleRate(), levels.getOrDefault(voice, Double.NaN), remembered) : null;
         Segmented s = new Segmented(index, speak.gain(), voice, leveler);
         try {
             s.handle = speaker.synthesize(speak.request(), s);

@@ -235,19 +235,25 @@ class EngineChainTest {
         CachingEngine model = new CachingEngine(primary, cache, "v1");
         CachingEngine embedded = new CachingEngine(fallback, cache, "mary");
         chain = new EngineChain(List.of(model, embedded), FallbackVoices.ANY);
+        assertThat(chain.hasAudioFor(request("Press one."))).isFalse();
         say(chain, request("Press one."));
         await().until(() -> cache.stats().stores() == 1);
         primary.down();
 
+        assertThat(chain.hasAudioFor(request("Press one."))).as("the link it goes to holds it").isTrue();
+        assertThat(chain.forUtterance().hasAudioFor(request("Press one."))).isTrue();
         assertThat(say(chain, request("Press one."))).as("the primary's voice, from its cache")
                 .isEqualTo(ScriptedEngine.audioOf(PRIMARY, 3));
         assertThat(primary.requests).hasSize(1);
         assertThat(chain.stats().servedBy(0)).isEqualTo(2);
         assertThat(say(chain, request("Press two."))).isEqualTo(ScriptedEngine.audioOf(FALLBACK, 3));
         await().until(() -> cache.stats().stores() == 2);
+        assertThat(chain.hasAudioFor(request("Press two."))).as("the fallback's rendering, while the primary is down")
+                .isTrue();
 
         // a fallback rendering never beats the primary's live voice once it is back
         primary.up();
+        assertThat(chain.hasAudioFor(request("Press two."))).as("the primary will speak it live").isFalse();
         assertThat(say(chain, request("Press two."))).isEqualTo(ScriptedEngine.audioOf(PRIMARY, 3));
     }
 

@@ -27,7 +27,17 @@ class SegmentPlayerLevelTest {
      * itself, on its own thread, and sees what the player passed on after each.
      */
     private static final class ChunkByChunkEngine implements SpeechEngine {
+        final boolean cached;
         AudioSink sink;
+
+        ChunkByChunkEngine(boolean cached) {
+            this.cached = cached;
+        }
+
+        @Override
+        public boolean hasAudioFor(SynthesisRequest request) {
+            return cached;
+        }
 
         @Override
         public String name() {
@@ -60,7 +70,11 @@ class SegmentPlayerLevelTest {
 
     /** Plays one sentence in {@code voice}; returns how many chunks the engine sent before the sink heard any. */
     private static int chunksBeforeFirstAudio(LevelMatching level, String voice) throws Exception {
-        ChunkByChunkEngine engine = new ChunkByChunkEngine();
+        return chunksBeforeFirstAudio(level, voice, false);
+    }
+
+    private static int chunksBeforeFirstAudio(LevelMatching level, String voice, boolean cached) throws Exception {
+        ChunkByChunkEngine engine = new ChunkByChunkEngine(cached);
         PlaybackSink sink = new PlaybackSink();
         Segment.Speech sentence = new Segment.Speech(new SynthesisRequest("Thank you for calling.", "en-US",
                 new VoiceSpec(voice, null, null, null), SynthesisMode.ZERO_SHOT, GenerationParameters.NONE),
@@ -89,5 +103,13 @@ class SegmentPlayerLevelTest {
         assertThat(chunksBeforeFirstAudio(level, "bert")).as("another voice").isEqualTo(2);
         assertThat(chunksBeforeFirstAudio(new LevelMatching(-20, 300), "anna"))
                 .as("what one server learnt is its own").isEqualTo(2);
+    }
+
+    @Test
+    void aCachedPromptIsHeldAndLevelledTheSameEveryTime() throws Exception {
+        // its audio is at hand, so holding costs nothing, and a prompt must not sound different the second time
+        LevelMatching level = new LevelMatching(-20, 300);
+        assertThat(chunksBeforeFirstAudio(level, "anna")).isEqualTo(2);
+        assertThat(chunksBeforeFirstAudio(level, "anna", true)).isEqualTo(2);
     }
 }

@@ -86,9 +86,17 @@ class SynthesizerMethodsTest {
         assertThat(second.startLine()).endsWith("SPEAK-COMPLETE 2 COMPLETE");
         assertThat(second.header("Completion-Cause")).isEqualTo("000 normal");
         List<UniMrcpClientSim.RtpPacket> all = pbx.rtpPackets();
-        assertThat(packetsOfFirst).isBetween(24, 26);
-        assertThat(all.get(packetsOfFirst).marker()).as("new talkspurt for the queued SPEAK").isTrue();
-        assertThat(all.size() - packetsOfFirst).isBetween(24, 26);
+        // the queued SPEAK's first packets may arrive before its predecessor's SPEAK-COMPLETE is read here
+        assertThat(packetsOfFirst).isBetween(24, 28);
+        List<Integer> talkspurts = new java.util.ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).marker()) {
+                talkspurts.add(i);
+            }
+        }
+        assertThat(talkspurts).as("a new talkspurt for the queued SPEAK").hasSize(2).first().isEqualTo(0);
+        assertThat(talkspurts.get(1)).isBetween(24, 26);
+        assertThat(all.size() - talkspurts.get(1)).isBetween(24, 26);
     }
 
     @Test
