@@ -204,11 +204,16 @@ final class Playback implements Synthesis {
         PlaybackStep.Speak speak = (PlaybackStep.Speak) steps.get(index);
         String voice = speak.request().voice() + "|" + speak.request().language() + "|"
                 + speak.request().modeName();
-        // audio already at hand (a cached prompt) costs no wait to hold, and is levelled the same every time
-        String remembered = speaker.hasAudioFor(speak.request()) ? null : voice;
-        StreamLeveler leveler = level.streams()
-                ? level.leveler(engine.sampleRate(), levels.getOrDefault(voice, Double.NaN), remembered) : null;
-        Segmented s = new Segmented(index, speak.gain(), voice, leveler);
+        StreamLeveler leveler = null;
+        String learnAs = null;
+        if (level.streams()) {
+            // what a voice settles at is the engine's too: a fallback engine's level says nothing of the model's
+            learnAs = speaker.availability().engine() + "|" + voice;
+            // audio already at hand (a cached prompt) costs no wait to hold, and is levelled the same every time
+            String remembered = speaker.hasAudioFor(speak.request()) ? null : learnAs;
+            leveler = level.leveler(engine.sampleRate(), levels.getOrDefault(voice, Double.NaN), remembered);
+        }
+        Segmented s = new Segmented(index, speak.gain(), voice, leveler, learnAs);
         try {
             s.handle = speaker.synthesize(speak.request(), s);
         } catch (RuntimeException e) {
@@ -258,6 +263,8 @@ final class Playback implements Synthesis {
         final int index;
         final double gain;
         final String voice;
+        /** The server-wide name of this voice's level ({@link LevelMatching#remember}); null with level matching off. */
+        final String learnAs;
         /** Null when synthesised audio is played at the engine's level. */
         final StreamLeveler leveler;
         final List<short[]> held = new ArrayList<>();
@@ -265,10 +272,11 @@ final class Playback implements Synthesis {
         boolean complete;
         SynthesisException error;
 
-        Segmented(int index, double gain, String voice, StreamLeveler leveler) {
+        Segmented(int index, double gain, String voice, StreamLeveler leveler, String learnAs) {
             this.index = index;
             this.gain = gain;
             this.voice = voice;
+            this.learnAs = learnAs;
             this.leveler = leveler;
         }
 
@@ -304,7 +312,7 @@ final class Playback implements Synthesis {
                 if (leveler != null && !cancelled && !complete) {
                     leveler.finish().forEach(this::play);
                     levels.put(voice, leveler.gainDb());
-                    level.remember(voice, leveler);
+                    level.remember(learnAs, leveler);
                 }
                 complete = true;
                 if (head == this) {

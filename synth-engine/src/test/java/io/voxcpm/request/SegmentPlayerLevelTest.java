@@ -27,10 +27,12 @@ class SegmentPlayerLevelTest {
      * itself, on its own thread, and sees what the player passed on after each.
      */
     private static final class ChunkByChunkEngine implements SpeechEngine {
+        final String name;
         final boolean cached;
         AudioSink sink;
 
-        ChunkByChunkEngine(boolean cached) {
+        ChunkByChunkEngine(String name, boolean cached) {
+            this.name = name;
             this.cached = cached;
         }
 
@@ -41,7 +43,7 @@ class SegmentPlayerLevelTest {
 
         @Override
         public String name() {
-            return "chunk-by-chunk";
+            return name;
         }
 
         @Override
@@ -70,11 +72,11 @@ class SegmentPlayerLevelTest {
 
     /** Plays one sentence in {@code voice}; returns how many chunks the engine sent before the sink heard any. */
     private static int chunksBeforeFirstAudio(LevelMatching level, String voice) throws Exception {
-        return chunksBeforeFirstAudio(level, voice, false);
+        return chunksBeforeFirstAudio(level, voice, new ChunkByChunkEngine("model", false));
     }
 
-    private static int chunksBeforeFirstAudio(LevelMatching level, String voice, boolean cached) throws Exception {
-        ChunkByChunkEngine engine = new ChunkByChunkEngine(cached);
+    private static int chunksBeforeFirstAudio(LevelMatching level, String voice, ChunkByChunkEngine engine)
+            throws Exception {
         PlaybackSink sink = new PlaybackSink();
         Segment.Speech sentence = new Segment.Speech(new SynthesisRequest("Thank you for calling.", "en-US",
                 new VoiceSpec(voice, null, null, null), SynthesisMode.ZERO_SHOT, GenerationParameters.NONE),
@@ -110,6 +112,15 @@ class SegmentPlayerLevelTest {
         // its audio is at hand, so holding costs nothing, and a prompt must not sound different the second time
         LevelMatching level = new LevelMatching(-20, 300);
         assertThat(chunksBeforeFirstAudio(level, "anna")).isEqualTo(2);
-        assertThat(chunksBeforeFirstAudio(level, "anna", true)).isEqualTo(2);
+        assertThat(chunksBeforeFirstAudio(level, "anna", new ChunkByChunkEngine("model", true))).isEqualTo(2);
+    }
+
+    @Test
+    void aVoiceHeardFromOneEngineIsNewToAnother() throws Exception {
+        // a fallback engine's level for the same voice name says nothing of the model's
+        LevelMatching level = new LevelMatching(-20, 300);
+        assertThat(chunksBeforeFirstAudio(level, "anna", new ChunkByChunkEngine("embedded", false))).isEqualTo(2);
+        assertThat(chunksBeforeFirstAudio(level, "anna", new ChunkByChunkEngine("model", false))).isEqualTo(2);
+        assertThat(chunksBeforeFirstAudio(level, "anna", new ChunkByChunkEngine("model", false))).isEqualTo(1);
     }
 }
