@@ -151,10 +151,10 @@ public final class MediaClock implements AutoCloseable {
         reservedCpus = Set.copyOf(pinned);
         if (!raised.isEmpty()) {
             vmThreadRaised = RealtimeScheduling.raiseVmThread(priority);
-        }
-        if (!raised.isEmpty() && guard == null) {
-            guard = new RealtimeGuard(priority, raised, System.nanoTime(), RealtimeGuard.kernel(priority));
-            guard.start();
+            if (guard == null) {
+                guard = new RealtimeGuard(priority, raised, System.nanoTime(), RealtimeGuard.kernel(priority));
+                guard.start();
+            }
         }
         return why;
     }

@@ -299,6 +299,7 @@ public final class StreamLeveler {
         }
         updateLinear();
     }
+
     /** Gated loudness of these blocks' mean squares, as BS.1770 integrates; negative infinity if all are gated. */
     private static double gated(List<Double> meanSquares) {
         double[] ms = new double[meanSquares.size()];

@@ -65,6 +65,23 @@ final class ChainSynthesis implements Synthesis {
 
     /** Hands the request to the first link from {@code from} on that has its audio or takes requests now. */
     private void next(int from) {
+        Choice choice = choose(from);
+        if (choice == null) {
+            giveUp();
+        } else {
+            attempt(choice.index(), choice.asked(), choice.cached());
+        }
+    }
+
+    /** Link {@code index} is to be asked {@code asked}; {@code cached}: it holds that audio already. */
+    record Choice(int index, SynthesisRequest asked, boolean cached) {
+    }
+
+    /**
+     * The first link from {@code from} on that has the request's audio or takes requests now, and what it is to
+     * be asked; null when none (why is in {@link #passedOver}). Calls no engine but to ask what it holds.
+     */
+    Choice choose(int from) {
         int pinned = utterance.pinned();
         for (int i = from; i < chain.size(); i++) {
             if (pinned >= 0 && i != pinned) {
@@ -77,17 +94,15 @@ final class ChainSynthesis implements Synthesis {
             }
             boolean cached = link.hasAudioFor(asked);
             if (pinned >= 0 || cached) {
-                attempt(i, asked, cached);
-                return;
+                return new Choice(i, asked, cached);
             }
             Availability a = link.availability();
             if (a.takesRequests()) {
-                attempt(i, asked, false);
-                return;
+                return new Choice(i, asked, false);
             }
             passedOver.add(link.name() + " unavailable: " + a.reason());
         }
-        giveUp();
+        return null;
     }
 
     /** What link {@code index} is asked: the request itself, or null when the link must not speak it. */

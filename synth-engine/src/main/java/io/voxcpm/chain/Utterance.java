@@ -63,23 +63,11 @@ final class Utterance implements SpeechEngine {
         return chain.availability();
     }
 
-    /** Whether the link this request would go to first holds its audio already, as the chain chooses. */
+    /** Whether the link this request would go to first holds its audio already: the chain's own choice, not made. */
     @Override
     public boolean hasAudioFor(SynthesisRequest request) {
-        int pin = pinned();
-        for (int i = 0; i < chain.size(); i++) {
-            if (pin >= 0 && i != pin) {
-                continue;
-            }
-            SpeechEngine link = chain.link(i);
-            if (link.hasAudioFor(request)) {
-                return true;
-            }
-            if (pin >= 0 || link.availability().takesRequests()) {
-                return false;
-            }
-        }
-        return false;
+        ChainSynthesis.Choice choice = new ChainSynthesis(chain, this, request, null).choose(0);
+        return choice != null && choice.cached();
     }
 
     @Override

@@ -266,7 +266,23 @@ class EngineChainTest {
         say(chain, request("Goodbye."));
         await().until(() -> cache.stats().stores() == 1);
         fallback.down(); // the fallback's cache still plays
+        assertThat(chain.hasAudioFor(request("Goodbye."))).isTrue();
         assertThat(say(chain, request("Goodbye."))).isEqualTo(ScriptedEngine.audioOf(FALLBACK, 3));
+        assertThat(fallback.requests).hasSize(1);
+    }
+
+    @Test
+    void aFallbackRenderingInItsOwnVoiceCountsAsAudioAtHandForTheVoiceAskedFor() throws Exception {
+        // the chain asks a fallback for its default voice: what that link holds is keyed by what it is asked
+        PromptCache cache = PromptCache.open(dir, 16 << 20);
+        chain = new EngineChain(List.of(new CachingEngine(primary, cache, "v1"),
+                new CachingEngine(fallback, cache, "mary")), FallbackVoices.ANY);
+        primary.down();
+        fallback.support = Support.OWN_VOICE;
+        assertThat(chain.hasAudioFor(cloned("Goodbye."))).isFalse();
+        say(chain, cloned("Goodbye."));
+        await().until(() -> cache.stats().stores() == 1);
+        assertThat(chain.hasAudioFor(cloned("Goodbye."))).isTrue();
         assertThat(fallback.requests).hasSize(1);
     }
 
