@@ -61,7 +61,7 @@ public final class MediaClock implements AutoCloseable {
     private final Map<EventExecutor, Shard> shards = new IdentityHashMap<>();
     private RealtimeGuard guard;
     private volatile Set<Integer> reservedCpus = Set.of();
-    private volatile boolean vmThreadRaised;
+    private volatile int vmThreadPriority;
 
     /**
      * A clock with one loop per two cores (at least one, at most four), or {@code -Dvoxcpm.rtp.clock-loops=N}
@@ -150,7 +150,7 @@ public final class MediaClock implements AutoCloseable {
         }
         reservedCpus = Set.copyOf(pinned);
         if (!raised.isEmpty()) {
-            vmThreadRaised = RealtimeScheduling.raiseVmThread(priority);
+            vmThreadPriority = RealtimeScheduling.raiseVmThread(priority);
             if (guard == null) {
                 guard = new RealtimeGuard(priority, raised, System.nanoTime(), RealtimeGuard.kernel(priority));
                 guard.start();
@@ -160,11 +160,11 @@ public final class MediaClock implements AutoCloseable {
     }
 
     /**
-     * Whether {@link #raiseToRealtime} also put the JVM's VM thread, which runs the safepoint operations, in the
-     * real-time class (one below the clock).
+     * The {@code SCHED_FIFO} priority {@link #raiseToRealtime} gave the JVM's VM thread, which runs the safepoint
+     * operations (one below the clock); 0 when it stays under the fair scheduler.
      */
-    public boolean vmThreadRaised() {
-        return vmThreadRaised;
+    public int vmThreadPriority() {
+        return vmThreadPriority;
     }
 
     /** What one loop's thread did to itself: its name and id, why it is not real-time (null if it is), pinned. */

@@ -90,10 +90,12 @@ final class RealtimeScheduling {
      * of work, stood 39 ms "at safepoint" with the VM thread under the fair scheduler, and every stream with it.
      * In the real-time class it runs the moment the operation is due (it sleeps otherwise, so it takes no core
      * from anyone); one below the clock, which it never needs to preempt (the clock is stopped while it works).
+     * Returns the priority it got, 0 when it stays under the fair scheduler.
      */
-    static boolean raiseVmThread(int clockPriority) {
+    static int raiseVmThread(int clockPriority) {
+        int priority = Math.max(1, clockPriority - 1);
         String tid = threadNamed(VM_THREAD);
-        return tid != null && raise(tid, Math.max(1, clockPriority - 1), "chrt") == null;
+        return tid != null && raise(tid, priority, "chrt") == null ? priority : 0;
     }
 
     /** Puts thread {@code tid} back under the fair scheduler at {@code nice}; null when done, else why not. */

@@ -35,7 +35,7 @@ class MediaClockRealtimeTest {
                     assertThat(clock.nextLoop().submit(CpuAffinity::allowedCpus).get(10, TimeUnit.SECONDS))
                             .containsExactly(last);
                 }
-                assertThat(clock.vmThreadRaised()).isTrue();
+                assertThat(clock.vmThreadPriority()).isEqualTo(2);
                 int[] vm = RealtimeScheduling.policyOf(RealtimeScheduling.threadNamed(RealtimeScheduling.VM_THREAD));
                 assertThat(vm[0]).as("the JVM's VM thread, which runs safepoints").isEqualTo(RealtimeScheduling.SCHED_FIFO);
                 assertThat(vm[1]).as("one below the clock").isEqualTo(2);
@@ -43,7 +43,7 @@ class MediaClockRealtimeTest {
                 assertThat(why).contains("not permitted");
                 assertThat(policy[0]).isZero();
                 assertThat(clock.reservedCpus()).as("nothing pinned for a clock that is not real-time").isEmpty();
-                assertThat(clock.vmThreadRaised()).isFalse();
+                assertThat(clock.vmThreadPriority()).isZero();
             }
             assertPaces(clock);
         }

@@ -134,7 +134,7 @@ final class Listeners implements AutoCloseable {
         if (why == null) {
             log.info("Media clock: real-time scheduling (SCHED_FIFO {}){}{}", priority,
                     reserved.isEmpty() ? "" : ", on core(s) " + reserved + " (the MRCP loops keep off them)",
-                    clock.vmThreadRaised() ? "; the JVM's VM thread at " + Math.max(1, priority - 1) : "");
+                    clock.vmThreadPriority() > 0 ? "; the JVM's VM thread at " + clock.vmThreadPriority() : "");
         } else if (rtp.realtimePriority() == null) {
             log.info("Media clock: normal scheduling, real-time not permitted here ({}); give the server CAP_SYS_NICE"
                     + " or an RLIMIT_RTPRIO of {} for steadier packet timing under load", why, priority);
